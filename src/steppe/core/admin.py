@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import ApiToken, AuditEntry, Region, Unit, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "name_en")
+    exclude = ("boundary",)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(User)
+class SteppeUserAdmin(UserAdmin):
+    fieldsets = UserAdmin.fieldsets + (("Steppe", {"fields": ("role", "region", "unit")}),)
+    list_display = ("username", "role", "region", "unit", "is_staff")
+    list_filter = ("role", "is_staff")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "note")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

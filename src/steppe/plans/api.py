@@ -1,0 +1,103 @@
+from datetime import date
+from decimal import Decimal
+
+from ninja import Router, Schema
+
+from . import queries
+
+router = Router(tags=["plans"])
+
+
+class PlanSummaryOut(Schema):
+    code: str
+    title: str
+    short_title: str
+    issuers: list[str]
+    document_number: str
+    issued_on: date | None
+    period_start: int
+    period_end: int
+    version: int | None
+
+
+class UnitRefOut(Schema):
+    name: str
+    inferred: bool
+
+
+class MeasureOut(Schema):
+    code: str
+    title: str
+    clause: str
+    due_on: date
+    lead_units: list[UnitRefOut]
+    cooperating_units: list[UnitRefOut]
+    indicators: list[str]
+    tags: list[str]
+
+
+class ActionOut(Schema):
+    code: str
+    kind: str
+    number: int
+    title: str
+    summary: str
+    measures: list[MeasureOut]
+
+
+class TargetOut(Schema):
+    code: str
+    name: str
+    indicator: str
+    kind: str
+    region: str
+    unit: str
+    baseline_year: int | None
+    baseline_value: Decimal | None
+    baseline_from_statistics: bool
+    target_year: int
+    target_value: Decimal | None
+    comparison: str
+    statement: str
+    clause: str
+
+
+class PlanOut(PlanSummaryOut):
+    source_title: str
+    source_url: str
+    targets: list[TargetOut]
+    actions: list[ActionOut]
+
+
+def _summary(plan) -> dict:
+    version = plan.current_version
+    return {
+        "code": plan.code, "title": plan.title, "short_title": plan.short_title, "issuers": plan.issuers,
+        "document_number": plan.document_number, "issued_on": plan.issued_on, "period_start": plan.period_start,
+        "period_end": plan.period_end, "version": version.number if version else None,
+    }
+
+
+@router.get("/plans", response=list[PlanSummaryOut], summary="Every plan loaded, each with its code")
+def list_plans(request):
+    return [_summary(p) for p in queries.plan_list()]
+
+
+@router.get("/plans/{code}", response=PlanOut, summary="One plan with its targets and its actions' measures")
+def get_plan(request, code: str):
+    plan = queries.plan_get(code)
+    targets = [
+        {**{f: getattr(t, f) for f in TargetOut.model_fields if f != "region"}, "region": t.region.code}
+        for t in queries.plan_targets(plan)
+    ]
+    actions = []
+    for a in queries.plan_actions(plan):
+        measures = [
+            {"code": m.code, "title": m.title, "clause": m.clause, "due_on": m.due_on, "indicators": m.indicators,
+             "tags": m.tags, **queries.measure_units(m)}
+            for m in a.measures.all()
+        ]
+        actions.append({"code": a.code, "kind": a.kind, "number": a.number, "title": a.title, "summary": a.summary,
+                        "measures": measures})
+    return {**_summary(plan), "source_title": plan.source_title, "source_url": plan.source_url,
+            "targets": targets, "actions": actions}

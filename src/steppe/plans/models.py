@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from steppe.core.models import Region, Unit
+
+TARGET_KIND_CHOICES = [
+    ("level", "达到水平 Level reached"),
+    ("amount", "总量 Amount"),
+    ("threshold", "突破 Threshold"),
+    ("avg_growth", "年均增长 Average annual growth"),
+    ("multiple", "倍增 Multiple of baseline"),
+    ("share", "占比 Share"),
+    ("qualitative", "定性/位次 Qualitative or rank"),
+]
+
+
+class Plan(models.Model):
+    """An S&T plan loaded from its YAML file; `versions` keeps every file loaded."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(max_length=120, blank=True)
+    issuers = models.JSONField(default=list)
+    document_number = models.CharField(max_length=120, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField()
+    period_end = models.PositiveSmallIntegerField()
+    source_title = models.CharField(max_length=300, blank=True)
+    source_url = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=16, default="zh-hans")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period_start", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    @property
+    def current_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class PlanVersion(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.TextField(help_text="the YAML file as loaded")
+    source_path = models.CharField(max_length=500, blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changes = models.JSONField(default=dict, help_text="what this version added, changed and retired")
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
+
+    def __str__(self):
+        return f"{self.plan.code} v{self.number}"
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    indicator = models.CharField(max_length=80, help_text="indicator code in the statistics dictionary")
+    kind = models.CharField(max_length=16, choices=TARGET_KIND_CHOICES)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="targets")
+    unit = models.CharField(max_length=20, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    baseline_from_statistics = models.BooleanField(default=False)
+    target_year = models.PositiveSmallIntegerField()
+    target_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    comparison = models.CharField(max_length=2, default=">=", choices=[(">=", "≥"), (">", ">")])
+    statement = models.CharField(max_length=300, blank=True)
+    clause = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="false once a later version of the plan dropped it")
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan")]
+
+    def __str__(self):
+        return self.name
+
+
+class Action(models.Model):
+    class Kind(models.TextChoices):
+        ACTION = "action", "行动 Action"
+        SAFEGUARD = "safeguard", "保障 Safeguard"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    code = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    clause = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="action_code_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measures")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    clause = models.TextField(blank=True)
+    due_on = models.DateField()
+    indicators = models.JSONField(default=list)
+    tags = models.JSONField(default=list)
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    units = models.ManyToManyField(Unit, through="MeasureUnit", related_name="measures")
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="measure_code_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def lead_units(self):
+        return [mu.unit for mu in self.unit_links.all() if mu.role == MeasureUnit.Role.LEAD]
+
+    def cooperating_units(self):
+        return [mu.unit for mu in self.unit_links.all() if mu.role == MeasureUnit.Role.COOPERATING]
+
+
+class MeasureUnit(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头 Lead"
+        COOPERATING = "cooperating", "配合 Cooperating"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="measure_links")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    inferred = models.BooleanField(default=False, help_text="the plan text does not name this unit; it is implied")
+
+    class Meta:
+        ordering = ["measure", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit", "role"], name="measure_unit_role_unique")]
+
+    def __str__(self):
+        return f"{self.measure.code} {self.get_role_display()} {self.unit}"

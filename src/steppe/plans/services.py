@@ -1,0 +1,203 @@
+"""Loading a plan file: validate everything first, then write in one transaction.
+
+Loading the same file twice changes nothing; an edited file updates the plan in place (matched
+by the codes of targets, actions and measures), retires what it no longer has, and keeps every
+file loaded as a PlanVersion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from steppe.core.errors import DomainError
+from steppe.core.models import Region
+from steppe.core.roles import UnitKind
+from steppe.core.services import unit_get_or_create
+
+from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
+from .schema import PlanFormatError, PlanSpec, parse_plan
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "data"
+
+ERROR_INVALID_PLAN = "invalid_plan"
+
+
+@dataclass
+class LoadResult:
+    plan: Plan | None
+    version: int
+    status: str  # "created", "updated", "unchanged", "valid" (dry run)
+    changes: dict = field(default_factory=dict)
+
+
+def plan_validate_text(text: str) -> PlanSpec:
+    """Parses and checks a plan file against the regions in the database; raises DomainError listing every issue."""
+    known_regions = set(Region.objects.values_list("code", flat=True))
+    try:
+        return parse_plan(text, known_regions=known_regions or None)
+    except PlanFormatError as exc:
+        errors = [{"path": i.path, "message": i.message} for i in exc.issues]
+        lines = "\n".join(f"  {e['path']}: {e['message']}" for e in errors)
+        raise DomainError(
+            ERROR_INVALID_PLAN, f"规划文件有 {len(errors)} 处错误 The plan file has {len(errors)} error(s):\n{lines}",
+            data={"errors": errors},
+        ) from exc
+
+
+def _read(path: str | Path) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise DomainError("file_not_found", f"文件不存在 No such file: {p}")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DomainError(ERROR_INVALID_PLAN, f"$: 文件不是 UTF-8 文本 The file is not UTF-8 text ({exc.reason})",
+                          data={"errors": [{"path": "$", "message": "not UTF-8 text"}]}) from exc
+
+
+def plan_load(*, text: str | None = None, path: str | Path | None = None, actor=None, dry_run: bool = False) -> LoadResult:
+    if text is None:
+        if path is None:
+            raise DomainError("invalid_call", "plan_load needs text or path")
+        text = _read(path)
+    spec = plan_validate_text(text)
+    if dry_run:
+        return LoadResult(plan=None, version=0, status="valid")
+    return _write(spec, text=text, source_path=str(path or ""), actor=actor)
+
+
+def plan_load_builtin(*, actor=None) -> list[LoadResult]:
+    return [plan_load(path=p, actor=actor) for p in sorted(BUILTIN_DIR.glob("*.yaml"))]
+
+
+@transaction.atomic
+def _write(spec: PlanSpec, *, text: str, source_path: str, actor) -> LoadResult:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    plan = Plan.objects.select_for_update().filter(code=spec.code).first()
+    latest = plan.versions.order_by("-number").first() if plan else None
+    if latest is not None and latest.sha256 == digest:
+        return LoadResult(plan=plan, version=latest.number, status="unchanged")
+
+    now = timezone.now()
+    plan_fields = {
+        "title": spec.title, "short_title": spec.short_title, "issuers": list(spec.issuers),
+        "document_number": spec.document_number, "issued_on": spec.issued_on, "published_on": spec.published_on,
+        "period_start": spec.period_start, "period_end": spec.period_end, "source_title": spec.source_title,
+        "source_url": spec.source_url, "language": spec.language or "zh-hans",
+    }
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(code=spec.code, created_at=now, updated_at=now, **plan_fields)
+    else:
+        for k, v in plan_fields.items():
+            setattr(plan, k, v)
+        plan.updated_at = now
+        plan.save()
+
+    changes = {"targets": _sync_targets(plan, spec), "actions": {}, "measures": {}}
+    changes["actions"], changes["measures"] = _sync_actions(plan, spec)
+    number = (latest.number + 1) if latest else 1
+    PlanVersion.objects.create(plan=plan, number=number, sha256=digest, content=text, source_path=source_path,
+                               loaded_at=now, loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                               changes=changes)
+    return LoadResult(plan=plan, version=number, status="created" if created else "updated", changes=changes)
+
+
+def _apply(obj, values: dict) -> bool:
+    changed = False
+    for k, v in values.items():
+        if getattr(obj, k) != v:
+            setattr(obj, k, v)
+            changed = True
+    return changed
+
+
+def _summary(added, changed, retired):
+    return {"added": sorted(added), "changed": sorted(changed), "retired": sorted(retired)}
+
+
+def _sync_targets(plan: Plan, spec: PlanSpec) -> dict:
+    regions = {r.code: r for r in Region.objects.filter(code__in={t.region for t in spec.targets})}
+    existing = {t.code: t for t in plan.targets.all()}
+    added, changed = [], []
+    for order, t in enumerate(spec.targets):
+        values = {
+            "name": t.name, "indicator": t.indicator, "kind": t.kind, "region": regions[t.region], "unit": t.unit,
+            "baseline_year": t.baseline.year if t.baseline else None,
+            "baseline_value": t.baseline.value if t.baseline else None,
+            "baseline_from_statistics": bool(t.baseline and t.baseline.from_statistics),
+            "target_year": t.target_year, "target_value": t.target_value, "comparison": t.comparison,
+            "statement": t.statement or "", "clause": t.clause or "", "order": order, "active": True,
+        }
+        obj = existing.get(t.code)
+        if obj is None:
+            Target.objects.create(plan=plan, code=t.code, **values)
+            added.append(t.code)
+        elif _apply(obj, values):
+            obj.full_clean()
+            obj.save()
+            changed.append(t.code)
+    retired = [c for c, o in existing.items() if o.active and c not in {t.code for t in spec.targets}]
+    plan.targets.filter(code__in=retired).update(active=False)
+    return _summary(added, changed, retired)
+
+
+def _sync_actions(plan: Plan, spec: PlanSpec) -> tuple[dict, dict]:
+    existing_actions = {a.code: a for a in plan.actions.all()}
+    existing_measures = {m.code: m for m in plan.measures.prefetch_related("unit_links__unit")}
+    a_added, a_changed, m_added, m_changed = [], [], [], []
+    m_order = 0
+    seen_measures = set()
+    for order, a in enumerate(spec.actions):
+        values = {"kind": a.kind, "number": a.number, "title": a.title, "summary": a.summary or "",
+                  "clause": a.clause or "", "order": order, "active": True}
+        action = existing_actions.get(a.code)
+        if action is None:
+            action = Action.objects.create(plan=plan, code=a.code, **values)
+            a_added.append(a.code)
+        elif _apply(action, values):
+            action.save()
+            a_changed.append(a.code)
+        for m in a.measures:
+            seen_measures.add(m.code)
+            values = {"action": action, "title": m.title, "clause": m.clause or "", "due_on": m.due,
+                      "indicators": list(m.indicators), "tags": list(m.tags), "order": m_order, "active": True}
+            m_order += 1
+            measure = existing_measures.get(m.code)
+            if measure is None:
+                measure = Measure.objects.create(plan=plan, code=m.code, **values)
+                m_added.append(m.code)
+                units_changed = _sync_units(measure, m)
+            else:
+                fields_changed = _apply(measure, values)
+                if fields_changed:
+                    measure.save()
+                units_changed = _sync_units(measure, m)
+                if fields_changed or units_changed:
+                    m_changed.append(m.code)
+    a_retired = [c for c, o in existing_actions.items() if o.active and c not in {a.code for a in spec.actions}]
+    plan.actions.filter(code__in=a_retired).update(active=False)
+    m_retired = [c for c, o in existing_measures.items() if o.active and c not in seen_measures]
+    plan.measures.filter(code__in=m_retired).update(active=False)
+    return _summary(a_added, a_changed, a_retired), _summary(m_added, m_changed, m_retired)
+
+
+def _sync_units(measure: Measure, m) -> bool:
+    wanted = []
+    for role, refs in ((MeasureUnit.Role.LEAD, m.lead_units), (MeasureUnit.Role.COOPERATING, m.cooperating_units)):
+        for ref in refs:
+            wanted.append((ref.name, role, bool(ref.inferred)))
+    current = sorted((mu.unit.name, mu.role, mu.inferred) for mu in measure.unit_links.select_related("unit"))
+    if sorted(wanted) == current:
+        return False
+    measure.unit_links.all().delete()
+    for name, role, inferred in wanted:
+        kind = UnitKind.BUREAU if ("盟市" in name or name.endswith(("盟", "市"))) else UnitKind.AGENCY
+        unit = unit_get_or_create(name=name, kind=kind)
+        MeasureUnit.objects.get_or_create(measure=measure, unit=unit, role=role, defaults={"inferred": inferred})
+    return True

@@ -1,0 +1,101 @@
+"""Shared fixtures: the real plan, the reference regions, and a persona per role."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("STEPPE_TESTING", "1")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the reference regions (they are reference data, like a migration)."""
+    from steppe.core.regions import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def regions(db):
+    """The reference regions; transactional tests (live_server) flush them, so they are re-ensured."""
+    from steppe.core.regions import regions_ensure
+
+    regions_ensure()
+
+
+@pytest.fixture
+def plan(regions):
+    from steppe.plans.services import plan_load_builtin
+
+    results = plan_load_builtin()
+    return next(r.plan for r in results if r.plan.code == "nmg-sti-2023-2025")
+
+
+def _make_user(username, role, *, region=None, unit=None):
+    from steppe.core.regions import regions_ensure
+    from steppe.core.services import user_create
+
+    regions_ensure()
+
+    user, _, _ = user_create(username=username, role=role, region=region, unit=unit, password="pass-word-123")
+    return user
+
+
+@pytest.fixture
+def department_user(db):
+    return _make_user("dept", "department", unit="自治区科技厅")
+
+
+@pytest.fixture
+def bureau_user(db):
+    return _make_user("baotou-bureau", "bureau", region="150200", unit="包头市科学技术局")
+
+
+@pytest.fixture
+def other_bureau_user(db):
+    return _make_user("ordos-bureau", "bureau", region="150600", unit="鄂尔多斯市科学技术局")
+
+
+@pytest.fixture
+def lead_unit_user(db):
+    return _make_user("lead", "lead_unit", unit="自治区科技厅成果转化处")
+
+
+@pytest.fixture
+def enterprise_user(db):
+    return _make_user("firm", "enterprise", region="150202", unit="包头稀土新材料有限公司")
+
+
+@pytest.fixture
+def institution_user(db):
+    return _make_user("univ", "institution", region="150100", unit="内蒙古大学")
+
+
+@pytest.fixture
+def broker_user(db):
+    return _make_user("broker", "broker", region="150100", unit="蒙科聚技术转移中心")
+
+
+@pytest.fixture
+def bank_user(db):
+    return _make_user("bank", "bank", region="150100", unit="某银行内蒙古分行")
+
+
+@pytest.fixture
+def expert_user(db):
+    return _make_user("expert", "expert")
+
+
+@pytest.fixture
+def public_client(client):
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
