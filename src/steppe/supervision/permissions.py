@@ -1,0 +1,177 @@
+"""Who may see and change what in supervision - the ONE place these rules live.
+
+* The department (and superusers) sees and changes everything.
+* A lead unit's user sees and edits only the measures its unit leads (and their milestones and
+  reports); anything else answers 404 - we do not confirm that it exists.
+* An expert sees only the challenges assigned to them for review, and their applications.
+* Enterprises and institutions see published challenges and their own applications and
+  commitments.
+* Everyone, even anonymous, sees the public list of published challenges.
+
+Helpers named ``get_<thing>_for_user(user, ...) -> (obj, can_write)`` raise ``NotFound``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from steppe.core.errors import Forbidden, NotFound
+from steppe.core.roles import Role
+from steppe.plans.models import Measure, MeasureUnit
+
+from .models import Application, Challenge, Commitment, Milestone, ProgressReport
+
+
+def is_department(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.DEPARTMENT))
+
+
+def is_expert(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.EXPERT)
+
+
+def user_unit_id(user):
+    return getattr(user, "unit_id", None) if user and user.is_authenticated else None
+
+
+def require_department(user) -> None:
+    if not is_department(user):
+        raise Forbidden("仅自治区科技厅可执行此操作 Only the regional department may do this")
+
+
+# ---------------------------------------------------------------- measures, milestones, reports
+
+
+def measures_visible_to(user) -> QuerySet[Measure]:
+    qs = Measure.objects.filter(active=True)
+    if is_department(user):
+        return qs
+    unit_id = user_unit_id(user)
+    if unit_id is None:
+        return qs.none()
+    return qs.filter(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD).distinct()
+
+
+def leads_measure(user, measure: Measure) -> bool:
+    unit_id = user_unit_id(user)
+    return (
+        unit_id is not None
+        and measure.unit_links.filter(unit_id=unit_id, role=MeasureUnit.Role.LEAD).exists()
+    )
+
+
+def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tuple[Measure, bool]:
+    qs = measures_visible_to(user).select_related("action", "plan").filter(code=code)
+    if plan_code:
+        qs = qs.filter(plan__code=plan_code)
+    measure = qs.order_by("-plan__period_start").first()
+    if measure is None:
+        raise NotFound(f"举措 {code} 不存在或无权查看 Measure {code} not found")
+    return measure, True  # department edits everything; a lead unit edits what it sees
+
+
+def get_milestone_for_user(user, pk: int) -> tuple[Milestone, bool]:
+    ms = (
+        Milestone.objects.select_related("measure")
+        .filter(pk=pk, measure__in=measures_visible_to(user))
+        .first()
+    )
+    if ms is None:
+        raise NotFound("里程碑不存在或无权查看 Milestone not found")
+    return ms, True
+
+
+def reports_visible_to(user) -> QuerySet[ProgressReport]:
+    qs = ProgressReport.objects.select_related("measure", "measure__action", "unit", "round")
+    if is_department(user):
+        return qs
+    unit_id = user_unit_id(user)
+    if unit_id is None:
+        return qs.none()
+    return qs.filter(unit_id=unit_id)
+
+
+def get_report_for_user(user, pk: int) -> tuple[ProgressReport, bool]:
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise NotFound("报告不存在或无权查看 Report not found")
+    can_write = report.unit_id == user_unit_id(user)
+    return report, can_write
+
+
+def can_review_reports(user) -> bool:
+    return is_department(user)
+
+
+def can_see_audit(user) -> bool:
+    return is_department(user)
+
+
+# ---------------------------------------------------------------- challenges
+
+
+PUBLIC_CHALLENGE_STATES = [
+    Challenge.State.PUBLISHED,
+    Challenge.State.REVIEWING,
+    Challenge.State.IN_PROGRESS,
+    Challenge.State.COMPLETED,
+    Challenge.State.FAILED,
+]
+
+
+def challenges_visible_to(user) -> QuerySet[Challenge]:
+    if is_department(user):
+        return Challenge.objects.all()
+    return Challenge.objects.filter(state__in=PUBLIC_CHALLENGE_STATES)
+
+
+def get_challenge_for_user(user, code: str) -> tuple[Challenge, bool]:
+    challenge = challenges_visible_to(user).filter(code=code).first()
+    if challenge is None:
+        raise NotFound(f"榜单 {code} 不存在 Challenge {code} not found")
+    return challenge, is_department(user)
+
+
+def reviews_challenge(user, challenge: Challenge) -> bool:
+    return is_expert(user) and challenge.experts.filter(pk=user.pk).exists()
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    qs = Application.objects.select_related("challenge", "unit")
+    if is_department(user):
+        return qs
+    if is_expert(user):
+        return qs.filter(challenge__experts=user)
+    unit_id = user_unit_id(user)
+    if unit_id is None:
+        return qs.none()
+    return qs.filter(unit_id=unit_id)
+
+
+def get_application_for_user(user, pk: int) -> tuple[Application, bool]:
+    app = applications_visible_to(user).filter(pk=pk).first()
+    if app is None:
+        raise NotFound("揭榜申请不存在或无权查看 Application not found")
+    return app, app.unit_id == user_unit_id(user)
+
+
+def commitments_visible_to(user) -> QuerySet[Commitment]:
+    qs = Commitment.objects.select_related("application", "application__challenge", "application__unit")
+    if is_department(user):
+        return qs
+    unit_id = user_unit_id(user)
+    q = Q(application__unit_id=unit_id) if unit_id is not None else Q(pk__in=[])
+    if is_expert(user):
+        q |= Q(application__challenge__experts=user)
+    return qs.filter(q).distinct()
+
+
+def get_commitment_for_user(user, pk: int) -> tuple[Commitment, bool]:
+    c = commitments_visible_to(user).filter(pk=pk).first()
+    if c is None:
+        raise NotFound("军令状不存在或无权查看 Commitment not found")
+    return c, c.application.unit_id == user_unit_id(user)
+
+
+def application_allowed_roles() -> set[str]:
+    return {Role.ENTERPRISE, Role.INSTITUTION}

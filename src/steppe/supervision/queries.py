@@ -1,0 +1,339 @@
+"""Reads shared by pages and the API: statuses, the overview, completeness, to-do lists, alignment."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from steppe.plans.models import Measure, MeasureUnit
+
+from . import permissions as perms
+from .models import Commitment, CommitmentMilestone, Milestone, Notification, ProgressReport, ProgressRound
+from .status import (
+    STATUS_LABELS,
+    STATUS_LIGHTS,
+    STATUS_ORDER,
+    MilestoneState,
+    ReportState,
+    Status,
+    StatusResult,
+    measure_status,
+    worst,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    result: StatusResult
+    lead_units: list = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+
+def _with_status_data(qs: QuerySet[Measure]) -> QuerySet[Measure]:
+    return qs.select_related("action", "plan").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on")),
+        Prefetch(
+            "progress_reports",
+            queryset=ProgressReport.objects.filter(submitted_at__isnull=False).order_by("submitted_at"),
+        ),
+        Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit")),
+    )
+
+
+def status_of(measure: Measure, today: date) -> StatusResult:
+    """Status of one measure (uses prefetched milestones and reports when present)."""
+    milestones = [MilestoneState(m.planned_on, m.done_on, m.deliverable) for m in measure.milestones.all()]
+    reports = [
+        ReportState(
+            r.status,
+            r.progress,
+            timezone.localdate(r.submitted_at),
+            accepted=r.state == ProgressReport.State.ACCEPTED,
+        )
+        for r in measure.progress_reports.all()
+        if r.submitted_at
+    ]
+    start = date(measure.plan.period_start, 1, 1) if measure.plan.period_start else None
+    return measure_status(
+        today=today, due_on=measure.due_on, start_on=start, milestones=milestones, reports=reports
+    )
+
+
+def measure_rows(user, *, today: date | None = None) -> list[MeasureRow]:
+    """Every measure the user may see with its status, late items first (then by code)."""
+    today = today or timezone.localdate()
+    rows = []
+    for m in _with_status_data(perms.measures_visible_to(user)):
+        leads = [link.unit for link in m.unit_links.all() if link.role == MeasureUnit.Role.LEAD]
+        rows.append(MeasureRow(m, status_of(m, today), leads))
+    rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.measure.plan_id, r.measure.order, r.measure.code))
+    return rows
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    rows: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status | None:
+        return worst(r.status for r in self.rows)
+
+    @property
+    def light(self) -> str:
+        return STATUS_LIGHTS[self.status] if self.status else "grey"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status] if self.status else "无举措"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = {s.value: 0 for s in Status}
+        for r in self.rows:
+            c[r.status.value] += 1
+        return c
+
+
+def _sorted_groups(groups: dict[str, Group]) -> list[Group]:
+    return sorted(groups.values(), key=lambda g: (STATUS_ORDER.get(g.status, 9), g.key))
+
+
+def overview(user, *, today: date | None = None) -> dict:
+    """Traffic lights per action and per lead unit, and all measures with late ones first."""
+    rows = measure_rows(user, today=today)
+    by_action: dict[str, Group] = {}
+    by_unit: dict[str, Group] = {}
+    for r in rows:
+        a = r.measure.action
+        by_action.setdefault(a.code, Group(a.code, f"{a.code} {a.title}")).rows.append(r)
+        for u in r.lead_units or [None]:
+            key = u.name if u else "（未明确牵头单位）"
+            by_unit.setdefault(key, Group(key, key)).rows.append(r)
+    totals = {s.value: 0 for s in Status}
+    for r in rows:
+        totals[r.status.value] += 1
+    return {
+        "rows": rows,
+        "actions": _sorted_groups(by_action),
+        "units": _sorted_groups(by_unit),
+        "totals": totals,
+    }
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@dataclass
+class Completeness:
+    key: str
+    total: int = 0
+    submitted: int = 0
+    accepted: int = 0
+    returned: int = 0
+    on_time: int = 0
+    late: int = 0  # submitted after the due date, or still missing after it
+
+    @property
+    def completeness(self) -> float:
+        return round(100 * self.submitted / self.total, 1) if self.total else 0.0
+
+    @property
+    def timeliness(self) -> float:
+        return round(100 * self.on_time / self.total, 1) if self.total else 0.0
+
+
+def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict:
+    """Completeness (% submitted) and timeliness (% first submitted by the due date), per unit and per action."""
+    today = today or timezone.localdate()
+    per_unit: dict[str, Completeness] = {}
+    per_action: dict[str, Completeness] = {}
+    total = Completeness("合计")
+    for r in rnd.reports.select_related("unit", "measure__action"):
+        first = timezone.localdate(r.first_submitted_at) if r.first_submitted_at else None
+        submitted = r.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+        for c in (
+            per_unit.setdefault(r.unit.name, Completeness(r.unit.name)),
+            per_action.setdefault(r.measure.action.code, Completeness(r.measure.action.code)),
+            total,
+        ):
+            c.total += 1
+            c.submitted += submitted
+            c.accepted += r.state == ProgressReport.State.ACCEPTED
+            c.returned += r.state == ProgressReport.State.RETURNED
+            if first and first <= rnd.due_on:
+                c.on_time += 1
+            elif (first and first > rnd.due_on) or (not first and today > rnd.due_on):
+                c.late += 1
+    return {
+        "units": sorted(per_unit.values(), key=lambda c: (c.completeness, c.key)),
+        "actions": sorted(per_action.values(), key=lambda c: c.key),
+        "total": total,
+    }
+
+
+# ---------------------------------------------------------------- a lead unit's to-do list
+
+
+def todo(user, *, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    unit_id = perms.user_unit_id(user)
+    reports = (
+        (
+            ProgressReport.objects.filter(
+                unit_id=unit_id,
+                round__closed_at__isnull=True,
+                round__isnull=False,
+                state__in=[ProgressReport.State.DRAFT, ProgressReport.State.RETURNED],
+            )
+            .select_related("round", "measure")
+            .order_by("round__due_on", "measure__order")
+        )
+        if unit_id
+        else ProgressReport.objects.none()
+    )
+    milestones = (
+        Milestone.objects.filter(unit_id=unit_id, done_on__isnull=True)
+        .select_related("measure")
+        .order_by("planned_on")
+        if unit_id
+        else Milestone.objects.none()
+    )
+    commitment_ms = (
+        CommitmentMilestone.objects.filter(
+            commitment__application__unit_id=unit_id,
+            commitment__state=Commitment.State.ACTIVE,
+            state=CommitmentMilestone.State.PENDING,
+        )
+        .select_related("commitment__application__challenge")
+        .order_by("planned_on")
+        if unit_id
+        else CommitmentMilestone.objects.none()
+    )
+    unsigned = (
+        Commitment.objects.filter(application__unit_id=unit_id, state=Commitment.State.DRAFT).select_related(
+            "application__challenge"
+        )
+        if unit_id
+        else Commitment.objects.none()
+    )
+    return {
+        "today": today,
+        "reports": [(r, (r.round.due_on - today).days) for r in reports],
+        "milestones": [(m, (m.planned_on - today).days) for m in milestones],
+        "commitment_milestones": [(m, (m.planned_on - today).days) for m in commitment_ms],
+        "unsigned": list(unsigned),
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }
+
+
+# ---------------------------------------------------------------- measures and targets together
+
+ON_COURSE = {"achieved", "on_track"}
+OFF_COURSE = {"acceleration_needed", "limited_progress", "deteriorating"}
+
+
+def _attainment_by_indicator(plan) -> dict[str, str] | None:
+    """indicator code -> attainment status code, from the monitoring app if it provides one; None if not."""
+    try:
+        stats_queries = importlib.import_module("steppe.stats.queries")
+    except ImportError:
+        return None
+    for name in ("target_attainments", "plan_attainment", "attainment_for_plan", "targets_attainment"):
+        fn = getattr(stats_queries, name, None)
+        if fn is None:
+            continue
+        try:
+            items = fn(plan=plan)
+        except TypeError:
+            try:
+                items = fn(plan)
+            except Exception:  # the monitoring app is another team's; never break this page
+                log.exception("stats attainment failed")
+                return None
+        except Exception:
+            log.exception("stats attainment failed")
+            return None
+        return _index_attainment(items)
+    return None
+
+
+def _index_attainment(items) -> dict[str, str]:
+    """Accept a list/dict of attainment results; keep the worst status per indicator (headline region)."""
+    rank = {"deteriorating": 0, "limited_progress": 1, "acceleration_needed": 2, "on_track": 3, "achieved": 4}
+    out: dict[str, str] = {}
+    values = items.values() if isinstance(items, dict) else items
+    for it in values:
+        target = getattr(it, "target", None) or (it.get("target") if isinstance(it, dict) else None)
+        indicator = (
+            getattr(it, "indicator", None)
+            or (it.get("indicator") if isinstance(it, dict) else None)
+            or getattr(target, "indicator", None)
+        )
+        status = getattr(it, "status", None) or (it.get("status") if isinstance(it, dict) else None)
+        attainment = getattr(it, "attainment", None)
+        if status is None and attainment is not None:
+            status = getattr(attainment, "status", None)
+        if not indicator or not status:
+            continue
+        prev = out.get(indicator)
+        if prev is None or rank.get(status, 9) < rank.get(prev, 9):
+            out[indicator] = status
+    return out
+
+
+def alignment(user, *, today: date | None = None) -> dict:
+    """Measures on schedule whose targets are off course, and late measures whose targets are on course."""
+    rows = [r for r in measure_rows(user, today=today) if r.measure.indicators]
+    plans = {r.measure.plan_id: r.measure.plan for r in rows}
+    by_indicator: dict[str, str] = {}
+    available = False
+    for plan in plans.values():
+        got = _attainment_by_indicator(plan)
+        if got is not None:
+            available = True
+            by_indicator.update(got)
+    on_schedule_off_course, late_on_course = [], []
+    if available:
+        for r in rows:
+            statuses = {i: by_indicator.get(i) for i in r.measure.indicators}
+            off = [i for i, s in statuses.items() if s in OFF_COURSE]
+            on = [i for i, s in statuses.items() if s in ON_COURSE]
+            if r.status in (Status.ON_SCHEDULE, Status.DONE) and off:
+                on_schedule_off_course.append((r, off))
+            elif r.status in (Status.LATE, Status.AT_RISK) and on and not off:
+                late_on_course.append((r, on))
+    return {
+        "available": available,
+        "on_schedule_off_course": on_schedule_off_course,
+        "late_on_course": late_on_course,
+        "measures_with_indicators": len(rows),
+    }
+
+
+def late_unit_list(*, today: date | None = None) -> list[tuple[str, int]]:
+    """The 通报 list as shown on pages: unit name and number of its obligations past the grace period."""
+    from .reminders import DEFAULT_POLICY, late_units
+    from .services import collect_obligations
+
+    today = today or timezone.localdate()
+    obligations, _ = collect_obligations(today=today)
+    from steppe.core.models import Unit
+
+    names = dict(Unit.objects.values_list("pk", "name"))
+    return [
+        (names.get(int(k), k), len(v))
+        for k, v in late_units(obligations, today=today, policy=DEFAULT_POLICY).items()
+    ]
