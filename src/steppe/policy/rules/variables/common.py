@@ -1,0 +1,43 @@
+"""Vectorised helpers shared by the rule formulas, and the trace registry.
+
+`uses(*paths)` records which parameters a variable reads, so a result can be
+explained (rule, parameter values with their dates and references).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# variable name -> parameter paths it reads
+PARAMETERS_USED: dict[str, tuple[str, ...]] = {}
+# variable name -> reliability of the rule text it encodes (R/S/M)
+EPS = 1e-9
+
+
+def uses(*paths: str):
+    def mark(cls):
+        PARAMETERS_USED[cls.__name__] = paths
+        return cls
+
+    return mark
+
+
+def ratio(num, den):
+    """num/den rounded to 1e-10 (so 0.1 stays 0.1 at band edges); 0 where den <= 0."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
+    return np.round(out, 10)
+
+
+def band(x, thresholds, points):
+    """Left-inclusive bands: points[0] below thresholds[0], points[i+1] from thresholds[i] (含)."""
+    th = np.asarray(list(thresholds), dtype=float)
+    pts = np.asarray(list(points), dtype=float)
+    idx = np.searchsorted(th, np.asarray(x, dtype=float) + EPS, side="right")
+    return pts[idx]
+
+
+def year_of(dates):
+    """datetime64 array -> calendar year (int)."""
+    return np.asarray(dates).astype("datetime64[Y]").astype(int) + 1970
