@@ -124,6 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["steppe.core.backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -152,11 +153,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = os.environ.get(
+_MAIL_BACKEND = os.environ.get(
     "STEPPE_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.filebased.EmailBackend",
 )
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")} if _MAIL_BACKEND.endswith("filebased.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("STEPPE_FROM_EMAIL", "steppe@localhost")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -1,0 +1,156 @@
+"""Loading plan files into the database: all or nothing, idempotent, versioned."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from steppe.core.errors import DomainError
+from steppe.plans.models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
+from steppe.plans.services import BUILTIN_DIR, plan_load
+
+PLAN_FILE = BUILTIN_DIR / "nmg-sti-2023-2025.yaml"
+
+
+def _state():
+    return (
+        Plan.objects.count(), PlanVersion.objects.count(), Target.objects.count(), Action.objects.count(),
+        Measure.objects.count(), MeasureUnit.objects.count(),
+        sorted(Target.objects.values_list("code", "target_value")),
+    )
+
+
+def test_the_real_plan_loads_with_every_target_action_and_measure(plan):
+    assert plan.period_start == 2023 and plan.period_end == 2025
+    targets = {t.indicator: t for t in plan.targets.all()}
+    assert targets["rd_intensity"].kind == "level" and float(targets["rd_intensity"].target_value) == 1.5
+    kinds = {t.kind for t in plan.targets.all()}
+    assert {"level", "amount", "threshold", "avg_growth", "multiple", "share", "qualitative"} <= kinds
+    assert plan.actions.filter(kind="action").count() == 8
+    assert plan.actions.filter(kind="safeguard").count() == 3
+    assert plan.measures.count() >= 60
+    # every measure has at least one lead unit, and inferred ones are marked
+    for measure in plan.measures.prefetch_related("unit_links"):
+        assert any(mu.role == "lead" for mu in measure.unit_links.all()), measure.code
+    assert MeasureUnit.objects.filter(inferred=True).exists()
+    assert plan.versions.count() == 1
+
+
+def test_loading_the_same_file_twice_changes_nothing(plan):
+    before = _state()
+    result = plan_load(path=PLAN_FILE)
+    assert result.status == "unchanged"
+    assert _state() == before
+
+
+def test_an_edited_file_updates_the_plan_and_keeps_the_earlier_version(plan, tmp_path):
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    measure = plan.measures.order_by("order").first()
+    edited = text.replace(measure.title, measure.title + "（修订）", 1)
+    assert edited != text
+    path = tmp_path / "edited.yaml"
+    path.write_text(edited, encoding="utf-8")
+    result = plan_load(path=path)
+    assert result.status == "updated" and result.version == 2
+    assert measure.code in result.changes["measures"]["changed"]
+    measure.refresh_from_db()
+    assert measure.title.endswith("（修订）")
+    versions = list(plan.versions.order_by("number"))
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].content == text and versions[1].content == edited
+
+
+def test_a_measure_dropped_from_the_file_is_retired_not_deleted(plan, tmp_path):
+    import yaml
+
+    data = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    actions = data["actions"]
+    dropped = actions[0]["measures"].pop()
+    path = tmp_path / "fewer.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan_load(path=path)
+    m = Measure.objects.get(plan=plan, code=dropped["code"])
+    assert m.active is False
+
+
+def _broken(tmp_path, mutate):
+    import yaml
+
+    data = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _set_target_year(data):
+    data["targets"][2]["target"]["year"] = 2030
+
+
+def _unknown_kind(data):
+    data["targets"][0]["kind"] = "wish"
+
+
+def _unknown_region(data):
+    data["targets"][1]["region"] = "159999"
+
+
+def _duplicate_measure(data):
+    data["actions"][0]["measures"].append(dict(data["actions"][0]["measures"][0]))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path_fragment", "message_fragment"),
+    [
+        (_set_target_year, "targets[2].target.year", "must lie within the plan period 2023–2025"),
+        (_unknown_kind, "targets[0].kind", ""),
+        (_unknown_region, "targets[1].region", "159999"),
+        (_duplicate_measure, "actions[0].measures", ""),
+    ],
+)
+def test_a_broken_file_is_refused_with_its_path_and_nothing_is_written(plan, tmp_path, mutate, path_fragment,
+                                                                         message_fragment):
+    before = _state()
+    path = _broken(tmp_path, mutate)
+    with pytest.raises(DomainError) as exc:
+        plan_load(path=path)
+    assert path_fragment in exc.value.message
+    assert message_fragment in exc.value.message
+    assert any(e["path"].startswith(path_fragment) for e in exc.value.data["errors"])
+    assert _state() == before
+
+
+def test_the_cli_exits_non_zero_on_a_broken_file_and_leaves_the_plan(plan, tmp_path):
+    before = _state()
+    path = _broken(tmp_path, _set_target_year)
+    with pytest.raises(CommandError) as exc:
+        call_command("plan", "load", str(path), stdout=StringIO())
+    assert "targets[2].target.year: must lie within the plan period 2023–2025" in str(exc.value)
+    assert _state() == before
+
+
+def test_the_cli_refuses_a_file_that_is_not_yaml(plan, tmp_path):
+    path = tmp_path / "not.yaml"
+    path.write_text("targets: [unclosed\n  - : :", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("plan", "load", str(path), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("plan", "load", str(tmp_path / "missing.yaml"), stdout=StringIO())
+
+
+def test_the_cli_validates_without_writing(db, regions):
+    out = StringIO()
+    call_command("plan", "validate", str(PLAN_FILE), stdout=out)
+    assert "valid" in out.getvalue()
+    assert Plan.objects.count() == 0
+
+
+def test_the_cli_loads_and_reports(db, regions):
+    out = StringIO()
+    call_command("plan", "load", str(PLAN_FILE), stdout=out)
+    assert "created, version 1" in out.getvalue()
+    out = StringIO()
+    call_command("plan", "load", str(Path(PLAN_FILE)), stdout=out)
+    assert "unchanged" in out.getvalue()
