@@ -34,6 +34,7 @@ MAX_DECIMAL_PLACES = 6
 VALUE_KINDS = ("level", "amount", "threshold", "share")
 
 # Messages that tests (and callers) may import instead of repeating the text.
+MSG_NOT_A_PLAN = "not a plan file: expected YAML fields such as code, title, period, targets and actions"
 MSG_REQUIRED = "is required"
 MSG_UNKNOWN_FIELD = "unknown field (allowed: {allowed})"
 MSG_NOT_TEXT = "must be text"
@@ -59,8 +60,8 @@ MSG_NO_LEAD_UNIT = (
     "must name at least one lead unit (牵头单位); when the text names none, record the unit it "
     "implies with inferred: true"
 )
-MSG_NOT_APPLICABLE = "does not apply to a {kind!r} target"
-MSG_KIND_NEEDS = "a {kind!r} target needs {what}"
+MSG_NOT_APPLICABLE = "does not apply to a target of kind {kind}"
+MSG_KIND_NEEDS = "a target of kind {kind} needs {what}"
 MSG_TOO_LONG = "is too long ({length} characters; at most {max})"
 MSG_NUMBER_TOO_PRECISE = "has too many digits (at most 14 before and 6 after the decimal point)"
 MSG_BAD_COMPARISON = "must be one of " + ", ".join(repr(c) for c in COMPARISONS)
@@ -200,6 +201,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text until the checker parses them, so a bad date (2024-06-31) is reported with its
+# YAML path instead of aborting the whole read.
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def _read_yaml(text: str) -> Any:
@@ -454,9 +458,10 @@ class _Checker:
         if data is None:
             self.issue("$", "the file is empty; a plan starts with code, title, period, targets and actions")
             return None
-        m = self.fields(data, "", _PLAN_FIELDS)
-        if m is None:
+        if not isinstance(data, dict):
+            self.issue("$", MSG_NOT_A_PLAN)
             return None
+        m = self.fields(data, "", _PLAN_FIELDS)
         fmt = self.integer(m, "format", "", required=False)
         if fmt is not _MISSING and fmt != FORMAT_VERSION:
             self.issue(
