@@ -22,7 +22,7 @@ class hte_rate_status(Variable):
         held = e("hte_certificate_held", period)
         y0 = year_of(e("hte_certificate_issued_on", period))
         y = period.start.year
-        n = parameters(period).hte.conditions.validity_years if y >= 2016 else 3
+        n = parameters(period).hte.conditions.validity_years
         applies = held * (y0 <= y) * (y <= y0 + n - 1)
         expiring = held * (y == y0 + n)
         return np.where(applies, 2, np.where(expiring, 1, 0))
