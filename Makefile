@@ -41,9 +41,10 @@ lint: install ## ruff
 format: install ## ruff format
 	$(VENV)/bin/ruff format src tests bench
 
-chromium: ## Debian's chromium for the browser tests, where missing
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+chromium: ## Debian's chromium (and a CJK font, so pages render Chinese) for the browser tests, where missing
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  echo "installing Debian chromium and fonts-noto-cjk for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
 
 test-sqlite: install chromium ## the whole suite on SQLite

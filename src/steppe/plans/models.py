@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from steppe.core.models import Region, Unit
 
 TARGET_KIND_CHOICES = [
-    ("level", "达到水平 Level reached"),
-    ("amount", "总量 Amount"),
-    ("threshold", "突破 Threshold"),
-    ("avg_growth", "年均增长 Average annual growth"),
-    ("multiple", "倍增 Multiple of baseline"),
-    ("share", "占比 Share"),
-    ("qualitative", "定性/位次 Qualitative or rank"),
+    ("level", _("达到水平")),
+    ("amount", _("总量")),
+    ("threshold", _("突破")),
+    ("avg_growth", _("年均增长")),
+    ("multiple", _("倍增")),
+    ("share", _("占比")),
+    ("qualitative", _("定性/位次")),
 ]
 
 
@@ -94,8 +95,8 @@ class Target(models.Model):
 
 class Action(models.Model):
     class Kind(models.TextChoices):
-        ACTION = "action", "行动 Action"
-        SAFEGUARD = "safeguard", "保障 Safeguard"
+        ACTION = "action", _("行动")
+        SAFEGUARD = "safeguard", _("保障")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     code = models.CharField(max_length=20)
@@ -144,8 +145,8 @@ class Measure(models.Model):
 
 class MeasureUnit(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", "牵头 Lead"
-        COOPERATING = "cooperating", "配合 Cooperating"
+        LEAD = "lead", _("牵头")
+        COOPERATING = "cooperating", _("配合")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="unit_links")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="measure_links")
