@@ -1,2 +1,26 @@
+from django.urls import path
+
+from . import views
+
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("overview/", views.overview, name="overview"),
+    path("todo/", views.todo, name="todo"),
+    path("alignment/", views.alignment, name="alignment"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
+    path("audit/", views.audit, name="audit"),
+    path("measures/<str:code>/", views.measure_detail, name="measure"),
+    path("measures/<str:code>/milestones/", views.milestone_add, name="milestone_add"),
+    path("measures/<str:code>/milestones/approve/", views.milestones_approve, name="milestones_approve"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/<str:period>/", views.round_detail, name="round"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path("challenges/", views.challenges, name="challenges"),
+    path("challenges/new/", views.challenge_new, name="challenge_new"),
+    path("challenges/<slug:code>/", views.challenge_detail, name="challenge"),
+    path("challenges/<slug:code>/act/", views.challenge_action, name="challenge_action"),
+    path("commitments/<int:pk>/", views.commitment, name="commitment"),
+]

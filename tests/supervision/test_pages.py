@@ -1,0 +1,211 @@
+"""Supervision pages: every page renders for its persona; permissions answer 404 and change nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from steppe.core.models import AuditEntry
+from steppe.supervision import services
+from steppe.supervision.models import Challenge, Milestone, ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_the_overview_shows_traffic_lights_and_late_items_first(as_user, dept, unit_a_user):
+    # A1-01 gets an overdue milestone, so it is late and listed first
+    services.milestone_create(
+        actor=unit_a_user,
+        measure=unit_a_user.unit.measures.get(code="A1-01"),
+        deliverable="方案印发",
+        planned_on=timezone.localdate() - timedelta(days=5),
+    )
+    r = as_user(dept).get("/supervision/overview/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "督办总览" in html and 'id="action-lights"' in html and 'id="unit-lights"' in html
+    rows = r.context["rows"]
+    assert rows[0].measure.code == "A1-01" and rows[0].status == "late"
+    assert r.context["actions"][0].key == "A1" and r.context["actions"][0].light == "red"
+    assert r.context["units"][0].key == "单位甲"
+
+
+def test_index_sends_each_role_to_its_page(as_user, client, dept, unit_a_user, firm_user):
+    assert client.get("/supervision/").url == "/supervision/challenges/"
+    assert as_user(dept).get("/supervision/").url == "/supervision/overview/"
+    assert as_user(unit_a_user).get("/supervision/").url == "/supervision/todo/"
+
+
+def test_a_lead_unit_cannot_open_the_overview(as_user, unit_a_user):
+    assert as_user(unit_a_user).get("/supervision/overview/").status_code == 404
+
+
+def test_the_report_form_submits_and_the_department_returns_it(as_user, client, dept, unit_a_user):
+    services.round_open(actor=dept, period="2026-Q4", due_on=timezone.localdate() + timedelta(days=2))
+    c = as_user(unit_a_user)
+    todo = c.get("/supervision/todo/")
+    assert todo.status_code == 200 and "A1-01" in todo.content.decode()
+    rep = ProgressReport.objects.get(measure__code="A1-01")
+    page = c.get(f"/supervision/reports/{rep.pk}/")
+    assert page.status_code == 200 and 'id="report-form"' in page.content.decode()
+    bad = c.post(
+        f"/supervision/reports/{rep.pk}/", {"op": "submit", "status": "in_progress", "progress": "300"}
+    )
+    assert bad.status_code == 200 and "progress" in bad.content.decode()
+    rep.refresh_from_db()
+    assert rep.state == "draft"
+    ok = c.post(
+        f"/supervision/reports/{rep.pk}/",
+        {
+            "op": "submit",
+            "status": "in_progress",
+            "progress": "35",
+            "done": "完成立项",
+            "problems": "",
+            "next_steps": "建设",
+        },
+    )
+    assert ok.status_code == 302
+    rep.refresh_from_db()
+    assert (rep.state, rep.progress) == ("submitted", 35)
+    d = as_user(dept)
+    assert 'id="review-form"' in d.get(f"/supervision/reports/{rep.pk}/").content.decode()
+    d.post(f"/supervision/reports/{rep.pk}/", {"op": "return", "comment": "请补充数据"})
+    rep.refresh_from_db()
+    assert rep.state == "returned" and rep.review_comment == "请补充数据"
+    for url in (
+        "/supervision/rounds/",
+        "/supervision/rounds/2026-Q4/",
+        "/supervision/measures/A1-01/",
+        "/supervision/audit/",
+        "/supervision/alignment/",
+        "/supervision/inbox/",
+    ):
+        assert d.get(url).status_code == 200, url
+
+
+def test_a_lead_unit_changing_another_units_measure_gets_404_and_nothing_changes(
+    as_user, dept, unit_a_user, unit_b_user
+):
+    services.round_open(actor=dept, period="2026-Q4", due_on="2026-12-31")
+    b_measure = unit_b_user.unit.measures.get()
+    ms = services.milestone_create(
+        actor=unit_b_user, measure=b_measure, deliverable="挂牌", planned_on="2027-03-31"
+    )
+    b_report = ProgressReport.objects.get(unit=unit_b_user.unit)
+    audit_count = AuditEntry.objects.count()
+    c = as_user(unit_a_user)
+    responses = [
+        c.get("/supervision/measures/A1-02/"),
+        c.post("/supervision/measures/A1-02/milestones/", {"deliverable": "x", "planned_on": "2027-01-01"}),
+        c.post(f"/supervision/milestones/{ms.pk}/done/", {"done_on": "2026-01-01", "evidence_note": "x"}),
+        c.get(f"/supervision/reports/{b_report.pk}/"),
+        c.post(
+            f"/supervision/reports/{b_report.pk}/",
+            {"op": "submit", "status": "in_progress", "progress": "99"},
+        ),
+    ]
+    assert [r.status_code for r in responses] == [404] * 5
+    # its own measure, but approving milestones is the department's: refused with a message
+    refused = c.post("/supervision/measures/A1-01/milestones/approve/", follow=True)
+    assert "仅自治区科技厅" in refused.content.decode()
+    b_report.refresh_from_db()
+    assert (b_report.state, b_report.progress, b_report.version) == ("draft", 0, 0)
+    assert Milestone.objects.count() == 1 and Milestone.objects.get().done_on is None
+    assert AuditEntry.objects.count() == audit_count
+
+
+def test_the_alignment_page_says_when_there_is_no_attainment_data(as_user, dept, sup_plan, monkeypatch):
+    from steppe.supervision import queries
+
+    monkeypatch.setattr(queries, "_attainment_by_indicator", lambda plan: None)
+    r = as_user(dept).get("/supervision/alignment/")
+    assert "no attainment data" in r.content.decode()
+
+
+def test_the_alignment_page_pairs_measures_and_targets(as_user, dept, unit_a_user, monkeypatch):
+    from steppe.supervision import queries
+
+    # A1-01 (rd_intensity) is late; A1-02 (tech_contract_turnover) is on schedule
+    services.milestone_create(
+        actor=unit_a_user,
+        measure=unit_a_user.unit.measures.get(code="A1-01"),
+        deliverable="方案",
+        planned_on=timezone.localdate() - timedelta(days=1),
+    )
+    monkeypatch.setattr(
+        queries,
+        "_attainment_by_indicator",
+        lambda plan: {"rd_intensity": "on_track", "tech_contract_turnover": "limited_progress"},
+    )
+    data = queries.alignment(dept, today=timezone.localdate())
+    assert data["available"]
+    assert [r.measure.code for r, _ in data["late_on_course"]] == ["A1-01"]
+    # A1-02 is at risk or on schedule depending on the date; it is listed only when on schedule
+    codes = [r.measure.code for r, _ in data["on_schedule_off_course"]]
+    assert codes in ([], ["A1-02"])
+    assert as_user(dept).get("/supervision/alignment/").status_code == 200
+
+
+def test_challenge_pages_render_for_the_public_and_each_role(as_user, client, dept, firm_user, expert):
+    assert client.get("/supervision/challenges/").status_code == 200
+    d = as_user(dept)
+    assert d.get("/supervision/challenges/new/").status_code == 200
+    r = d.post(
+        "/supervision/challenges/new/",
+        {
+            "title": "风光氢储一体化关键技术",
+            "problem": "绿氢成本",
+            "budget": "600",
+            "deadline": str(timezone.localdate() + timedelta(days=30)),
+            "max_teams": "2",
+            "eligible_kinds": ["enterprise", "institution"],
+            "eligible_region_prefix": "15",
+            "t1_name": "电解效率",
+            "t1_cmp": ">=",
+            "t1_value": "80",
+            "t1_unit": "%",
+        },
+    )
+    challenge = Challenge.objects.get()
+    assert r.status_code == 302 and r.url == f"/supervision/challenges/{challenge.code}/"
+    client.logout()
+    assert (
+        client.get(f"/supervision/challenges/{challenge.code}/").status_code == 404
+    )  # a draft is not public
+    d = as_user(dept)
+    d.post(f"/supervision/challenges/{challenge.code}/act/", {"op": "publish", "note": "发布"})
+    client.logout()
+    public = client.get("/supervision/challenges/").content.decode()
+    assert challenge.code in public and "张榜中" in public
+    f = as_user(firm_user)
+    page = f.get(f"/supervision/challenges/{challenge.code}/").content.decode()
+    assert 'id="eligibility"' in page
+    f.post(
+        f"/supervision/challenges/{challenge.code}/act/",
+        {"op": "apply", "proposal": "PEM 路线", "requested_budget": "300"},
+    )
+    assert challenge.applications.count() == 1
+    e = as_user(expert)
+    # an unassigned expert does not see the applications
+    assert "PEM 路线" not in e.get(f"/supervision/challenges/{challenge.code}/").content.decode()
+
+
+def test_a_bad_challenge_form_shows_the_fields_and_creates_nothing(as_user, dept):
+    r = as_user(dept).post(
+        "/supervision/challenges/new/",
+        {"title": "", "problem": "x", "budget": "abc", "deadline": "2020-01-01"},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "title" in html and "budget" in html and "targets" in html
+    assert not Challenge.objects.exists()
