@@ -1,3 +1,275 @@
-from ninja import Router
+"""Statistics API: indicators, observations, imports, and the attainment of a plan's targets.
+
+Published statistics are public: reading needs no account. Importing needs the department role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from steppe.core.auth import api_auth
+from steppe.core.errors import DomainError, Forbidden, NotFound
+from steppe.core.permissions import is_department
+
+from . import queries
+from .models import Indicator
 
 router = Router(tags=["stats"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    category: str
+    definition: str
+    definition_version: str
+    direction: int
+    periodicity: str
+    formula: str | None
+    plan_target: bool
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+    date: dt.date | None
+
+
+class AlternativeOut(Schema):
+    value: float
+    status: str
+    source: str
+    url: str
+    date: str | None
+
+
+class ObservationOut(Schema):
+    region: str
+    region_name: str
+    indicator: str
+    year: int
+    value: float
+    unit: str
+    status: str
+    revised: bool
+    derived: bool
+    formula: str | None
+    source: SourceOut
+    alternatives: list[AlternativeOut]
+    choice_reason: str | None
+
+
+class YearValue(Schema):
+    year: int
+    value: float
+
+
+class ProjectionOut(Schema):
+    year: int
+    value: float
+    low: float | None
+    high: float | None
+    level: float
+    meets_target: bool | None
+    method: str
+    estimate: bool = True
+
+
+class AttainmentOut(Schema):
+    target: str
+    target_name: str
+    kind: str
+    indicator: str
+    unit: str
+    region: str
+    region_name: str
+    latest: YearValue | None
+    baseline: YearValue | None
+    needed: YearValue | None
+    gap: float | None
+    required_growth: float | None
+    observed_growth: float | None
+    ratio: float | None
+    status: str
+    status_label: str
+    rule: str
+    rule_en: str
+    projection: ProjectionOut | None
+    source: SourceOut | None
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    file_name: str
+    rows: int
+    added: int
+    revised: int
+    unchanged: int
+    dry_run: bool
+    import_id: int | None
+
+
+def _indicator_out(i: Indicator) -> dict:
+    return {
+        "code": i.code,
+        "name": i.name,
+        "name_en": i.name_en,
+        "unit": i.unit,
+        "category": i.category,
+        "definition": i.definition,
+        "definition_version": i.definition_version,
+        "direction": i.direction,
+        "periodicity": i.periodicity,
+        "formula": i.formula or None,
+        "plan_target": i.plan_target,
+    }
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="The indicator dictionary")
+def indicator_list(request):
+    return [_indicator_out(i) for i in Indicator.objects.all()]
+
+
+@router.get("/indicators/{code}", response=IndicatorOut)
+def indicator_detail(request, code: str):
+    i = Indicator.objects.filter(code=code).first()
+    if i is None:
+        raise NotFound(f"未知指标 Unknown indicator: {code}")
+    return _indicator_out(i)
+
+
+@router.get(
+    "/observations",
+    response=list[ObservationOut],
+    summary="Observations (the value used per year, with its source)",
+)
+def observation_list(
+    request,
+    region: str | None = None,
+    indicator: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    derived: bool = True,
+):
+    """Filters: `region` (code or name; comma-separated for several), `indicator` (codes, comma-separated),
+    `year_from`, `year_to`. One entry per region, indicator and year: the preferred value (see
+    `choice_reason`), the other sources under `alternatives`, computed values marked `derived`."""
+    from steppe.core.models import Region
+    from steppe.core.regions import resolve_region
+
+    region_codes = None
+    if region:
+        region_codes = [resolve_region(r).code for r in region.split(",") if r.strip()]
+    ind_codes = None
+    if indicator:
+        ind_codes = [c.strip() for c in indicator.split(",") if c.strip()]
+        unknown = set(ind_codes) - set(
+            Indicator.objects.filter(code__in=ind_codes).values_list("code", flat=True)
+        )
+        if unknown:
+            raise DomainError(
+                "unknown_indicator", f"未知指标 Unknown indicator: {', '.join(sorted(unknown))}"
+            )
+    table = queries.cells(
+        indicators=ind_codes, regions=region_codes, year_from=year_from, year_to=year_to, with_derived=derived
+    )
+    names = dict(Region.objects.values_list("code", "name"))
+    out = []
+    for (r, i, y), c in sorted(table.items()):
+        out.append(
+            {
+                "region": r,
+                "region_name": names.get(r, r),
+                "indicator": i,
+                "year": y,
+                "value": c.value,
+                "unit": c.unit,
+                "status": c.status,
+                "revised": c.revised,
+                "derived": c.derived,
+                "formula": c.formula or None,
+                "source": {"title": c.source_title, "url": c.source_url, "date": c.source_date},
+                "alternatives": c.alternatives,
+                "choice_reason": c.reason or None,
+            }
+        )
+    return out
+
+
+def attainment_entries(plan, as_of: int | None) -> list[dict]:
+    out = []
+    for ta in queries.plan_attainment(plan, as_of=as_of):
+        rows = [(ta.region, ta.result, ta.series)] + list(ta.leagues)
+        for region, res, series in rows:
+            d = res.as_dict()
+            cell = series.get(res.latest_year) if res.latest_year is not None else None
+            out.append(
+                {
+                    "target": ta.target.code,
+                    "target_name": ta.target.name,
+                    "kind": ta.target.kind,
+                    "indicator": ta.target.indicator,
+                    "unit": res.target.unit,
+                    "region": region.code,
+                    "region_name": region.name,
+                    "latest": d["latest"],
+                    "baseline": d["baseline"],
+                    "needed": d["needed"],
+                    "gap": d["gap"],
+                    "required_growth": d["required_growth"],
+                    "observed_growth": d["observed_growth"],
+                    "ratio": d["ratio"],
+                    "status": d["status"],
+                    "status_label": d["status_label"],
+                    "rule": d["rule_zh"],
+                    "rule_en": d["rule_en"],
+                    "projection": d["projection"],
+                    "source": None
+                    if cell is None
+                    else {"title": cell.source_title, "url": cell.source_url, "date": cell.source_date},
+                }
+            )
+    return out
+
+
+@router.get(
+    "/plans/{code}/attainment",
+    response=list[AttainmentOut],
+    summary="Attainment of every target (region and leagues)",
+)
+def plan_attainment(request, code: str, as_of: int | None = None):
+    """One entry per target for the plan's region, and one per league where the league has data.
+    Growth rates are fractions (0.12 = 12%); `projection` is a trend estimate, not a statistic."""
+    from steppe.plans.models import Plan
+
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        raise NotFound(f"未知规划 Unknown plan: {code}")
+    return attainment_entries(plan, as_of)
+
+
+@router.post(
+    "/observations/import", response=ImportOut, auth=api_auth, summary="Import observations (CSV or XLSX)"
+)
+def observation_import_api(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+    """All or nothing: any bad row refuses the file with `error.data.errors` = [{row, column, message}].
+    With `dry_run` nothing is written and the counts say what would change."""
+    from .services import observation_import
+
+    if not is_department(request.auth):
+        raise Forbidden("只有自治区科技厅可以导入统计数据 Only the department may import statistics")
+    data = file.read()
+    r = observation_import(
+        data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
+    )
+    return r.as_dict()

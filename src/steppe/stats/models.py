@@ -1,1 +1,126 @@
-from django.db import models  # noqa: F401
+"""Statistics: the indicator dictionary, observations with their sources, and the imports that brought them.
+
+Invariants
+- An observation is never overwritten: a new value for the same region, indicator, year and
+  source adds a new version and clears ``is_current`` on the older one (history kept).
+- Two sources for the same region, indicator and year are both kept; which one a page uses is
+  decided in one place, ``queries.preferred`` (documented in docs/statistics.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from steppe.core.models import Region
+
+
+class Indicator(models.Model):
+    class Periodicity(models.TextChoices):
+        ANNUAL = "annual", "年度"
+        HALF_YEAR = "half_year", "半年"
+        YTD = "ytd", "年初至今"
+        STOCK = "stock", "时点存量"
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=160, blank=True)
+    unit = models.CharField(max_length=20)
+    category = models.CharField(max_length=20, blank=True)
+    definition = models.TextField(blank=True, help_text="口径")
+    definition_version = models.CharField(max_length=60, blank=True)
+    direction = models.SmallIntegerField(
+        default=1, help_text="1 higher is better, -1 lower is better, 0 neutral"
+    )
+    periodicity = models.CharField(max_length=12, choices=Periodicity.choices, default=Periodicity.ANNUAL)
+    formula = models.CharField(
+        max_length=300, blank=True, help_text="derived indicators: a formula over other codes"
+    )
+    plan_target = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(direction__in=[-1, 0, 1]), name="indicator_direction_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+
+class Source(models.Model):
+    """Where a value was published: title, URL, publication date."""
+
+    title = models.CharField(max_length=400)
+    url = models.CharField(max_length=600, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [models.UniqueConstraint(fields=["title", "url"], name="source_title_url_unique")]
+
+    def __str__(self):
+        return self.title
+
+
+class Import(models.Model):
+    """One file that was imported (confirmed, not a dry run), with its counts."""
+
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64, blank=True)
+    fmt = models.CharField(max_length=8, default="csv")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=12, default="cli", help_text="cli, page, api, published")
+    rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    revised = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class Observation(models.Model):
+    class Status(models.TextChoices):
+        PRELIMINARY = "preliminary", "初步"
+        FINAL = "final", "正式"
+        REVISED = "revised", "修订"
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="observations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    unit = models.CharField(max_length=20)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINAL)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="observations")
+    note = models.TextField(blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    imported_by = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="observations")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "region", "year", "source", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "indicator", "year", "source", "version"], name="observation_version_unique"
+            ),
+        ]
+        indexes = [
+            # series of one indicator (indicator page, attainment): filter(indicator=..., is_current=True)
+            models.Index(fields=["indicator", "is_current", "region", "year"], name="obs_indicator_current"),
+            # region page: filter(region=..., is_current=True)
+            models.Index(fields=["region", "is_current"], name="obs_region_current"),
+        ]
+
+    def __str__(self):
+        return f"{self.region.name} {self.indicator.code} {self.year} = {self.value} {self.unit}"

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("indicators/", views.indicator_list, name="indicators"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("regions/<str:code>/", views.region_detail, name="region"),
+    path("import/", views.import_page, name="import"),
+    path("import/template.<str:fmt>", views.template_download, name="template"),
+    path("report.<str:fmt>", views.report_download, name="report"),
+    path("_bare", views.bare, name="bare"),
+]

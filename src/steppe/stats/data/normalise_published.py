@@ -1,0 +1,68 @@
+"""Rebuilds published_statistics.csv (the import layout) from nmg_sti_indicators.csv (as collected).
+
+Run: .venv/bin/python src/steppe/stats/data/normalise_published.py
+What it does, row by row, and nothing else:
+- status: 'revised' where the note says the row belongs to the REVISED series, 'preliminary'
+  where it says preliminary / 初步; otherwise 'final';
+- source_date: the YYYY-MM-DD date in the source title, where there is one;
+- unit: rd_expenditure_per_fte is 万元 per person-year (万元/人年), as its note says;
+- adds share_tsme_in_hightech_zones 2022 = 28.82%, the figure stated in the note of the
+  tech_smes_in_hightech_zones row (same source), so the region's 2022 tech-SME count can be derived.
+"""
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+DATE = re.compile(r"(20\d\d-\d\d-\d\d)")
+
+
+def status_of(note: str) -> str:
+    n = note or ""
+    if "REVISED" in n:
+        return "revised"
+    if "preliminary" in n.lower() or "初步" in n:
+        return "preliminary"
+    return "final"
+
+
+def main():
+    src = pl.read_csv(HERE / "nmg_sti_indicators.csv", infer_schema=False)
+    rows = []
+    for r in src.iter_rows(named=True):
+        m = DATE.search(r["source_title"] or "")
+        unit = r["unit"]
+        if r["indicator"] == "rd_expenditure_per_fte":
+            unit = "万元/人年"
+        rows.append(
+            {
+                "region": r["region"],
+                "indicator": r["indicator"],
+                "year": r["year"],
+                "value": r["value"],
+                "unit": unit,
+                "status": status_of(r["note"]),
+                "source_title": r["source_title"],
+                "source_url": r["source_url"] or "",
+                "source_date": m.group(1) if m else "",
+                "note": r["note"] or "",
+            }
+        )
+        if r["indicator"] == "tech_smes_in_hightech_zones" and r["year"] == "2022":
+            rows.append(
+                {
+                    **rows[-1],
+                    "indicator": "share_tsme_in_hightech_zones",
+                    "value": "28.82",
+                    "unit": "%",
+                    "note": "from the note of the tech_smes_in_hightech_zones row: = 28.82% of region total",
+                }
+            )
+    pl.DataFrame(rows).write_csv(HERE / "published_statistics.csv")
+    print(f"{len(rows)} rows written")
+
+
+if __name__ == "__main__":
+    main()

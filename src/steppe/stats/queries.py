@@ -1,0 +1,455 @@
+"""Reads of the statistics app, shared by pages, the API and the report.
+
+Which value a page uses when several exist for one region, indicator and year is decided
+here and only here (``choose``); the rule is ``PREFERENCE_RULE`` and docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Max
+
+from steppe.core.models import Region
+from steppe.core.regions import PROVINCE_CODE
+
+from . import attainment as att
+from . import derive
+from .models import Import, Indicator, Observation
+
+STATUS_RANK = {"revised": 3, "final": 2, "preliminary": 1}
+PREFERENCE_RULE = (
+    "同一地区、指标、年份有多个来源时,按以下顺序取用一个值:① 修订值优先于正式值,正式值优先于初步值"
+    "(例如研发投入强度在GDP修订后的年鉴修订值优先于首次发布值);② 状态相同时,取发布日期最新的来源;"
+    "③ 仍相同时,取最后导入的。其余来源的数值都保留,并在页面上列出。"
+)
+PREFERENCE_RULE_EN = (
+    "Where several sources give a value for the same region, indicator and year: a revised value beats a final one, "
+    "a final one beats a preliminary one; then the most recently published source; then the latest import. "
+    "The other values are kept and listed."
+)
+DERIVED_NOTE = "计算值:统计部门未发布该年数值,按公式由已发布指标计算。"
+
+
+@dataclass
+class Cell:
+    """The value a page shows for one region, indicator and year, and where it comes from."""
+
+    value: float
+    unit: str
+    year: int
+    status: str = "final"
+    source_title: str = ""
+    source_url: str = ""
+    source_date: dt.date | None = None
+    note: str = ""
+    observation_id: int | None = None
+    version: int = 1
+    derived: bool = False
+    formula: str = ""
+    alternatives: list[dict] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return {"final": "正式", "preliminary": "初步", "revised": "修订", "derived": "计算值"}.get(
+            self.status, self.status
+        )
+
+    @property
+    def revised(self) -> bool:
+        return self.version > 1 or self.status == "revised"
+
+    @property
+    def disputed(self) -> bool:
+        return any(abs(a["value"] - self.value) > 1e-9 for a in self.alternatives)
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "status": self.status,
+            "source": {
+                "title": self.source_title,
+                "url": self.source_url,
+                "date": self.source_date.isoformat() if self.source_date else None,
+            },
+            "revised": self.revised,
+            "derived": self.derived,
+            "formula": self.formula or None,
+            "alternatives": self.alternatives,
+            "reason": self.reason or None,
+        }
+
+
+def _sort_key(o: dict):
+    d = o["source__published_on"] or dt.date.min
+    return (STATUS_RANK.get(o["status"], 0), d, o["imported_by_id"], o["id"])
+
+
+def choose(group: list[dict]) -> Cell:
+    """The preferred observation of one (region, indicator, year) group, with the others listed."""
+    ranked = sorted(group, key=_sort_key, reverse=True)
+    best = ranked[0]
+    alts = [
+        {
+            "value": float(o["value"]),
+            "status": o["status"],
+            "source": o["source__title"],
+            "url": o["source__url"],
+            "date": o["source__published_on"].isoformat() if o["source__published_on"] else None,
+        }
+        for o in ranked[1:]
+    ]
+    reason = ""
+    if alts:
+        second = ranked[1]
+        if STATUS_RANK.get(best["status"], 0) > STATUS_RANK.get(second["status"], 0):
+            reason = f"取{Observation.Status(best['status']).label}值(修订 > 正式 > 初步)"
+        elif (best["source__published_on"] or dt.date.min) > (second["source__published_on"] or dt.date.min):
+            reason = "状态相同,取发布日期最新的来源"
+        else:
+            reason = "状态和发布日期相同,取最后导入的"
+    return Cell(
+        value=float(best["value"]),
+        unit=best["unit"],
+        year=best["year"],
+        status=best["status"],
+        source_title=best["source__title"],
+        source_url=best["source__url"],
+        source_date=best["source__published_on"],
+        note=best["note"],
+        observation_id=best["id"],
+        version=best["version"],
+        alternatives=alts,
+        reason=reason,
+    )
+
+
+_FIELDS = (
+    "id",
+    "region__code",
+    "indicator__code",
+    "year",
+    "value",
+    "unit",
+    "status",
+    "version",
+    "note",
+    "source__title",
+    "source__url",
+    "source__published_on",
+    "imported_by_id",
+)
+
+
+def cells(
+    *,
+    indicators: list[str] | None = None,
+    regions: list[str] | None = None,
+    year_from=None,
+    year_to=None,
+    with_derived: bool = True,
+) -> dict[tuple[str, str, int], Cell]:
+    """{(region_code, indicator_code, year): Cell} for the current observations, plus derived values."""
+    qs = Observation.objects.filter(is_current=True)
+    wanted = set(indicators or [])
+    formulas = {}
+    if with_derived:
+        fq = Indicator.objects.exclude(formula="")
+        if indicators:
+            fq = fq.filter(code__in=indicators)
+        formulas = {i.code: (i.formula, i.unit) for i in fq}
+        for f, _ in formulas.values():
+            wanted |= set(derive.Formula.parse(f).inputs)
+    if indicators:
+        qs = qs.filter(indicator__code__in=sorted(wanted))
+    if regions:
+        qs = qs.filter(region__code__in=regions)
+    if year_from:
+        qs = qs.filter(year__gte=year_from)
+    if year_to:
+        qs = qs.filter(year__lte=year_to)
+    groups: dict[tuple, list] = {}
+    for o in qs.values(*_FIELDS):
+        groups.setdefault((o["region__code"], o["indicator__code"], o["year"]), []).append(o)
+    out = {k: choose(g) for k, g in groups.items()}
+    if formulas:
+        _add_derived(out, formulas)
+    if indicators:
+        out = {k: v for k, v in out.items() if k[1] in set(indicators)}
+    return out
+
+
+def _add_derived(out: dict, formulas: dict[str, tuple[str, str]]) -> None:
+    units = dict(Indicator.objects.values_list("code", "unit"))
+    for code, (text, unit) in formulas.items():
+        f = derive.Formula.parse(text)
+        regs = sorted({k[0] for k in out if k[1] in f.inputs})
+        yrs = sorted({k[2] for k in out if k[1] in f.inputs})
+        if not regs or not yrs:
+            continue
+        years = list(range(yrs[0], yrs[-1] + 1))
+        env = {}
+        for name in f.inputs:
+            m = np.full((len(regs), len(years)), np.nan)
+            for i, r in enumerate(regs):
+                for j, y in enumerate(years):
+                    c = out.get((r, name, y))
+                    if c is not None and not c.derived:
+                        m[i, j] = c.value
+            env[name] = (m, units.get(name, ""))
+        try:
+            vals = f.evaluate(env, unit)
+        except derive.FormulaError:
+            continue
+        for i, r in enumerate(regs):
+            for j, y in enumerate(years):
+                v = vals[i, j]
+                if np.isfinite(v) and (r, code, y) not in out:
+                    out[(r, code, y)] = Cell(
+                        value=float(round(v, 6)),
+                        unit=unit,
+                        year=y,
+                        status="derived",
+                        derived=True,
+                        formula=text,
+                        source_title=DERIVED_NOTE + f" {code} = {text}",
+                        note="",
+                    )
+
+
+def observation_history(region_code: str, indicator_code: str, year: int) -> list[Observation]:
+    """Every version from every source, newest first (revisions are never overwritten)."""
+    return list(
+        Observation.objects.filter(region__code=region_code, indicator__code=indicator_code, year=year)
+        .select_related("source", "imported_by")
+        .order_by("-is_current", "-version", "-id")
+    )
+
+
+def leagues() -> list[Region]:
+    return list(Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"))
+
+
+def data_version() -> tuple:
+    """Changes whenever observations or plans change: the key of the computed-views cache."""
+    from steppe.plans.models import Plan
+
+    return (
+        Observation.objects.aggregate(m=Max("id"))["m"],
+        Import.objects.count(),
+        Indicator.objects.count(),
+        Plan.objects.aggregate(m=Max("updated_at"))["m"],
+    )
+
+
+# --------------------------------------------------------------------------- attainment
+
+
+@dataclass
+class TargetAttainment:
+    target: object  # plans.Target
+    indicator: Indicator | None
+    region: Region
+    result: att.Attainment
+    series: dict[int, Cell]
+    leagues: list[tuple[Region, att.Attainment, dict[int, Cell]]] = field(default_factory=list)
+
+    @property
+    def latest_cell(self) -> Cell | None:
+        y = self.result.latest_year
+        return self.series.get(y) if y is not None else None
+
+
+def _num(x):
+    return None if x is None else float(x)
+
+
+def target_spec(t, indicator: Indicator | None) -> att.TargetSpec:
+    ind_unit = indicator.unit if indicator else t.unit
+    tv = _num(t.target_value)
+    bv = None if t.baseline_from_statistics else _num(t.baseline_value)
+    if (
+        t.kind in ("level", "amount", "threshold", "share")
+        and tv is not None
+        and t.unit
+        and ind_unit
+        and t.unit != ind_unit
+    ):
+        if (
+            derive.known_unit(t.unit)
+            and derive.known_unit(ind_unit)
+            and derive.same_dimension(t.unit, ind_unit)
+        ):
+            tv = float(derive.convert(tv, t.unit, ind_unit))
+            bv = None if bv is None else float(derive.convert(bv, t.unit, ind_unit))
+    if t.kind == "qualitative":
+        return att.TargetSpec(
+            code=t.code,
+            kind="qualitative",
+            indicator=t.indicator,
+            unit=ind_unit,
+            target_year=t.target_year,
+            statement=t.statement or t.name,
+        )
+    return att.TargetSpec(
+        code=t.code,
+        kind=t.kind,
+        indicator=t.indicator,
+        unit=ind_unit,
+        target_year=t.target_year,
+        target_value=tv,
+        baseline_year=t.baseline_year,
+        baseline_value=bv,
+        comparison=t.comparison or ">=",
+        direction=(indicator.direction or 1) if indicator else 1,
+        statement=t.statement,
+    )
+
+
+def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.TargetSpec | None:
+    """A region-wide target read for one league.
+
+    Relative targets (level, share, growth, doubling) apply as they are. Totals (amount,
+    threshold) are shared out in proportion: the league must grow by the same factor the
+    region needs (target / region's baseline), i.e. a 'multiple' of the league's own baseline.
+    """
+    if spec.kind in ("level", "share", "avg_growth", "multiple", "qualitative"):
+        return spec
+    if region_baseline and spec.target_value:
+        return att.TargetSpec(
+            code=spec.code,
+            kind="multiple",
+            indicator=spec.indicator,
+            unit=spec.unit,
+            target_year=spec.target_year,
+            target_value=spec.target_value / region_baseline,
+            baseline_year=spec.baseline_year,
+            comparison=spec.comparison,
+            direction=spec.direction,
+            statement=f"按全区目标同比例分解(全区需达基期的 {spec.target_value / region_baseline:.2f} 倍)",
+        )
+    return None
+
+
+_cache: dict = {}
+_cache_lock = threading.Lock()
+
+
+def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True) -> list[TargetAttainment]:
+    """Attainment of every active target of a plan, for its region and (where data exist) each league.
+
+    Cached per process until the data change (``data_version``).
+    """
+    as_of = as_of or dt.date.today().year
+    key = ("plan", plan.pk, as_of, with_leagues, data_version())
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    result = _plan_attainment(plan, as_of=as_of, with_leagues=with_leagues)
+    with _cache_lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = result
+    return result
+
+
+def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
+    targets = list(plan.targets.filter(active=True).select_related("region").order_by("order"))
+    inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
+    league_list = leagues() if with_leagues else []
+    table = cells(indicators=sorted(inds), year_to=as_of)
+    out = []
+    specs, rows, owners = [], [], []
+    all_years = sorted(
+        {k[2] for k in table}
+        | {t.target_year for t in targets}
+        | {t.baseline_year for t in targets if t.baseline_year}
+    )
+    if not all_years:
+        all_years = [as_of]
+    years = list(range(all_years[0], all_years[-1] + 1))
+
+    def series_of(region_code, code):
+        return {y: c for (r, i, y), c in table.items() if r == region_code and i == code}
+
+    for t in targets:
+        ind = inds.get(t.indicator)
+        spec = target_spec(t, ind)
+        ser = series_of(t.region.code, t.indicator)
+        ta = TargetAttainment(target=t, indicator=ind, region=t.region, result=None, series=ser)  # type: ignore[arg-type]
+        out.append(ta)
+        specs.append(spec)
+        rows.append([ser[y].value if y in ser else np.nan for y in years])
+        owners.append((ta, None, ser))
+        if with_leagues and t.kind != "qualitative":
+            rb = ser.get(t.baseline_year).value if t.baseline_year in ser else _num(t.baseline_value)
+            for lg in league_list:
+                lser = series_of(lg.code, t.indicator)
+                if not lser:
+                    continue
+                ls = league_spec(spec, rb)
+                if ls is None:
+                    continue
+                specs.append(ls)
+                rows.append([lser[y].value if y in lser else np.nan for y in years])
+                owners.append((ta, lg, lser))
+    if specs:
+        results = att.assess_many(specs, years, np.array(rows, dtype=np.float64), as_of=as_of)
+        for (ta, lg, lser), res in zip(owners, results, strict=True):
+            if lg is None:
+                ta.result = res
+            else:
+                ta.leagues.append((lg, res, lser))
+    return out
+
+
+def dashboard_platform_figures() -> dict:
+    """Figures registered on the platform itself (technology contracts, enterprise counts), where
+    the apps that keep them provide the queries; shown beside, never mixed with, published statistics."""
+    out = {}
+    try:
+        from steppe.transfer.queries import contract_turnover_by_region_year  # type: ignore
+    except Exception:  # noqa: BLE001 - the transfer app may not provide it (yet)
+        contract_turnover_by_region_year = None
+    if contract_turnover_by_region_year is not None:
+        try:
+            out["tech_contract_turnover"] = _normalise_platform(contract_turnover_by_region_year())
+        except Exception:  # noqa: BLE001 - a failing optional figure must not break the dashboard
+            pass
+    try:
+        from steppe.policy.queries import enterprise_counts_by_region_year  # type: ignore
+    except Exception:  # noqa: BLE001
+        enterprise_counts_by_region_year = None
+    if enterprise_counts_by_region_year is not None:
+        try:
+            out["enterprise_counts"] = _normalise_platform(enterprise_counts_by_region_year())
+        except Exception:  # noqa: BLE001
+            pass
+    return out
+
+
+def _normalise_platform(data) -> list[dict]:
+    """Accepts a list of dicts or a {(region, year): value} / {region: {year: value}} mapping."""
+    rows = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if isinstance(k, tuple) and len(k) == 2:
+                rows.append({"region": str(k[0]), "year": k[1], "value": v})
+            elif isinstance(v, dict):
+                for y, val in v.items():
+                    rows.append({"region": str(k), "year": y, "value": val})
+    else:
+        for r in list(data or [])[:500]:
+            rows.append(dict(r) if not isinstance(r, dict) else r)
+    return rows[:500]
+
+
+def province() -> Region:
+    return Region.objects.get(code=PROVINCE_CODE)

@@ -1,0 +1,449 @@
+"""The monitoring report (目标监测报告): HTML, PDF (reportlab, built-in CID font STSong-Light) and XLSX.
+
+Everything in it comes from ``queries.plan_attainment``; charts are the same Vega-Lite specs the
+pages draw, rendered to PNG by vl-convert.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+
+from django.template.loader import render_to_string
+
+from . import charts, queries
+from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection
+
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _fmt(v, unit=""):
+    from .views import fmt
+
+    return fmt(v, unit)
+
+
+def _pct(x):
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
+    from .views import KIND_LABELS, goal_text
+
+    items = []
+    sources: dict[tuple, dict] = {}
+    for ta in queries.plan_attainment(plan, as_of=as_of):
+        r = ta.result
+        unit = r.target.unit
+        leagues = []
+        for lg, lr, _series in ta.leagues:
+            leagues.append(
+                {
+                    "region": lg.name,
+                    "region_en": lg.name_en,
+                    "status": lr.status,
+                    "label": STATUS_LABELS[lr.status][0],
+                    "latest": _fmt(lr.latest_value, unit),
+                    "year": lr.latest_year,
+                    "rule": lr.rule_zh,
+                    "value": lr.latest_value,
+                }
+            )
+        for y, c in sorted(ta.series.items()):
+            key = (c.source_title, c.source_url)
+            if not c.derived and key not in sources:
+                sources[key] = {
+                    "title": c.source_title,
+                    "url": c.source_url,
+                    "date": c.source_date.isoformat() if c.source_date else "",
+                    "used_for": set(),
+                }
+            if key in sources:
+                sources[key]["used_for"].add(f"{ta.target.code} {y}")
+        png = None
+        if with_charts and ta.target.kind != "qualitative" and len(ta.series) >= 1:
+            ind_name = ta.indicator.name if ta.indicator else ta.target.indicator
+            cjk = charts.cjk_font_available()
+            points = [
+                {
+                    "year": y,
+                    "value": c.value,
+                    "kind": ("计算值" if c.derived else "统计值")
+                    if cjk
+                    else ("derived" if c.derived else "published"),
+                }
+                for y, c in sorted(ta.series.items())
+            ]
+            spec = charts.series_spec(
+                points,
+                title=f"{ta.target.code} {ind_name}"
+                if cjk
+                else f"{ta.target.code} {ta.indicator.name_en if ta.indicator else ''}",
+                unit=unit if cjk else unit.replace("亿元", "100m CNY").replace("家", "firms"),
+                target=r.needed_value,
+                target_year=ta.target.target_year,
+                projection=r.as_dict()["projection"],
+                width=560,
+                height=220,
+                font=None,
+                year_label="年份" if cjk else "year",
+                target_label="目标" if cjk else "target",
+            )
+            try:
+                png = charts.to_png(spec, width=560)
+            except Exception:  # noqa: BLE001 - a chart that cannot render must not lose the report
+                png = None
+        items.append(
+            {
+                "code": ta.target.code,
+                "name": ta.target.name,
+                "kind": KIND_LABELS.get(ta.target.kind, ""),
+                "clause": ta.target.clause,
+                "region": ta.region.name,
+                "status": r.status,
+                "label": STATUS_LABELS[r.status][0],
+                "colour": STATUS_COLOURS[r.status],
+                "goal": goal_text(ta.target, r),
+                "latest": _fmt(r.latest_value, unit),
+                "latest_year": r.latest_year,
+                "baseline": _fmt(r.baseline_value, unit),
+                "baseline_year": ta.target.baseline_year,
+                "needed": _fmt(r.needed_value, unit),
+                "gap": _fmt(r.gap, unit),
+                "observed": _pct(r.observed_growth),
+                "required": _pct(r.required_growth),
+                "ratio": "—" if r.ratio is None else f"{r.ratio * 100:.0f}%",
+                "rule": r.rule_zh,
+                "projection": describe_projection(r) if ta.target.kind != "qualitative" else "",
+                "leagues": leagues,
+                "png": png,
+                "png_b64": base64.b64encode(png).decode() if png else None,
+                "cell": ta.latest_cell,
+            }
+        )
+    map_png = None
+    if with_charts:
+        map_png = _map_png(items)
+    counts = {}
+    for it in items:
+        counts[it["status"]] = counts.get(it["status"], 0) + 1
+    return {
+        "plan": plan,
+        "as_of": as_of,
+        "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "items": items,
+        "summary": [
+            {"label": STATUS_LABELS[s][0], "n": counts.get(s, 0), "colour": STATUS_COLOURS[s]}
+            for s in STATUSES
+        ],
+        "rules": [
+            {"label": STATUS_LABELS[s][0], "rule": STATUS_RULES[s][0], "colour": STATUS_COLOURS[s]}
+            for s in STATUSES
+        ],
+        "sources": sorted(
+            ({**v, "used_for": "、".join(sorted(v["used_for"]))} for v in sources.values()),
+            key=lambda s: s["title"],
+        ),
+        "preference_rule": queries.PREFERENCE_RULE,
+        "map_png": map_png,
+        "map_b64": base64.b64encode(map_png).decode() if map_png else None,
+    }
+
+
+MAP_INDICATOR = "rd_expenditure"
+
+
+def _map_png(items) -> bytes | None:
+    """The 12 leagues coloured by their latest R&D expenditure (grey: no data)."""
+    from .models import Indicator
+
+    ind = Indicator.objects.filter(code=MAP_INDICATOR).first()
+    if ind is None:
+        return None
+    table = queries.cells(indicators=[MAP_INDICATOR])
+    latest = {}
+    for (r, _i, y), c in table.items():
+        if r not in latest or y > latest[r][1]:
+            latest[r] = (c.value, y, c.unit)
+    cjk = charts.cjk_font_available()
+    feats = []
+    for lg in queries.leagues():
+        if not lg.boundary:
+            continue
+        v = latest.get(lg.code)
+        name = lg.name if cjk else lg.name_en
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": lg.boundary,
+                "properties": {
+                    "name": name,
+                    "value": None if v is None else v[0],
+                    "label": ("无数据" if cjk else "no data") if v is None else f"{v[0]:g} ({v[1]})",
+                },
+            }
+        )
+    spec = charts.choropleth_spec(
+        feats,
+        title=f"12个盟市 · {ind.name}(最新年份,灰色为无数据)"
+        if cjk
+        else "12 leagues: R&D expenditure, latest year (grey: no data)",
+        unit=ind.unit if cjk else "100m CNY",
+        font=None,
+        width=560,
+        height=360,
+    )
+    try:
+        return charts.to_png(spec, width=560)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def build_report(plan, *, as_of: int, fmt: str) -> tuple[bytes, str]:
+    from steppe.core.errors import DomainError
+
+    if fmt not in FORMATS:
+        raise DomainError("bad_format", f"报告格式应为 html、pdf 或 xlsx,不是 {fmt}", status=404)
+    data = report_data(plan, as_of=as_of, with_charts=True)
+    if fmt == "html":
+        return render_to_string("stats/report.html", data).encode("utf-8"), FORMATS[fmt]
+    if fmt == "pdf":
+        return report_pdf(data), FORMATS[fmt]
+    return report_xlsx(data), FORMATS[fmt]
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def report_pdf(data: dict) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = "STSong-Light"
+    try:
+        pdfmetrics.getFont(font)
+    except KeyError:
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=base, fontSize=8, leading=11)
+    h1 = ParagraphStyle("h1", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=base, fontSize=13, leading=19, spaceBefore=10, spaceAfter=4)
+    h3 = ParagraphStyle("h3", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=2)
+
+    def p(text, style=base):
+        # STSong-Light has no U+00B7 (middle dot): use the ideographic full stop's neighbour '・'-free form
+        return Paragraph(html.escape(str(text).replace("·", " | ")).replace("\n", "<br/>"), style)
+
+    plan = data["plan"]
+    story = [
+        p("目标监测报告", h1),
+        p(f"{plan.title}", ParagraphStyle("t", parent=base, alignment=TA_CENTER)),
+        p(
+            f"统计数据截至 {data['as_of']} 年 · 生成于 {data['generated']} · Steppe",
+            ParagraphStyle("m", parent=small, alignment=TA_CENTER),
+        ),
+        Spacer(1, 6 * mm),
+        p("一、总体情况", h2),
+    ]
+    summ = [[p("状态", small), p("目标数", small)]] + [
+        [p(s["label"], small), p(str(s["n"]), small)] for s in data["summary"]
+    ]
+    t = Table(summ, colWidths=[40 * mm, 25 * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
+            ]
+            + [
+                ("BACKGROUND", (0, i + 1), (0, i + 1), colors.HexColor(s["colour"]))
+                for i, s in enumerate(data["summary"])
+            ]
+            + [("TEXTCOLOR", (0, i + 1), (0, i + 1), colors.white) for i in range(len(data["summary"]))]
+        )
+    )
+    story += [t, Spacer(1, 3 * mm)]
+    rows = [[p(h, small) for h in ("目标", "最新值", "目标值", "状态")]]
+    styles = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for i, it in enumerate(data["items"], start=1):
+        latest = f"{it['latest']}({it['latest_year']}年)" if it["latest_year"] else "无数据"
+        rows.append(
+            [
+                p(f"{it['code']} {it['name']}", small),
+                p(latest, small),
+                p(it["goal"], small),
+                p(it["label"], small),
+            ]
+        )
+        styles.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(it["colour"])))
+        styles.append(("TEXTCOLOR", (3, i), (3, i), colors.white))
+    t = Table(rows, colWidths=[55 * mm, 35 * mm, 60 * mm, 25 * mm], repeatRows=1)
+    t.setStyle(TableStyle(styles))
+    story += [t, p("状态判定规则", h3)]
+    for r in data["rules"]:
+        story.append(p(f"【{r['label']}】{r['rule']}", small))
+    story.append(
+        p(
+            "增速为复合年均增速;“趋势外推”按已有年份的对数线性趋势计算并附90%区间,只是估算,不是统计数据。"
+            + data["preference_rule"],
+            small,
+        )
+    )
+    if data.get("map_png"):
+        story += [
+            p("各盟市研发经费(最新年份)", h3),
+            Image(io.BytesIO(data["map_png"]), width=150 * mm, height=150 * mm * 0.68),
+        ]
+    story += [PageBreak(), p("二、各项目标", h2)]
+    for it in data["items"]:
+        story.append(p(f"{it['code']} {it['name']}({it['kind']} · {it['region']})", h3))
+        story.append(p(f"规划原文:{it['clause']}", small))
+        story.append(p(f"目标:{it['goal']}  状态:{it['label']}", base))
+        if it["kind"] != "定性":
+            facts = [
+                [
+                    "基期",
+                    f"{it['baseline']}({it['baseline_year'] or '—'}年)",
+                    "最新值",
+                    f"{it['latest']}({it['latest_year'] or '—'}年)",
+                ],
+                ["目标年应达", it["needed"], "差距", it["gap"]],
+                ["实际年均增速", it["observed"], "所需年均增速", it["required"]],
+            ]
+            ft = Table(
+                [[p(c, small) for c in row] for row in facts], colWidths=[30 * mm, 55 * mm, 30 * mm, 55 * mm]
+            )
+            ft.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)]))
+            story.append(ft)
+        story.append(p(f"判定依据:{it['rule']}", base))
+        if it["projection"]:
+            story.append(p(it["projection"], small))
+        if it["cell"] is not None:
+            c = it["cell"]
+            story.append(p(f"来源:{c.source_title} {c.source_url}", small))
+        if it["png"]:
+            story.append(Image(io.BytesIO(it["png"]), width=140 * mm, height=140 * mm * 0.5))
+        if it["leagues"]:
+            lrows = [[p(h, small) for h in ("盟市", "最新值", "年份", "状态")]]
+            for lg in it["leagues"]:
+                lrows.append(
+                    [
+                        p(lg["region"], small),
+                        p(lg["latest"], small),
+                        p(str(lg["year"] or "—"), small),
+                        p(lg["label"], small),
+                    ]
+                )
+            lt = Table(lrows, colWidths=[40 * mm, 35 * mm, 20 * mm, 35 * mm], repeatRows=1)
+            lt.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
+                    ]
+                )
+            )
+            story += [p("盟市情况(只列有数据的盟市)", small), lt]
+    story += [PageBreak(), p("三、数据来源", h2)]
+    for s in data["sources"]:
+        story.append(
+            p(
+                f"· {s['title']}{('(' + s['date'] + ')') if s['date'] else ''} {s['url']}  用于:{s['used_for']}",
+                small,
+            )
+        )
+    buf = io.BytesIO()
+
+    def page_no(canvas, doc):
+        canvas.setFont(font, 8)
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"目标监测报告  第 {doc.page} 页")
+
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title="目标监测报告",
+        author="Steppe",
+    )
+    doc.build(story, onFirstPage=page_no, onLaterPages=page_no)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def report_xlsx(data: dict) -> bytes:
+    import xlsxwriter
+
+    from .views import attainment_table
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    bold = wb.add_format({"bold": True, "bg_color": "#eef1f4", "text_wrap": True})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws = wb.add_worksheet("目标")
+    cols, rows = attainment_table(data["plan"], data["as_of"])
+    ws.write_row(0, 0, cols, bold)
+    for i, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            if v is None:
+                ws.write_blank(i, j, None)
+            elif isinstance(v, int | float):
+                ws.write_number(i, j, v)
+            else:
+                ws.write_string(i, j, str(v), wrap)
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 24)
+    ws.set_column(17, 17, 60)
+    ws.set_column(19, 19, 50)
+    ws.freeze_panes(1, 2)
+    cs = wb.add_worksheet("图表")
+    row = 0
+    for it in data["items"]:
+        if it["png"]:
+            cs.write(row, 0, f"{it['code']} {it['name']}", bold)
+            cs.insert_image(
+                row + 1,
+                0,
+                f"{it['code']}.png",
+                {"image_data": io.BytesIO(it["png"]), "x_scale": 0.5, "y_scale": 0.5},
+            )
+            row += 18
+    if data.get("map_png"):
+        cs.write(row, 0, "12个盟市", bold)
+        cs.insert_image(
+            row + 1, 0, "map.png", {"image_data": io.BytesIO(data["map_png"]), "x_scale": 0.5, "y_scale": 0.5}
+        )
+    ss = wb.add_worksheet("来源")
+    ss.write_row(0, 0, ["来源", "网址", "发布日期", "用于"], bold)
+    for i, s in enumerate(data["sources"], start=1):
+        ss.write_row(i, 0, [s["title"], s["url"], s["date"], s["used_for"]])
+    ss.set_column(0, 0, 70)
+    ss.set_column(1, 1, 50)
+    rs = wb.add_worksheet("判定规则")
+    for i, r in enumerate(data["rules"]):
+        rs.write_row(i, 0, [r["label"], r["rule"]])
+    rs.write(len(data["rules"]) + 1, 0, "取值规则")
+    rs.write(len(data["rules"]) + 1, 1, data["preference_rule"])
+    rs.set_column(1, 1, 100)
+    wb.close()
+    return buf.getvalue()

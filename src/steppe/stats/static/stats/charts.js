@@ -1,0 +1,17 @@
+/* Draws every chart of the page: <script type="application/json" data-chart="ID"> holds a Vega-Lite spec for <div id="ID">. */
+(function () {
+  function draw() {
+    if (!window.vegaEmbed) { return; }
+    document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (el) {
+      var target = document.getElementById(el.dataset.chart);
+      if (!target || target.dataset.drawn) { return; }
+      target.dataset.drawn = "1";
+      try {
+        window.vegaEmbed(target, JSON.parse(el.textContent), { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
+          .catch(function (e) { target.textContent = "图表无法显示: " + e; });
+      } catch (e) { target.textContent = "图表无法显示: " + e; }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+  document.addEventListener("htmx:afterSettle", draw);
+})();

@@ -1,0 +1,572 @@
+"""Monitoring pages (Simplified Chinese): dashboard, indicators, regions, scorecard, import, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from steppe.core.errors import DomainError
+from steppe.core.models import Region
+from steppe.core.permissions import is_department
+from steppe.core.regions import PROVINCE_CODE
+
+from . import charts, queries, services
+from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection
+from .export import table_response
+from .models import Import, Indicator
+
+KIND_LABELS = {
+    "level": "达到水平",
+    "amount": "总量",
+    "threshold": "突破",
+    "avg_growth": "年均增长",
+    "multiple": "倍增",
+    "share": "占比",
+    "qualitative": "定性",
+}
+
+
+def fmt(v, unit: str = "") -> str:
+    """A figure as a page shows it; missing is a dash, never zero."""
+    if v is None:
+        return "—"
+    a = abs(v)
+    if a >= 1000:
+        s = f"{v:,.0f}"
+    elif a >= 1:
+        s = f"{v:.2f}".rstrip("0").rstrip(".")
+    else:
+        s = f"{v:.3g}"
+    return s + ("" if unit in ("", "rank", "index") else unit)
+
+
+def pct(x) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _plan(request):
+    from steppe.plans.models import Plan
+    from steppe.plans.queries import plan_default
+
+    code = request.GET.get("plan")
+    plan = Plan.objects.filter(code=code).first() if code else plan_default()
+    if code and plan is None:
+        raise Http404("未知规划")
+    return plan
+
+
+def _as_of(request) -> int:
+    try:
+        return int(request.GET.get("as_of") or dt.date.today().year)
+    except ValueError:
+        return dt.date.today().year
+
+
+def goal_text(t, res) -> str:
+    u = res.target.unit
+    if t.kind == "qualitative":
+        return t.statement or t.name
+    if t.kind == "avg_growth":
+        return f"{t.baseline_year}—{t.target_year}年年均增长{'高于' if t.comparison == '>' else '不低于'}{fmt(float(t.target_value))}%"
+    if t.kind == "multiple":
+        base = f"(基数 {fmt(res.baseline_value, u)})" if res.baseline_value is not None else "(基数暂缺)"
+        return f"{t.target_year}年达到{t.baseline_year}年的{fmt(float(t.target_value))}倍{base}"
+    word = "超过" if t.comparison == ">" else "达到"
+    return f"{t.target_year}年{word} {fmt(res.needed_value, u)}"
+
+
+def target_cards(plan, as_of: int) -> list[dict]:
+    cards = []
+    for ta in queries.plan_attainment(plan, as_of=as_of):
+        r = ta.result
+        cell = ta.latest_cell
+        points = [{"year": y, "value": c.value} for y, c in sorted(ta.series.items())]
+        league_counts = {}
+        for _lg, lr, _ in ta.leagues:
+            league_counts[lr.status] = league_counts.get(lr.status, 0) + 1
+        cards.append(
+            {
+                "ta": ta,
+                "target": ta.target,
+                "res": r,
+                "kind_label": KIND_LABELS.get(ta.target.kind, ta.target.kind),
+                "status_label": STATUS_LABELS[r.status][0],
+                "colour": STATUS_COLOURS[r.status],
+                "latest": fmt(r.latest_value, r.target.unit),
+                "goal": goal_text(ta.target, r),
+                "projection": describe_projection(r)
+                if r.projection and ta.target.kind != "qualitative"
+                else "",
+                "cell": cell,
+                "spark": charts.embed_json(
+                    charts.sparkline_spec(points, target=r.needed_value, colour=STATUS_COLOURS[r.status])
+                )
+                if len(points) > 1
+                else None,
+                "leagues": [
+                    {"label": STATUS_LABELS[s][0], "n": n, "colour": STATUS_COLOURS[s]}
+                    for s, n in league_counts.items()
+                ],
+                "observed": pct(r.observed_growth),
+                "required": pct(r.required_growth),
+            }
+        )
+    return cards
+
+
+def dashboard(request):
+    plan = _plan(request)
+    as_of = _as_of(request)
+    if plan is None:
+        return render(request, "stats/dashboard.html", {"plan": None})
+    cards = target_cards(plan, as_of)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        cols, rows = attainment_table(plan, as_of)
+        return table_response(cols, rows, request.GET["format"], f"attainment-{plan.code}-{as_of}")
+    platform = queries.dashboard_platform_figures()
+    legend = [
+        {"status": s, "label": STATUS_LABELS[s][0], "colour": STATUS_COLOURS[s], "rule": STATUS_RULES[s][0]}
+        for s in STATUSES
+    ]
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "plan": plan,
+            "as_of": as_of,
+            "cards": cards,
+            "legend": legend,
+            "platform": platform,
+            "preference_rule": queries.PREFERENCE_RULE,
+            "years": list(range(plan.period_start - 1, dt.date.today().year + 1)),
+            "last_import": Import.objects.first(),
+        },
+    )
+
+
+def attainment_table(plan, as_of: int) -> tuple[list[str], list[list]]:
+    cols = [
+        "目标",
+        "名称",
+        "类型",
+        "地区",
+        "指标",
+        "单位",
+        "基期年",
+        "基期值",
+        "最新年份",
+        "最新值",
+        "目标年",
+        "目标年应达值",
+        "差距",
+        "实际年均增速",
+        "所需年均增速",
+        "比值",
+        "状态",
+        "判定规则",
+        "趋势外推(估算)",
+        "来源",
+    ]
+    rows = []
+    for ta in queries.plan_attainment(plan, as_of=as_of):
+        for region, r, series in [(ta.region, ta.result, ta.series)] + list(ta.leagues):
+            cell = series.get(r.latest_year) if r.latest_year is not None else None
+            p = r.projection
+            rows.append(
+                [
+                    ta.target.code,
+                    ta.target.name,
+                    KIND_LABELS.get(ta.target.kind, ""),
+                    region.name,
+                    ta.target.indicator,
+                    r.target.unit,
+                    ta.target.baseline_year,
+                    r.baseline_value,
+                    r.latest_year,
+                    r.latest_value,
+                    ta.target.target_year,
+                    r.needed_value,
+                    r.gap,
+                    r.observed_growth,
+                    r.required_growth,
+                    r.ratio,
+                    STATUS_LABELS[r.status][0],
+                    r.rule_zh,
+                    None if p is None else p.value,
+                    None if cell is None else f"{cell.source_title} {cell.source_url}".strip(),
+                ]
+            )
+    return cols, rows
+
+
+def indicator_list(request):
+    from django.db.models import Count, Q
+
+    inds = list(
+        Indicator.objects.annotate(n_obs=Count("observations", filter=Q(observations__is_current=True)))
+    )
+    if request.GET.get("format") in ("csv", "xlsx"):
+        cols = ["code", "名称", "name_en", "单位", "类别", "方向", "周期", "口径", "口径版本", "公式"]
+        rows = [
+            [
+                i.code,
+                i.name,
+                i.name_en,
+                i.unit,
+                i.category,
+                i.direction,
+                i.periodicity,
+                i.definition,
+                i.definition_version,
+                i.formula,
+            ]
+            for i in inds
+        ]
+        return table_response(cols, rows, request.GET["format"], "indicators")
+    return render(request, "stats/indicators.html", {"indicators": inds})
+
+
+def _map_features(values: dict[str, tuple[float, int, str]], unit: str) -> list[dict]:
+    feats = []
+    for r in queries.leagues():
+        if not r.boundary:
+            continue
+        v = values.get(r.code)
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": r.boundary,
+                "properties": {
+                    "name": r.name,
+                    "code": r.code,
+                    "value": None if v is None else v[0],
+                    "year": None if v is None else v[1],
+                    "label": "无数据" if v is None else f"{fmt(v[0], unit)}({v[1]}年)",
+                },
+            }
+        )
+    return feats
+
+
+def indicator_detail(request, code: str):
+    ind = Indicator.objects.filter(code=code).first()
+    if ind is None:
+        raise Http404("未知指标")
+    region_code = request.GET.get("region") or PROVINCE_CODE
+    region = Region.objects.filter(code=region_code).first() or queries.province()
+    table = queries.cells(indicators=[code])
+    names = dict(Region.objects.values_list("code", "name"))
+    rows = sorted(table.items(), key=lambda kv: (kv[0][0] != PROVINCE_CODE, kv[0][0], kv[0][2]))
+    if request.GET.get("format") in ("csv", "xlsx"):
+        cols = [
+            "地区代码",
+            "地区",
+            "年份",
+            "数值",
+            "单位",
+            "状态",
+            "修订",
+            "计算值",
+            "来源",
+            "来源网址",
+            "发布日期",
+            "取用说明",
+            "其他来源",
+        ]
+        out = [
+            [
+                r,
+                names.get(r, r),
+                y,
+                c.value,
+                c.unit,
+                c.status,
+                "是" if c.revised else "",
+                "是" if c.derived else "",
+                c.source_title,
+                c.source_url,
+                c.source_date.isoformat() if c.source_date else "",
+                c.reason,
+                "; ".join(f"{a['value']} ({a['source']})" for a in c.alternatives),
+            ]
+            for (r, _i, y), c in rows
+        ]
+        return table_response(cols, out, request.GET["format"], f"indicator-{code}")
+    # target of the plan on this indicator, for the target line
+    target_value = target_year = None
+    projection = None
+    plan = _plan(request)
+    status_by_league = {}
+    if plan is not None:
+        for ta in queries.plan_attainment(plan, as_of=_as_of(request)):
+            if ta.target.indicator == code and ta.target.kind != "qualitative":
+                target_value, target_year = ta.result.needed_value, ta.target.target_year
+                if ta.result.projection and region.code == ta.region.code:
+                    projection = ta.result.as_dict()["projection"]
+                for lg, lr, _ in ta.leagues:
+                    status_by_league[lg.code] = lr.status
+                break
+    series = [
+        {"year": y, "value": c.value, "kind": "计算值" if c.derived else "统计值"}
+        for (r, _i, y), c in rows
+        if r == region.code
+    ]
+    latest = {}
+    for (r, _i, y), c in rows:
+        if names.get(r) and (r not in latest or y > latest[r][1]):
+            latest[r] = (c.value, y, c.unit)
+    league_rows = []
+    for lg in queries.leagues():
+        v = latest.get(lg.code)
+        st = status_by_league.get(lg.code, "no_data")
+        league_rows.append(
+            {
+                "region": lg.name,
+                "code": lg.code,
+                "value": None if v is None else v[0],
+                "year": None if v is None else v[1],
+                "status": st,
+                "status_label": STATUS_LABELS[st][0],
+            }
+        )
+    specs = {
+        "series": charts.series_spec(
+            series,
+            title=f"{region.name} · {ind.name}",
+            unit=ind.unit,
+            target=target_value,
+            target_year=target_year,
+            projection=projection,
+        )
+        if series
+        else None,
+        "leagues": charts.league_bar_spec(
+            league_rows, title=f"各盟市最新值 · {ind.name}", unit=ind.unit, target=target_value
+        )
+        if any(r["value"] is not None for r in league_rows)
+        else None,
+        "map": charts.choropleth_spec(
+            _map_features(latest, ind.unit), title=f"12个盟市 · {ind.name}(最新年份)", unit=ind.unit
+        ),
+    }
+    history = {}
+    if request.GET.get("history"):
+        try:
+            r, y = request.GET["history"].split(":")
+            history = {
+                "key": f"{names.get(r, r)} {y}年",
+                "rows": queries.observation_history(r, code, int(y)),
+            }
+        except ValueError:
+            history = {}
+    return render(
+        request,
+        "stats/indicator.html",
+        {
+            "ind": ind,
+            "region": region,
+            "rows": [(names.get(k[0], k[0]), k, c) for k, c in rows],
+            "specs": {k: charts.embed_json(v) for k, v in specs.items() if v},
+            "league_rows": league_rows,
+            "preference_rule": queries.PREFERENCE_RULE,
+            "history": history,
+            "fmt": fmt,
+            "regions": [queries.province(), *queries.leagues()],
+        },
+    )
+
+
+def region_detail(request, code: str):
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404("未知地区")
+    table = queries.cells(regions=[code])
+    inds = {i.code: i for i in Indicator.objects.all()}
+    years = sorted({k[2] for k in table})
+    by_ind: dict[str, dict[int, queries.Cell]] = {}
+    for (_r, i, y), c in table.items():
+        by_ind.setdefault(i, {})[y] = c
+    rows = []
+    for i in inds.values():
+        if i.code in by_ind:
+            cells = by_ind[i.code]
+            rows.append({"ind": i, "cells": [cells.get(y) for y in years], "latest": cells[max(cells)]})
+    if request.GET.get("format") in ("csv", "xlsx"):
+        cols = ["指标", "名称", "单位", *[str(y) for y in years]]
+        out = [
+            [
+                r["ind"].code,
+                r["ind"].name,
+                r["ind"].unit,
+                *[None if c is None else c.value for c in r["cells"]],
+            ]
+            for r in rows
+        ]
+        return table_response(cols, out, request.GET["format"], f"region-{code}")
+    return render(
+        request,
+        "stats/region.html",
+        {
+            "region": region,
+            "years": years,
+            "rows": rows,
+            "regions": [queries.province(), *queries.leagues()],
+        },
+    )
+
+
+def scorecard(request):
+    plan = _plan(request)
+    as_of = _as_of(request)
+    if plan is None:
+        return render(request, "stats/scorecard.html", {"plan": None})
+    leagues = queries.leagues()
+    results = [ta for ta in queries.plan_attainment(plan, as_of=as_of) if ta.target.kind != "qualitative"]
+    grid = []
+    for lg in [queries.province(), *leagues]:
+        row = []
+        for ta in results:
+            if lg.code == ta.region.code:
+                res, series = ta.result, ta.series
+            else:
+                hit = [(r, s) for g, r, s in ta.leagues if g.code == lg.code]
+                res, series = hit[0] if hit else (None, {})
+            row.append(
+                None
+                if res is None
+                else {
+                    "status": res.status,
+                    "label": STATUS_LABELS[res.status][0],
+                    "colour": STATUS_COLOURS[res.status],
+                    "value": fmt(res.latest_value, res.target.unit),
+                    "year": res.latest_year,
+                    "rule": res.rule_zh,
+                }
+            )
+        grid.append({"region": lg, "cells": row})
+    if request.GET.get("format") in ("csv", "xlsx"):
+        cols = ["地区", *[f"{ta.target.code} {ta.target.name}" for ta in results]]
+        out = [
+            [
+                g["region"].name,
+                *[
+                    "无数据" if c is None else f"{c['label']} ({c['value']}, {c['year'] or '—'})"
+                    for c in g["cells"]
+                ],
+            ]
+            for g in grid
+        ]
+        return table_response(cols, out, request.GET["format"], f"scorecard-{plan.code}-{as_of}")
+    legend = [
+        {"label": STATUS_LABELS[s][0], "colour": STATUS_COLOURS[s], "rule": STATUS_RULES[s][0]}
+        for s in STATUSES
+    ]
+    return render(
+        request,
+        "stats/scorecard.html",
+        {"plan": plan, "as_of": as_of, "targets": results, "grid": grid, "legend": legend},
+    )
+
+
+def template_download(request, fmt: str):
+    if fmt == "xlsx":
+        data, ctype = (
+            services.template_xlsx(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        data, ctype = services.template_csv(), "text/csv; charset=utf-8"
+    resp = HttpResponse(data, content_type=ctype)
+    resp["Content-Disposition"] = f"attachment; filename=observations-template.{fmt}"
+    return resp
+
+
+UPLOAD_DIR = "stats-imports"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """Upload → preview (a dry run) → confirm. Department only; anyone else gets 404."""
+    if not is_department(request.user):
+        raise Http404()
+    ctx = {"imports": Import.objects.select_related("imported_by")[:20], "columns": services.COLUMNS}
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.get("stats_import")
+        if not stored or stored.get("token") != request.POST.get("confirm"):
+            messages.error(request, "预览已过期,请重新上传文件。")
+            return redirect("stats:import")
+        path = stored["path"]
+        try:
+            with default_storage.open(path, "rb") as fh:
+                data = fh.read()
+            r = services.observation_import(
+                data=data, file_name=stored["name"], actor=request.user, via="page"
+            )
+        except DomainError as e:
+            ctx.update(error=e.message, errors=(e.data or {}).get("errors", []))
+            return render(request, "stats/import.html", ctx, status=400)
+        finally:
+            default_storage.delete(path) if default_storage.exists(path) else None
+            request.session.pop("stats_import", None)
+        if r.import_id:
+            messages.success(
+                request, f"已导入 {r.file_name}:新增 {r.added},修订 {r.revised},未变 {r.unchanged}。"
+            )
+        else:
+            messages.success(request, f"{r.file_name}:没有需要更新的数据(未变 {r.unchanged})。")
+        return redirect("stats:import")
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            ctx["error"] = "请选择一个 CSV 或 XLSX 文件。"
+            return render(request, "stats/import.html", ctx, status=400)
+        data = f.read()
+        try:
+            r = services.observation_import(
+                data=data, file_name=f.name, actor=request.user, via="page", dry_run=True
+            )
+        except DomainError as e:
+            ctx.update(error=e.message, errors=(e.data or {}).get("errors", []), file_name=f.name)
+            return render(request, "stats/import.html", ctx, status=400)
+        import secrets
+
+        token = secrets.token_urlsafe(12)
+        path = default_storage.save(f"{UPLOAD_DIR}/{token}{Path(f.name).suffix[:6]}", _content(data))
+        request.session["stats_import"] = {"token": token, "path": path, "name": f.name}
+        ctx.update(preview=r, token=token)
+    return render(request, "stats/import.html", ctx)
+
+
+def _content(data: bytes):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data)
+
+
+def report_download(request, fmt: str):
+    from .report import build_report
+
+    plan = _plan(request)
+    if plan is None:
+        raise Http404("未载入规划")
+    as_of = _as_of(request)
+    data, ctype = build_report(plan, as_of=as_of, fmt=fmt)
+    resp = HttpResponse(data, content_type=ctype)
+    name = f"目标监测报告-{plan.code}-{as_of}.{fmt}"
+    disp = "inline" if fmt in ("html", "pdf") else "attachment"
+    resp["Content-Disposition"] = f"{disp}; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+def bare(request):
+    """A view doing nothing, for the dashboard benchmark's comparison (bench/stats_dashboard.py)."""
+    return HttpResponse("ok", content_type="text/plain")
