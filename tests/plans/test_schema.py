@@ -251,6 +251,11 @@ def test_a_yaml_syntax_error_names_its_line():
     assert message.startswith("not valid YAML at line ")
 
 
+def test_an_unreadable_character_is_one_issue_on_one_line():
+    [(path, message)] = issues_of("code: x\x00\n")
+    assert path == "$" and "\n" not in message
+
+
 def test_it_reports_every_issue_at_once_one_per_line():
     data = minimal_data()
     data["title"] = ""

@@ -213,9 +213,14 @@ def _read_yaml(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be read"
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PlanFormatError([PlanIssue("$", f"not valid YAML{where}: {problem}")]) from exc
+        raise PlanFormatError([PlanIssue("$", f"not valid YAML{where}: {_one_line(problem)}")]) from exc
     except yaml.YAMLError as exc:
-        raise PlanFormatError([PlanIssue("$", f"not valid YAML: {exc}")]) from exc
+        raise PlanFormatError([PlanIssue("$", f"not valid YAML: {_one_line(str(exc))}")]) from exc
+
+
+def _one_line(text: str) -> str:
+    # Issues print one per line; PyYAML's reader errors span several.
+    return " ".join(text.split())
 
 
 # --- validation -----------------------------------------------------------------------------
