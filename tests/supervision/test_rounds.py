@@ -57,7 +57,7 @@ def test_a_round_answered_by_two_units_one_late_and_escalated(
     assert remind("2026-12-28").startswith("sent 0 reminders and 0 escalations")
     assert remind("2026-12-30").startswith("sent 0 reminders and 0 escalations")
     note = Notification.objects.get(kind="reminder")
-    assert note.recipient == unit_b_user and "A1-02" in note.title
+    assert note.recipient == unit_b_user and "A1-02" in note.body and "1 项" in note.title
     assert [m.to for m in mail.outbox] == [["b@example.org"]]
 
     # past the due date: 催办 to unit B, once
@@ -181,3 +181,20 @@ def test_the_remind_command_refuses_a_bad_date(sup_plan):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         remind("2026-13-01")
+
+
+def test_one_recipient_gets_one_message_per_kind_listing_its_items(dept, unit_a_user, unit_b_user):
+    from steppe.supervision.models import ReminderClaim
+
+    with at(date(2026, 12, 20)):
+        services.round_open(actor=dept, period="2026-Q4", due_on=date(2026, 12, 31))
+    assert remind("2027-01-02").startswith(
+        "sent 0 reminders and 2 escalations (2 催办, 0 通报)"
+    )  # unit A, unit B
+    urge = Notification.objects.get(recipient=unit_a_user, kind="urge")
+    assert "2 项" in urge.title and "A1-01" in urge.body and "A2-01" in urge.body
+    assert ReminderClaim.objects.filter(notification=urge).count() == 2
+    notice_out = remind("2027-01-09")
+    assert notice_out.startswith("sent 0 reminders and 3 escalations (0 催办, 3 通报)")  # dept digest, A, B
+    digest = Notification.objects.get(recipient=dept, kind="notice")
+    assert "单位甲" in digest.title and "单位乙" in digest.title and "3 项" in digest.title

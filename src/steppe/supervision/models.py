@@ -254,6 +254,22 @@ class Notification(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
+class ReminderClaim(models.Model):
+    """One reminder, 催办 or 通报 item claimed for one recipient: kind, object, owner, due date, recipient.
+
+    The unique key makes ``steppe supervise remind`` idempotent: a rerun finds the claim and sends nothing.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    notification = models.ForeignKey(
+        Notification, null=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.key
+
+
 # ---------------------------------------------------------------- 揭榜挂帅
 
 

@@ -39,6 +39,7 @@ from .models import (
     Notification,
     ProgressReport,
     ProgressRound,
+    ReminderClaim,
     ReportVersion,
     Tranche,
     validate_period,
@@ -117,23 +118,16 @@ def _attach(files: Iterable, *, actor, **owner) -> list[Evidence]:
 
 
 def notify(
-    *, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = "", key_prefix=None
-) -> int:
-    """Inbox entries now, e-mail after commit. With ``key_prefix`` each (prefix, recipient) is claimed once."""
-    created = 0
+    *, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Inbox entries now, e-mail after commit (a mail failure never undoes the inbox entry)."""
+    out = []
     for user in recipients:
-        key = f"{key_prefix}|u{user.pk}" if key_prefix else None
-        try:
-            with transaction.atomic():
-                n = Notification.objects.create(
-                    recipient=user, kind=kind, title=title, body=body, url=url, key=key
-                )
-        except IntegrityError:
-            continue  # already claimed by an earlier run
-        created += 1
+        n = Notification.objects.create(recipient=user, kind=kind, title=title, body=body, url=url)
+        out.append(n)
         if user.email:
             transaction.on_commit(lambda n=n, email=user.email: _email(n, email))
-    return created
+    return out
 
 
 def _email(notification: Notification, address: str) -> None:
@@ -575,36 +569,62 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
 
 
 def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAULT_POLICY) -> dict[str, int]:
-    """Send every reminder, 催办 and 通报 due on ``today``; each (kind, object, owner, due date, recipient)
-    is claimed once by Notification.key, so reruns send nothing twice. Returns counts by kind."""
+    """Send every reminder, 催办 and 通报 due on ``today``.
+
+    Each item is claimed per recipient with the key (kind, object, owner unit, due date, recipient) in
+    ReminderClaim, so a rerun sends nothing twice. What one recipient newly gets of one kind goes out as
+    ONE message (inbox + e-mail) listing the items; the 通报 to the department lists the late units.
+    Returns the number of messages sent by kind.
+    """
     today = today or _today()
     obligations, info = collect_obligations(today=today)
-    counts = {k.value: 0 for k in ReminderKind}
     dept = department_users()
     unit_names = dict(Unit.objects.values_list("pk", "name"))
-    for due in reminders_due(obligations, today=today, policy=policy):
-        o = due.obligation
-        label, url = info[o.ref]
-        unit_name = unit_names.get(int(o.owner), o.owner)
-        if due.kind == ReminderKind.REMINDER:
-            recipients = unit_users(o.owner)
-            title = f"到期提醒：{label} 应于 {o.due_on.isoformat()} 前完成"
-        elif due.kind == ReminderKind.URGE:
-            recipients = unit_users(o.owner)
-            title = f"催办：{label} 已于 {o.due_on.isoformat()} 到期，请尽快完成"
-        else:
-            recipients = dept + [u for u in unit_users(o.owner) if u not in dept]
-            title = f"通报：{unit_name} {label} 逾期超过 {policy.grace_days} 天（应于 {o.due_on.isoformat()} 完成）"
-        body = f"{REMINDER_LABELS[due.kind]}｜{unit_name}｜{label}｜到期日 {o.due_on.isoformat()}"
-        with transaction.atomic():
-            counts[due.kind.value] += notify(
-                recipients=recipients,
-                kind=due.kind.value,
-                title=title,
-                body=body,
-                url=url,
-                key_prefix=due.key,
-            )
+    users_of: dict[str, list[User]] = {}
+    # (recipient pk, kind) -> [(due, claim)]
+    buckets: dict[tuple[int, str], list] = {}
+    recipients_by_pk: dict[int, User] = {u.pk: u for u in dept}
+    with transaction.atomic():
+        for due in reminders_due(obligations, today=today, policy=policy):
+            owner = due.obligation.owner
+            if owner not in users_of:
+                users_of[owner] = unit_users(owner)
+            recipients = list(users_of[owner])
+            if due.kind == ReminderKind.NOTICE:
+                recipients = dept + [u for u in recipients if u.pk not in {d.pk for d in dept}]
+            for user in recipients:
+                recipients_by_pk[user.pk] = user
+                try:
+                    with transaction.atomic():
+                        claim = ReminderClaim.objects.create(key=f"{due.key}|u{user.pk}")
+                except IntegrityError:
+                    continue  # sent by an earlier run
+                buckets.setdefault((user.pk, due.kind.value), []).append((due, claim))
+        counts = {k.value: 0 for k in ReminderKind}
+        for (user_pk, kind), items in buckets.items():
+            user = recipients_by_pk[user_pk]
+            lines = []
+            for due, _claim in items:
+                o = due.obligation
+                label, _url = info[o.ref]
+                lines.append(
+                    f"- {unit_names.get(int(o.owner), o.owner)}｜{label}｜到期日 {o.due_on.isoformat()}"
+                )
+            n = len(items)
+            if kind == ReminderKind.REMINDER:
+                title = f"到期提醒：{n} 项事项将于 {policy.remind_days_before} 日内到期"
+                url = "/supervision/todo/"
+            elif kind == ReminderKind.URGE:
+                title = f"催办：{n} 项事项已逾期，请尽快完成"
+                url = "/supervision/todo/"
+            else:
+                late = sorted({unit_names.get(int(d.obligation.owner), d.obligation.owner) for d, _ in items})
+                title = f"通报：{'、'.join(late[:5])}{'等' if len(late) > 5 else ''} {len(late)} 个单位 {n} 项事项逾期超过 {policy.grace_days} 天"
+                url = "/supervision/overview/" if user in dept else "/supervision/todo/"
+            body = f"{REMINDER_LABELS[ReminderKind(kind)]}（{today.isoformat()}）\n" + "\n".join(lines)
+            (notification,) = notify(recipients=[user], kind=kind, title=title, body=body, url=url)
+            ReminderClaim.objects.filter(pk__in=[c.pk for _, c in items]).update(notification=notification)
+            counts[kind] += 1
     return counts
 
 
