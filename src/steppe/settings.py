@@ -111,8 +111,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'steppe.sqlite3'}",
+    # An empty DATABASE_URL counts as unset: the embedded SQLite database.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'steppe.sqlite3'}",
         conn_max_age=int(os.environ.get("STEPPE_CONN_MAX_AGE", "60")),
     )
 }

@@ -154,3 +154,20 @@ def test_the_cli_loads_and_reports(db, regions):
     out = StringIO()
     call_command("plan", "load", str(Path(PLAN_FILE)), stdout=out)
     assert "unchanged" in out.getvalue()
+
+
+def test_once_the_indicator_dictionary_is_loaded_an_unknown_indicator_is_refused(plan, tmp_path):
+    from django.apps import apps
+
+    indicator = apps.get_model("stats", "Indicator")
+    for code in {t.indicator for t in plan.targets.all()} | {i for m in plan.measures.all() for i in m.indicators}:
+        indicator.objects.get_or_create(code=code, defaults={"name": code, "unit": "%"})
+    before = _state()
+
+    def _misspelt(data):
+        data["targets"][1]["indicator"] = "rd_intensty"
+
+    with pytest.raises(DomainError) as exc:
+        plan_load(path=_broken(tmp_path, _misspelt))
+    assert "targets[1].indicator" in exc.value.message and "rd_intensty" in exc.value.message
+    assert _state() == before
