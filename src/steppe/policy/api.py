@@ -1,3 +1,83 @@
-from ninja import Router
+"""Policy API: evaluate a case, the enterprise files one may see, the white list for banks."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from steppe.core.auth import api_auth
+from steppe.core.errors import NotFound, ValidationFailed
+from steppe.core.roles import Role
+
+from . import permissions, queries
+from .engine import CaseError, evaluate
 
 router = Router(tags=["policy"])
+
+
+class EvaluateIn(Schema):
+    case: dict
+    year: int
+
+
+@router.post("/policy/evaluate")
+def evaluate_case(request, payload: EvaluateIn):
+    """Evaluate a case (format: docs/policy-calculator.md); anyone may run a what-if."""
+    try:
+        return evaluate(payload.case, payload.year)
+    except CaseError as exc:
+        raise ValidationFailed(str(exc), [{"path": f"case.{exc.field}", "message": exc.message}]) from None
+
+
+def _ent(e):
+    return {
+        "id": str(e.public_id),
+        "name": e.name,
+        "credit_code": e.credit_code,
+        "region": e.region.code,
+        "industry": e.industry,
+        "registered_on": e.registered_on.isoformat(),
+        "hte_certificate_issued_on": e.hte_certificate_issued_on.isoformat()
+        if e.hte_certificate_issued_on
+        else None,
+        "tsme_registration_number": e.tsme_registration_number or None,
+    }
+
+
+@router.get("/policy/enterprises", auth=api_auth)
+def enterprises(request, limit: int = 100, offset: int = 0):
+    qs = permissions.enterprises_visible_to(request.auth).order_by("id")
+    total = qs.count()
+    return {"total": total, "items": [_ent(e) for e in qs[offset : offset + min(limit, 1000)]]}
+
+
+@router.get("/policy/enterprises/{public_id}", auth=api_auth)
+def enterprise_detail(request, public_id: str):
+    ent, can_write = permissions.get_enterprise_for_user(request.auth, public_id)
+    data = _ent(ent)
+    data["can_write"] = can_write
+    data["years"] = list(ent.years.values("year", "employees", "tech_staff", "revenue", "rd_expense"))
+    data["results"] = list(
+        ent.policy_results.values(
+            "year", "tsme_eligible", "hte_eligibility", "value_total", "innovation_points", "white_list"
+        )
+    )
+    return data
+
+
+@router.get("/policy/white-list", auth=api_auth)
+def white_list(request, year: int | None = None):
+    user = request.auth
+    if not (permissions.is_department(user) or user.role == Role.BANK):
+        raise NotFound()
+    rows = queries.white_list(year)
+    return [
+        {"id": str(r.enterprise.public_id), "name": r.enterprise.name, "credit_code": r.enterprise.credit_code,
+         "region": r.enterprise.region.code, "year": r.year, "innovation_points": r.innovation_points}
+        for r in rows[:5000]
+    ]  # fmt: skip
+
+
+@router.get("/policy/counts")
+def counts(request):
+    """HTE and tech SME counts by league and year (certificates and batch-run "would qualify")."""
+    return queries.enterprise_counts_by_region_year()

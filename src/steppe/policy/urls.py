@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "policy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+    path("enterprises/", views.enterprise_list, name="enterprises"),
+    path("enterprises/<uuid:public_id>/", views.enterprise_file, name="enterprise"),
+    path("runs/", views.runs, name="runs"),
+    path("white-list/", views.white_list, name="white_list"),
+]

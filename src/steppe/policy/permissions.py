@@ -1,0 +1,89 @@
+"""Who sees which enterprise files - the ONE place these rules live.
+
+* The department (and superusers) sees every enterprise and may edit.
+* A league bureau sees and edits the enterprises of its league (region code prefix).
+* An enterprise user sees and edits its own file (Enterprise.unit == user.unit).
+* A bank sees ONLY the white list (innovation points ≥ threshold in the latest run), read-only.
+* Everyone else sees nothing; a file one may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from steppe.core.errors import Forbidden, NotFound
+from steppe.core.roles import Role
+
+from .models import Enterprise, PolicyResult
+
+
+def is_department(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.DEPARTMENT))
+
+
+def _league_prefix(user) -> str | None:
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    return region.code[:4] if region.code[4:] == "00" or len(region.code) == 6 else None
+
+
+def white_list_ids(year: int | None = None) -> QuerySet:
+    """Enterprise ids on the white list of the latest run (or of `year`)."""
+    qs = PolicyResult.objects.filter(white_list=True)
+    if year is None:
+        latest = PolicyResult.objects.order_by("-year").values_list("year", flat=True).first()
+        if latest is None:
+            return PolicyResult.objects.none().values_list("enterprise_id", flat=True)
+        year = latest
+    return qs.filter(year=year).values_list("enterprise_id", flat=True)
+
+
+def enterprises_visible_to(user) -> QuerySet:
+    qs = Enterprise.objects.select_related("region")
+    if not (user and user.is_authenticated):
+        return qs.none()
+    if is_department(user):
+        return qs
+    if user.role == Role.BUREAU:
+        prefix = _league_prefix(user)
+        return qs.filter(region__code__startswith=prefix) if prefix else qs.none()
+    if user.role == Role.ENTERPRISE:
+        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
+    if user.role == Role.BANK:
+        return qs.filter(id__in=white_list_ids())
+    return qs.none()
+
+
+def can_write(user, enterprise: Enterprise) -> bool:
+    if is_department(user):
+        return True
+    if user.role == Role.BUREAU:
+        prefix = _league_prefix(user)
+        return bool(prefix) and enterprise.region.code.startswith(prefix)
+    if user.role == Role.ENTERPRISE:
+        return bool(user.unit_id) and enterprise.unit_id == user.unit_id
+    return False
+
+
+def get_enterprise_for_user(user, public_id) -> tuple[Enterprise, bool]:
+    try:
+        ent = enterprises_visible_to(user).get(public_id=public_id)
+    except (Enterprise.DoesNotExist, ValueError, Exception) as exc:  # a malformed UUID is not found either
+        if isinstance(exc, Enterprise.MultipleObjectsReturned):
+            raise
+        raise NotFound() from None
+    return ent, can_write(user, ent)
+
+
+def require_write(user, enterprise: Enterprise) -> None:
+    if not can_write(user, enterprise):
+        raise Forbidden("无权修改此企业档案 Not allowed to change this enterprise file")
+
+
+def can_run_batch(user) -> bool:
+    return is_department(user)
+
+
+def can_import(user) -> bool:
+    return bool(user and user.is_authenticated and (is_department(user) or user.role == Role.BUREAU))

@@ -1,0 +1,761 @@
+"""Writes of the policy app: the register (save, import, export, generate) and the batch run.
+
+Every entry point that writes runs in one transaction; bad input raises a DomainError naming
+the row and column, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from steppe.core.audit import audit_record
+from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.models import Region
+
+from . import engine, innovation
+from .models import (
+    CREDIT_CODE_CHARS,
+    ComplianceEvent,
+    Enterprise,
+    EnterpriseYear,
+    InnovationModel,
+    Notification,
+    PolicyResult,
+    PolicyRun,
+    RdProject,
+    credit_code_check_char,
+    validate_credit_code,
+)
+from .rules import industry as gbt4754
+
+ENTERPRISE_COLUMNS = [
+    "credit_code",
+    "name",
+    "region",
+    "industry",
+    "registered_on",
+    "hte_certificate_issued_on",
+    "tsme_registration_number",
+]
+YEAR_AMOUNTS = [
+    "employees",
+    "tech_staff",
+    "revenue",
+    "income_total",
+    "non_taxable_income",
+    "investment_income",
+    "total_costs",
+    "total_assets",
+    "net_assets",
+    "hightech_revenue",
+    "rd_expense",
+    "rd_expense_in_china",
+    "tech_transfer_income",
+    "taxable_income",
+]
+YEAR_COUNTS = ["ip_class_i", "ip_class_ii", "conversions"]
+SIGNED = {"net_assets", "tech_transfer_income", "taxable_income"}
+IMPORT_COLUMNS = ENTERPRISE_COLUMNS + ["year"] + YEAR_AMOUNTS + YEAR_COUNTS + ["income_by_industry"]
+REQUIRED_COLUMNS = ["credit_code", "name", "region", "registered_on", "year"]
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def _read_rows(path_or_file, filename: str | None = None) -> list[dict]:
+    name = filename or str(path_or_file)
+    if name.lower().endswith((".xlsx", ".xls")):
+        from python_calamine import CalamineWorkbook
+
+        data = path_or_file.read() if hasattr(path_or_file, "read") else Path(path_or_file).read_bytes()
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = wb.get_sheet_by_index(0).to_python()
+        if not sheet:
+            return []
+        head = [str(h).strip() for h in sheet[0]]
+        return [{h: ("" if v is None else v) for h, v in zip(head, row, strict=False)} for row in sheet[1:]]
+    if hasattr(path_or_file, "read"):
+        raw = path_or_file.read()
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    else:
+        text = Path(path_or_file).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _dec(value, col, row_no, errors, *, signed=False, integer=False):
+    text = str(value).strip() if value is not None else ""
+    if text == "":
+        return Decimal(0)
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        errors.append({"row": row_no, "column": col, "message": "须为数字 must be a number"})
+        return None
+    if not d.is_finite() or (not signed and d < 0):
+        errors.append({"row": row_no, "column": col, "message": "须为 ≥ 0 的数字 must be a number ≥ 0"})
+        return None
+    if integer and d != d.to_integral_value():
+        errors.append({"row": row_no, "column": col, "message": "须为整数 must be an integer"})
+        return None
+    return d
+
+
+def _date_cell(value, col, row_no, errors, *, required=False):
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()[:10]
+    if not text:
+        if required:
+            errors.append({"row": row_no, "column": col, "message": "必填 required"})
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append({"row": row_no, "column": col, "message": "日期格式应为 YYYY-MM-DD"})
+        return None
+
+
+def parse_income_by_industry(text: str) -> dict[str, float]:
+    """ "C3911:1000;F51:20" -> {"C3911": 1000.0, "F51": 20.0}; raises ValueError."""
+    out: dict[str, float] = {}
+    for part in str(text or "").replace("；", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, amount = part.partition(":")
+        gbt4754.parse(code)
+        value = float(amount)
+        if value < 0:
+            raise ValueError(f"{code}: amount must be ≥ 0")
+        out[code.strip().upper()] = value
+    return out
+
+
+def register_import(path_or_file, *, actor=None, filename: str | None = None, dry_run: bool = False) -> dict:
+    """Import enterprise-years from CSV/XLSX (one row per enterprise and year): all or nothing.
+
+    Raises ValidationFailed with data["errors"] = [{row, column, message}] (row 2 is the first
+    data row, as in a spreadsheet). Returns counts {enterprises_created, enterprises_updated,
+    years_created, years_updated}.
+    """
+    rows = _read_rows(path_or_file, filename)
+    errors: list[dict] = []
+    if not rows:
+        raise ValidationFailed(
+            "文件没有数据行 The file has no data rows", [{"row": 1, "column": "", "message": "empty"}]
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
+    unknown = [c for c in rows[0] if c and c not in IMPORT_COLUMNS]
+    for c in missing:
+        errors.append({"row": 1, "column": c, "message": "缺少必需列 missing required column"})
+    for c in unknown:
+        errors.append({"row": 1, "column": c, "message": "未知列 unknown column"})
+    if errors:
+        raise ValidationFailed("导入文件表头有误 Bad header", errors)
+    regions = {r.code: r for r in Region.objects.all()}
+    by_name = {r.name: r for r in regions.values()}
+    ents: dict[str, dict] = {}
+    years: dict[tuple[str, int], dict] = {}
+    for i, row in enumerate(rows, start=2):
+        code = str(row.get("credit_code", "")).strip().upper()
+        try:
+            validate_credit_code(code)
+        except ValidationError as exc:
+            errors.append({"row": i, "column": "credit_code", "message": exc.messages[0]})
+            continue
+        region_text = str(row.get("region", "")).strip()
+        region = regions.get(region_text) or by_name.get(region_text)
+        if region is None or region.code[:2] != "15":
+            errors.append(
+                {"row": i, "column": "region", "message": f"未知的内蒙古地区 unknown region: {region_text!r}"}
+            )
+        industry = str(row.get("industry", "") or "").strip().upper()
+        if industry:
+            try:
+                gbt4754.parse(industry)
+            except gbt4754.IndustryCodeError as exc:
+                errors.append({"row": i, "column": "industry", "message": str(exc)})
+        tsme = str(row.get("tsme_registration_number", "") or "").strip().upper()
+        if tsme:
+            try:
+                engine.parse_tsme_number(tsme, "tsme_registration_number")
+            except engine.CaseError as exc:
+                errors.append({"row": i, "column": "tsme_registration_number", "message": exc.message})
+        ent = {
+            "name": str(row.get("name", "")).strip(),
+            "region": region,
+            "industry": industry,
+            "registered_on": _date_cell(row.get("registered_on"), "registered_on", i, errors, required=True),
+            "hte_certificate_issued_on": _date_cell(
+                row.get("hte_certificate_issued_on"), "hte_certificate_issued_on", i, errors
+            ),
+            "tsme_registration_number": tsme,
+        }
+        if not ent["name"]:
+            errors.append({"row": i, "column": "name", "message": "必填 required"})
+        prev = ents.get(code)
+        if prev is not None and (prev["name"], prev["registered_on"]) != (ent["name"], ent["registered_on"]):
+            errors.append(
+                {
+                    "row": i,
+                    "column": "name",
+                    "message": "同一信用代码的企业信息前后不一致 differs from an earlier row",
+                }
+            )
+        ents[code] = ent
+        yval = row.get("year", "")
+        ytext = str(int(yval)) if isinstance(yval, float) and yval.is_integer() else str(yval).strip()
+        if not (ytext.isdigit() and len(ytext) == 4):
+            errors.append({"row": i, "column": "year", "message": "须为四位年份 must be a 4-digit year"})
+            continue
+        year = int(ytext)
+        if (code, year) in years:
+            errors.append({"row": i, "column": "year", "message": "重复的企业年度 duplicate enterprise-year"})
+            continue
+        data: dict = {}
+        for col in YEAR_AMOUNTS + YEAR_COUNTS:
+            if col in row:
+                data[col] = _dec(row[col], col, i, errors, signed=col in SIGNED, integer=col in YEAR_COUNTS)
+        if (
+            data.get("tech_staff") is not None
+            and data.get("employees") is not None
+            and data.get("tech_staff", 0) > data.get("employees", 0)
+        ):
+            errors.append(
+                {
+                    "row": i,
+                    "column": "tech_staff",
+                    "message": "科技人员不能多于职工总数 must not exceed employees",
+                }
+            )
+        if (
+            data.get("rd_expense_in_china")
+            and data.get("rd_expense") is not None
+            and data["rd_expense_in_china"] > data["rd_expense"]
+        ):
+            errors.append(
+                {
+                    "row": i,
+                    "column": "rd_expense_in_china",
+                    "message": "不能多于研发费用 must not exceed rd_expense",
+                }
+            )
+        try:
+            data["income_by_industry"] = parse_income_by_industry(row.get("income_by_industry", ""))
+        except (ValueError, gbt4754.IndustryCodeError) as exc:
+            errors.append(
+                {"row": i, "column": "income_by_industry", "message": f"格式应为 C3911:1000;F51:20 ({exc})"}
+            )
+        years[(code, year)] = data
+    if errors:
+        raise ValidationFailed(
+            f"导入失败：{len(errors)} 处错误，未做任何修改 Import refused, nothing changed", errors
+        )
+    counts = {"enterprises_created": 0, "enterprises_updated": 0, "years_created": 0, "years_updated": 0}
+    with transaction.atomic(durable=not dry_run and not transaction.get_connection().in_atomic_block):
+        existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=list(ents))}
+        saved: dict[str, Enterprise] = {}
+        for code, ent in ents.items():
+            obj = existing.get(code)
+            counts["enterprises_updated" if obj else "enterprises_created"] += 1
+            obj = obj or Enterprise(credit_code=code)
+            for k, v in ent.items():
+                setattr(obj, k, v)
+            obj.save()
+            saved[code] = obj
+        for (code, year), data in years.items():
+            _obj, created = EnterpriseYear.objects.update_or_create(
+                enterprise=saved[code], year=year, defaults=data
+            )
+            counts["years_created" if created else "years_updated"] += 1
+        if actor is not None:
+            for code, obj in saved.items():
+                n_years = sum(1 for c, _y in years if c == code)
+                audit_record(
+                    actor=actor,
+                    action="policy.register_import",
+                    obj=obj,
+                    after={"years": n_years},
+                    note=str(filename or ""),
+                )
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+def register_export(path_or_file, *, enterprises=None, filename: str | None = None) -> int:
+    """Write the register (one row per enterprise-year) as CSV or XLSX; returns the row count."""
+    qs = EnterpriseYear.objects.select_related("enterprise", "enterprise__region").order_by(
+        "enterprise__credit_code", "year"
+    )
+    if enterprises is not None:
+        qs = qs.filter(enterprise__in=enterprises)
+    rows = []
+    for y in qs:
+        e = y.enterprise
+        row = {
+            "credit_code": e.credit_code,
+            "name": e.name,
+            "region": e.region.code,
+            "industry": e.industry,
+            "registered_on": e.registered_on.isoformat(),
+            "hte_certificate_issued_on": e.hte_certificate_issued_on.isoformat()
+            if e.hte_certificate_issued_on
+            else "",
+            "tsme_registration_number": e.tsme_registration_number,
+            "year": y.year,
+        }
+        for col in YEAR_AMOUNTS + YEAR_COUNTS:
+            row[col] = str(getattr(y, col))
+        row["income_by_industry"] = ";".join(f"{k}:{v:g}" for k, v in (y.income_by_industry or {}).items())
+        rows.append(row)
+    name = filename or str(path_or_file)
+    if name.lower().endswith(".xlsx"):
+        import xlsxwriter
+
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+        ws = wb.add_worksheet("register")
+        ws.write_row(0, 0, IMPORT_COLUMNS)
+        for r, row in enumerate(rows, start=1):
+            ws.write_row(r, 0, [row[c] for c in IMPORT_COLUMNS])
+        wb.close()
+        data = buf.getvalue()
+        if hasattr(path_or_file, "write"):
+            path_or_file.write(data)
+        else:
+            Path(path_or_file).write_bytes(data)
+    else:
+        out = io.StringIO()
+        w = csv.DictWriter(out, fieldnames=IMPORT_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+        if hasattr(path_or_file, "write"):
+            path_or_file.write(out.getvalue())
+        else:
+            Path(path_or_file).write_text(out.getvalue(), encoding="utf-8")
+    return len(rows)
+
+
+# ------------------------------------------------------------------ case from the register
+
+
+def enterprise_case(enterprise: Enterprise, year: int) -> dict:
+    """The evaluate() case of a registered enterprise (years Y−2..Y)."""
+    ent = {
+        "registered_on": enterprise.registered_on.isoformat(),
+        "region": enterprise.region.code,
+        "compliance_ok": not enterprise.compliance_events.filter(
+            occurred_on__year__in=[year - 1, year]
+        ).exists(),
+        "ic_or_machine_tool": enterprise.ic_or_machine_tool,
+        "taxed_on_actual_accounts": enterprise.taxed_on_actual_accounts,
+    }
+    if enterprise.industry:
+        ent["industry"] = enterprise.industry
+    if enterprise.hte_certificate_issued_on:
+        ent["hte_certificate_issued_on"] = enterprise.hte_certificate_issued_on.isoformat()
+    if enterprise.tsme_registration_number:
+        ent["tsme_registration_number"] = enterprise.tsme_registration_number
+    if enterprise.hightech_field:
+        ent["hightech_field"] = enterprise.hightech_field
+    years = {}
+    for y in enterprise.years.filter(year__in=[year - 2, year - 1, year]).prefetch_related("rd_projects"):
+        row = {c: float(getattr(y, c)) for c in YEAR_AMOUNTS}
+        row.update({c: int(getattr(y, c)) for c in YEAR_COUNTS})
+        if y.income_by_industry:
+            row["income_by_industry"] = y.income_by_industry
+        projects = list(y.rd_projects.all())
+        if projects:
+            row["rd_projects"] = [
+                {
+                    "name": p.name,
+                    "five_items": float(p.five_items),
+                    "other_related": float(p.other_related),
+                    "capitalized": p.capitalized,
+                }
+                for p in projects
+            ]
+        years[str(y.year)] = row
+    return {"enterprise": ent, "years": years}
+
+
+# ------------------------------------------------------------------------ batch columns
+
+
+def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, dict]:
+    """Batch columns for every registered enterprise (years Y−2..Y+1): (ids, columns, meta)."""
+    eqs = Enterprise.objects.order_by("id")
+    if enterprise_ids is not None:
+        eqs = eqs.filter(id__in=enterprise_ids)
+    erows = list(
+        eqs.values_list(
+            "id", "registered_on", "region__code", "hte_certificate_issued_on", "tsme_registration_number",
+            "ic_or_machine_tool", "taxed_on_actual_accounts", "industry", "innovation_score_official",
+        )
+    )  # fmt: skip
+    n = len(erows)
+    ids = np.array([r[0] for r in erows], dtype=np.int64)
+    pos = {int(i): k for k, i in enumerate(ids)}
+    cert = [r[3] for r in erows]
+    ent = {
+        "registered_on": np.array([r[1] for r in erows], dtype="datetime64[D]"),
+        "region_code": np.array([int(r[2]) for r in erows], dtype=np.int64),
+        "hte_certificate_held": np.array([c is not None for c in cert]),
+        "hte_certificate_issued_on": np.array([c or date(1970, 1, 1) for c in cert], dtype="datetime64[D]"),
+        "ic_or_machine_tool": np.array([r[5] for r in erows], dtype=bool),
+        "taxed_on_actual_accounts": np.array([r[6] for r in erows], dtype=bool),
+    }
+    industries = [r[7] for r in erows]
+    official = np.array([np.nan if r[8] is None else float(r[8]) for r in erows])
+    span = [year - 2, year - 1, year, year + 1]
+    cols = {y: {c: np.zeros(n) for c in YEAR_AMOUNTS + YEAR_COUNTS} for y in span}
+    for y in span:
+        for c in (
+            "negative_list_income",
+            "manufacturing_income",
+            "rd_five_expensed",
+            "rd_five_capitalized",
+            "rd_other_expensed",
+            "rd_other_capitalized",
+            "rd_other_allowed_by_project",
+            "rd_other_limit_by_project",
+        ):
+            cols[y][c] = np.zeros(n)
+        cols[y]["compliance_ok"] = np.ones(n, dtype=bool)
+        cols[y]["tsme_number_issued"] = np.zeros(n, dtype=bool)
+        cols[y]["tsme_number_code_zero"] = np.zeros(n, dtype=bool)
+    # TSME numbers: the year on the number
+    for k, r in enumerate(erows):
+        num = r[4]
+        if num and len(num) >= 11 and num[:4].isdigit() and int(num[:4]) in cols:
+            cols[int(num[:4])]["tsme_number_issued"][k] = True
+            cols[int(num[:4])]["tsme_number_code_zero"][k] = num[10] == "0"
+    # compliance events
+    for eid, occurred, ended, kind in ComplianceEvent.objects.filter(
+        enterprise_id__in=ids.tolist() if enterprise_ids is not None else Enterprise.objects.values("id")
+    ).values_list("enterprise_id", "occurred_on", "ended_on", "kind"):
+        k = pos.get(eid)
+        if k is None:
+            continue
+        last = (ended.year if ended else span[-1]) if kind == ComplianceEvent.Kind.ABNORMAL else occurred.year
+        for y in span:
+            if occurred.year <= y <= last:
+                cols[y]["compliance_ok"][k] = False
+    # industry classification cache
+    cls_cache: dict[tuple[str, int], tuple[bool, bool]] = {}
+
+    def classify(code: str, y: int) -> tuple[bool, bool]:
+        key = (code, y)
+        if key not in cls_cache:
+            neg = engine._param("super_deduction.scope.negative_list", f"{max(y, 2016)}-01-01")
+            man = engine._param("super_deduction.scope.manufacturing_sections", f"{max(y, 2021)}-01-01")
+            try:
+                cls_cache[key] = (
+                    any(gbt4754.matches(code, e) for e in neg),
+                    any(gbt4754.matches(code, e) for e in man),
+                )
+            except gbt4754.IndustryCodeError:
+                cls_cache[key] = (False, False)
+        return cls_cache[key]
+
+    fields = ["enterprise_id", "year", "id", "income_by_industry"] + YEAR_AMOUNTS + YEAR_COUNTS
+    yqs = EnterpriseYear.objects.filter(year__in=span)
+    if enterprise_ids is not None:
+        yqs = yqs.filter(enterprise_id__in=enterprise_ids)
+    year_ids = {}
+    for row in yqs.values_list(*fields).iterator(chunk_size=20000):
+        k = pos.get(row[0])
+        if k is None:
+            continue
+        y = row[1]
+        c = cols[y]
+        year_ids[row[2]] = (y, k)
+        for j, name in enumerate(YEAR_AMOUNTS + YEAR_COUNTS, start=4):
+            c[name][k] = float(row[j])
+        by_ind = row[3] or (
+            {industries[k]: float(row[4 + YEAR_AMOUNTS.index("revenue")])} if industries[k] else {}
+        )
+        for code, amount in by_ind.items():
+            neg, man = classify(code, y)
+            if neg:
+                c["negative_list_income"][k] += amount
+            if man:
+                c["manufacturing_income"][k] += amount
+    for y in span:
+        c = cols[y]
+        c["rd_five_expensed"] = c["rd_expense"].copy()
+        c["income_total"] = np.where(
+            c["income_total"] > 0,
+            c["income_total"],
+            c["revenue"] + c["investment_income"] + c["non_taxable_income"],
+        )
+        c["rd_expense_in_china"] = np.where(
+            c["rd_expense_in_china"] > 0, c["rd_expense_in_china"], c["rd_expense"]
+        )
+    # R&D projects replace the single-project default where given
+    projects = defaultdict(list)
+    for ey_id, five, other, cap in (
+        RdProject.objects.filter(enterprise_year_id__in=list(year_ids)).values_list(
+            "enterprise_year_id", "five_items", "other_related", "capitalized"
+        )
+        if year_ids and len(year_ids) < 50000
+        else RdProject.objects.filter(enterprise_year__year__in=span).values_list(
+            "enterprise_year_id", "five_items", "other_related", "capitalized"
+        )
+    ):
+        if ey_id in year_ids:
+            projects[ey_id].append((float(five), float(other), cap))
+    for ey_id, plist in projects.items():
+        y, k = year_ids[ey_id]
+        c = cols[y]
+        r = engine._param("super_deduction.scope.other_related_cap_ratio", f"{y}-01-01")
+        c["rd_five_expensed"][k] = sum(f for f, _o, cap in plist if not cap)
+        c["rd_five_capitalized"][k] = sum(f for f, _o, cap in plist if cap)
+        c["rd_other_expensed"][k] = sum(o for _f, o, cap in plist if not cap)
+        c["rd_other_capitalized"][k] = sum(o for _f, o, cap in plist if cap)
+        c["rd_other_limit_by_project"][k] = sum(f * r / (1 - r) for f, _o, _c in plist)
+        c["rd_other_allowed_by_project"][k] = sum(min(o, f * r / (1 - r)) for f, o, _c in plist)
+    for y in span:
+        c = cols[y]
+        no_proj = c["rd_other_limit_by_project"] == 0
+        c["rd_other_limit_by_project"] = np.where(no_proj, 0.0, c["rd_other_limit_by_project"])
+    return ids, {"enterprise": ent, "years": cols}, {"official_score": official}
+
+
+# ----------------------------------------------------------------------------- batch run
+
+
+def active_innovation_model() -> tuple[dict, float]:
+    m = InnovationModel.objects.filter(active=True).first()
+    if m is None:
+        return dict(innovation.DEFAULT_WEIGHTS), innovation.DEFAULT_THRESHOLD
+    return innovation.check_weights(dict(m.weights)), float(m.white_list_threshold)
+
+
+_TRACE_KEYS = [
+    "tsme_score", "tsme_staff_points", "tsme_rd_points", "tsme_ip_points", "tsme_route",
+    "hte_eligibility", "hte_failed_mask", "hte_rd_ratio", "hte_rd_ratio_required", "hte_tech_staff_ratio",
+    "hte_hightech_revenue_share", "hte_innovation_points_min", "hte_innovation_points_max", "hte_growth_ambiguous",
+    "sd_excluded", "sd_rate", "sd_eligible_rd", "sd_amount", "sd_tax_value", "tt_tax", "tt_relief_value",
+    "hte_rate_status", "hte_rate_value", "loss_carryforward_years", "rewards_total",
+]  # fmt: skip
+
+
+def run_parameters(year: int) -> list[dict]:
+    """The parameter trace (rule, formula, parameter values with dates and references) for a year."""
+    return [engine._trace_entry(name, year, None) for name in engine._TRACED]
+
+
+def policy_run(year: int, *, progress=None, chunk: int = 5000) -> PolicyRun:
+    """Evaluate every registered enterprise for accounting year `year` and store the results.
+
+    Compares with the previous results of the same year (or else the previous year) to notify
+    each enterprise that newly qualifies or is about to lose a status. Re-running a year
+    replaces its results (idempotent).
+    """
+    say = progress or (lambda msg: None)
+    run = PolicyRun.objects.create(year=year)
+    try:
+        ids, columns, meta = register_columns(year)
+        n = len(ids)
+        run.total = n
+        run.save(update_fields=["total"])
+        say(f"loaded {n:,} enterprises (years {year - 2}-{year + 1})")
+        res = engine.evaluate_many(columns, year)
+        weights, threshold = active_innovation_model()
+        points = innovation.score(columns, year, res, weights)
+        official = meta["official_score"]
+        points = np.where(np.isnan(official), points, official)
+        white = points >= threshold
+        say("rules evaluated")
+        prev = {}
+        for eid, t, h in (
+            PolicyResult.objects.filter(year=year)
+            .exclude(run=run)
+            .values_list("enterprise_id", "tsme_eligible", "hte_eligibility")
+        ):
+            prev[eid] = (t, h)
+        if not prev:
+            for eid, t, h in PolicyResult.objects.filter(year=year - 1).values_list(
+                "enterprise_id", "tsme_eligible", "hte_eligibility"
+            ):
+                prev[eid] = (t, h)
+        value = res["sd_tax_value"] + res["tt_relief_value"] + res["hte_rate_value"] + res["rewards_total"]
+        cur = columns["years"]
+        tsme_held = cur[year]["tsme_number_issued"] | cur[year + 1]["tsme_number_issued"]
+        cert_valid = res["hte_certificate_valid"]
+        issue_year = (
+            columns["enterprise"]["hte_certificate_issued_on"].astype("datetime64[Y]").astype(int) + 1970
+        )
+        expiring = columns["enterprise"]["hte_certificate_held"] & (issue_year + 3 == year + 1)
+        notes: list[Notification] = []
+        with transaction.atomic():
+            PolicyResult.objects.filter(year=year).exclude(run=run).delete()
+            batch: list[PolicyResult] = []
+            for k in range(n):
+                eid = int(ids[k])
+                trace = {key: round(float(res[key][k]), 4) for key in _TRACE_KEYS}
+                trace["innovation_points"] = float(points[k])
+                failed = engine.failed_conditions(int(res["hte_failed_mask"][k]))
+                t_ok = bool(res["tsme_eligible"][k])
+                h = int(res["hte_eligibility"][k])
+                batch.append(
+                    PolicyResult(
+                        run=run, enterprise_id=eid, year=year, tsme_eligible=t_ok, tsme_score=int(res["tsme_score"][k]),
+                        hte_eligibility=h, hte_failed=failed, sd_amount=float(res["sd_amount"][k]),
+                        value_total=round(float(value[k]), 4), innovation_points=float(points[k]),
+                        white_list=bool(white[k]), trace=trace,
+                    )
+                )  # fmt: skip
+                p = prev.get(eid)
+                if t_ok and not tsme_held[k] and not (p and p[0]):
+                    notes.append(Notification(enterprise_id=eid, run=run, kind="newly_qualifies", policy="tsme",
+                                              message=f"按 {year} 年数据，贵企业符合科技型中小企业评价条件（得分 {int(res['tsme_score'][k])}），可申请入库登记。", trace=trace))  # fmt: skip
+                if not t_ok and tsme_held[k]:
+                    notes.append(Notification(enterprise_id=eid, run=run, kind="about_to_lose", policy="tsme",
+                                              message=f"按 {year} 年数据，贵企业不再符合科技型中小企业评价条件，下一年度可能无法入库。", trace=trace))  # fmt: skip
+                if h != 0 and not cert_valid[k] and not (p and p[1] != 0):
+                    word = "符合" if h == 1 else "定量条件均满足，取决于专家评分，可能符合"
+                    notes.append(Notification(enterprise_id=eid, run=run, kind="newly_qualifies", policy="hte",
+                                              message=f"按 {year - 2}-{year} 年数据，贵企业{word}高新技术企业认定条件，可于 {year + 1} 年申报。", trace=trace))  # fmt: skip
+                if h == 0 and expiring[k]:
+                    notes.append(Notification(enterprise_id=eid, run=run, kind="about_to_lose", policy="hte",
+                                              message=f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{'、'.join(failed)}。", trace=trace))  # fmt: skip
+                if len(batch) >= chunk:
+                    PolicyResult.objects.bulk_create(batch, batch_size=chunk)
+                    batch = []
+                    run.done = k + 1
+                    PolicyRun.objects.filter(pk=run.pk).update(done=run.done)
+                    say(f"stored {k + 1:,}/{n:,}")
+            PolicyResult.objects.bulk_create(batch, batch_size=chunk)
+            Notification.objects.bulk_create(notes, batch_size=chunk)
+        say(f"stored {n:,}/{n:,}; {len(notes):,} notifications")
+        run.done = n
+        run.summary = _summary(columns, res, points, white, value, notes)
+        run.parameters = run_parameters(year)
+        run.status = PolicyRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    except Exception:
+        PolicyRun.objects.filter(pk=run.pk).update(status=PolicyRun.Status.FAILED, finished_at=timezone.now())
+        raise
+
+
+def _summary(columns, res, points, white, value, notes) -> dict:
+    leagues = (columns["enterprise"]["region_code"] // 100) * 100
+    out: dict = {"leagues": {}, "notifications": {"newly_qualifies": 0, "about_to_lose": 0}}
+    for note in notes:
+        out["notifications"][note.kind] += 1
+
+    def agg(mask):
+        return {
+            "enterprises": int(mask.sum()),
+            "tsme_eligible": int((res["tsme_eligible"] & mask).sum()),
+            "hte_yes": int(((res["hte_eligibility"] == 1) & mask).sum()),
+            "hte_depends": int(((res["hte_eligibility"] == -1) & mask).sum()),
+            "white_list": int((white & mask).sum()),
+            "value": {
+                "super_deduction": round(float(res["sd_tax_value"][mask].sum()), 2),
+                "tech_transfer": round(float(res["tt_relief_value"][mask].sum()), 2),
+                "hte_rate": round(float(res["hte_rate_value"][mask].sum()), 2),
+                "rewards": round(float(res["rewards_total"][mask].sum()), 2),
+                "total": round(float(value[mask].sum()), 2),
+            },
+        }
+
+    for code in np.unique(leagues):
+        out["leagues"][str(int(code))] = agg(leagues == code)
+    out["total"] = agg(np.ones(len(leagues), dtype=bool))
+    return out
+
+
+# ------------------------------------------------------------------------------ generate
+
+
+def _credit_code(rng, region_code: str) -> str:
+    body = "91" + region_code + "".join(rng.choice(list(CREDIT_CODE_CHARS[:10] + "ABCDEFGHJKLMNPQRTUWXY"), 9))
+    return body + credit_code_check_char(body)
+
+
+def enterprises_generate(count: int, *, year: int = 2024, seed: int = 0, progress=None) -> int:
+    """Create `count` synthetic enterprises (flagged synthetic) with data for year−2..year."""
+    from . import synthetic
+
+    if count <= 0:
+        raise DomainError("invalid", "--count 须为正整数 must be a positive integer")
+    say = progress or (lambda msg: None)
+    rng = np.random.default_rng(seed)
+    counties = list(Region.objects.filter(level="county", code__startswith="15").values_list("id", "code"))
+    if not counties:
+        raise DomainError(
+            "invalid", "没有内蒙古旗县区数据 No Inner Mongolia counties loaded (run the region load first)"
+        )
+    cols = synthetic.generate_columns(count, year, seed=seed)
+    pick = rng.integers(0, len(counties), count)
+    ent = cols["enterprise"]
+    objs = []
+    seen = (
+        set(Enterprise.objects.values_list("credit_code", flat=True))
+        if Enterprise.objects.exists()
+        else set()
+    )
+    for k in range(count):
+        rid, rcode = counties[pick[k]]
+        code = _credit_code(rng, rcode)
+        while code in seen:
+            code = _credit_code(rng, rcode)
+        seen.add(code)
+        issued = (
+            ent["hte_certificate_issued_on"][k].astype(object) if ent["hte_certificate_held"][k] else None
+        )
+        objs.append(
+            Enterprise(
+                name=f"合成企业{seed}-{k + 1:06d}", credit_code=code, region_id=rid, industry="C3985" if k % 3 else "I6510",
+                registered_on=ent["registered_on"][k].astype(object), hte_certificate_issued_on=issued,
+                tsme_registration_number=(f"{year}{rcode}0{k % 100000:05d}" if cols["years"][year]["tsme_number_issued"][k] else ""),
+                ic_or_machine_tool=bool(ent["ic_or_machine_tool"][k]), synthetic=True,
+            )
+        )  # fmt: skip
+    with transaction.atomic():
+        created = Enterprise.objects.bulk_create(objs, batch_size=5000)
+        say(f"created {len(created):,} enterprises")
+        if created[0].pk is None:
+            codes = [o.credit_code for o in objs]
+            idmap = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id"))
+            pks = [idmap[c] for c in codes]
+        else:
+            pks = [o.pk for o in created]
+        years = []
+        two = Decimal("0.01")
+        for y, c in cols["years"].items():
+            for k in range(count):
+                years.append(
+                    EnterpriseYear(
+                        enterprise_id=pks[k], year=y,
+                        employees=Decimal(int(c["employees"][k])), tech_staff=Decimal(int(c["tech_staff"][k])),
+                        revenue=Decimal(f"{c['revenue'][k]:.2f}"), income_total=Decimal(f"{c['income_total'][k]:.2f}"),
+                        total_costs=Decimal(f"{c['total_costs'][k]:.2f}"), total_assets=Decimal(f"{c['total_assets'][k]:.2f}"),
+                        net_assets=Decimal(f"{c['net_assets'][k]:.2f}"), hightech_revenue=Decimal(f"{c['hightech_revenue'][k]:.2f}"),
+                        rd_expense=Decimal(f"{c['rd_expense'][k]:.2f}"),
+                        rd_expense_in_china=Decimal(f"{c['rd_expense_in_china'][k]:.2f}").quantize(two),
+                        ip_class_i=int(c["ip_class_i"][k]), ip_class_ii=int(c["ip_class_ii"][k]), conversions=int(c["conversions"][k]),
+                        tech_transfer_income=Decimal(f"{c['tech_transfer_income'][k]:.2f}"),
+                        taxable_income=Decimal(f"{c['taxable_income'][k]:.2f}"),
+                    )
+                )  # fmt: skip
+            say(f"prepared year {y}")
+        EnterpriseYear.objects.bulk_create(years, batch_size=5000)
+        say(f"created {len(years):,} enterprise-years")
+    return count

@@ -1,0 +1,105 @@
+"""Pages: the calculator, the enterprise file, the batch results, the white list for banks."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from steppe.core.errors import NotFound
+from steppe.core.roles import Role
+
+from . import innovation, permissions, queries
+from .engine import CaseError, evaluate
+from .models import PolicyRun
+from .services import enterprise_case
+
+EXAMPLE = {
+    "enterprise": {"registered_on": "2019-03-01", "region": "150203", "industry": "C3985", "compliance_ok": True},
+    "years": {
+        "2022": {"employees": 80, "tech_staff": 16, "revenue": 3000, "net_assets": 1000, "rd_expense": 120, "conversions": 2},
+        "2023": {"employees": 90, "tech_staff": 18, "revenue": 3500, "net_assets": 1150, "rd_expense": 150, "conversions": 3},
+        "2024": {"employees": 100, "tech_staff": 20, "revenue": 4000, "income_total": 4100, "total_costs": 3500,
+                 "total_assets": 5000, "net_assets": 1300, "hightech_revenue": 2800, "rd_expense": 180,
+                 "ip_class_i": 1, "ip_class_ii": 3, "conversions": 3, "tech_transfer_income": 120, "taxable_income": 300},
+    },
+}  # fmt: skip
+
+
+def calculator(request):
+    year = 2024
+    error = None
+    result = None
+    text = json.dumps(EXAMPLE, ensure_ascii=False, indent=2)
+    load = request.GET.get("load")
+    if load and request.user.is_authenticated:
+        try:
+            ent, _ = permissions.get_enterprise_for_user(request.user, load)
+        except NotFound:
+            raise Http404 from None
+        year = int(request.GET.get("year") or year)
+        text = json.dumps(enterprise_case(ent, year), ensure_ascii=False, indent=2)
+    if request.method == "POST":
+        text = request.POST.get("case", "")
+        try:
+            year = int(request.POST.get("year", year))
+            result = evaluate(json.loads(text), year)
+        except json.JSONDecodeError as exc:
+            error = f"JSON 格式错误：第 {exc.lineno} 行 {exc.msg}"
+        except (CaseError, ValueError) as exc:
+            error = str(exc)
+    return render(
+        request, "policy/calculator.html", {"case_text": text, "year": year, "result": result, "error": error}
+    )
+
+
+@login_required
+def enterprise_list(request):
+    qs = permissions.enterprises_visible_to(request.user).order_by("name")
+    return render(request, "policy/enterprise_list.html", {"enterprises": qs[:200], "total": qs.count()})
+
+
+@login_required
+def enterprise_file(request, public_id):
+    try:
+        ent, can_write = permissions.get_enterprise_for_user(request.user, public_id)
+    except NotFound:
+        raise Http404 from None
+    ctx = {
+        "e": ent,
+        "can_write": can_write,
+        "years": ent.years.order_by("year"),
+        "events": ent.compliance_events.all(),
+        "results": ent.policy_results.order_by("-year"),
+        "notifications": ent.notifications.all()[:20],
+    }
+    return render(request, "policy/enterprise_file.html", ctx)
+
+
+@login_required
+def runs(request):
+    if not (permissions.is_department(request.user) or request.user.role == Role.BUREAU):
+        raise Http404
+    run = queries.latest_run()
+    leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
+    prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
+    if prefix:
+        leagues = [(k, v) for k, v in leagues if k.startswith(prefix)]
+    ctx = {
+        "run": run,
+        "leagues": leagues,
+        "runs": PolicyRun.objects.all()[:20],
+        "counts": queries.enterprise_counts_by_region_year(),
+    }
+    return render(request, "policy/runs.html", ctx)
+
+
+@login_required
+def white_list(request):
+    if not (permissions.is_department(request.user) or request.user.role == Role.BANK):
+        raise Http404
+    rows = queries.white_list()
+    ctx = {"rows": rows[:500], "indicators": innovation.INDICATORS, "threshold": innovation.DEFAULT_THRESHOLD}
+    return render(request, "policy/white_list.html", ctx)

@@ -1,0 +1,237 @@
+"""The register: credit codes, import (all or nothing) and export, permissions, the batch run,
+notifications, the counts for the doubling targets, and the evaluate CLI."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from steppe.core.errors import NotFound, ValidationFailed
+from steppe.core.models import Unit
+from steppe.policy import permissions
+from steppe.policy.models import (
+    Enterprise,
+    EnterpriseYear,
+    Notification,
+    PolicyResult,
+    credit_code_check_char,
+)
+from steppe.policy.queries import enterprise_counts_by_region_year
+from steppe.policy.services import policy_run, register_export, register_import
+
+
+def code(body17: str) -> str:
+    return body17 + credit_code_check_char(body17)
+
+
+BAOTOU = code("91150203MA0000001")
+ORDOS = code("91150602MA0000002")
+HEADER = "credit_code,name,region,industry,registered_on,hte_certificate_issued_on,tsme_registration_number,year,employees,tech_staff,revenue,income_total,total_costs,total_assets,net_assets,hightech_revenue,rd_expense,ip_class_i,ip_class_ii,conversions,income_by_industry\n"
+
+
+def _rows(credit, name, region, cert=""):
+    out = ""
+    for y, rev, na in ((2022, 3000, 1000), (2023, 3500, 1200), (2024, 4000, 1500)):
+        out += f"{credit},{name},{region},C3985,2015-05-01,{cert},,{y},100,30,{rev},{rev},{rev * 0.9},5000,{na},{rev * 0.7},{rev * 0.06},1,3,4,C3985:{rev}\n"
+    return out
+
+
+@pytest.fixture
+def register(regions):
+    register_import(
+        io.StringIO(
+            HEADER
+            + _rows(BAOTOU, "包头稀土新材料有限公司", "150203")
+            + _rows(ORDOS, "鄂尔多斯能源科技有限公司", "150602")
+        ),
+        filename="x.csv",
+    )
+    return Enterprise.objects.get(credit_code=BAOTOU), Enterprise.objects.get(credit_code=ORDOS)
+
+
+def test_credit_code_check_digit():
+    from django.core.exceptions import ValidationError
+
+    from steppe.policy.models import validate_credit_code
+
+    validate_credit_code("91350100M000100Y43")  # a published example
+    with pytest.raises(ValidationError, match="校验码"):
+        validate_credit_code("91350100M000100Y44")
+    with pytest.raises(ValidationError, match="18"):
+        validate_credit_code("9135")
+
+
+def test_import_creates_enterprises_and_years(register):
+    assert Enterprise.objects.count() == 2
+    assert EnterpriseYear.objects.count() == 6
+    y = EnterpriseYear.objects.get(enterprise__credit_code=BAOTOU, year=2024)
+    assert str(y.revenue) == "4000.00" and y.income_by_industry == {"C3985": 4000.0}
+
+
+def test_import_is_all_or_nothing_with_row_errors(regions):
+    bad = HEADER + _rows(BAOTOU, "甲", "150203")
+    bad += "91150203MA0000009X,乙,150203,C3985,2015-05-01,,,2024,10,20,1,1,1,1,1,1,1,0,0,0,\n"
+    bad += f"{ORDOS},丙,999999,Z99,2015-02-30,,,2024,10,2,-5,1,1,1,1,1,1,0,0,0,\n"
+    with pytest.raises(ValidationFailed) as err:
+        register_import(io.StringIO(bad), filename="bad.csv")
+    errors = err.value.data["errors"]
+    where = {(e["row"], e["column"]) for e in errors}
+    assert (5, "credit_code") in where
+    assert {(6, "region"), (6, "industry"), (6, "registered_on"), (6, "revenue")} <= where
+    assert Enterprise.objects.count() == 0 and EnterpriseYear.objects.count() == 0
+
+
+def test_import_rejects_unknown_columns_and_staff_over_employees(regions):
+    with pytest.raises(ValidationFailed) as err:
+        register_import(
+            io.StringIO("credit_code,name,region,registered_on,year,revenu\nx,y,150203,2015-01-01,2024,1\n"),
+            filename="h.csv",
+        )
+    assert {"row": 1, "column": "revenu", "message": "未知列 unknown column"} in err.value.data["errors"]
+    rows = HEADER + f"{BAOTOU},甲,150203,C3985,2015-05-01,,,2024,10,20,1,1,1,1,1,1,1,0,0,0,\n"
+    with pytest.raises(ValidationFailed) as err:
+        register_import(io.StringIO(rows), filename="s.csv")
+    assert err.value.data["errors"][0]["column"] == "tech_staff"
+
+
+def test_export_round_trips_csv_and_xlsx(register, tmp_path):
+    path = tmp_path / "out.csv"
+    assert register_export(path) == 6
+    EnterpriseYear.objects.all().delete()
+    register_import(path)
+    assert EnterpriseYear.objects.count() == 6
+    xlsx = tmp_path / "out.xlsx"
+    register_export(xlsx)
+    counts = register_import(xlsx)
+    assert counts["years_updated"] == 6 and counts["years_created"] == 0
+
+
+def test_bureau_sees_only_its_league(register, bureau_user, other_bureau_user, login):
+    baotou, ordos = register
+    assert list(permissions.enterprises_visible_to(bureau_user)) == [baotou]
+    assert list(permissions.enterprises_visible_to(other_bureau_user)) == [ordos]
+    with pytest.raises(NotFound):
+        permissions.get_enterprise_for_user(bureau_user, ordos.public_id)
+    client = login(bureau_user)
+    assert client.get(f"/policy/enterprises/{baotou.public_id}/").status_code == 200
+    assert client.get(f"/policy/enterprises/{ordos.public_id}/").status_code == 404
+    data = client.get("/api/v1/policy/enterprises").json()
+    assert [e["credit_code"] for e in data["items"]] == [BAOTOU]
+    assert client.get(f"/api/v1/policy/enterprises/{ordos.public_id}").status_code == 404
+
+
+def test_enterprise_user_sees_its_own_file_only(register, enterprise_user):
+    baotou, ordos = register
+    baotou.unit = enterprise_user.unit
+    baotou.save()
+    assert list(permissions.enterprises_visible_to(enterprise_user)) == [baotou]
+    _, can_write = permissions.get_enterprise_for_user(enterprise_user, baotou.public_id)
+    assert can_write is True
+
+
+def test_bank_sees_only_the_white_list(register, bank_user, department_user, login):
+    baotou, ordos = register
+    baotou.innovation_score_official = 82
+    baotou.save()
+    ordos.innovation_score_official = 55
+    ordos.save()
+    assert list(permissions.enterprises_visible_to(bank_user)) == []  # no run yet: nothing
+    policy_run(2024)
+    assert list(permissions.enterprises_visible_to(bank_user)) == [baotou]
+    client = login(bank_user)
+    assert [r["credit_code"] for r in client.get("/api/v1/policy/white-list").json()] == [BAOTOU]
+    assert client.get(f"/api/v1/policy/enterprises/{ordos.public_id}").status_code == 404
+    assert client.get(f"/policy/enterprises/{ordos.public_id}/").status_code == 404
+    assert client.get("/policy/white-list/").status_code == 200
+    assert client.get("/policy/runs/").status_code == 404
+    assert login(department_user).get("/policy/runs/").status_code == 200
+
+
+def test_batch_run_stores_results_notifications_and_counts(register):
+    baotou, ordos = register
+    run = policy_run(2024)
+    assert run.status == "done" and run.total == 2
+    assert PolicyResult.objects.filter(year=2024).count() == 2
+    r = PolicyResult.objects.get(enterprise=baotou, year=2024)
+    assert r.tsme_eligible is True and "tsme_score" in r.trace
+    assert Notification.objects.filter(enterprise=baotou, policy="tsme", kind="newly_qualifies").exists()
+    assert run.summary["leagues"]["150200"]["enterprises"] == 1
+    assert any(p["rule"] == "sd_rate" for p in run.parameters)
+    # re-running replaces the year's results and does not notify again
+    policy_run(2024)
+    assert PolicyResult.objects.filter(year=2024).count() == 2
+    assert Notification.objects.filter(enterprise=baotou, policy="tsme").count() == 1
+    rows = enterprise_counts_by_region_year()
+    row = next(x for x in rows if x["region_code"] == "150200" and x["year"] == 2024)
+    assert row["tsme_would_qualify"] == 1
+    assert set(row) == {
+        "region_code",
+        "year",
+        "high_tech_enterprises",
+        "tech_smes",
+        "hte_would_qualify",
+        "tsme_would_qualify",
+    }
+
+
+def test_counts_from_certificates(regions):
+    rows = HEADER + _rows(BAOTOU, "甲", "150203", cert="2022-10-01")
+    register_import(io.StringIO(rows), filename="c.csv")
+    counts = {
+        (r["region_code"], r["year"]): r["high_tech_enterprises"] for r in enterprise_counts_by_region_year()
+    }
+    assert counts[("150200", 2022)] == 1 and counts[("150200", 2025)] == 1 and ("150200", 2026) not in counts
+
+
+def test_evaluate_cli_prints_json(tmp_path):
+    case = {
+        "enterprise": {"registered_on": "2015-01-01"},
+        "years": {"2024": {"employees": 100, "tech_staff": 30, "revenue": 1000, "rd_expense": 50}},
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    out = io.StringIO()
+    call_command("policy", "evaluate", str(path), "--year", "2024", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["tsme"]["score"] == 60 and data["tsme"]["eligible"] is True
+    case["years"]["2024"]["tech_staff"] = -3
+    path.write_text(json.dumps(case))
+    with pytest.raises(CommandError, match=r"years\.2024\.tech_staff: must be a number ≥ 0"):
+        call_command("policy", "evaluate", str(path), "--year", "2024", stdout=io.StringIO())
+
+
+def test_calculator_page_and_api(client):
+    assert client.get("/policy/").status_code == 200
+    case = {
+        "enterprise": {"registered_on": "2015-01-01"},
+        "years": {"2024": {"employees": 100, "tech_staff": 30, "revenue": 1000, "rd_expense": 50}},
+    }
+    resp = client.post("/policy/", {"case": json.dumps(case), "year": "2024"})
+    assert resp.status_code == 200 and "符合" in resp.content.decode()
+    resp = client.post(
+        "/api/v1/policy/evaluate", {"case": case, "year": 2024}, content_type="application/json"
+    )
+    assert resp.status_code == 200 and resp.json()["tsme"]["eligible"] is True
+    case["years"]["2024"]["revenue"] = "x"
+    resp = client.post(
+        "/api/v1/policy/evaluate", {"case": case, "year": 2024}, content_type="application/json"
+    )
+    assert (
+        resp.status_code == 400
+        and resp.json()["error"]["data"]["errors"][0]["path"] == "case.years.2024.revenue"
+    )
+
+
+def test_generate_creates_synthetic_enterprises(regions):
+    out = io.StringIO()
+    call_command("policy", "generate", "--count", "50", stdout=out)
+    assert Enterprise.objects.filter(synthetic=True).count() == 50
+    assert EnterpriseYear.objects.count() == 150
+    for e in Enterprise.objects.all()[:5]:
+        e.full_clean()
+    run = policy_run(2024)
+    assert run.total == 50
+
+
+_ = Unit
