@@ -171,7 +171,7 @@ def read_table(data: bytes, fmt: str) -> pl.DataFrame:
     """Every column as text; header row 1, data from row 2 (as a spreadsheet numbers them)."""
     try:
         if fmt == "xlsx":
-            df = pl.read_excel(io.BytesIO(data), engine="calamine", infer_schema_length=0)
+            df = _read_xlsx(data)
         else:
             text = data.decode("utf-8-sig")
             df = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
@@ -181,6 +181,31 @@ def read_table(data: bytes, fmt: str) -> pl.DataFrame:
         raise DomainError("import_unreadable", f"{E_UNREADABLE}: {e}") from None
     df = df.rename({c: c.strip().lower() for c in df.columns})
     return df.with_columns(pl.all().cast(pl.Utf8))
+
+
+def _cell_text(v) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime | dt.date):
+        return v.date().isoformat() if isinstance(v, dt.datetime) else v.isoformat()
+    return str(v)
+
+
+def _read_xlsx(data: bytes) -> pl.DataFrame:
+    """The first sheet of an XLSX file as text columns (python-calamine; numbers without a spurious '.0')."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    if not rows:
+        return pl.DataFrame()
+    header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])]
+    body = [[_cell_text(v) for v in r] for r in rows[1:] if any(v not in (None, "") for v in r)]
+    return pl.DataFrame(body, schema={h: pl.Utf8 for h in header}, orient="row")
 
 
 def _region_map() -> dict[str, int]:

@@ -1,0 +1,119 @@
+"""Every monitoring page renders; missing data shows as missing; the import page flow; exports."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from steppe.stats.models import Observation
+
+
+@pytest.fixture
+def loaded(plan, published):
+    return plan
+
+
+PAGES = [
+    "/monitoring/",
+    "/monitoring/?as_of=2023",
+    "/monitoring/scorecard/",
+    "/monitoring/indicators/",
+    "/monitoring/indicators/rd_intensity/",
+    "/monitoring/indicators/rd_intensity/?region=150100",
+    "/monitoring/indicators/rd_intensity/?history=150000:2021",
+    "/monitoring/indicators/share_industrial_enterprises_with_rd/",
+    "/monitoring/regions/150000/",
+    "/monitoring/regions/150200/",
+    "/monitoring/regions/152900/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_renders(client, loaded, url):
+    r = client.get(url)
+    assert r.status_code == 200, url
+    assert "<html" in r.content.decode()
+
+
+def test_dashboard_shows_every_target_with_status_rule_and_source(client, loaded):
+    html = client.get("/monitoring/").content.decode()
+    for code in loaded.targets.values_list("code", flat=True):
+        assert f'id="target-{code}"' in html
+    assert "需加快进度" in html and "进展有限" in html
+    assert "2022年内蒙古自治区科技经费投入统计公报" in html or "中国科技统计年鉴" in html
+    assert "stats/vega-embed.js" in html  # charts from the offline bundle, no CDN
+    assert "cdn" not in html.lower()
+
+
+def test_missing_data_is_shown_as_missing_never_zero(client, loaded):
+    html = client.get("/monitoring/scorecard/").content.decode()
+    assert "无数据" in html
+    page = client.get("/monitoring/indicators/rd_expenditure/").content.decode()
+    assert "无数据" in page  # leagues without R&D figures
+    assert '"value": 0' not in page
+
+
+def test_indicator_page_has_map_of_the_12_leagues(client, loaded):
+    html = client.get("/monitoring/indicators/rd_expenditure/").content.decode()
+    assert html.count('"type": "Feature"') == 12
+    assert "chart-map" in html and "chart-series" in html
+
+
+def test_indicator_page_marks_revised_and_lists_other_sources(client, loaded):
+    html = client.get("/monitoring/indicators/rd_intensity/").content.decode()
+    assert "badge-revised" in html and "0.76" in html
+
+
+def test_unknown_indicator_and_region_are_404(client, loaded):
+    assert client.get("/monitoring/indicators/nope/").status_code == 404
+    assert client.get("/monitoring/regions/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/monitoring/?format=csv",
+        "/monitoring/?format=xlsx",
+        "/monitoring/scorecard/?format=xlsx",
+        "/monitoring/indicators/?format=csv",
+        "/monitoring/indicators/rd_expenditure/?format=xlsx",
+        "/monitoring/regions/150000/?format=csv",
+        "/monitoring/import/template.csv",
+        "/monitoring/import/template.xlsx",
+    ],
+)
+def test_every_table_exports(client, loaded, url):
+    r = client.get(url)
+    assert r.status_code == 200
+    assert r["Content-Disposition"].startswith("attachment")
+    if url.endswith("xlsx"):
+        assert r.content[:2] == b"PK"
+
+
+def test_import_page_is_only_for_the_department(client, loaded, bureau_user):
+    assert client.get("/monitoring/import/").status_code == 302  # login first
+    client.force_login(bureau_user)
+    assert client.get("/monitoring/import/").status_code == 404
+
+
+def test_import_page_upload_preview_confirm(client, loaded, department_user):
+    client.force_login(department_user)
+    body = "region,indicator,year,value,unit,source_title\n包头市,gdp,2022,3900,亿元,页面测试\n".encode()
+    r = client.post("/monitoring/import/", {"file": SimpleUploadedFile("a.csv", body)})
+    assert r.status_code == 200 and "确认导入" in r.content.decode()
+    assert not Observation.objects.filter(region__code="150200", indicator__code="gdp", year=2022).exists()
+    token = r.context["token"]
+    r = client.post("/monitoring/import/", {"confirm": token})
+    assert r.status_code == 302
+    assert Observation.objects.filter(region__code="150200", indicator__code="gdp", year=2022).exists()
+
+
+def test_import_page_shows_row_and_column_of_errors(client, loaded, department_user):
+    client.force_login(department_user)
+    n = Observation.objects.count()
+    body = "region,indicator,year,value,unit,source_title\n包头市,gdp,2022,3900,亿元,x\n火星,gdp,2022,1,亿元,x\n".encode()
+    r = client.post("/monitoring/import/", {"file": SimpleUploadedFile("a.csv", io.BytesIO(body).read())})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "火星" in html and ">3<" in html and "region" in html
+    assert Observation.objects.count() == n
