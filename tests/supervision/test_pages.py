@@ -209,3 +209,25 @@ def test_a_bad_challenge_form_shows_the_fields_and_creates_nothing(as_user, dept
     html = r.content.decode()
     assert "title" in html and "budget" in html and "targets" in html
     assert not Challenge.objects.exists()
+
+
+def test_attainment_is_indexed_by_indicator_keeping_the_worst():
+    from types import SimpleNamespace as NS
+
+    from steppe.supervision.queries import _index_attainment
+
+    items = [
+        NS(target=NS(indicator="rd_intensity"), result=NS(status="on_track")),
+        NS(target=NS(indicator="rd_intensity"), result=NS(status="limited_progress")),
+        NS(target=NS(indicator="tech_smes"), result=NS(status="achieved")),
+        NS(target=NS(indicator="rank"), result=NS(status=None)),
+    ]
+    assert _index_attainment(items) == {"rd_intensity": "limited_progress", "tech_smes": "achieved"}
+
+
+def test_the_alignment_uses_the_monitoring_apps_attainment_when_present(dept, sup_plan):
+    from steppe.supervision import queries
+
+    # whatever the statistics hold, the call must not fail; with no data it is empty or None
+    result = queries._attainment_by_indicator(sup_plan)
+    assert result is None or isinstance(result, dict)

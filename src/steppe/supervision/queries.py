@@ -246,51 +246,41 @@ OFF_COURSE = {"acceleration_needed", "limited_progress", "deteriorating"}
 
 
 def _attainment_by_indicator(plan) -> dict[str, str] | None:
-    """indicator code -> attainment status code, from the monitoring app if it provides one; None if not."""
+    """indicator code -> attainment status code (worst over the plan's targets for it), from the monitoring
+    app's ``steppe.stats.queries.plan_attainment`` where it exists; None when it does not."""
     try:
         stats_queries = importlib.import_module("steppe.stats.queries")
-    except ImportError:
+        plan_attainment = stats_queries.plan_attainment
+    except (ImportError, AttributeError):
         return None
-    for name in ("target_attainments", "plan_attainment", "attainment_for_plan", "targets_attainment"):
-        fn = getattr(stats_queries, name, None)
-        if fn is None:
-            continue
+    try:
         try:
-            items = fn(plan=plan)
+            items = plan_attainment(plan, with_leagues=False)
         except TypeError:
-            try:
-                items = fn(plan)
-            except Exception:  # the monitoring app is another team's; never break this page
-                log.exception("stats attainment failed")
-                return None
-        except Exception:
-            log.exception("stats attainment failed")
-            return None
-        return _index_attainment(items)
-    return None
+            items = plan_attainment(plan)
+    except Exception:  # the monitoring app is another team's; never break this page over it
+        log.exception("stats attainment failed")
+        return None
+    return _index_attainment(items)
+
+
+_RANK = {"deteriorating": 0, "limited_progress": 1, "acceleration_needed": 2, "on_track": 3, "achieved": 4}
 
 
 def _index_attainment(items) -> dict[str, str]:
-    """Accept a list/dict of attainment results; keep the worst status per indicator (headline region)."""
-    rank = {"deteriorating": 0, "limited_progress": 1, "acceleration_needed": 2, "on_track": 3, "achieved": 4}
+    """Keep the worst status per indicator code; items have ``target.indicator`` and ``result.status``."""
     out: dict[str, str] = {}
-    values = items.values() if isinstance(items, dict) else items
-    for it in values:
-        target = getattr(it, "target", None) or (it.get("target") if isinstance(it, dict) else None)
-        indicator = (
-            getattr(it, "indicator", None)
-            or (it.get("indicator") if isinstance(it, dict) else None)
-            or getattr(target, "indicator", None)
-        )
-        status = getattr(it, "status", None) or (it.get("status") if isinstance(it, dict) else None)
-        attainment = getattr(it, "attainment", None)
-        if status is None and attainment is not None:
-            status = getattr(attainment, "status", None)
-        if not indicator or not status:
+    for it in items:
+        target = getattr(it, "target", None)
+        code = getattr(target, "indicator", None)
+        if not isinstance(code, str):
+            code = getattr(getattr(it, "indicator", None), "code", None)
+        status = getattr(getattr(it, "result", None), "status", None) or getattr(it, "status", None)
+        if not code or not status:
             continue
-        prev = out.get(indicator)
-        if prev is None or rank.get(status, 9) < rank.get(prev, 9):
-            out[indicator] = status
+        prev = out.get(code)
+        if prev is None or _RANK.get(status, 9) < _RANK.get(prev, 9):
+            out[code] = status
     return out
 
 
