@@ -1,0 +1,404 @@
+"""Reads that pages, the API and other apps share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from steppe.core.models import Region
+from steppe.core.permissions import is_department
+from steppe.core.roles import Role
+
+from . import permissions as perms
+from .matching import Filters, Match, highlight
+from .matching.index import _region_prefix as region_prefix
+from .models import (
+    Achievement,
+    Broker,
+    Contract,
+    ContractStatus,
+    Demand,
+    Expert,
+    Interest,
+    InterestStatus,
+    Listing,
+    ListingStatus,
+    Scenario,
+    ScenarioRound,
+)
+from .search import get_index, parse_doc_id
+
+PROVINCE_CODE = "150000"
+
+
+# ---------------------------------------------------------------- registers
+
+
+def listing_model(kind: str):
+    return {"achievement": Achievement, "demand": Demand}[kind]
+
+
+def published_listings(kind: str, *, field: str = "", region: str = ""):
+    qs = listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("region", "unit")
+    if field:
+        qs = qs.filter(field=field)
+    if region:
+        qs = qs.filter(region__code__startswith=region_prefix(region))
+    return qs.order_by("-published_at", "-id")
+
+
+def listings_for_user(user, kind: str):
+    """Records the user's unit submitted (any status)."""
+    if not getattr(user, "is_authenticated", False):
+        return listing_model(kind).objects.none()
+    q = Q(submitted_by=user)
+    if user.unit_id:
+        q |= Q(unit_id=user.unit_id)
+    return listing_model(kind).objects.filter(q).select_related("region")
+
+
+def review_queue(user) -> list[Listing]:
+    """Submitted records this operator may review, oldest first."""
+    if not perms.is_operator(user):
+        return []
+    out: list[Listing] = []
+    for model in (Achievement, Demand):
+        qs = model.objects.filter(
+            status__in=[ListingStatus.SUBMITTED, ListingStatus.ACCEPTED]
+        ).select_related("region", "unit", "submitted_by")
+        if not is_department(user):
+            qs = qs.filter(region__code__startswith=user.region.code[:4])
+        out.extend(qs)
+    return sorted(out, key=lambda x: x.submitted_at)
+
+
+def scenario_rounds():
+    return ScenarioRound.objects.prefetch_related("scenarios__region").order_by("-number")
+
+
+def field_choices() -> list[str]:
+    fields = set(Achievement.objects.exclude(field="").values_list("field", flat=True).distinct())
+    fields |= set(Demand.objects.exclude(field="").values_list("field", flat=True).distinct())
+    return sorted(fields)
+
+
+def league_choices():
+    return Region.objects.filter(level__in=["province", "prefecture"]).order_by("code")
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass
+class Hit:
+    match: Match
+    obj: object
+    kind: str
+    title: str
+    snippet: str  # HTML-escaped, with <mark>
+
+
+def _resolve(matches: list[Match], query_terms: list[str]) -> list[Hit]:
+    ids: dict[str, list[str]] = defaultdict(list)
+    for m in matches:
+        kind, public_id = parse_doc_id(m.id)
+        ids[kind].append(public_id)
+    objects = {}
+    for kind, model in (("achievement", Achievement), ("demand", Demand), ("expert", Expert)):
+        if ids.get(kind):
+            for obj in model.objects.filter(public_id__in=ids[kind]).select_related("region"):
+                objects[f"{kind}:{obj.public_id}"] = obj
+    hits = []
+    for m in matches:
+        obj = objects.get(m.id)
+        if obj is None:
+            continue
+        kind = parse_doc_id(m.id)[0]
+        terms = list(m.shared_terms) or query_terms
+        if kind == "expert":
+            title, text = obj.name, f"{'、'.join(obj.fields)} · {obj.institution} · {obj.profile}"
+        else:
+            title, text = obj.title, obj.description
+        hits.append(Hit(m, obj, kind, highlight(title, terms), highlight(text, terms, limit=160)))
+    return hits
+
+
+def search(
+    text: str,
+    *,
+    kind: str | None = None,
+    filters: dict | None = None,
+    k: int = 20,
+    field_hint: str = "",
+    exclude: tuple[str, ...] = (),
+):
+    """Search the published records: returns (SearchResult, hits)."""
+    f = Filters(kind=kind or None, **(filters or {}))
+    result = get_index().search(text, k=k, filters=f, field=field_hint or None, exclude=exclude)
+    return result, _resolve(result.matches, result.query_terms)
+
+
+def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
+    """For a demand: achievements and experts; for an achievement: demands."""
+    text = f"{listing.title}\n{listing.description}"
+    me = f"{listing.kind}:{listing.public_id}"
+    kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
+    return {kind: search(text, kind=kind, k=k, field_hint=listing.field, exclude=(me,)) for kind in kinds}
+
+
+def matches_for_user(user, *, k: int = 5) -> list[tuple[Listing, dict]]:
+    """ "Matches for me": for each published record of the user's unit, its best matches."""
+    out = []
+    for kind in ("demand", "achievement"):
+        for listing in listings_for_user(user, kind).filter(status=ListingStatus.PUBLISHED)[:20]:
+            out.append((listing, matches_for_listing(listing, k=k)))
+    return out
+
+
+# ---------------------------------------------------------------- negotiation, brokers
+
+
+def interests_for_user(user):
+    if not getattr(user, "is_authenticated", False):
+        return Interest.objects.none()
+    q = Q(user=user) | Q(achievement__submitted_by=user) | Q(demand__submitted_by=user) | Q(broker__user=user)
+    if user.unit_id:
+        q |= Q(unit_id=user.unit_id) | Q(achievement__unit_id=user.unit_id) | Q(demand__unit_id=user.unit_id)
+    return (
+        Interest.objects.filter(q)
+        .select_related("achievement", "demand", "user", "broker")
+        .annotate(n_messages=Count("messages"))
+        .distinct()
+    )
+
+
+def broker_deals(user) -> dict:
+    broker = Broker.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    if broker is None:
+        return {"broker": None, "interests": [], "contracts": []}
+    return {
+        "broker": broker,
+        "interests": list(
+            broker.interests.select_related("achievement", "demand", "user").annotate(
+                n_messages=Count("messages")
+            )
+        ),
+        "contracts": list(
+            broker.contracts.filter(status=ContractStatus.REGISTERED).select_related("seller_region")
+        ),
+    }
+
+
+def contracts_for_user(user):
+    qs = Contract.objects.select_related("seller_region", "buyer_region")
+    if is_department(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    q = Q(registered_by=user) | Q(interest__user=user) | Q(broker__user=user)
+    if user.role == Role.BUREAU and user.region_id:
+        prefix = user.region.code[:4]
+        q |= Q(seller_region__code__startswith=prefix) | Q(buyer_region__code__startswith=prefix)
+    if user.unit_id:
+        q |= Q(interest__unit_id=user.unit_id)
+    return qs.filter(q).distinct()
+
+
+# ---------------------------------------------------------------- technology-market figures
+
+
+def _league(code: str) -> str | None:
+    """The league/city code of a region code inside Inner Mongolia ('150203' -> '150200')."""
+    if not code or not code.startswith("15") or code == PROVINCE_CODE:
+        return None
+    return code[:4] + "00"
+
+
+def contract_turnover_by_region_year() -> list[dict]:
+    """Platform-registered technology contracts rolled up by league and registration year.
+
+    One row per (region_code, year): ``turnover_wan`` 成交额 of the contracts registered there
+    (the seller's league: contracts are registered where the seller is), ``output_wan`` 输出
+    (seller in that league), ``inflow_wan`` 吸纳 (buyer in that league), all contract amounts in
+    万元 as Decimal, and ``count`` the contracts involved. Region '150000' totals the autonomous
+    region: turnover/output of Inner Mongolian sellers, inflow of Inner Mongolian buyers.
+    Void contracts are left out.
+    """
+    rows = (
+        Contract.objects.filter(status=ContractStatus.REGISTERED)
+        .annotate(year=ExtractYear("registered_on"))
+        .values("year", "seller_region__code", "buyer_region__code")
+        .annotate(amount=Sum("amount"), n=Count("id"))
+    )
+    acc: dict[tuple[str, int], dict] = {}
+
+    def bucket(code: str, year: int) -> dict:
+        key = (code, year)
+        if key not in acc:
+            acc[key] = {
+                "region_code": code,
+                "year": year,
+                "turnover_wan": Decimal("0"),
+                "output_wan": Decimal("0"),
+                "inflow_wan": Decimal("0"),
+                "count": 0,
+            }
+        return acc[key]
+
+    for r in rows:
+        year, amount, n = r["year"], r["amount"] or Decimal("0"), r["n"]
+        seller, buyer = _league(r["seller_region__code"]), _league(r["buyer_region__code"])
+        seller_in = (r["seller_region__code"] or "").startswith("15")
+        buyer_in = (r["buyer_region__code"] or "").startswith("15")
+        if seller:
+            b = bucket(seller, year)
+            b["turnover_wan"] += amount
+            b["output_wan"] += amount
+            b["count"] += n
+        if buyer:
+            b = bucket(buyer, year)
+            b["inflow_wan"] += amount
+            if buyer != seller:
+                b["count"] += n
+        if seller_in or buyer_in:
+            b = bucket(PROVINCE_CODE, year)
+            if seller_in:
+                b["turnover_wan"] += amount
+                b["output_wan"] += amount
+            if buyer_in:
+                b["inflow_wan"] += amount
+            b["count"] += n
+    return sorted(acc.values(), key=lambda x: (x["year"], x["region_code"]))
+
+
+# ---------------------------------------------------------------- the funnel
+
+
+FUNNEL_STAGES = ("listings", "views", "interests", "negotiations", "contracts")
+
+
+def funnel(by: str = "league") -> list[dict]:
+    """listing -> views -> interest -> negotiation -> contract, grouped by the record's league,
+    its field, or the broker of the interest. Listings are published (or expired) records."""
+    if by not in ("league", "field", "broker"):
+        raise ValueError("by: league | field | broker")
+    acc: dict[str, dict] = defaultdict(lambda: dict.fromkeys(FUNNEL_STAGES, 0))
+    listed = [ListingStatus.PUBLISHED, ListingStatus.EXPIRED]
+
+    def key_of(listing_region_code: str, field: str, broker_name: str | None) -> str:
+        if by == "league":
+            return _league(listing_region_code) or listing_region_code
+        if by == "field":
+            return field or "（未分类）"
+        return broker_name or "（无经纪人）"
+
+    if by != "broker":
+        for model in (Achievement, Demand):
+            for r in (
+                model.objects.filter(status__in=listed)
+                .values("region__code", "field")
+                .annotate(n=Count("id"), v=Sum("views"))
+            ):
+                a = acc[key_of(r["region__code"], r["field"], None)]
+                a["listings"] += r["n"]
+                a["views"] += r["v"] or 0
+    for prefix in ("achievement", "demand"):
+        qs = Interest.objects.filter(**{f"{prefix}__isnull": False})
+        for r in qs.values(f"{prefix}__region__code", f"{prefix}__field", "broker__name", "status").annotate(
+            n=Count("id")
+        ):
+            a = acc[key_of(r[f"{prefix}__region__code"], r[f"{prefix}__field"], r["broker__name"])]
+            a["interests"] += r["n"]
+            if r["status"] in (InterestStatus.NEGOTIATING, InterestStatus.CONTRACTED):
+                a["negotiations"] += r["n"]
+        for r in (
+            Contract.objects.filter(status=ContractStatus.REGISTERED, **{f"{prefix}__isnull": False})
+            .values(f"{prefix}__region__code", f"{prefix}__field", "broker__name")
+            .annotate(n=Count("id"))
+        ):
+            acc[key_of(r[f"{prefix}__region__code"], r[f"{prefix}__field"], r["broker__name"])][
+                "contracts"
+            ] += r["n"]
+    return [{"key": k, **v} for k, v in sorted(acc.items())]
+
+
+# ---------------------------------------------------------------- exports
+
+LISTING_EXPORT_COLUMNS = {
+    "achievement": [
+        ("title", "标题"),
+        ("description", "描述"),
+        ("field", "领域"),
+        ("region", "地区"),
+        ("unit", "单位"),
+        ("readiness", "技术成熟度"),
+        ("ip_type", "知识产权类型"),
+        ("ip_numbers", "知识产权编号"),
+        ("transfer_modes", "转化方式"),
+        ("price_min", "价格下限(万元)"),
+        ("price_max", "价格上限(万元)"),
+        ("contact", "联系方式"),
+        ("status", "状态"),
+        ("expires_on", "有效期至"),
+    ],
+    "demand": [
+        ("title", "标题"),
+        ("description", "描述"),
+        ("field", "领域"),
+        ("region", "地区"),
+        ("unit", "单位"),
+        ("budget", "预算(万元)"),
+        ("deadline", "期望解决期限"),
+        ("contact", "联系方式"),
+        ("status", "状态"),
+        ("expires_on", "有效期至"),
+    ],
+}
+CONTRACT_EXPORT_COLUMNS = [
+    ("number", "合同登记编号"),
+    ("title", "合同名称"),
+    ("type", "合同类型"),
+    ("seller", "卖方"),
+    ("seller_region", "卖方地区"),
+    ("buyer", "买方"),
+    ("buyer_region", "买方地区"),
+    ("amount", "合同成交额(万元)"),
+    ("tech_amount", "技术交易额(万元)"),
+    ("signed_on", "签订日期"),
+    ("registered_on", "登记日期"),
+    ("authority", "登记机构"),
+    ("rules_version", "规则版本"),
+    ("channel", "登记渠道"),
+    ("status", "状态"),
+]
+
+
+def listing_export_rows(kind: str, qs) -> list[dict]:
+    rows = []
+    for obj in qs.select_related("region", "unit"):
+        row = {k: getattr(obj, k, None) for k, _ in LISTING_EXPORT_COLUMNS[kind]}
+        row["region"] = obj.region.code
+        row["unit"] = obj.unit.name if obj.unit_id else ""
+        row["status"] = obj.get_status_display()
+        if kind == "achievement":
+            row["transfer_modes"] = "、".join(obj.transfer_modes or [])
+        rows.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()})
+    return rows
+
+
+def contract_export_rows(qs) -> list[dict]:
+    rows = []
+    for c in qs.select_related("seller_region", "buyer_region"):
+        row = {k: getattr(c, k) for k, _ in CONTRACT_EXPORT_COLUMNS}
+        row["seller_region"], row["buyer_region"] = c.seller_region.code, c.buyer_region.code
+        row["status"] = c.get_status_display()
+        rows.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()})
+    return rows
+
+
+def scenario_list():
+    return Scenario.objects.select_related("round", "region", "demand")

@@ -1,0 +1,793 @@
+"""Every write of the one network. Pages, the API and the CLI call these; each is one transaction;
+bad input raises ``ValidationFailed`` naming the field (or the row and field, for imports) and
+changes nothing; the matching index follows published records after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from steppe.core.audit import audit_record, snapshot
+from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.regions import resolve_region
+from steppe.core.services import unit_get_or_create
+
+from . import permissions as perms
+from .models import (
+    CONTRACT_TYPE_ALIASES,
+    Achievement,
+    Broker,
+    Contract,
+    ContractStatus,
+    ContractType,
+    Demand,
+    Expert,
+    Interest,
+    InterestStatus,
+    IpType,
+    Listing,
+    ListingStatus,
+    Message,
+    Scenario,
+    ScenarioRound,
+    TransferMode,
+)
+from .search import schedule_sync
+from .tables import TableError, read_table
+
+DEFAULT_VALIDITY_DAYS = 365
+CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
+
+MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
+MSG_BAD_STATE = "当前状态（{status}）不能执行此操作"
+MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
+MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
+
+LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
+
+# header aliases for imports: Chinese or English column names -> field
+LISTING_COLUMNS = {
+    "title": ("标题", "名称", "成果名称", "需求名称", "title"),
+    "description": ("描述", "内容描述", "简介", "需求描述", "description"),
+    "field": ("领域", "技术领域", "field"),
+    "region": ("地区", "所在地区", "region"),
+    "unit": ("单位", "所属单位", "unit"),
+    "contact": ("联系方式", "contact"),
+    "readiness": ("成熟度", "技术成熟度", "trl", "readiness"),
+    "ip_type": ("知识产权类型", "ip_type"),
+    "ip_numbers": ("知识产权编号", "专利号", "ip_numbers"),
+    "transfer_modes": ("转化方式", "transfer_modes"),
+    "price_min": ("价格下限", "价格下限(万元)", "price_min"),
+    "price_max": ("价格上限", "价格上限(万元)", "price_max"),
+    "budget": ("预算", "预算(万元)", "budget"),
+    "deadline": ("期限", "期望解决期限", "deadline"),
+}
+CONTRACT_COLUMNS = {
+    "number": ("合同登记编号", "登记编号", "number"),
+    "title": ("合同名称", "title"),
+    "type": ("合同类型", "type"),
+    "seller": ("卖方", "seller"),
+    "seller_region": ("卖方地区", "seller_region"),
+    "buyer": ("买方", "buyer"),
+    "buyer_region": ("买方地区", "buyer_region"),
+    "amount": ("合同成交额", "合同成交额(万元)", "成交额", "amount"),
+    "tech_amount": ("技术交易额", "技术交易额(万元)", "tech_amount"),
+    "signed_on": ("签订日期", "signed_on"),
+    "registered_on": ("登记日期", "registered_on"),
+    "authority": ("登记机构", "authority"),
+    "rules_version": ("规则版本", "认定登记规则版本", "rules_version"),
+}
+
+
+# ---------------------------------------------------------------- field parsing
+
+
+class _Errors:
+    def __init__(self, row: int | None = None):
+        self.row = row
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        item = {"field": field, "message": message}
+        if self.row is not None:
+            item["row"] = self.row
+        self.items.append(item)
+
+    def raise_if_any(self, message: str = "输入有误") -> None:
+        if self.items:
+            detail = "；".join(f"{e['field']}: {e['message']}" for e in self.items)
+            raise ValidationFailed(f"{message}：{detail}", self.items)
+
+
+def _text(data, key, errors, *, required=False, max_length=None) -> str:
+    value = data.get(key)
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        errors.add(key, "必填")
+    if max_length and len(value) > max_length:
+        errors.add(key, f"超过 {max_length} 字")
+    return value
+
+
+def _decimal(data, key, errors, *, required=False) -> Decimal | None:
+    raw = data.get(key)
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, "必填")
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        errors.add(key, f"不是数字：{raw}")
+        return None
+    if not value.is_finite() or value < 0:
+        errors.add(key, f"应为非负数：{raw}")
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def _date(data, key, errors, *, required=False) -> dt.date | None:
+    raw = data.get(key)
+    if isinstance(raw, dt.date):
+        return raw
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, "必填")
+        return None
+    text = str(raw).strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        errors.add(key, f"日期应写作 YYYY-MM-DD：{raw}")
+        return None
+
+
+def _region(data, key, errors, *, required=True):
+    raw = data.get(key)
+    if hasattr(raw, "code"):
+        return raw
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, "必填")
+        return None
+    try:
+        return resolve_region(str(raw))
+    except DomainError as exc:
+        errors.add(key, exc.message)
+        return None
+
+
+def _listing_values(kind: str, data: dict, errors: _Errors) -> dict:
+    values = {
+        "title": _text(data, "title", errors, required=True, max_length=200),
+        "description": _text(data, "description", errors, required=True),
+        "field": _text(data, "field", errors, max_length=64),
+        "region": _region(data, "region", errors),
+        "contact": _text(data, "contact", errors, max_length=200),
+    }
+    if kind == "achievement":
+        raw_trl = data.get("readiness")
+        trl = None
+        if raw_trl not in (None, ""):
+            try:
+                trl = int(str(raw_trl).strip().upper().removeprefix("TRL"))
+                if not 1 <= trl <= 9:
+                    raise ValueError
+            except ValueError:
+                errors.add("readiness", f"技术成熟度应为 1–9：{raw_trl}")
+                trl = None
+        values["readiness"] = trl
+        ip_type = _text(data, "ip_type", errors)
+        if ip_type and ip_type not in IpType.values:
+            errors.add("ip_type", f"未知类型“{ip_type}”（可选：{'、'.join(IpType.values)}）")
+        values["ip_type"] = ip_type
+        values["ip_numbers"] = _text(data, "ip_numbers", errors, max_length=300)
+        modes = data.get("transfer_modes") or []
+        if isinstance(modes, str):
+            modes = [m for m in re.split(r"[,，、;；/\s]+", modes) if m]
+        bad = [m for m in modes if m not in TransferMode.values]
+        if bad:
+            errors.add(
+                "transfer_modes", f"未知转化方式“{'、'.join(bad)}”（可选：{'、'.join(TransferMode.values)}）"
+            )
+        values["transfer_modes"] = [m for m in TransferMode.values if m in modes]
+        values["price_min"] = _decimal(data, "price_min", errors)
+        values["price_max"] = _decimal(data, "price_max", errors)
+        if values["price_min"] is not None and values["price_max"] is not None:
+            if values["price_min"] > values["price_max"]:
+                errors.add("price_max", "价格上限低于价格下限")
+    else:
+        values["budget"] = _decimal(data, "budget", errors)
+        values["deadline"] = _date(data, "deadline", errors)
+    return values
+
+
+def _unit_for(actor, data: dict, region):
+    name = str(data.get("unit") or "").strip()
+    if name:
+        return unit_get_or_create(name=name, region=region)
+    return getattr(actor, "unit", None)
+
+
+# ---------------------------------------------------------------- listings: life cycle
+
+
+def _check_kind(kind: str):
+    if kind not in LISTING_MODELS:
+        raise DomainError("invalid_kind", f"未知记录类型：{kind}（achievement 或 demand）")
+    return LISTING_MODELS[kind]
+
+
+@transaction.atomic
+def listing_submit(*, actor, kind: str, data: dict, source: str = "platform") -> Listing:
+    """Submit an achievement or a demand for review."""
+    model = _check_kind(kind)
+    perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
+    errors = _Errors()
+    values = _listing_values(kind, data, errors)
+    errors.raise_if_any()
+    obj = model(
+        **values,
+        unit=_unit_for(actor, data, values["region"]),
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+    )
+    obj.save()
+    audit_record(actor=actor, action=f"transfer.{kind}.submit", obj=obj, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
+    """Edit a record; a returned one goes back to the queue, a published one is re-indexed."""
+    perms.require(perms.can_edit_listing(actor, listing), "只能修改本单位未发布的记录")
+    before = snapshot(listing)
+    errors = _Errors()
+    merged = {**_listing_data(listing), **data}
+    values = _listing_values(listing.kind, merged, errors)
+    errors.raise_if_any()
+    for k, v in values.items():
+        setattr(listing, k, v)
+    if listing.status == ListingStatus.RETURNED:
+        listing.status = ListingStatus.SUBMITTED
+        listing.submitted_at = timezone.now()
+    listing.save()
+    audit_record(
+        actor=actor,
+        action=f"transfer.{listing.kind}.update",
+        obj=listing,
+        before=before,
+        after=snapshot(listing),
+    )
+    if listing.status == ListingStatus.PUBLISHED:
+        schedule_sync(listing)
+    return listing
+
+
+def _listing_data(listing: Listing) -> dict:
+    data = {
+        "title": listing.title,
+        "description": listing.description,
+        "field": listing.field,
+        "region": listing.region,
+        "contact": listing.contact,
+    }
+    if listing.kind == "achievement":
+        data.update(
+            readiness=listing.readiness,
+            ip_type=listing.ip_type,
+            ip_numbers=listing.ip_numbers,
+            transfer_modes=listing.transfer_modes,
+            price_min=listing.price_min,
+            price_max=listing.price_max,
+        )
+    else:
+        data.update(budget=listing.budget, deadline=listing.deadline)
+    return data
+
+
+def _transition(listing: Listing, allowed: tuple[str, ...], new_status: str) -> str:
+    """Move the status with a conditional update, so two operators cannot both act on one record."""
+    if listing.status not in allowed:
+        raise DomainError(
+            "bad_state",
+            MSG_BAD_STATE.format(status=listing.get_status_display()),
+            data={"status": listing.status},
+        )
+    claimed = type(listing).objects.filter(pk=listing.pk, status=listing.status).update(status=new_status)
+    if claimed != 1:
+        raise DomainError("conflict", "记录已被他人处理，请刷新后重试", status=409)
+    old = listing.status
+    listing.status = new_status
+    return old
+
+
+@transaction.atomic
+def listing_review(*, actor, listing: Listing, decision: str, reason: str = "") -> Listing:
+    """The operator accepts a submitted record, or returns it with a reason."""
+    perms.require(perms.can_review(actor, listing))
+    reason = (reason or "").strip()
+    if decision not in ("accept", "return"):
+        raise ValidationFailed(
+            "decision 应为 accept 或 return", [{"field": "decision", "message": "accept | return"}]
+        )
+    if decision == "return" and not reason:
+        raise ValidationFailed(
+            MSG_RETURN_NEEDS_REASON, [{"field": "reason", "message": MSG_RETURN_NEEDS_REASON}]
+        )
+    new = ListingStatus.ACCEPTED if decision == "accept" else ListingStatus.RETURNED
+    old = _transition(listing, (ListingStatus.SUBMITTED,), new)
+    listing.review_note = reason
+    listing.reviewed_by = actor
+    listing.reviewed_at = timezone.now()
+    listing.save(update_fields=["review_note", "reviewed_by", "reviewed_at"])
+    audit_record(
+        actor=actor,
+        action=f"transfer.{listing.kind}.{decision}",
+        obj=listing,
+        before={"status": old},
+        after={"status": new},
+        note=reason,
+    )
+    return listing
+
+
+@transaction.atomic
+def listing_publish(*, actor, listing: Listing, expires_on: dt.date | None = None) -> Listing:
+    """Publish an accepted record, or renew an expired/published one (a new validity date)."""
+    perms.require(perms.can_review(actor, listing))
+    today = timezone.localdate()
+    expires_on = expires_on or today + dt.timedelta(days=DEFAULT_VALIDITY_DAYS)
+    if expires_on <= today:
+        raise ValidationFailed(
+            "有效期必须晚于今天", [{"field": "expires_on", "message": "有效期必须晚于今天"}]
+        )
+    allowed = (ListingStatus.ACCEPTED, ListingStatus.EXPIRED, ListingStatus.PUBLISHED)
+    if listing.status == ListingStatus.PUBLISHED:
+        old = listing.status
+    else:
+        old = _transition(listing, allowed, ListingStatus.PUBLISHED)
+    listing.expires_on = expires_on
+    listing.published_at = listing.published_at or timezone.now()
+    listing.save(update_fields=["expires_on", "published_at"])
+    action = "renew" if old in (ListingStatus.EXPIRED, ListingStatus.PUBLISHED) else "publish"
+    audit_record(
+        actor=actor,
+        action=f"transfer.{listing.kind}.{action}",
+        obj=listing,
+        before={"status": old},
+        after={"status": ListingStatus.PUBLISHED, "expires_on": expires_on},
+    )
+    schedule_sync(listing)
+    return listing
+
+
+@transaction.atomic
+def listing_withdraw(*, actor, listing: Listing, reason: str = "") -> Listing:
+    perms.require(perms.can_withdraw(actor, listing), "只能撤回本单位的记录")
+    allowed = (
+        ListingStatus.SUBMITTED,
+        ListingStatus.RETURNED,
+        ListingStatus.ACCEPTED,
+        ListingStatus.PUBLISHED,
+    )
+    old = _transition(listing, allowed, ListingStatus.WITHDRAWN)
+    audit_record(
+        actor=actor,
+        action=f"transfer.{listing.kind}.withdraw",
+        obj=listing,
+        before={"status": old},
+        after={"status": ListingStatus.WITHDRAWN},
+        note=reason,
+    )
+    schedule_sync(listing)
+    return listing
+
+
+@transaction.atomic
+def listings_expire_due(*, today: dt.date | None = None) -> int:
+    """Expire published records past their validity date (idempotent; for a daily job)."""
+    today = today or timezone.localdate()
+    n = 0
+    for model in (Achievement, Demand):
+        due = list(model.objects.filter(status=ListingStatus.PUBLISHED, expires_on__lt=today))
+        for obj in due:
+            if model.objects.filter(pk=obj.pk, status=ListingStatus.PUBLISHED).update(
+                status=ListingStatus.EXPIRED
+            ):
+                obj.status = ListingStatus.EXPIRED
+                audit_record(
+                    actor=None, action=f"transfer.{obj.kind}.expire", obj=obj, after={"status": "expired"}
+                )
+                schedule_sync(obj)
+                n += 1
+    return n
+
+
+def listing_record_view(*, listing: Listing, user) -> None:
+    """Count a view of a published record (not by its own unit)."""
+    if listing.status == ListingStatus.PUBLISHED and not perms.is_owner(user, listing):
+        type(listing).objects.filter(pk=listing.pk).update(views=F("views") + 1)
+
+
+# ---------------------------------------------------------------- scenarios, experts, brokers
+
+
+@transaction.atomic
+def scenario_round_create(
+    *, actor, number: int, title: str, published_on: dt.date | None = None
+) -> ScenarioRound:
+    perms.require(perms.is_operator(actor))
+    errors = _Errors()
+    if not title or not str(title).strip():
+        errors.add("title", "必填")
+    if ScenarioRound.objects.filter(number=number).exists():
+        errors.add("number", f"第{number}批已存在")
+    errors.raise_if_any()
+    obj = ScenarioRound.objects.create(number=number, title=title.strip(), published_on=published_on)
+    audit_record(actor=actor, action="transfer.round.create", obj=obj, after=snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def demand_promote(
+    *, actor, demand: Demand, round: ScenarioRound, owner: str = "", deadline=None
+) -> Scenario:
+    """Promote a published demand into a scenario of a round (场景清单)."""
+    perms.require(perms.can_review(actor, demand))
+    if demand.status != ListingStatus.PUBLISHED:
+        raise DomainError("bad_state", "只有已发布的需求可以列入场景清单")
+    if Scenario.objects.filter(demand=demand).exists():
+        raise DomainError("duplicate", "该需求已列入场景清单")
+    seq = (round.scenarios.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    scenario = Scenario.objects.create(
+        round=round,
+        seq=seq,
+        title=demand.title,
+        owner=owner or (demand.unit.name if demand.unit_id else ""),
+        needs=demand.description,
+        field=demand.field,
+        region=demand.region,
+        deadline=deadline or demand.deadline,
+        demand=demand,
+    )
+    audit_record(actor=actor, action="transfer.demand.promote", obj=scenario, after=snapshot(scenario))
+    return scenario
+
+
+@transaction.atomic
+def expert_save(*, actor, data: dict, expert: Expert | None = None) -> Expert:
+    perms.require(
+        perms.is_operator(actor) or (expert is not None and expert.user_id == getattr(actor, "pk", None))
+    )
+    errors = _Errors()
+    name = _text(data, "name", errors, required=True, max_length=64)
+    region = _region(data, "region", errors, required=False)
+    fields = data.get("fields") or []
+    if isinstance(fields, str):
+        fields = [f for f in re.split(r"[,，、;；]+", fields) if f.strip()]
+    errors.raise_if_any()
+    expert = expert or Expert()
+    before = snapshot(expert) if expert.pk else None
+    expert.name, expert.region, expert.fields = name, region, [f.strip() for f in fields]
+    expert.institution = _text(data, "institution", errors, max_length=200)
+    expert.profile = _text(data, "profile", errors)
+    expert.active = bool(data.get("active", True))
+    expert.save()
+    audit_record(
+        actor=actor, action="transfer.expert.save", obj=expert, before=before, after=snapshot(expert)
+    )
+    schedule_sync(expert)
+    return expert
+
+
+@transaction.atomic
+def broker_register(*, actor, data: dict, user=None) -> Broker:
+    perms.require(perms.is_operator(actor) or (user is not None and user.pk == getattr(actor, "pk", None)))
+    errors = _Errors()
+    name = _text(data, "name", errors, required=True, max_length=64)
+    cert = _text(data, "certificate_no", errors, required=True, max_length=64)
+    region = _region(data, "region", errors, required=False)
+    if cert and Broker.objects.filter(certificate_no=cert).exists():
+        errors.add("certificate_no", f"证书编号已登记：{cert}")
+    errors.raise_if_any()
+    fields = data.get("fields") or []
+    if isinstance(fields, str):
+        fields = [f for f in re.split(r"[,，、;；]+", fields) if f.strip()]
+    broker = Broker.objects.create(
+        user=user,
+        name=name,
+        certificate_no=cert,
+        fields=fields,
+        region=region,
+        unit=getattr(user, "unit", None),
+    )
+    audit_record(actor=actor, action="transfer.broker.register", obj=broker, after=snapshot(broker))
+    return broker
+
+
+# ---------------------------------------------------------------- interest and negotiation
+
+
+@transaction.atomic
+def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker | None = None) -> Interest:
+    if not perms.can_express_interest(actor, listing):
+        if listing.status != ListingStatus.PUBLISHED:
+            raise DomainError("bad_state", "只能对已发布的记录表达意向")
+        raise DomainError("forbidden", perms.MSG_CANNOT_INTEREST, status=403)
+    if broker is None and hasattr(actor, "broker_profile"):
+        broker = actor.broker_profile
+    kwargs = {listing.kind: listing}
+    existing = Interest.objects.filter(user=actor, **kwargs).first()
+    if existing:
+        return existing
+    interest = Interest.objects.create(
+        user=actor, unit=actor.unit, broker=broker, note=note.strip(), **kwargs
+    )
+    audit_record(actor=actor, action="transfer.interest.express", obj=interest, after=snapshot(interest))
+    if note.strip():
+        Message.objects.create(interest=interest, author=actor, body=note.strip())
+    return interest
+
+
+@transaction.atomic
+def message_post(*, actor, interest: Interest, body: str) -> Message:
+    if not perms.is_party(actor, interest):
+        raise DomainError("not_found", "未找到该洽谈", status=404)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed("消息内容为空", [{"field": "body", "message": "必填"}])
+    if interest.status in (InterestStatus.CLOSED,):
+        raise DomainError("bad_state", "洽谈已终止")
+    msg = Message.objects.create(interest=interest, author=actor, body=body)
+    if interest.status == InterestStatus.OPEN:
+        Interest.objects.filter(pk=interest.pk).update(status=InterestStatus.NEGOTIATING)
+        interest.status = InterestStatus.NEGOTIATING
+    return msg
+
+
+# ---------------------------------------------------------------- contracts
+
+
+def _norm_party(name: str) -> str:
+    return re.sub(r"[\s()（）·,，.。]+", "", name or "").lower()
+
+
+def contract_fingerprint(*, seller: str, buyer: str, amount: Decimal, signed_on: dt.date) -> str:
+    key = f"{_norm_party(seller)}|{_norm_party(buyer)}|{Decimal(amount).quantize(Decimal('0.01'))}|{signed_on.isoformat()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _contract_values(data: dict, errors: _Errors) -> dict:
+    ctype = _text(data, "type", errors, required=True)
+    ctype = CONTRACT_TYPE_ALIASES.get(ctype, ctype)
+    if ctype and ctype not in ContractType.values:
+        errors.add("type", f"未知合同类型“{ctype}”（可选：{'、'.join(ContractType.values)}）")
+    values = {
+        "number": _text(data, "number", errors, max_length=64),
+        "title": _text(data, "title", errors, required=True, max_length=200),
+        "type": ctype,
+        "seller": _text(data, "seller", errors, required=True, max_length=200),
+        "seller_region": _region(data, "seller_region", errors),
+        "buyer": _text(data, "buyer", errors, required=True, max_length=200),
+        "buyer_region": _region(data, "buyer_region", errors),
+        "amount": _decimal(data, "amount", errors, required=True),
+        "tech_amount": _decimal(data, "tech_amount", errors),
+        "signed_on": _date(data, "signed_on", errors, required=True),
+        "registered_on": _date(data, "registered_on", errors),
+        "authority": _text(data, "authority", errors, max_length=200),
+        "rules_version": _text(data, "rules_version", errors, max_length=64) or CURRENT_RULES_VERSION[:64],
+    }
+    if values["tech_amount"] is None:
+        values["tech_amount"] = values["amount"]
+    if (
+        values["amount"] is not None
+        and values["tech_amount"] is not None
+        and values["tech_amount"] > values["amount"]
+    ):
+        errors.add("tech_amount", "技术交易额不能大于合同成交额")
+    values["registered_on"] = values["registered_on"] or timezone.localdate()
+    if values["signed_on"] and values["registered_on"] and values["signed_on"] > values["registered_on"]:
+        errors.add("signed_on", "签订日期晚于登记日期")
+    if not values["authority"] and values["seller_region"] is not None:
+        values["authority"] = f"{values['seller_region'].name}技术合同认定登记机构"
+    return values
+
+
+def _duplicate_of(values: dict, fingerprint: str) -> tuple[Contract | None, str]:
+    live = Contract.objects.filter(status=ContractStatus.REGISTERED)
+    if values.get("number"):
+        found = live.filter(number=values["number"]).first()
+        if found:
+            return found, f"合同登记编号 {values['number']} 相同"
+    found = live.filter(fingerprint=fingerprint).first()
+    if found:
+        return found, "买卖双方、金额和签订日期相同"
+    return None, ""
+
+
+@transaction.atomic
+def contract_register(
+    *,
+    actor,
+    data: dict,
+    interest: Interest | None = None,
+    channel: str = "platform",
+    broker: Broker | None = None,
+) -> Contract:
+    """Register a technology contract (技术合同认定登记); refuses a duplicate from any channel."""
+    errors = _Errors()
+    values = _contract_values(data, errors)
+    errors.raise_if_any()
+    if not perms.can_register_contract(actor, interest=interest, seller_region=values["seller_region"]):
+        raise DomainError("forbidden", "无权登记该技术合同", status=403)
+    fingerprint = contract_fingerprint(
+        seller=values["seller"], buyer=values["buyer"], amount=values["amount"], signed_on=values["signed_on"]
+    )
+    existing, why = _duplicate_of(values, fingerprint)
+    if existing:
+        raise DomainError(
+            "duplicate_contract",
+            MSG_DUPLICATE_CONTRACT.format(why=why, existing=existing.title),
+            status=409,
+            data={"existing": str(existing.public_id), "channel": existing.channel},
+        )
+    links = {}
+    if interest is not None:
+        links = {"interest": interest, interest.listing.kind: interest.listing, "broker": interest.broker}
+    if broker is not None:
+        links["broker"] = broker
+    try:
+        with transaction.atomic():
+            contract = Contract.objects.create(
+                **values, fingerprint=fingerprint, channel=channel, registered_by=actor, **links
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same number
+        raise DomainError("duplicate_contract", "该合同编号已登记", status=409) from exc
+    if interest is not None and interest.status != InterestStatus.CONTRACTED:
+        Interest.objects.filter(pk=interest.pk).update(status=InterestStatus.CONTRACTED)
+        interest.status = InterestStatus.CONTRACTED
+    audit_record(actor=actor, action="transfer.contract.register", obj=contract, after=snapshot(contract))
+    return contract
+
+
+@transaction.atomic
+def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
+    perms.require(perms.can_operate_region(actor, contract.seller_region))
+    if not (reason or "").strip():
+        raise ValidationFailed("撤销须说明理由", [{"field": "reason", "message": "必填"}])
+    if contract.status == ContractStatus.VOID:
+        raise DomainError("bad_state", "合同已撤销")
+    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.VOID)
+    contract.status = ContractStatus.VOID
+    audit_record(
+        actor=actor, action="transfer.contract.void", obj=contract, after={"status": "void"}, note=reason
+    )
+    return contract
+
+
+# ---------------------------------------------------------------- imports (all or nothing)
+
+
+def _map_columns(rows: list[dict], columns: dict[str, tuple[str, ...]]) -> tuple[list[dict], list[str]]:
+    """Rename the file's headers to field names; returns (rows, unknown headers)."""
+    if not rows:
+        return [], []
+    alias = {a.lower(): field for field, names in columns.items() for a in names}
+    headers = list(rows[0].keys())
+    unknown = [h for h in headers if h.lower() not in alias]
+    mapped = [{alias[h.lower()]: v for h, v in r.items() if h.lower() in alias} for r in rows]
+    return mapped, unknown
+
+
+def _table_rows(filename: str, content: bytes, columns) -> list[dict]:
+    try:
+        raw = read_table(filename, content)
+    except TableError as exc:
+        raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from exc
+    rows, unknown = _map_columns(raw, columns)
+    if unknown:
+        raise ValidationFailed(
+            f"未知列：{'、'.join(unknown)}",
+            [{"row": 1, "field": h, "message": "未知列"} for h in unknown],
+        )
+    return rows
+
+
+def _refuse(errors: list[dict]) -> None:
+    rows = sorted({e["row"] for e in errors})
+    raise ValidationFailed(
+        MSG_IMPORT_REFUSED.format(n=len(rows)) + "（第 " + "、".join(str(r) for r in rows[:20]) + " 行）",
+        errors,
+    )
+
+
+@transaction.atomic
+def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: bool = False) -> dict:
+    """Import achievements or demands from CSV/XLSX; they enter the review queue.
+
+    All or nothing: every row is checked first; any error refuses the whole file, naming each
+    row (the header is row 1) and field, and nothing is written. ``dry_run`` checks only.
+    """
+    model = _check_kind(kind)
+    perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
+    rows = _table_rows(filename, content, LISTING_COLUMNS)
+    all_errors, cleaned, seen = [], [], {}
+    for i, row in enumerate(rows, start=2):
+        errors = _Errors(row=i)
+        values = _listing_values(kind, row, errors)
+        key = (values["title"], values["description"][:50])
+        if values["title"] and key in seen:
+            errors.add("title", f"与第 {seen[key]} 行重复")
+        seen.setdefault(key, i)
+        all_errors += errors.items
+        cleaned.append((values, row))
+    if all_errors:
+        _refuse(all_errors)
+    if dry_run:
+        return {"rows": len(cleaned), "created": 0, "dry_run": True}
+    for values, row in cleaned:
+        obj = model.objects.create(
+            **values, unit=_unit_for(actor, row, values["region"]), submitted_by=actor, source="import"
+        )
+        audit_record(
+            actor=actor, action=f"transfer.{kind}.import", obj=obj, after=snapshot(obj), note=filename
+        )
+    return {"rows": len(cleaned), "created": len(cleaned), "dry_run": False}
+
+
+@transaction.atomic
+def contract_import(
+    *, actor, filename: str, content: bytes, dry_run: bool = False, channel: str = "import"
+) -> dict:
+    """Import registered contracts (e.g. from the registration system); all or nothing, with
+    duplicates (against the register and within the file) reported as row errors."""
+    perms.require(perms.is_operator(actor))
+    rows = _table_rows(filename, content, CONTRACT_COLUMNS)
+    all_errors, cleaned, seen_fp, seen_no = [], [], {}, {}
+    for i, row in enumerate(rows, start=2):
+        errors = _Errors(row=i)
+        values = _contract_values(row, errors)
+        if not errors.items:
+            if not perms.can_operate_region(actor, values["seller_region"]):
+                errors.add("seller_region", "不在本机构的登记范围内")
+            fp = contract_fingerprint(
+                seller=values["seller"],
+                buyer=values["buyer"],
+                amount=values["amount"],
+                signed_on=values["signed_on"],
+            )
+            existing, why = _duplicate_of(values, fp)
+            if existing:
+                errors.add("number" if "编号" in why else "seller", f"重复登记（{why}）：{existing.title}")
+            elif fp in seen_fp:
+                errors.add("seller", f"与第 {seen_fp[fp]} 行重复")
+            elif values["number"] and values["number"] in seen_no:
+                errors.add("number", f"与第 {seen_no[values['number']]} 行编号重复")
+            seen_fp.setdefault(fp, i)
+            if values["number"]:
+                seen_no.setdefault(values["number"], i)
+            values["fingerprint"] = fp
+        all_errors += errors.items
+        cleaned.append(values)
+    if all_errors:
+        _refuse(all_errors)
+    if dry_run:
+        return {"rows": len(cleaned), "created": 0, "dry_run": True}
+    for values in cleaned:
+        contract = Contract.objects.create(**values, channel=channel, registered_by=actor)
+        audit_record(
+            actor=actor,
+            action="transfer.contract.import",
+            obj=contract,
+            after=snapshot(contract),
+            note=filename,
+        )
+    return {"rows": len(cleaned), "created": len(cleaned), "dry_run": False}
