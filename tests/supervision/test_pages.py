@@ -231,3 +231,36 @@ def test_the_alignment_uses_the_monitoring_apps_attainment_when_present(dept, su
     # whatever the statistics hold, the call must not fail; with no data it is empty or None
     result = queries._attainment_by_indicator(sup_plan)
     assert result is None or isinstance(result, dict)
+
+
+def test_list_pages_do_not_query_per_measure(as_user, dept, unit_a_user, sup_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steppe.plans.models import Measure, MeasureUnit
+
+    services.round_open(actor=dept, period="2026-Q4", due_on="2026-12-31")
+    c = as_user(dept)
+    urls = ["/supervision/overview/", "/supervision/rounds/2026-Q4/"]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    action = sup_plan.actions.get(code="A2")
+    for i in range(10):
+        m = Measure.objects.create(
+            plan=sup_plan, action=action, code=f"A2-1{i}", title=f"举措{i}", due_on="2027-12-31", order=10 + i
+        )
+        MeasureUnit.objects.create(measure=m, unit=unit_a_user.unit, role=MeasureUnit.Role.LEAD)
+        services.milestone_create(actor=unit_a_user, measure=m, deliverable="方案", planned_on="2027-01-31")
+    from steppe.supervision.models import ProgressReport
+
+    for rep in ProgressReport.objects.filter(unit=unit_a_user.unit):
+        services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 10})
+    assert counts() == before

@@ -1,0 +1,112 @@
+from django.contrib import admin
+
+from .models import (
+    Application,
+    BaselineMilestone,
+    Challenge,
+    ChallengeTarget,
+    Commitment,
+    CommitmentMilestone,
+    ExpertReview,
+    Milestone,
+    Notification,
+    ProgressReport,
+    ProgressRound,
+    ReportVersion,
+    Tranche,
+)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["measure", "seq", "deliverable", "planned_on", "done_on", "unit"]
+    list_select_related = ["measure", "unit"]
+    search_fields = ["measure__code", "deliverable"]
+
+
+@admin.register(BaselineMilestone)
+class BaselineMilestoneAdmin(admin.ModelAdmin):
+    list_display = ["measure", "seq", "deliverable", "planned_on", "frozen_at"]
+    list_select_related = ["measure"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a frozen baseline is never edited
+
+
+@admin.register(ProgressRound)
+class ProgressRoundAdmin(admin.ModelAdmin):
+    list_display = ["period", "due_on", "opened_at", "closed_at"]
+
+
+class ReportVersionInline(admin.TabularInline):
+    model = ReportVersion
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "number",
+        "status",
+        "progress",
+        "done",
+        "problems",
+        "next_steps",
+        "submitted_at",
+        "submitted_by",
+        "outcome",
+        "review_comment",
+    ]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["round", "measure", "unit", "state", "status", "progress", "submitted_at"]
+    list_filter = ["state", "status", "round"]
+    list_select_related = ["round", "measure", "unit"]
+    inlines = [ReportVersionInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "emailed_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+
+
+class ChallengeTargetInline(admin.TabularInline):
+    model = ChallengeTarget
+    extra = 0
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "state", "budget", "deadline", "max_teams"]
+    list_filter = ["state"]
+    inlines = [ChallengeTargetInline]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["challenge", "unit", "state", "requested_budget", "submitted_at"]
+    list_select_related = ["challenge", "unit"]
+
+
+@admin.register(ExpertReview)
+class ExpertReviewAdmin(admin.ModelAdmin):
+    list_display = ["application", "expert", "conflict", "score", "submitted_at"]
+    list_select_related = ["application__challenge", "application__unit", "expert"]
+
+
+class CommitmentMilestoneInline(admin.TabularInline):
+    model = CommitmentMilestone
+    extra = 0
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["application", "state", "total_budget", "signed_at"]
+    list_select_related = ["application__challenge", "application__unit"]
+    inlines = [CommitmentMilestoneInline, TrancheInline]
