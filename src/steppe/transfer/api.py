@@ -1,3 +1,576 @@
-from ninja import Router
+"""The one network's JSON API: registers, matching, negotiation, contracts, figures.
+
+Reads of published records are public; writes need a user (``api_auth``). Every write calls the
+service the pages call; errors come back in the API's one envelope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from steppe.core.auth import api_auth
+from steppe.core.errors import DomainError
+
+from . import permissions as perms
+from . import queries, services
+from .models import Achievement, Broker, Demand, Expert, Scenario
 
 router = Router(tags=["transfer"])
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class ListingIn(Schema):
+    title: str
+    description: str
+    field: str = ""
+    region: str
+    unit: str = ""
+    contact: str = ""
+    readiness: int | None = None
+    ip_type: str = ""
+    ip_numbers: str = ""
+    transfer_modes: list[str] | str = []
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    budget: Decimal | None = None
+    deadline: dt.date | None = None
+
+
+class ListingOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    description: str
+    field: str
+    region: str
+    region_name: str
+    unit: str | None
+    status: str
+    review_note: str
+    expires_on: dt.date | None
+    views: int
+    readiness: int | None = None
+    ip_type: str | None = None
+    transfer_modes: list[str] | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    budget: Decimal | None = None
+    deadline: dt.date | None = None
+
+
+class ReviewIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+class PublishIn(Schema):
+    expires_on: dt.date | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class MatchOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    rank: int
+    score: float
+    field: str
+    same_field: bool
+    shared_terms: list[str]
+    region: str
+    readiness: int | None
+    explanation: str
+
+
+class SearchOut(Schema):
+    query_field: str
+    query_field_source: str
+    results: list[MatchOut]
+
+
+class InterestIn(Schema):
+    note: str = ""
+    broker_certificate: str = ""
+
+
+class InterestOut(Schema):
+    id: UUID
+    listing_kind: str
+    listing_id: UUID
+    listing_title: str
+    status: str
+    broker: str | None
+    created_at: dt.datetime
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class MessageOut(Schema):
+    author: str
+    body: str
+    created_at: dt.datetime
+
+
+class ContractIn(Schema):
+    number: str = ""
+    title: str
+    type: str
+    seller: str
+    seller_region: str
+    buyer: str
+    buyer_region: str
+    amount: Decimal
+    tech_amount: Decimal | None = None
+    signed_on: dt.date
+    registered_on: dt.date | None = None
+    authority: str = ""
+    rules_version: str = ""
+    interest_id: UUID | None = None
+
+
+class ContractOut(Schema):
+    id: UUID
+    number: str
+    title: str
+    type: str
+    seller: str
+    seller_region: str
+    buyer: str
+    buyer_region: str
+    amount: Decimal
+    tech_amount: Decimal
+    signed_on: dt.date
+    registered_on: dt.date
+    authority: str
+    rules_version: str
+    channel: str
+    status: str
+
+
+class ImportOut(Schema):
+    rows: int
+    created: int
+    dry_run: bool
+
+
+class TurnoverRow(Schema):
+    region_code: str
+    year: int
+    turnover_wan: Decimal
+    output_wan: Decimal
+    inflow_wan: Decimal
+    count: int
+
+
+class FunnelRow(Schema):
+    key: str
+    listings: int
+    views: int
+    interests: int
+    negotiations: int
+    contracts: int
+
+
+class ScenarioOut(Schema):
+    id: UUID
+    round: int
+    seq: int
+    title: str
+    owner: str
+    needs: str
+    field: str
+    deadline: dt.date | None
+    demand_id: UUID | None
+
+
+class ExpertIn(Schema):
+    name: str
+    fields: list[str] = []
+    institution: str = ""
+    region: str = ""
+    profile: str = ""
+
+
+class ExpertOut(Schema):
+    id: UUID
+    name: str
+    fields: list[str]
+    institution: str
+    region: str | None
+
+
+class BrokerIn(Schema):
+    name: str
+    certificate_no: str
+    fields: list[str] = []
+    region: str = ""
+
+
+class BrokerOut(Schema):
+    id: UUID
+    name: str
+    certificate_no: str
+    fields: list[str]
+    deals: int
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _listing_out(obj) -> dict:
+    out = {
+        "id": obj.public_id,
+        "kind": obj.kind,
+        "title": obj.title,
+        "description": obj.description,
+        "field": obj.field,
+        "region": obj.region.code,
+        "region_name": obj.region.name,
+        "unit": obj.unit.name if obj.unit_id else None,
+        "status": obj.status,
+        "review_note": obj.review_note,
+        "expires_on": obj.expires_on,
+        "views": obj.views,
+    }
+    if obj.kind == "achievement":
+        out.update(
+            readiness=obj.readiness,
+            ip_type=obj.ip_type,
+            transfer_modes=obj.transfer_modes,
+            price_min=obj.price_min,
+            price_max=obj.price_max,
+        )
+    else:
+        out.update(budget=obj.budget, deadline=obj.deadline)
+    return out
+
+
+def _contract_out(c) -> dict:
+    return {
+        "id": c.public_id,
+        **{
+            k: getattr(c, k)
+            for k in (
+                "number",
+                "title",
+                "type",
+                "seller",
+                "buyer",
+                "amount",
+                "tech_amount",
+                "signed_on",
+                "registered_on",
+                "authority",
+                "rules_version",
+                "channel",
+                "status",
+            )
+        },
+        "seller_region": c.seller_region.code,
+        "buyer_region": c.buyer_region.code,
+    }
+
+
+def _interest_out(i) -> dict:
+    listing = i.listing
+    return {
+        "id": i.public_id,
+        "listing_kind": listing.kind,
+        "listing_id": listing.public_id,
+        "listing_title": listing.title,
+        "status": i.status,
+        "broker": i.broker.name if i.broker_id else None,
+        "created_at": i.created_at,
+    }
+
+
+def _hits_out(hits) -> list[dict]:
+    return [
+        {
+            "id": h.obj.public_id,
+            "kind": h.kind,
+            "title": h.obj.name if h.kind == "expert" else h.obj.title,
+            "rank": h.match.rank,
+            "score": h.match.score,
+            "field": h.match.field,
+            "same_field": h.match.same_field,
+            "shared_terms": list(h.match.shared_terms),
+            "region": h.match.region,
+            "readiness": h.match.readiness,
+            "explanation": h.match.explain(),
+        }
+        for h in hits
+    ]
+
+
+def _search_out(result, hits) -> dict:
+    return {
+        "query_field": result.field,
+        "query_field_source": result.field_source,
+        "results": _hits_out(hits),
+    }
+
+
+MODELS = {"achievements": Achievement, "demands": Demand}
+
+
+# ---------------------------------------------------------------- registers
+
+
+def _register_listing_routes(plural: str, model):
+    kind = model.kind
+
+    @router.post(f"/transfer/{plural}/import", response=ImportOut, auth=api_auth, summary=f"Import {plural}")
+    def listing_import(request, file: UploadedFile = File(...), dry_run: bool = False):
+        return services.listing_import(
+            actor=request.auth, kind=kind, filename=file.name, content=file.read(), dry_run=dry_run
+        )
+
+    @router.get(f"/transfer/{plural}", response=list[ListingOut], summary=f"Published {plural}")
+    def listing_list(request, field: str = "", region: str = "", limit: int = 100, offset: int = 0):
+        qs = queries.published_listings(kind, field=field, region=region)[offset : offset + min(limit, 500)]
+        return [_listing_out(o) for o in qs]
+
+    @router.post(f"/transfer/{plural}", response={201: ListingOut}, auth=api_auth, summary=f"Submit a {kind}")
+    def listing_create(request, payload: ListingIn):
+        obj = services.listing_submit(actor=request.auth, kind=kind, data=payload.dict())
+        return Status(201, _listing_out(obj))
+
+    @router.get(f"/transfer/{plural}/{{public_id}}", response=ListingOut, summary=f"One {kind}")
+    def listing_get(request, public_id: UUID):
+        obj = perms.get_listing_for_user(request.user, model, public_id)
+        return _listing_out(obj)
+
+    @router.post(f"/transfer/{plural}/{{public_id}}/review", response=ListingOut, auth=api_auth)
+    def listing_review(request, public_id: UUID, payload: ReviewIn):
+        obj = perms.get_listing_for_user(request.auth, model, public_id)
+        services.listing_review(
+            actor=request.auth, listing=obj, decision=payload.decision, reason=payload.reason
+        )
+        return _listing_out(obj)
+
+    @router.post(f"/transfer/{plural}/{{public_id}}/publish", response=ListingOut, auth=api_auth)
+    def listing_publish(request, public_id: UUID, payload: PublishIn):
+        obj = perms.get_listing_for_user(request.auth, model, public_id)
+        services.listing_publish(actor=request.auth, listing=obj, expires_on=payload.expires_on)
+        return _listing_out(obj)
+
+    @router.post(f"/transfer/{plural}/{{public_id}}/withdraw", response=ListingOut, auth=api_auth)
+    def listing_withdraw(request, public_id: UUID, payload: ReasonIn):
+        obj = perms.get_listing_for_user(request.auth, model, public_id)
+        services.listing_withdraw(actor=request.auth, listing=obj, reason=payload.reason)
+        return _listing_out(obj)
+
+    @router.get(
+        f"/transfer/{plural}/{{public_id}}/matches", response=dict[str, SearchOut], summary="Ranked matches"
+    )
+    def listing_matches(request, public_id: UUID, k: int = 10):
+        obj = perms.get_listing_for_user(request.user, model, public_id)
+        found = queries.matches_for_listing(obj, k=min(max(k, 1), 50))
+        return {kind: _search_out(*pair) for kind, pair in found.items()}
+
+    @router.post(
+        f"/transfer/{plural}/{{public_id}}/interests",
+        response={201: InterestOut},
+        auth=api_auth,
+        summary="Express interest",
+    )
+    def listing_interest(request, public_id: UUID, payload: InterestIn):
+        obj = perms.get_listing_for_user(request.auth, model, public_id)
+        broker = None
+        if payload.broker_certificate:
+            broker = Broker.objects.filter(certificate_no=payload.broker_certificate).first()
+            if broker is None:
+                raise DomainError(
+                    "invalid",
+                    f"未知技术经纪人证书编号：{payload.broker_certificate}",
+                    data={"errors": [{"field": "broker_certificate", "message": "未登记"}]},
+                )
+        interest = services.interest_express(
+            actor=request.auth, listing=obj, note=payload.note, broker=broker
+        )
+        return Status(201, _interest_out(interest))
+
+
+# fixed paths (…/import) are declared before …/{public_id} so they win the URL match
+for _plural, _model in MODELS.items():
+    _register_listing_routes(_plural, _model)
+
+
+@router.get("/transfer/search", response=SearchOut, summary="Search published records")
+def search(
+    request,
+    q: str,
+    kind: str = "",
+    region: str = "",
+    field: str = "",
+    min_readiness: int | None = None,
+    max_price: float | None = None,
+    k: int = 20,
+):
+    if kind and kind not in ("achievement", "demand", "expert"):
+        raise DomainError("invalid", "kind: achievement | demand | expert")
+    filters = {
+        "region": region or None,
+        "field": field or None,
+        "min_readiness": min_readiness,
+        "max_price": max_price,
+    }
+    try:
+        result, hits = queries.search(q, kind=kind or None, filters=filters, k=min(max(k, 1), 100))
+    except ValueError as exc:
+        raise DomainError("invalid", str(exc)) from exc
+    return _search_out(result, hits)
+
+
+@router.get("/transfer/scenarios", response=list[ScenarioOut])
+def scenario_list(request):
+    return [
+        {
+            "id": s.public_id,
+            "round": s.round.number,
+            "seq": s.seq,
+            "title": s.title,
+            "owner": s.owner,
+            "needs": s.needs,
+            "field": s.field,
+            "deadline": s.deadline,
+            "demand_id": s.demand.public_id if s.demand_id else None,
+        }
+        for s in Scenario.objects.select_related("round", "demand")
+    ]
+
+
+@router.get("/transfer/experts", response=list[ExpertOut])
+def expert_list(request):
+    return [
+        {
+            "id": e.public_id,
+            "name": e.name,
+            "fields": e.fields,
+            "institution": e.institution,
+            "region": e.region.code if e.region_id else None,
+        }
+        for e in Expert.objects.filter(active=True).select_related("region")
+    ]
+
+
+@router.post("/transfer/experts", response={201: ExpertOut}, auth=api_auth)
+def expert_create(request, payload: ExpertIn):
+    e = services.expert_save(actor=request.auth, data=payload.dict())
+    return Status(
+        201,
+        {
+            "id": e.public_id,
+            "name": e.name,
+            "fields": e.fields,
+            "institution": e.institution,
+            "region": e.region.code if e.region_id else None,
+        },
+    )
+
+
+def _broker_out(b) -> dict:
+    return {
+        "id": b.public_id,
+        "name": b.name,
+        "certificate_no": b.certificate_no,
+        "fields": b.fields,
+        "deals": b.contracts.filter(status="registered").count(),
+    }
+
+
+@router.get("/transfer/brokers", response=list[BrokerOut])
+def broker_list(request):
+    return [_broker_out(b) for b in Broker.objects.all()]
+
+
+@router.post("/transfer/brokers", response={201: BrokerOut}, auth=api_auth)
+def broker_create(request, payload: BrokerIn):
+    user = request.auth if request.auth.role == "broker" else None
+    return Status(
+        201, _broker_out(services.broker_register(actor=request.auth, data=payload.dict(), user=user))
+    )
+
+
+# ---------------------------------------------------------------- negotiation
+
+
+@router.get("/transfer/interests", response=list[InterestOut], auth=api_auth, summary="My negotiations")
+def interest_list(request):
+    return [_interest_out(i) for i in queries.interests_for_user(request.auth)]
+
+
+@router.get("/transfer/interests/{public_id}/messages", response=list[MessageOut], auth=api_auth)
+def message_list(request, public_id: UUID):
+    interest = perms.get_interest_for_user(request.auth, public_id)
+    return [
+        {"author": m.author.username, "body": m.body, "created_at": m.created_at}
+        for m in interest.messages.select_related("author")
+    ]
+
+
+@router.post("/transfer/interests/{public_id}/messages", response={201: MessageOut}, auth=api_auth)
+def message_post(request, public_id: UUID, payload: MessageIn):
+    interest = perms.get_interest_for_user(request.auth, public_id)
+    m = services.message_post(actor=request.auth, interest=interest, body=payload.body)
+    return Status(201, {"author": m.author.username, "body": m.body, "created_at": m.created_at})
+
+
+# ---------------------------------------------------------------- contracts and figures
+
+
+@router.get("/transfer/contracts", response=list[ContractOut], auth=api_auth)
+def contract_list(request, year: int | None = None):
+    qs = queries.contracts_for_user(request.auth)
+    if year:
+        qs = qs.filter(registered_on__year=year)
+    return [_contract_out(c) for c in qs[:1000]]
+
+
+@router.post("/transfer/contracts", response={201: ContractOut}, auth=api_auth, summary="Register a contract")
+def contract_create(request, payload: ContractIn):
+    data = payload.dict()
+    interest = None
+    if data.pop("interest_id", None):
+        interest = perms.get_interest_for_user(request.auth, payload.interest_id)
+    c = services.contract_register(actor=request.auth, data=data, interest=interest, channel="api")
+    return Status(201, _contract_out(c))
+
+
+@router.post("/transfer/contracts/import", response=ImportOut, auth=api_auth)
+def contract_import(request, file: UploadedFile = File(...), dry_run: bool = False):
+    return services.contract_import(
+        actor=request.auth, filename=file.name, content=file.read(), dry_run=dry_run
+    )
+
+
+@router.get("/transfer/contracts/{public_id}", response=ContractOut, auth=api_auth)
+def contract_get(request, public_id: UUID):
+    return _contract_out(perms.get_contract_for_user(request.auth, public_id))
+
+
+@router.get("/transfer/figures/turnover", response=list[TurnoverRow], summary="Technology-market figures")
+def turnover(request):
+    """Platform-registered contracts by league and year (成交额, 输出, 吸纳; 万元)."""
+    return queries.contract_turnover_by_region_year()
+
+
+@router.get("/transfer/funnel", response=list[FunnelRow], auth=api_auth)
+def funnel(request, by: str = "league"):
+    perms.require(perms.is_operator(request.auth))
+    if by not in ("league", "field", "broker"):
+        raise DomainError("invalid", "by: league | field | broker")
+    return queries.funnel(by)
