@@ -221,3 +221,31 @@ def test_only_the_department_publishes(firm_user):
             actor=firm_user, title="x", problem="y", budget=1, deadline="2030-01-01", targets=TARGETS
         )
     assert exc.value.status == 403
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"budget": "1e12"}, "budget"),
+        ({"budget": "NaN"}, "budget"),
+        ({"title": "长" * 201}, "title"),
+        ({"targets": [{"name": "纯度", "value": "Infinity"}]}, "targets[0].value"),
+        ({"targets": [{"name": "纯度", "value": "1", "code": "带空格 的"}]}, "targets[0].code"),
+        ({"eligible_region_prefix": "abc"}, "eligible_region_prefix"),
+    ],
+)
+def test_out_of_range_challenge_fields_are_refused_by_name(dept, kwargs, field):
+    args = dict(title="t", problem="p", budget="10", deadline="2099-01-01", targets=TARGETS)
+    args.update(kwargs)
+    with pytest.raises(ValidationFailed) as exc:
+        services.challenge_create(actor=dept, **args)
+    assert field in {e["field"] for e in exc.value.data["errors"]}
+    assert not Challenge.objects.exists()
+
+
+def test_money_is_rounded_to_what_the_column_stores(dept):
+    c = services.challenge_create(
+        actor=dept, title="t", problem="p", budget="10.005", deadline="2099-01-01", targets=TARGETS
+    )
+    c.refresh_from_db()
+    assert str(c.budget) == "10.01"

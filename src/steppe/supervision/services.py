@@ -8,10 +8,11 @@ without changing anything.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -96,14 +97,35 @@ def _parse_date(value, field: str) -> date:
         raise _invalid(field, f"“{value}” 不是有效日期，应写作 YYYY-MM-DD") from None
 
 
-def _decimal(value, field: str, *, positive: bool = True) -> Decimal:
+MAX_AMOUNT = Decimal("1e9")  # 万元: far above any budget, below the columns' 12 digits
+
+
+def _decimal(
+    value, field: str, *, positive: bool = True, places: int = 2, limit: Decimal = MAX_AMOUNT
+) -> Decimal:
+    """A finite Decimal within ±limit, rounded to ``places`` decimals (what the column stores)."""
     try:
-        d = Decimal(str(value))
+        d = Decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError):
         raise _invalid(field, f"“{value}” 不是数字") from None
-    if not d.is_finite() or (positive and d <= 0):
+    if not d.is_finite():
+        raise _invalid(field, f"“{value}” 不是数字")
+    if positive and d <= 0:
         raise _invalid(field, "必须是正数")
-    return d
+    if abs(d) >= limit:
+        raise _invalid(field, f"数值过大（应小于 {limit:,.0f}）")
+    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _text(value, field: str, max_length: int, *, required: bool = True) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise _invalid(field, "应为文本")
+    if required and not text:
+        raise _invalid(field, "不能为空")
+    if len(text) > max_length:
+        raise _invalid(field, f"不能超过 {max_length} 字")
+    return text
 
 
 def _attach(files: Iterable, *, actor, **owner) -> list[Evidence]:
@@ -179,9 +201,8 @@ def milestone_create(
     unit: Unit | None = None,
 ) -> Milestone:
     _check_milestone_writer(actor, measure)
-    deliverable = (deliverable or "").strip()
-    if not deliverable:
-        raise _invalid("deliverable", "不能为空")
+    deliverable = _text(deliverable, "deliverable", 300)
+    evidence_required = _text(evidence_required, "evidence_required", 2000, required=False)
     planned = _parse_date(planned_on, "planned_on")
     if unit is None:
         unit = actor.unit if perms.leads_measure(actor, measure) else (measure.lead_units() or [None])[0]
@@ -205,9 +226,7 @@ def milestone_update(
     _check_milestone_writer(actor, milestone.measure)
     before = snapshot(milestone, MILESTONE_FIELDS)
     if deliverable is not None:
-        if not deliverable.strip():
-            raise _invalid("deliverable", "不能为空")
-        milestone.deliverable = deliverable.strip()
+        milestone.deliverable = _text(deliverable, "deliverable", 300)
     if planned_on is not None:
         milestone.planned_on = _parse_date(planned_on, "planned_on")
     if evidence_required is not None:
@@ -680,10 +699,19 @@ def challenge_create(
     """Draft a 榜单; targets are dicts with code, name, unit, comparison ('>=' or '<='), value."""
     perms.require_department(actor)
     errors = []
-    if not (title or "").strip():
-        errors.append({"field": "title", "message": "不能为空"})
-    if not (problem or "").strip():
-        errors.append({"field": "problem", "message": "不能为空"})
+    for name, value, limit in (
+        ("title", title, 200),
+        ("problem", problem, 10000),
+        ("eligibility_note", eligibility_note or "x", 5000),
+    ):
+        try:
+            _text(value, name, limit)
+        except ValidationFailed as exc:
+            errors += exc.data["errors"]
+    if eligible_region_prefix and not (
+        str(eligible_region_prefix).isdigit() and len(eligible_region_prefix) <= 6
+    ):
+        errors.append({"field": "eligible_region_prefix", "message": "应为 1-6 位区划代码前缀"})
     try:
         budget_d = _decimal(budget, "budget")
     except ValidationFailed as exc:
@@ -708,22 +736,27 @@ def challenge_create(
     clean_targets = []
     for i, t in enumerate(targets or ()):
         path = f"targets[{i}]"
-        name = (t.get("name") or "").strip()
-        if not name:
-            errors.append({"field": f"{path}.name", "message": "不能为空"})
+        name = (t.get("name") or "").strip() if isinstance(t.get("name"), str | None) else ""
+        if not name or len(name) > 200:
+            errors.append({"field": f"{path}.name", "message": "不能为空，且不超过 200 字"})
+        if len(str(t.get("unit") or "")) > 40:
+            errors.append({"field": f"{path}.unit", "message": "不能超过 40 字"})
+        tcode = str(t.get("code") or f"t{i + 1}")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", tcode):
+            errors.append({"field": f"{path}.code", "message": "只能含字母、数字、-、_，不超过 40 字"})
         comparison = t.get("comparison", ">=")
         if comparison not in (">=", "<="):
             errors.append({"field": f"{path}.comparison", "message": "应为 >= 或 <="})
         try:
-            value = _decimal(t.get("value"), f"{path}.value", positive=False)
+            value = _decimal(t.get("value"), f"{path}.value", positive=False, places=4)
         except ValidationFailed as exc:
             errors += exc.data["errors"]
             continue
         clean_targets.append(
             dict(
-                code=(t.get("code") or f"t{i + 1}"),
+                code=tcode,
                 name=name,
-                unit=t.get("unit", ""),
+                unit=str(t.get("unit") or ""),
                 comparison=comparison,
                 value=value,
             )
@@ -731,7 +764,9 @@ def challenge_create(
     codes = [t["code"] for t in clean_targets]
     if len(codes) != len(set(codes)):
         errors.append({"field": "targets", "message": "指标代码重复"})
-    if code and Challenge.objects.filter(code=code).exists():
+    if code and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", code):
+        errors.append({"field": "code", "message": "只能含字母、数字、-、_，不超过 40 字"})
+    elif code and Challenge.objects.filter(code=code).exists():
         errors.append({"field": "code", "message": f"榜单编号 {code} 已存在"})
     if errors:
         raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
@@ -838,8 +873,7 @@ def application_submit(*, actor, challenge: Challenge, proposal: str, requested_
             "不符合揭榜条件：" + "；".join(c["message"] for c in failed),
             data={"checks": checks},
         )
-    if not (proposal or "").strip():
-        raise _invalid("proposal", "攻关方案不能为空")
+    proposal = _text(proposal, "proposal", 20000)
     amount = _decimal(requested_budget, "requested_budget")
     if amount > challenge.budget:
         raise _invalid("requested_budget", f"申请经费不能超过榜单经费 {challenge.budget} 万元")
@@ -1001,8 +1035,9 @@ def commitment_define(
     clean_ms = []
     last = None
     for i, m in enumerate(milestones or ()):
-        if not (m.get("deliverable") or "").strip():
-            errors.append({"field": f"milestones[{i}].deliverable", "message": "不能为空"})
+        deliverable = m.get("deliverable")
+        if not isinstance(deliverable, str) or not deliverable.strip() or len(deliverable.strip()) > 300:
+            errors.append({"field": f"milestones[{i}].deliverable", "message": "不能为空，且不超过 300 字"})
             continue
         try:
             d = _parse_date(m.get("planned_on"), f"milestones[{i}].planned_on")
@@ -1203,7 +1238,7 @@ def commitment_final_accept(*, actor, commitment: Commitment, achieved: dict, no
             errors.append({"field": f"achieved.{t.code}", "message": f"请填写“{t.name}”的实测值"})
             continue
         try:
-            value = _decimal(raw, f"achieved.{t.code}", positive=False)
+            value = _decimal(raw, f"achieved.{t.code}", positive=False, places=4)
         except ValidationFailed as exc:
             errors += exc.data["errors"]
             continue
