@@ -172,6 +172,7 @@ def test_batch_run_stores_results_notifications_and_counts(register):
         "tech_smes",
         "hte_would_qualify",
         "tsme_would_qualify",
+        "hte_depends_on_expert_score",
     }
 
 

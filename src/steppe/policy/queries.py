@@ -12,10 +12,17 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
 
     Rows {region_code (league, GB/T 2260), year, high_tech_enterprises (certificates valid in
     the year), tech_smes (registration numbers of the year), hte_would_qualify (batch run: the
-    pre-check for an application in year+1 says yes), tsme_would_qualify (batch run)}.
+    pre-check for an application in year+1 says yes), tsme_would_qualify (batch run)}, plus
+    hte_depends_on_expert_score (within reach: only the expert-judged score decides).
     """
     counts: dict[tuple[str, int], dict] = defaultdict(
-        lambda: {"high_tech_enterprises": 0, "tech_smes": 0, "hte_would_qualify": 0, "tsme_would_qualify": 0}
+        lambda: {
+            "high_tech_enterprises": 0,
+            "tech_smes": 0,
+            "hte_would_qualify": 0,
+            "tsme_would_qualify": 0,
+            "hte_depends_on_expert_score": 0,
+        }
     )
     for region, issued, tsme in Enterprise.objects.values_list(
         "region__code", "hte_certificate_issued_on", "tsme_registration_number"
@@ -33,6 +40,7 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
         row = counts[(region[:4] + "00", year)]
         row["tsme_would_qualify"] += int(tsme_ok)
         row["hte_would_qualify"] += int(hte == 1)
+        row["hte_depends_on_expert_score"] += int(hte == -1)
     rows = [{"region_code": r, "year": y, **v} for (r, y), v in counts.items() if years is None or y in years]
     return sorted(rows, key=lambda r: (r["region_code"], r["year"]))
 

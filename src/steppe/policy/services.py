@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from steppe.core.audit import audit_record
@@ -474,7 +475,12 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
     if enterprise_ids is not None:
         yqs = yqs.filter(enterprise_id__in=enterprise_ids)
     year_ids = {}
-    for row in yqs.values_list(*fields).iterator(chunk_size=20000):
+    # raw rows (no per-value Decimal converters: 300,000 rows × 20 amounts); see bench/policy_batch.py
+    sql, params = yqs.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw_rows = cursor.fetchall()
+    for row in raw_rows:
         k = pos.get(row[0])
         if k is None:
             continue
@@ -483,7 +489,8 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
         year_ids[row[2]] = (y, k)
         for j, name in enumerate(YEAR_AMOUNTS + YEAR_COUNTS, start=4):
             c[name][k] = float(row[j])
-        by_ind = row[3] or (
+        by_ind = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+        by_ind = by_ind or (
             {industries[k]: float(row[4 + YEAR_AMOUNTS.index("revenue")])} if industries[k] else {}
         )
         for code, amount in by_ind.items():
@@ -526,10 +533,6 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
         c["rd_other_capitalized"][k] = sum(o for _f, o, cap in plist if cap)
         c["rd_other_limit_by_project"][k] = sum(f * r / (1 - r) for f, _o, _c in plist)
         c["rd_other_allowed_by_project"][k] = sum(min(o, f * r / (1 - r)) for f, o, _c in plist)
-    for y in span:
-        c = cols[y]
-        no_proj = c["rd_other_limit_by_project"] == 0
-        c["rd_other_limit_by_project"] = np.where(no_proj, 0.0, c["rd_other_limit_by_project"])
     return ids, {"enterprise": ent, "years": cols}, {"official_score": official}
 
 
@@ -550,6 +553,25 @@ _TRACE_KEYS = [
     "sd_excluded", "sd_rate", "sd_eligible_rd", "sd_amount", "sd_tax_value", "tt_tax", "tt_relief_value",
     "hte_rate_status", "hte_rate_value", "loss_carryforward_years", "rewards_total",
 ]  # fmt: skip
+
+
+_RESULT_COLUMNS = [
+    "run_id", "enterprise_id", "year", "tsme_eligible", "tsme_score", "hte_eligibility", "hte_failed",
+    "sd_amount", "value_total", "innovation_points", "white_list", "trace",
+]  # fmt: skip
+_NOTE_COLUMNS = ["enterprise_id", "run_id", "kind", "policy", "message", "trace", "created_at"]
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Plain executemany INSERT: the batch run writes 100,000 rows; bulk_create's SQL assembly
+    was most of the run's time. Values are already adapted (connection.ops) for the backend."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cur:
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
 
 
 def run_parameters(year: int) -> list[dict]:
@@ -599,47 +621,58 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000) -> PolicyRun:
             columns["enterprise"]["hte_certificate_issued_on"].astype("datetime64[Y]").astype(int) + 1970
         )
         expiring = columns["enterprise"]["hte_certificate_held"] & (issue_year + 3 == year + 1)
-        notes: list[Notification] = []
+        notes: list[tuple] = []
+        # plain Python lists: indexing numpy scalars 100,000 × 30 times is the slow part otherwise
+        trace_cols = [res[key].astype(float).round(4).tolist() for key in _TRACE_KEYS]
+        pts = points.astype(float).tolist()
+        tsme_ok = res["tsme_eligible"].tolist()
+        tsme_score = res["tsme_score"].astype(int).tolist()
+        hte = res["hte_eligibility"].astype(int).tolist()
+        masks = res["hte_failed_mask"].astype(int).tolist()
+        sd_amount = res["sd_amount"].astype(float).tolist()
+        values = np.round(value, 4).tolist()
+        whites = white.tolist()
+        held = tsme_held.tolist()
+        valid = cert_valid.tolist()
+        expires = expiring.tolist()
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(timezone.now())
+        ids_list = ids.tolist()
         with transaction.atomic():
             PolicyResult.objects.filter(year=year).exclude(run=run).delete()
-            batch: list[PolicyResult] = []
+            rows: list[tuple] = []
             for k in range(n):
-                eid = int(ids[k])
-                trace = {key: round(float(res[key][k]), 4) for key in _TRACE_KEYS}
-                trace["innovation_points"] = float(points[k])
-                failed = engine.failed_conditions(int(res["hte_failed_mask"][k]))
-                t_ok = bool(res["tsme_eligible"][k])
-                h = int(res["hte_eligibility"][k])
-                batch.append(
-                    PolicyResult(
-                        run=run, enterprise_id=eid, year=year, tsme_eligible=t_ok, tsme_score=int(res["tsme_score"][k]),
-                        hte_eligibility=h, hte_failed=failed, sd_amount=float(res["sd_amount"][k]),
-                        value_total=round(float(value[k]), 4), innovation_points=float(points[k]),
-                        white_list=bool(white[k]), trace=trace,
-                    )
+                eid = ids_list[k]
+                trace = dict(zip(_TRACE_KEYS, (c[k] for c in trace_cols), strict=True))
+                trace["innovation_points"] = pts[k]
+                failed = engine.failed_conditions(masks[k]) if masks[k] else []
+                t_ok = tsme_ok[k]
+                h = hte[k]
+                trace_json = ops.adapt_json_value(trace, None)
+                rows.append(
+                    (run.pk, eid, year, t_ok, tsme_score[k], h, ops.adapt_json_value(failed, None), sd_amount[k],
+                     values[k], pts[k], whites[k], trace_json)
                 )  # fmt: skip
                 p = prev.get(eid)
-                if t_ok and not tsme_held[k] and not (p and p[0]):
-                    notes.append(Notification(enterprise_id=eid, run=run, kind="newly_qualifies", policy="tsme",
-                                              message=f"按 {year} 年数据，贵企业符合科技型中小企业评价条件（得分 {int(res['tsme_score'][k])}），可申请入库登记。", trace=trace))  # fmt: skip
-                if not t_ok and tsme_held[k]:
-                    notes.append(Notification(enterprise_id=eid, run=run, kind="about_to_lose", policy="tsme",
-                                              message=f"按 {year} 年数据，贵企业不再符合科技型中小企业评价条件，下一年度可能无法入库。", trace=trace))  # fmt: skip
-                if h != 0 and not cert_valid[k] and not (p and p[1] != 0):
+                if t_ok and not held[k] and not (p and p[0]):
+                    msg = f"按 {year} 年数据，贵企业符合科技型中小企业评价条件（得分 {tsme_score[k]}），可申请入库登记。"
+                    notes.append((eid, run.pk, "newly_qualifies", "tsme", msg, trace_json, now))
+                if not t_ok and held[k]:
+                    msg = f"按 {year} 年数据，贵企业不再符合科技型中小企业评价条件，下一年度可能无法入库。"
+                    notes.append((eid, run.pk, "about_to_lose", "tsme", msg, trace_json, now))
+                if h != 0 and not valid[k] and not (p and p[1] != 0):
                     word = "符合" if h == 1 else "定量条件均满足，取决于专家评分，可能符合"
-                    notes.append(Notification(enterprise_id=eid, run=run, kind="newly_qualifies", policy="hte",
-                                              message=f"按 {year - 2}-{year} 年数据，贵企业{word}高新技术企业认定条件，可于 {year + 1} 年申报。", trace=trace))  # fmt: skip
-                if h == 0 and expiring[k]:
-                    notes.append(Notification(enterprise_id=eid, run=run, kind="about_to_lose", policy="hte",
-                                              message=f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{'、'.join(failed)}。", trace=trace))  # fmt: skip
-                if len(batch) >= chunk:
-                    PolicyResult.objects.bulk_create(batch, batch_size=chunk)
-                    batch = []
-                    run.done = k + 1
-                    PolicyRun.objects.filter(pk=run.pk).update(done=run.done)
+                    msg = f"按 {year - 2}-{year} 年数据，贵企业{word}高新技术企业认定条件，可于 {year + 1} 年申报。"
+                    notes.append((eid, run.pk, "newly_qualifies", "hte", msg, trace_json, now))
+                if h == 0 and expires[k]:
+                    msg = f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{'、'.join(failed)}。"
+                    notes.append((eid, run.pk, "about_to_lose", "hte", msg, trace_json, now))
+                if len(rows) >= chunk or k == n - 1:
+                    _insert(PolicyResult, _RESULT_COLUMNS, rows)
+                    rows = []
                     say(f"stored {k + 1:,}/{n:,}")
-            PolicyResult.objects.bulk_create(batch, batch_size=chunk)
-            Notification.objects.bulk_create(notes, batch_size=chunk)
+            _insert(Notification, _NOTE_COLUMNS, notes)
+        PolicyRun.objects.filter(pk=run.pk).update(done=n)
         say(f"stored {n:,}/{n:,}; {len(notes):,} notifications")
         run.done = n
         run.summary = _summary(columns, res, points, white, value, notes)
@@ -657,7 +690,7 @@ def _summary(columns, res, points, white, value, notes) -> dict:
     leagues = (columns["enterprise"]["region_code"] // 100) * 100
     out: dict = {"leagues": {}, "notifications": {"newly_qualifies": 0, "about_to_lose": 0}}
     for note in notes:
-        out["notifications"][note.kind] += 1
+        out["notifications"][note[2]] += 1
 
     def agg(mask):
         return {
@@ -737,25 +770,31 @@ def enterprises_generate(count: int, *, year: int = 2024, seed: int = 0, progres
             pks = [idmap[c] for c in codes]
         else:
             pks = [o.pk for o in created]
-        years = []
-        two = Decimal("0.01")
+        amounts = ["revenue", "income_total", "total_costs", "total_assets", "net_assets", "hightech_revenue",
+                   "rd_expense", "rd_expense_in_china", "tech_transfer_income", "taxable_income"]  # fmt: skip
+        counts = ["ip_class_i", "ip_class_ii", "conversions"]
+        columns = [
+            "enterprise_id",
+            "year",
+            "employees",
+            "tech_staff",
+            *amounts,
+            *counts,
+            "income_by_industry",
+            "non_taxable_income",
+            "investment_income",
+        ]
+        empty = connection.ops.adapt_json_value({}, None)
+        years: list[tuple] = []
         for y, c in cols["years"].items():
+            # rounded to 0.01 万元 like the DecimalField; plain values for executemany (see _insert)
+            data = [np.floor(c["employees"]).tolist(), np.floor(c["tech_staff"]).tolist()]
+            data += [np.minimum(np.round(c[a], 2), 1e11).tolist() for a in amounts]
+            data += [c[k].astype(int).tolist() for k in counts]
             for k in range(count):
-                years.append(
-                    EnterpriseYear(
-                        enterprise_id=pks[k], year=y,
-                        employees=Decimal(int(c["employees"][k])), tech_staff=Decimal(int(c["tech_staff"][k])),
-                        revenue=Decimal(f"{c['revenue'][k]:.2f}"), income_total=Decimal(f"{c['income_total'][k]:.2f}"),
-                        total_costs=Decimal(f"{c['total_costs'][k]:.2f}"), total_assets=Decimal(f"{c['total_assets'][k]:.2f}"),
-                        net_assets=Decimal(f"{c['net_assets'][k]:.2f}"), hightech_revenue=Decimal(f"{c['hightech_revenue'][k]:.2f}"),
-                        rd_expense=Decimal(f"{c['rd_expense'][k]:.2f}"),
-                        rd_expense_in_china=Decimal(f"{c['rd_expense_in_china'][k]:.2f}").quantize(two),
-                        ip_class_i=int(c["ip_class_i"][k]), ip_class_ii=int(c["ip_class_ii"][k]), conversions=int(c["conversions"][k]),
-                        tech_transfer_income=Decimal(f"{c['tech_transfer_income'][k]:.2f}"),
-                        taxable_income=Decimal(f"{c['taxable_income'][k]:.2f}"),
-                    )
-                )  # fmt: skip
+                years.append((pks[k], y, *(d[k] for d in data), empty, 0, 0))
             say(f"prepared year {y}")
-        EnterpriseYear.objects.bulk_create(years, batch_size=5000)
+        for i in range(0, len(years), 20000):
+            _insert(EnterpriseYear, columns, years[i : i + 20000])
         say(f"created {len(years):,} enterprise-years")
     return count
