@@ -264,3 +264,21 @@ def test_list_pages_do_not_query_per_measure(as_user, dept, unit_a_user, sup_pla
     for rep in ProgressReport.objects.filter(unit=unit_a_user.unit):
         services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 10})
     assert counts() == before
+
+
+def test_evidence_files_are_attached_to_the_report(as_user, dept, unit_a_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    services.round_open(actor=dept, period="2026-Q4", due_on="2026-12-31")
+    rep = ProgressReport.objects.get(measure__code="A1-01")
+    c = as_user(unit_a_user)
+    upload = SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    r = c.post(
+        f"/supervision/reports/{rep.pk}/",
+        {"op": "submit", "status": "in_progress", "progress": "20", "done": "完成", "files": upload},
+    )
+    assert r.status_code == 302
+    (evidence,) = rep.evidence.all()
+    assert evidence.name == "验收报告.pdf" and evidence.file.read() == b"%PDF-1.4 evidence"
+    assert "验收报告.pdf" in as_user(dept).get(f"/supervision/reports/{rep.pk}/").content.decode()
