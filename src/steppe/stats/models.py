@@ -95,31 +95,33 @@ class Observation(models.Model):
         FINAL = "final", "正式"
         REVISED = "revised", "修订"
 
+    # Indexes are few on purpose (bulk imports of millions of rows): the unique key leads with
+    # indicator, so it serves the indicator's series; region has its own index for the region page.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="observations")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     value = models.DecimalField(max_digits=20, decimal_places=6)
     unit = models.CharField(max_length=20)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINAL)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="observations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="observations", db_index=False)
     note = models.TextField(blank=True)
     version = models.PositiveSmallIntegerField(default=1)
     is_current = models.BooleanField(default=True)
-    imported_by = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="observations")
+    imported_by = models.ForeignKey(
+        Import, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["indicator", "region", "year", "source", "version"]
         constraints = [
+            # also the index of an indicator's series: filter(indicator=..., is_current=True)
             models.UniqueConstraint(
-                fields=["region", "indicator", "year", "source", "version"], name="observation_version_unique"
+                fields=["indicator", "region", "year", "source", "version"],
+                name="observation_key_version_unique",
             ),
-        ]
-        indexes = [
-            # series of one indicator (indicator page, attainment): filter(indicator=..., is_current=True)
-            models.Index(fields=["indicator", "is_current", "region", "year"], name="obs_indicator_current"),
-            # region page: filter(region=..., is_current=True)
-            models.Index(fields=["region", "is_current"], name="obs_region_current"),
         ]
 
     def __str__(self):

@@ -146,6 +146,7 @@ class ImportResult:
     dry_run: bool = True
     import_id: int | None = None
     samples: dict = field(default_factory=dict)  # {"added": [...], "revised": [...], "unchanged": [...]}
+    timings: dict = field(default_factory=dict)  # seconds per stage, for the benchmark
 
     def as_dict(self) -> dict:
         return {
@@ -173,8 +174,11 @@ def read_table(data: bytes, fmt: str) -> pl.DataFrame:
         if fmt == "xlsx":
             df = _read_xlsx(data)
         else:
-            text = data.decode("utf-8-sig")
-            df = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            df = pl.read_csv(
+                io.BytesIO(data), infer_schema=False, truncate_ragged_lines=False, encoding="utf8"
+            )
     except UnicodeDecodeError:
         raise DomainError("import_unreadable", f"{E_UNREADABLE}: 不是 UTF-8 编码的 CSV (not UTF-8)") from None
     except Exception as e:  # polars/calamine raise many types for a malformed file
@@ -490,12 +494,24 @@ def observation_import(
     Raises DomainError('import_invalid', data={'errors': [{row, column, message}], 'count': N})
     when any row is wrong; then nothing is written.
     """
+    import time
+
     say = progress or (lambda stage, done, total: None)
+    clock = [time.perf_counter()]
+    timings = {}
+
+    def lap(name):
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     fmt = _detect_format(file_name, data)
     say("read", 0, 0)
     df = read_table(data, fmt)
+    lap("read")
     say("check", 0, df.height)
     clean, errors, n_errors = check_table(df)
+    lap("check")
     if n_errors:
         raise DomainError(
             "import_invalid",
@@ -503,6 +519,7 @@ def observation_import(
             data={"errors": errors, "count": n_errors, "file_name": file_name},
         )
     changes = _plan_changes(clean)
+    lap("compare")
     counts = changes.group_by("kind").len()
     count = {k: n for k, n in counts.iter_rows()}
     result = ImportResult(
@@ -513,7 +530,9 @@ def observation_import(
         unchanged=count.get("unchanged", 0),
         dry_run=dry_run,
         samples=_samples(changes),
+        timings=timings,
     )
+    lap("samples")
     if dry_run:
         return result
     if result.added == 0 and result.revised == 0:
@@ -523,6 +542,7 @@ def observation_import(
             changes, data=data, file_name=file_name, fmt=fmt, actor=actor, via=via, result=result, say=say
         )
     result.import_id = imp.id
+    lap("write")
     from steppe.core.audit import audit_record
 
     audit_record(
@@ -590,6 +610,8 @@ def _write(changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: I
             "note",
             "version",
         )
+        # in the order of the unique index: B-tree appends instead of random inserts (2-3x faster)
+        rows = rows.sort("indicator_id", "region_id", "year", "source_id", "version")
         total = rows.height
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         sql = (
@@ -597,11 +619,16 @@ def _write(changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: I
             f"is_current, imported_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         )
         done = 0
+        # SQLite: the driver's own executemany (no per-call wrapper), '?' placeholders
+        raw = connection.connection if connection.vendor == "sqlite" else None
         for start in range(0, total, CHUNK):
             part = rows.slice(start, CHUNK).with_columns(
                 pl.lit(True).alias("is_current"), pl.lit(imp.id).alias("imp"), pl.lit(now).alias("created_at")
             )
-            cur.executemany(sql, part.rows())
+            if raw is not None:
+                raw.executemany(sql.replace("%s", "?"), part.iter_rows())
+            else:
+                cur.executemany(sql, part.rows())
             done += part.height
             say("write", done, total)
     return imp
