@@ -1,0 +1,431 @@
+"""Pages of the one network (Simplified Chinese, htmx). Reads from queries, writes through services,
+permissions from permissions; a refused write shows its message and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from steppe.core.errors import DomainError, NotFound
+
+from . import permissions as perms
+from . import queries, services
+from .models import (
+    Achievement,
+    Broker,
+    Contract,
+    ContractType,
+    Demand,
+    IpType,
+    ListingStatus,
+    ScenarioRound,
+    TransferMode,
+)
+from .tables import write_table
+
+KIND_MODELS = {"achievement": Achievement, "demand": Demand}
+KIND_LABELS = {"achievement": "科技成果", "demand": "技术需求", "expert": "专家"}
+
+
+def _attempt(request, fn, ok: str = ""):
+    """Run a service call; on a DomainError show its message (with the fields) and return None."""
+    try:
+        result = fn()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+        detail = (
+            "；".join(
+                (f"第 {e['row']} 行 " if "row" in e else "") + f"{e.get('field')}: {e.get('message')}"
+                for e in errors[:30]
+            )
+            if errors
+            else ""
+        )
+        messages.error(
+            request, exc.message if not detail or detail in exc.message else f"{exc.message}（{detail}）"
+        )
+        return None
+    if ok:
+        messages.success(request, ok)
+    return result if result is not None else True
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- search
+
+
+def index(request):
+    return redirect("transfer:search")
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KIND_LABELS else ""
+    filters = {
+        "region": request.GET.get("region") or None,
+        "field": request.GET.get("field") or None,
+        "min_readiness": _int(request.GET.get("min_readiness")),
+        "max_price": _float(request.GET.get("max_price")),
+    }
+    result, hits, error = None, [], ""
+    if q:
+        try:
+            result, hits = queries.search(q, kind=kind or None, filters=filters, k=20)
+        except ValueError as exc:
+            error = str(exc)
+    context = {
+        "q": q,
+        "kind": kind,
+        "filters": filters,
+        "result": result,
+        "hits": hits,
+        "error": error,
+        "kinds": KIND_LABELS,
+        "leagues": queries.league_choices(),
+        "fields": queries.field_choices(),
+        "latest_achievements": queries.published_listings("achievement")[:8] if not q else [],
+        "latest_demands": queries.published_listings("demand")[:8] if not q else [],
+    }
+    template = "transfer/_results.html" if getattr(request, "htmx", False) else "transfer/search.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- records
+
+
+def _record(request, kind: str, public_id):
+    model = KIND_MODELS[kind]
+    obj = perms.get_listing_for_user(request.user, model, public_id)
+    services.listing_record_view(listing=obj, user=request.user)
+    user = request.user
+    matches = queries.matches_for_listing(obj, k=8) if obj.status == ListingStatus.PUBLISHED else {}
+    context = {
+        "obj": obj,
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "matches": [(KIND_LABELS[k], result, hits) for k, (result, hits) in matches.items()],
+        "can_review": perms.can_review(user, obj),
+        "can_edit": perms.can_edit_listing(user, obj),
+        "can_withdraw": perms.can_withdraw(user, obj) and obj.status != ListingStatus.WITHDRAWN,
+        "can_interest": perms.can_express_interest(user, obj),
+        "brokers": Broker.objects.all()[:100],
+        "interests": obj.interests.select_related("user", "broker")
+        if perms.is_owner(user, obj) or perms.can_review(user, obj)
+        else [],
+        "rounds": ScenarioRound.objects.all()[:10]
+        if kind == "demand" and perms.can_review(user, obj)
+        else [],
+    }
+    return render(request, "transfer/record.html", context)
+
+
+def achievement_detail(request, public_id):
+    return _record(request, "achievement", public_id)
+
+
+def demand_detail(request, public_id):
+    return _record(request, "demand", public_id)
+
+
+@login_required
+def listing_new(request, kind: str):
+    if kind not in KIND_MODELS:
+        raise NotFound()
+    if not perms.can_submit(request.user, kind):
+        raise NotFound("当前角色不能提交此类记录")
+    data = {}
+    if request.method == "POST":
+        data = request.POST.dict()
+        data["transfer_modes"] = request.POST.getlist("transfer_modes")
+        obj = _attempt(
+            request,
+            lambda: services.listing_submit(actor=request.user, kind=kind, data=data),
+            "已提交，等待平台审核",
+        )
+        if obj:
+            return redirect(f"transfer:{kind}", public_id=obj.public_id)
+    return render(
+        request,
+        "transfer/listing_form.html",
+        {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "data": data,
+            "leagues": queries.league_choices(),
+            "ip_types": IpType.values,
+            "modes": TransferMode.values,
+        },
+    )
+
+
+@login_required
+@require_POST
+def listing_action(request, kind: str, public_id, action: str):
+    model = KIND_MODELS.get(kind)
+    if model is None:
+        raise NotFound()
+    obj = perms.get_listing_for_user(request.user, model, public_id)
+    user, post = request.user, request.POST
+    if action == "accept":
+        _attempt(
+            request, lambda: services.listing_review(actor=user, listing=obj, decision="accept"), "已审核通过"
+        )
+    elif action == "return":
+        _attempt(
+            request,
+            lambda: services.listing_review(
+                actor=user, listing=obj, decision="return", reason=post.get("reason", "")
+            ),
+            "已退回",
+        )
+    elif action == "publish":
+        expires = post.get("expires_on")
+        try:
+            expires_on = dt.date.fromisoformat(expires) if expires else None
+        except ValueError:
+            messages.error(request, f"有效期格式应为 YYYY-MM-DD：{expires}")
+            return redirect(request.POST.get("next") or f"/transfer/{kind}s/{public_id}/")
+        _attempt(
+            request,
+            lambda: services.listing_publish(actor=user, listing=obj, expires_on=expires_on),
+            "已发布",
+        )
+    elif action == "withdraw":
+        _attempt(
+            request,
+            lambda: services.listing_withdraw(actor=user, listing=obj, reason=post.get("reason", "")),
+            "已撤回",
+        )
+    elif action == "interest":
+        broker = Broker.objects.filter(public_id=post.get("broker")).first() if post.get("broker") else None
+        interest = _attempt(
+            request,
+            lambda: services.interest_express(
+                actor=user, listing=obj, note=post.get("note", ""), broker=broker
+            ),
+            "已表达合作意向",
+        )
+        if interest:
+            return redirect("transfer:interest", public_id=interest.public_id)
+    elif action == "promote":
+        rnd = ScenarioRound.objects.filter(pk=_int(post.get("round"))).first()
+        if rnd is None:
+            messages.error(request, "请选择场景清单批次")
+        else:
+            _attempt(
+                request, lambda: services.demand_promote(actor=user, demand=obj, round=rnd), "已列入场景清单"
+            )
+    else:
+        raise NotFound()
+    return redirect(request.POST.get("next") or f"/transfer/{kind}s/{public_id}/")
+
+
+# ---------------------------------------------------------------- mine, scenarios, review, broker
+
+
+@login_required
+def mine(request):
+    return render(
+        request,
+        "transfer/mine.html",
+        {
+            "pairs": [
+                (listing, [(KIND_LABELS[k], r, hits) for k, (r, hits) in found.items()])
+                for listing, found in queries.matches_for_user(request.user)
+            ],
+            "achievements": queries.listings_for_user(request.user, "achievement"),
+            "demands": queries.listings_for_user(request.user, "demand"),
+            "interests": queries.interests_for_user(request.user),
+        },
+    )
+
+
+def scenarios(request):
+    return render(request, "transfer/scenarios.html", {"rounds": queries.scenario_rounds()})
+
+
+@login_required
+def review(request):
+    if not perms.is_operator(request.user):
+        raise NotFound("仅平台运营方可查看审核队列")
+    return render(request, "transfer/review.html", {"queue": queries.review_queue(request.user)})
+
+
+@login_required
+def broker(request):
+    return render(request, "transfer/broker.html", queries.broker_deals(request.user))
+
+
+# ---------------------------------------------------------------- negotiation and contracts
+
+
+@login_required
+def interest(request, public_id):
+    obj = perms.get_interest_for_user(request.user, public_id)
+    if request.method == "POST":
+        if request.POST.get("action") == "contract":
+            data = request.POST.dict()
+            c = _attempt(
+                request,
+                lambda: services.contract_register(actor=request.user, data=data, interest=obj),
+                "技术合同已登记",
+            )
+            if c:
+                return redirect("transfer:contracts")
+        else:
+            _attempt(
+                request,
+                lambda: services.message_post(
+                    actor=request.user, interest=obj, body=request.POST.get("body", "")
+                ),
+            )
+        return redirect("transfer:interest", public_id=public_id)
+    listing = obj.listing
+    return render(
+        request,
+        "transfer/interest.html",
+        {
+            "interest": obj,
+            "listing": listing,
+            "messages_list": obj.messages.select_related("author"),
+            "types": ContractType.values,
+            "leagues": queries.league_choices(),
+        },
+    )
+
+
+@login_required
+def contracts(request):
+    user = request.user
+    if request.method == "POST":
+        if "file" in request.FILES:
+            f = request.FILES["file"]
+            dry = bool(request.POST.get("dry_run"))
+            out = _attempt(
+                request,
+                lambda: services.contract_import(actor=user, filename=f.name, content=f.read(), dry_run=dry),
+            )
+            if out:
+                messages.success(
+                    request, f"检查通过 {out['rows']} 行" if dry else f"已导入 {out['created']} 份合同"
+                )
+        else:
+            _attempt(
+                request,
+                lambda: services.contract_register(actor=user, data=request.POST.dict()),
+                "技术合同已登记",
+            )
+        return redirect("transfer:contracts")
+    qs = queries.contracts_for_user(user)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        data = write_table(queries.CONTRACT_EXPORT_COLUMNS, queries.contract_export_rows(qs), fmt)
+        resp = HttpResponse(
+            data,
+            content_type="text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        resp["Content-Disposition"] = f'attachment; filename="contracts.{fmt}"'
+        return resp
+    return render(
+        request,
+        "transfer/contracts.html",
+        {
+            "contracts": qs[:500],
+            "is_operator": perms.is_operator(user),
+            "types": ContractType.values,
+            "leagues": queries.league_choices(),
+        },
+    )
+
+
+@login_required
+def listing_import(request, kind: str):
+    if kind not in KIND_MODELS or not perms.can_submit(request.user, kind):
+        raise NotFound()
+    if request.method == "POST" and "file" in request.FILES:
+        f = request.FILES["file"]
+        dry = bool(request.POST.get("dry_run"))
+        out = _attempt(
+            request,
+            lambda: services.listing_import(
+                actor=request.user, kind=kind, filename=f.name, content=f.read(), dry_run=dry
+            ),
+        )
+        if out:
+            messages.success(
+                request,
+                f"检查通过 {out['rows']} 行，未写入" if dry else f"已导入 {out['created']} 条，进入审核队列",
+            )
+        return redirect("transfer:import", kind=kind)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        fmt = request.GET["format"]
+        qs = queries.listings_for_user(request.user, kind)
+        if perms.is_operator(request.user):
+            qs = KIND_MODELS[kind].objects.all()
+        data = write_table(queries.LISTING_EXPORT_COLUMNS[kind], queries.listing_export_rows(kind, qs), fmt)
+        resp = HttpResponse(
+            data,
+            content_type="text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        resp["Content-Disposition"] = f'attachment; filename="{kind}s.{fmt}"'
+        return resp
+    return render(
+        request,
+        "transfer/import.html",
+        {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "columns": [h for _, h in queries.LISTING_EXPORT_COLUMNS[kind] if h not in ("状态", "有效期至")],
+        },
+    )
+
+
+def figures(request):
+    by = request.GET.get("by", "league")
+    by = by if by in ("league", "field", "broker") else "league"
+    names = {r.code: r.name for r in queries.league_choices()}
+    rows = [
+        {**r, "region_name": names.get(r["region_code"], "")}
+        for r in queries.contract_turnover_by_region_year()
+    ]
+    funnel = None
+    if perms.is_operator(request.user):
+        funnel = [
+            {**f, "label": names.get(f["key"], f["key"]) if by == "league" else f["key"]}
+            for f in queries.funnel(by)
+        ]
+    return render(
+        request,
+        "transfer/figures.html",
+        {
+            "rows": rows,
+            "funnel": funnel,
+            "by": by,
+            "contract_count": Contract.objects.filter(status="registered").count(),
+        },
+    )
