@@ -10,6 +10,7 @@ Environment variables:
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("STEPPE_DEBUG", False)
-TESTING = env_bool("STEPPE_TESTING", False)
+# Under pytest the test settings apply without STEPPE_TESTING=1 (a bare `pytest` works).
+TESTING = env_bool("STEPPE_TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = os.environ.get("STEPPE_SECRET_KEY", "")
 if not SECRET_KEY:

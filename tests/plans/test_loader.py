@@ -57,6 +57,10 @@ def test_an_edited_file_updates_the_plan_and_keeps_the_earlier_version(plan, tmp
     assert measure.code in result.changes["measures"]["changed"]
     measure.refresh_from_db()
     assert measure.title.endswith("（修订）")
+    from steppe.core.audit import audit_trail
+
+    entry = audit_trail(measure).get(action="plan.measure_changed")
+    assert entry.after["title"].endswith("（修订）") and not entry.before["title"].endswith("（修订）")
     versions = list(plan.versions.order_by("number"))
     assert [v.number for v in versions] == [1, 2]
     assert versions[0].content == text and versions[1].content == edited
@@ -73,6 +77,9 @@ def test_a_measure_dropped_from_the_file_is_retired_not_deleted(plan, tmp_path):
     plan_load(path=path)
     m = Measure.objects.get(plan=plan, code=dropped["code"])
     assert m.active is False
+    from steppe.core.audit import audit_trail
+
+    assert audit_trail(m).filter(action="plan.measure_retired").exists()
 
 
 def _broken(tmp_path, mutate):

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError
 from steppe.core.models import Region
 from steppe.core.roles import UnitKind
@@ -116,8 +117,8 @@ def _write(spec: PlanSpec, *, text: str, source_path: str, actor) -> LoadResult:
         plan.updated_at = now
         plan.save()
 
-    changes = {"targets": _sync_targets(plan, spec), "actions": {}, "measures": {}}
-    changes["actions"], changes["measures"] = _sync_actions(plan, spec)
+    changes = {"targets": _sync_targets(plan, spec, actor), "actions": {}, "measures": {}}
+    changes["actions"], changes["measures"] = _sync_actions(plan, spec, actor)
     number = (latest.number + 1) if latest else 1
     PlanVersion.objects.create(plan=plan, number=number, sha256=digest, content=text, source_path=source_path,
                                loaded_at=now, loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -138,7 +139,7 @@ def _summary(added, changed, retired):
     return {"added": sorted(added), "changed": sorted(changed), "retired": sorted(retired)}
 
 
-def _sync_targets(plan: Plan, spec: PlanSpec) -> dict:
+def _sync_targets(plan: Plan, spec: PlanSpec, actor) -> dict:
     regions = {r.code: r for r in Region.objects.filter(code__in={t.region for t in spec.targets})}
     existing = {t.code: t for t in plan.targets.all()}
     added, changed = [], []
@@ -155,16 +156,20 @@ def _sync_targets(plan: Plan, spec: PlanSpec) -> dict:
         if obj is None:
             Target.objects.create(plan=plan, code=t.code, **values)
             added.append(t.code)
-        elif _apply(obj, values):
-            obj.full_clean()
-            obj.save()
-            changed.append(t.code)
+        else:
+            before = snapshot(obj)
+            if _apply(obj, values):
+                obj.full_clean()
+                obj.save()
+                changed.append(t.code)
+                audit_record(actor=actor, action="plan.target_changed", obj=obj, before=before, after=snapshot(obj),
+                             note="loaded from an edited plan file")
     retired = [c for c, o in existing.items() if o.active and c not in {t.code for t in spec.targets}]
     plan.targets.filter(code__in=retired).update(active=False)
     return _summary(added, changed, retired)
 
 
-def _sync_actions(plan: Plan, spec: PlanSpec) -> tuple[dict, dict]:
+def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
     existing_actions = {a.code: a for a in plan.actions.all()}
     existing_measures = {m.code: m for m in plan.measures.prefetch_related("unit_links__unit")}
     a_added, a_changed, m_added, m_changed = [], [], [], []
@@ -191,17 +196,28 @@ def _sync_actions(plan: Plan, spec: PlanSpec) -> tuple[dict, dict]:
                 m_added.append(m.code)
                 units_changed = _sync_units(measure, m)
             else:
+                before = {**snapshot(measure), "units": _unit_list(measure)}
                 fields_changed = _apply(measure, values)
                 if fields_changed:
                     measure.save()
                 units_changed = _sync_units(measure, m)
                 if fields_changed or units_changed:
                     m_changed.append(m.code)
+                    audit_record(actor=actor, action="plan.measure_changed", obj=measure, before=before,
+                                 after={**snapshot(measure), "units": _unit_list(measure)},
+                                 note="loaded from an edited plan file")
     a_retired = [c for c, o in existing_actions.items() if o.active and c not in {a.code for a in spec.actions}]
     plan.actions.filter(code__in=a_retired).update(active=False)
     m_retired = [c for c, o in existing_measures.items() if o.active and c not in seen_measures]
     plan.measures.filter(code__in=m_retired).update(active=False)
+    for code in m_retired:
+        audit_record(actor=actor, action="plan.measure_retired", obj=existing_measures[code],
+                     before={"active": True}, after={"active": False}, note="no longer in the plan file")
     return _summary(a_added, a_changed, a_retired), _summary(m_added, m_changed, m_retired)
+
+
+def _unit_list(measure: Measure) -> list[list]:
+    return sorted([mu.unit.name, mu.role, mu.inferred] for mu in measure.unit_links.select_related("unit"))
 
 
 def _sync_units(measure: Measure, m) -> bool:
