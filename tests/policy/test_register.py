@@ -236,3 +236,72 @@ def test_generate_creates_synthetic_enterprises(regions):
 
 
 _ = Unit
+
+
+def test_department_starts_a_background_run_and_sees_progress(
+    register, department_user, bureau_user, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    import subprocess
+
+    from steppe.policy.models import PolicyRun
+
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append(args))
+    client = login(bureau_user)
+    assert client.post("/policy/runs/", {"year": "2024"}).status_code == 404
+    client = login(department_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/policy/runs/", {"year": "2024"})
+    assert resp.status_code == 302
+    run = PolicyRun.objects.get()
+    assert run.status == "queued"
+    assert started and started[0][-4:] == ["--year", "2024", "--run", str(run.pk)]
+    frag = client.get(f"/policy/runs/{run.pk}/progress/").content.decode()
+    assert "排队中" in frag and "hx-trigger" in frag
+    # a second start while one is queued is refused
+    resp = client.post("/policy/runs/", {"year": "2024"})
+    assert "已有批量测算在运行" in resp.content.decode()
+    # the background process: `steppe policy run --year 2024 --run ID`
+    call_command("policy", "run", "--year", "2024", "--run", str(run.pk), stdout=io.StringIO())
+    run.refresh_from_db()
+    assert run.status == "done" and run.done == run.total == 2
+    frag = client.get(f"/policy/runs/{run.pk}/progress/").content.decode()
+    assert "hx-trigger" not in frag and "2/2" in frag
+    page = client.get("/policy/runs/").content.decode()
+    assert "150200" in page and "150600" in page
+
+
+def test_bureau_run_page_shows_only_its_league(register, bureau_user, login):
+    policy_run(2024)
+    page = login(bureau_user).get("/policy/runs/").content.decode()
+    assert "150200" in page and "150600" not in page
+
+
+def test_enterprise_pages_render(register, department_user, login):
+    baotou, _ = register
+    policy_run(2024)
+    client = login(department_user)
+    assert "包头稀土新材料有限公司" in client.get("/policy/enterprises/").content.decode()
+    page = client.get(f"/policy/enterprises/{baotou.public_id}/").content.decode()
+    assert BAOTOU in page and "符合" in page
+    loaded = client.get(f"/policy/?load={baotou.public_id}&year=2024").content.decode()
+    assert "150203" in loaded and "2022" in loaded
+    assert client.get("/policy/white-list/").status_code == 200
+    assert client.get("/policy/?load=00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_a_failed_run_leaves_no_partial_results(register, monkeypatch):
+    from steppe.policy import services
+    from steppe.policy.models import PolicyRun
+
+    policy_run(2024)
+    before = list(PolicyResult.objects.values_list("enterprise_id", "run_id"))
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_summary", boom)
+    with pytest.raises(RuntimeError):
+        policy_run(2024)
+    assert list(PolicyResult.objects.values_list("enterprise_id", "run_id")) == before
+    assert PolicyRun.objects.filter(status="failed").count() == 1

@@ -57,7 +57,7 @@ def enterprise_detail(request, public_id: str):
     data["can_write"] = can_write
     data["years"] = list(ent.years.values("year", "employees", "tech_staff", "revenue", "rd_expense"))
     data["results"] = list(
-        ent.policy_results.values(
+        ent.policy_results.filter(run__status="done").values(
             "year", "tsme_eligible", "hte_eligibility", "value_total", "innovation_points", "white_list"
         )
     )

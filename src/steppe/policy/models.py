@@ -178,6 +178,7 @@ class InnovationModel(models.Model):
 
 class PolicyRun(models.Model):
     class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
         RUNNING = "running", "运行中"
         DONE = "done", "完成"
         FAILED = "failed", "失败"

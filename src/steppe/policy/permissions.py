@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from steppe.core.errors import Forbidden, NotFound
 from steppe.core.roles import Role
 
-from .models import Enterprise, PolicyResult
+from .models import Enterprise, PolicyResult, PolicyRun
 
 
 def is_department(user) -> bool:
@@ -29,14 +29,14 @@ def _league_prefix(user) -> str | None:
 
 
 def white_list_ids(year: int | None = None) -> QuerySet:
-    """Enterprise ids on the white list of the latest run (or of `year`)."""
-    qs = PolicyResult.objects.filter(white_list=True)
-    if year is None:
-        latest = PolicyResult.objects.order_by("-year").values_list("year", flat=True).first()
-        if latest is None:
-            return PolicyResult.objects.none().values_list("enterprise_id", flat=True)
-        year = latest
-    return qs.filter(year=year).values_list("enterprise_id", flat=True)
+    """Enterprise ids on the white list of the latest finished run (or of `year`)."""
+    runs = PolicyRun.objects.filter(status=PolicyRun.Status.DONE)
+    if year is not None:
+        runs = runs.filter(year=year)
+    run = runs.order_by("-finished_at").first()
+    if run is None:
+        return PolicyResult.objects.none().values_list("enterprise_id", flat=True)
+    return PolicyResult.objects.filter(run=run, white_list=True).values_list("enterprise_id", flat=True)
 
 
 def enterprises_visible_to(user) -> QuerySet:

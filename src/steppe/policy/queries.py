@@ -34,9 +34,9 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
                 counts[(league, y)]["high_tech_enterprises"] += 1
         if tsme and len(tsme) >= 11 and tsme[:4].isdigit():
             counts[(league, int(tsme[:4]))]["tech_smes"] += 1
-    for region, year, tsme_ok, hte in PolicyResult.objects.values_list(
-        "enterprise__region__code", "year", "tsme_eligible", "hte_eligibility"
-    ):
+    for region, year, tsme_ok, hte in PolicyResult.objects.filter(
+        run__status=PolicyRun.Status.DONE
+    ).values_list("enterprise__region__code", "year", "tsme_eligible", "hte_eligibility"):
         row = counts[(region[:4] + "00", year)]
         row["tsme_would_qualify"] += int(tsme_ok)
         row["hte_would_qualify"] += int(hte == 1)
@@ -58,7 +58,7 @@ def white_list(year: int | None = None):
     if run is None:
         return PolicyResult.objects.none()
     return (
-        PolicyResult.objects.filter(year=run.year, white_list=True)
+        PolicyResult.objects.filter(run=run, white_list=True)
         .select_related("enterprise", "enterprise__region")
         .order_by("-innovation_points")
     )

@@ -579,15 +579,23 @@ def run_parameters(year: int) -> list[dict]:
     return [engine._trace_entry(name, year, None) for name in engine._TRACED]
 
 
-def policy_run(year: int, *, progress=None, chunk: int = 5000) -> PolicyRun:
+def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | None = None) -> PolicyRun:
     """Evaluate every registered enterprise for accounting year `year` and store the results.
 
     Compares with the previous results of the same year (or else the previous year) to notify
     each enterprise that newly qualifies or is about to lose a status. Re-running a year
-    replaces its results (idempotent).
+    replaces its results (idempotent). Results are written in committed chunks so that
+    PolicyRun.done shows the progress to other processes; readers only use results of runs
+    whose status is done, and the switch (old results out, notifications in, status done) is
+    one transaction. A failed run removes its partial results.
     """
     say = progress or (lambda msg: None)
-    run = PolicyRun.objects.create(year=year)
+    if run is None:
+        run = PolicyRun.objects.create(year=year)
+    elif run.status != PolicyRun.Status.QUEUED or run.year != year:
+        raise DomainError("invalid", f"run {run.pk} is not a queued run for {year}")
+    else:
+        PolicyRun.objects.filter(pk=run.pk).update(status=PolicyRun.Status.RUNNING, started_at=timezone.now())
     try:
         ids, columns, meta = register_columns(year)
         n = len(ids)
@@ -638,8 +646,7 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000) -> PolicyRun:
         ops = connection.ops
         now = ops.adapt_datetimefield_value(timezone.now())
         ids_list = ids.tolist()
-        with transaction.atomic():
-            PolicyResult.objects.filter(year=year).exclude(run=run).delete()
+        if True:  # chunks commit one by one (progress); see the docstring
             rows: list[tuple] = []
             for k in range(n):
                 eid = ids_list[k]
@@ -668,22 +675,53 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000) -> PolicyRun:
                     msg = f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{'、'.join(failed)}。"
                     notes.append((eid, run.pk, "about_to_lose", "hte", msg, trace_json, now))
                 if len(rows) >= chunk or k == n - 1:
-                    _insert(PolicyResult, _RESULT_COLUMNS, rows)
+                    with transaction.atomic():
+                        _insert(PolicyResult, _RESULT_COLUMNS, rows)
+                        PolicyRun.objects.filter(pk=run.pk).update(done=k + 1)
                     rows = []
                     say(f"stored {k + 1:,}/{n:,}")
+        summary = _summary(columns, res, points, white, value, notes)
+        parameters = run_parameters(year)
+        with transaction.atomic():
+            PolicyResult.objects.filter(year=year).exclude(run=run).delete()
             _insert(Notification, _NOTE_COLUMNS, notes)
-        PolicyRun.objects.filter(pk=run.pk).update(done=n)
+            run.done = n
+            run.summary = summary
+            run.parameters = parameters
+            run.status = PolicyRun.Status.DONE
+            run.finished_at = timezone.now()
+            run.save()
         say(f"stored {n:,}/{n:,}; {len(notes):,} notifications")
-        run.done = n
-        run.summary = _summary(columns, res, points, white, value, notes)
-        run.parameters = run_parameters(year)
-        run.status = PolicyRun.Status.DONE
-        run.finished_at = timezone.now()
-        run.save()
         return run
     except Exception:
+        PolicyResult.objects.filter(run=run).delete()
         PolicyRun.objects.filter(pk=run.pk).update(status=PolicyRun.Status.FAILED, finished_at=timezone.now())
         raise
+
+
+def policy_run_start(year: int, *, actor=None) -> PolicyRun:
+    """Queue a batch run and start `steppe policy run --year Y --run ID` in the background.
+
+    The page polls PolicyRun.done / total for progress.
+    """
+    import subprocess
+    import sys
+
+    if not 2008 <= year <= 2100:
+        raise DomainError("invalid", "year: 须为 2008-2100 之间的会计年度")
+    if PolicyRun.objects.filter(status__in=[PolicyRun.Status.QUEUED, PolicyRun.Status.RUNNING]).exists():
+        raise DomainError("busy", "已有批量测算在运行 A batch run is already running", status=409)
+    run = PolicyRun.objects.create(year=year, status=PolicyRun.Status.QUEUED)
+    if actor is not None:
+        audit_record(actor=actor, action="policy.run_start", obj=run, after={"year": year})
+    code = "import sys; from steppe.cli import main; main(sys.argv[1:])"
+    args = [sys.executable, "-c", code, "policy", "run", "--year", str(year), "--run", str(run.pk)]
+    transaction.on_commit(
+        lambda: subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+    )
+    return run
 
 
 def _summary(columns, res, points, white, value, notes) -> dict:

@@ -8,5 +8,6 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprises"),
     path("enterprises/<uuid:public_id>/", views.enterprise_file, name="enterprise"),
     path("runs/", views.runs, name="runs"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("white-list/", views.white_list, name="white_list"),
 ]

@@ -6,15 +6,15 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from steppe.core.errors import NotFound
+from steppe.core.errors import DomainError, NotFound
 from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
 from .models import PolicyRun
-from .services import enterprise_case
+from .services import enterprise_case, policy_run_start
 
 EXAMPLE = {
     "enterprise": {"registered_on": "2019-03-01", "region": "150203", "industry": "C3985", "compliance_ok": True},
@@ -72,7 +72,7 @@ def enterprise_file(request, public_id):
         "can_write": can_write,
         "years": ent.years.order_by("year"),
         "events": ent.compliance_events.all(),
-        "results": ent.policy_results.order_by("-year"),
+        "results": ent.policy_results.filter(run__status="done").order_by("-year"),
         "notifications": ent.notifications.all()[:20],
     }
     return render(request, "policy/enterprise_file.html", ctx)
@@ -80,20 +80,46 @@ def enterprise_file(request, public_id):
 
 @login_required
 def runs(request):
+    """Batch results by league; the department may start a background run here."""
     if not (permissions.is_department(request.user) or request.user.role == Role.BUREAU):
         raise Http404
+    error = None
+    if request.method == "POST":
+        if not permissions.can_run_batch(request.user):
+            raise Http404
+        try:
+            policy_run_start(int(request.POST.get("year", "0")), actor=request.user)
+            return redirect("policy:runs")
+        except ValueError:
+            error = "年度无效"
+        except DomainError as exc:
+            error = exc.message
     run = queries.latest_run()
     leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
     prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
     if prefix:
         leagues = [(k, v) for k, v in leagues if k.startswith(prefix)]
+    counts = queries.enterprise_counts_by_region_year()
+    if prefix:
+        counts = [c for c in counts if c["region_code"].startswith(prefix)]
     ctx = {
         "run": run,
         "leagues": leagues,
         "runs": PolicyRun.objects.all()[:20],
-        "counts": queries.enterprise_counts_by_region_year(),
+        "counts": counts,
+        "can_run": permissions.can_run_batch(request.user),
+        "error": error,
     }
     return render(request, "policy/runs.html", ctx)
+
+
+@login_required
+def run_progress(request, pk: int):
+    """Progress fragment of one run (polled by htmx while it is queued or running)."""
+    if not (permissions.is_department(request.user) or request.user.role == Role.BUREAU):
+        raise Http404
+    run = get_object_or_404(PolicyRun, pk=pk)
+    return render(request, "policy/_run_progress.html", {"r": run})
 
 
 @login_required

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         ev.add_argument("--year", type=int, required=True, help="accounting year whose data decide")
         rn = sub.add_parser("run", help="batch run over the whole register")
         rn.add_argument("--year", type=int, required=True)
+        rn.add_argument("--run", type=int, default=None, help="a queued run (started from the page)")
         gen = sub.add_parser("generate", help="create synthetic enterprises for benchmarks")
         gen.add_argument("--count", type=int, required=True)
         gen.add_argument("--year", type=int, default=2024)
@@ -70,11 +71,19 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
 
     def do_run(self, opts):
+        from steppe.policy.models import PolicyRun
         from steppe.policy.services import policy_run
 
+        queued = None
+        if opts["run"] is not None:
+            queued = PolicyRun.objects.filter(pk=opts["run"]).first()
+            if queued is None:
+                raise CommandError(f"--run {opts['run']}: no such run")
         t0 = time.perf_counter()
         run = policy_run(
-            opts["year"], progress=lambda m: self.stdout.write(f"[{time.perf_counter() - t0:6.1f}s] {m}")
+            opts["year"],
+            run=queued,
+            progress=lambda m: self.stdout.write(f"[{time.perf_counter() - t0:6.1f}s] {m}"),
         )
         tot = run.summary.get("total", {})
         self.stdout.write(

@@ -153,12 +153,13 @@ class tsme_compliance_ok(Variable):
     definition_period = YEAR
     value_type = bool
     label = "第六条(四): no serious accident, violation, misconduct or listing"
-    reference = REF + " 第六条(四); 2025: 近两年 (工企业函〔2025〕137号 [S])"
+    reference = REF + " 第六条(四); 2025 round (on the 2024 accounts): 近两年 (工企业函〔2025〕137号 [S])"
 
     def formula_2017_05(e, period):
         return e("compliance_ok", period)
 
-    def formula_2025_01(e, period):
+    # The period is the accounting year: the 2025 evaluation round judges the 2024 accounts.
+    def formula_2024_01(e, period):
         return e("compliance_ok", period) * e("compliance_ok", period.last_year)
 
 
@@ -167,7 +168,7 @@ class tsme_basic_ok(Variable):
     entity = Enterprise
     definition_period = YEAR
     value_type = bool
-    label = "第六条(一)-(四) (and (六) from 2025): resident, size, not prohibited, compliance"
+    label = "第六条(一)-(四) (and (六) from the 2025 round, i.e. 2024 accounts): resident, size, not prohibited, compliance"
     reference = REF + " 第六条"
 
     def formula_2017_05(e, period, parameters):

@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from .models import (
+    ComplianceEvent,
+    Enterprise,
+    EnterpriseYear,
+    InnovationModel,
+    Notification,
+    PolicyRun,
+    RdProject,
+)
+
+
+class EnterpriseYearInline(admin.TabularInline):
+    model = EnterpriseYear
+    extra = 0
+    fields = [
+        "year",
+        "employees",
+        "tech_staff",
+        "revenue",
+        "rd_expense",
+        "net_assets",
+        "ip_class_i",
+        "ip_class_ii",
+    ]
+
+
+class ComplianceEventInline(admin.TabularInline):
+    model = ComplianceEvent
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "credit_code",
+        "region",
+        "industry",
+        "hte_certificate_issued_on",
+        "tsme_registration_number",
+    ]
+    search_fields = ["name", "credit_code"]
+    list_filter = ["synthetic"]
+    raw_id_fields = ["region", "unit"]
+    inlines = [EnterpriseYearInline, ComplianceEventInline]
+
+
+@admin.register(RdProject)
+class RdProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "enterprise_year", "five_items", "other_related", "capitalized"]
+    raw_id_fields = ["enterprise_year"]
+
+
+@admin.register(InnovationModel)
+class InnovationModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "white_list_threshold", "active"]
+
+    def save_model(self, request, obj, form, change):
+        from .innovation import check_weights
+
+        check_weights(dict(obj.weights))  # refuse weights that are unknown or do not sum to 100
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PolicyRun)
+class PolicyRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "year", "status", "done", "total", "started_at", "finished_at"]
+    readonly_fields = ["summary", "parameters"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "policy", "kind", "created_at"]
+    raw_id_fields = ["enterprise", "run"]
