@@ -240,3 +240,33 @@ def test_funnel_counts_each_stage(achievement, enterprise_user, institution_user
 
 def test_demand_listing_exists(demand):
     assert Demand.objects.get(pk=demand.pk).status == ListingStatus.PUBLISHED
+
+
+def test_another_process_catches_up_from_the_database(institution_user, department_user):
+    """No on_commit hook ran here (as in a second server process): the next catch-up applies it."""
+    from steppe.transfer.search import catch_up, get_index
+
+    index = get_index()
+    a = services.listing_submit(actor=institution_user, kind="achievement", data=ACHIEVEMENT)
+    services.listing_review(actor=department_user, listing=a, decision="accept")
+    services.listing_publish(actor=department_user, listing=a)
+    assert f"achievement:{a.public_id}" not in index
+    assert catch_up(force=True) == 1
+    assert f"achievement:{a.public_id}" in index and index.delta_size == 1
+    assert catch_up(force=True) == 0 and index.delta_size == 1  # applied once, not again
+    services.listing_withdraw(actor=department_user, listing=a)
+    catch_up(force=True)
+    assert f"achievement:{a.public_id}" not in index
+
+
+def test_match_commands_reindex_query_expire(achievement, capsys):
+    from django.core.management import call_command
+
+    call_command("match", "reindex")
+    assert "indexed 1 published records" in capsys.readouterr().out
+    call_command("match", "query", "钕铁硼", "--kind", "achievement")
+    out = capsys.readouterr().out
+    assert f"achievement:{achievement.public_id}" in out and "共同词：钕铁硼" in out
+    Achievement.objects.filter(pk=achievement.pk).update(expires_on=dt.date(2020, 1, 1))
+    call_command("match", "expire")
+    assert "expired 1 records" in capsys.readouterr().out

@@ -72,6 +72,9 @@ class Listing(models.Model):
     expires_on = models.DateField("有效期至", null=True, blank=True)
     views = models.PositiveIntegerField(default=0)
     source = models.CharField("来源渠道", max_length=32, default="platform")
+    # every status change sets it (services pass it to .update() too); the matching index of each
+    # process catches up with filter(updated_at__gte=watermark)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         abstract = True
@@ -197,6 +200,7 @@ class Expert(models.Model):
         related_name="expert_profile",
     )
     active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -258,6 +258,7 @@ def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
     if listing.status == ListingStatus.RETURNED:
         listing.status = ListingStatus.SUBMITTED
         listing.submitted_at = timezone.now()
+    listing.updated_at = timezone.now()
     listing.save()
     audit_record(
         actor=actor,
@@ -301,11 +302,16 @@ def _transition(listing: Listing, allowed: tuple[str, ...], new_status: str) -> 
             MSG_BAD_STATE.format(status=listing.get_status_display()),
             data={"status": listing.status},
         )
-    claimed = type(listing).objects.filter(pk=listing.pk, status=listing.status).update(status=new_status)
+    now = timezone.now()
+    claimed = (
+        type(listing)
+        .objects.filter(pk=listing.pk, status=listing.status)
+        .update(status=new_status, updated_at=now)
+    )
     if claimed != 1:
         raise DomainError("conflict", "记录已被他人处理，请刷新后重试", status=409)
     old = listing.status
-    listing.status = new_status
+    listing.status, listing.updated_at = new_status, now
     return old
 
 
@@ -356,7 +362,8 @@ def listing_publish(*, actor, listing: Listing, expires_on: dt.date | None = Non
         old = _transition(listing, allowed, ListingStatus.PUBLISHED)
     listing.expires_on = expires_on
     listing.published_at = listing.published_at or timezone.now()
-    listing.save(update_fields=["expires_on", "published_at"])
+    listing.updated_at = timezone.now()
+    listing.save(update_fields=["expires_on", "published_at", "updated_at"])
     action = "renew" if old in (ListingStatus.EXPIRED, ListingStatus.PUBLISHED) else "publish"
     audit_record(
         actor=actor,
@@ -400,7 +407,7 @@ def listings_expire_due(*, today: dt.date | None = None) -> int:
         due = list(model.objects.filter(status=ListingStatus.PUBLISHED, expires_on__lt=today))
         for obj in due:
             if model.objects.filter(pk=obj.pk, status=ListingStatus.PUBLISHED).update(
-                status=ListingStatus.EXPIRED
+                status=ListingStatus.EXPIRED, updated_at=timezone.now()
             ):
                 obj.status = ListingStatus.EXPIRED
                 audit_record(
@@ -480,6 +487,7 @@ def expert_save(*, actor, data: dict, expert: Expert | None = None) -> Expert:
     expert.institution = _text(data, "institution", errors, max_length=200)
     expert.profile = _text(data, "profile", errors)
     expert.active = bool(data.get("active", True))
+    expert.updated_at = timezone.now()
     expert.save()
     audit_record(
         actor=actor, action="transfer.expert.save", obj=expert, before=before, after=snapshot(expert)

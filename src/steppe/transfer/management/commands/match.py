@@ -34,6 +34,7 @@ class Command(BaseCommand):
         query.add_argument("text")
         query.add_argument("--kind", choices=["achievement", "demand", "expert"], default=None)
         query.add_argument("--k", type=int, default=10)
+        sub.add_parser("expire", help="expire published records past their validity date")
 
     def handle(self, *args, action, **opts):
         return getattr(self, f"handle_{action}")(**opts)
@@ -69,6 +70,11 @@ class Command(BaseCommand):
 
         index = rebuild_index()
         self.stdout.write(f"indexed {len(index)} published records")
+
+    def handle_expire(self, **_):
+        from steppe.transfer.services import listings_expire_due
+
+        self.stdout.write(f"expired {listings_expire_due()} records")
 
     def handle_query(self, *, text, kind=None, k=10, **_):
         from steppe.transfer.matching import Filters
