@@ -41,3 +41,17 @@ def band(x, thresholds, points):
 def year_of(dates):
     """datetime64 array -> calendar year (int)."""
     return np.asarray(dates).astype("datetime64[Y]").astype(int) + 1970
+
+
+def memo(e, key: str, period, compute):
+    """Compute a helper result once per simulation and period (several variables share it).
+
+    The helpers are pure functions of the simulation's inputs, so caching on the simulation
+    object is safe; it halves the work of the innovation-score interval at a million rows.
+    """
+    sim = e.simulation
+    cache = sim.__dict__.setdefault("_steppe_memo", {})
+    k = (key, str(period))
+    if k not in cache:
+        cache[k] = compute()
+    return cache[k]

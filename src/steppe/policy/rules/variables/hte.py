@@ -9,7 +9,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from ..entities import Enterprise
-from .common import EPS, band, ratio, uses, year_of
+from .common import EPS, band, memo, ratio, uses, year_of
 
 YEAR = DateUnit.YEAR
 REF = "国科发火〔2016〕32号 高新技术企业认定管理办法"
@@ -164,6 +164,10 @@ def _growth(x1, x2, x3):
 
 
 def _growth_points(e, name, period, parameters):
+    return memo(e, "growth:" + name, period, lambda: _growth_points_compute(e, name, period, parameters))
+
+
+def _growth_points_compute(e, name, period, parameters):
     p = parameters(period).hte.innovation
     x1, x2, x3 = _three(e, name, period)
     g, ok = _growth(x1, x2, x3)
@@ -255,6 +259,10 @@ def _known(e, name, period, lo, hi):
 
 
 def _ip_interval(e, period, parameters):
+    return memo(e, "ip_interval", period, lambda: _ip_interval_compute(e, period, parameters))
+
+
+def _ip_interval_compute(e, period, parameters):
     p = parameters(period).hte.innovation
     has_i = e("ip_class_i", period) >= 1
     n2 = e("ip_class_ii", period)

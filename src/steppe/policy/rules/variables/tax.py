@@ -5,7 +5,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from ..entities import Enterprise
-from .common import uses, year_of
+from .common import uses
 
 YEAR = DateUnit.YEAR
 
@@ -20,7 +20,7 @@ class hte_rate_status(Variable):
 
     def formula_2008_01(e, period, parameters):
         held = e("hte_certificate_held", period)
-        y0 = year_of(e("hte_certificate_issued_on", period))
+        y0 = e("hte_certificate_issue_year", period)
         y = period.start.year
         n = parameters(period).hte.conditions.validity_years
         applies = held * (y0 <= y) * (y <= y0 + n - 1)

@@ -191,16 +191,38 @@ class hte_certificate_valid(Variable):
     reference = "国科发火〔2016〕32号 第九条"
 
     def formula(e, period, parameters):
-        from .common import year_of
-
         held = e("hte_certificate_held", period)
-        issued = e("hte_certificate_issued_on", period)
-        y0 = year_of(issued)
+        y0 = e("hte_certificate_issue_year", period)
         y = period.start.year
         n = parameters(period).hte.conditions.validity_years
-        jan1 = issued.astype("datetime64[D]") == issued.astype("datetime64[Y]").astype("datetime64[D]")
-        last = np.where(jan1, y0 + n - 1, y0 + n)
+        # valid into year y0 + n unless issued on 1 January (then it ends on 31 December of y0 + n − 1)
+        last = np.where(e("hte_certificate_issued_jan1", period), y0 + n - 1, y0 + n)
         return held * (y0 <= y) * (y <= last)
+
+
+class hte_certificate_issue_year(Variable):
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    value_type = int
+    label = "year of the HTE certificate's issue date"
+    reference = "国科发火〔2016〕32号 第九条, 第十条"
+
+    def formula(e, period):
+        from .common import year_of
+
+        return year_of(e("hte_certificate_issued_on", period))
+
+
+class hte_certificate_issued_jan1(Variable):
+    entity = Enterprise
+    definition_period = DateUnit.ETERNITY
+    value_type = bool
+    label = "the certificate was issued on 1 January"
+    reference = "国科发火〔2016〕32号 第九条"
+
+    def formula(e, period):
+        issued = e("hte_certificate_issued_on", period).astype("datetime64[D]")
+        return issued == issued.astype("datetime64[Y]").astype("datetime64[D]")
 
 
 class tsme_route(Variable):
