@@ -115,3 +115,24 @@ def test_contract_export_csv(client, department_user):
     r = client.get("/transfer/contracts/", {"format": "csv"})
     text = r.content.decode("utf-8-sig")
     assert r["Content-Type"].startswith("text/csv") and CONTRACT["title"] in text and "技术交易额" in text
+
+
+def test_a_party_sees_its_negotiation_instead_of_the_interest_form(client, achievement, enterprise_user):
+    client.force_login(enterprise_user)
+    assert (
+        "express-interest" in client.get(f"/transfer/achievements/{achievement.public_id}/").content.decode()
+    )
+    client.post(f"/transfer/achievements/{achievement.public_id}/interest/", {"note": ""})
+    html = client.get(f"/transfer/achievements/{achievement.public_id}/").content.decode()
+    assert "express-interest" not in html and "进入洽谈" in html
+
+
+def test_the_search_page_query_count_does_not_grow_with_results(
+    client, make_published, institution_user, django_assert_max_num_queries
+):
+    for i in range(12):
+        make_published("achievement", institution_user, title=f"稀土永磁材料 {i}", ip_numbers=f"ZL{i}")
+    client.get("/transfer/search/", {"q": "稀土永磁"})  # builds the index
+    with django_assert_max_num_queries(12):
+        r = client.get("/transfer/search/", {"q": "稀土永磁"})
+    assert r.content.decode().count('class="hit"') == 12

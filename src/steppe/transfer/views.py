@@ -129,6 +129,7 @@ def _record(request, kind: str, public_id):
         "can_edit": perms.can_edit_listing(user, obj),
         "can_withdraw": perms.can_withdraw(user, obj) and obj.status != ListingStatus.WITHDRAWN,
         "can_interest": perms.can_express_interest(user, obj),
+        "my_interest": obj.interests.filter(user=user).first() if user.is_authenticated else None,
         "brokers": Broker.objects.all()[:100],
         "interests": obj.interests.select_related("user", "broker")
         if perms.is_owner(user, obj) or perms.can_review(user, obj)
