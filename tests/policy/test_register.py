@@ -305,3 +305,90 @@ def test_a_failed_run_leaves_no_partial_results(register, monkeypatch):
         policy_run(2024)
     assert list(PolicyResult.objects.values_list("enterprise_id", "run_id")) == before
     assert PolicyRun.objects.filter(status="failed").count() == 1
+
+
+def test_enterprise_user_edits_its_own_year_and_not_another(register, enterprise_user, login):
+    from steppe.core.models import AuditEntry
+
+    baotou, ordos = register
+    baotou.unit = enterprise_user.unit
+    baotou.save()
+    client = login(enterprise_user)
+    resp = client.post(
+        f"/policy/enterprises/{baotou.public_id}/",
+        {"year": "2025", "employees": "120", "tech_staff": "40", "revenue": "5000.5"},
+    )
+    assert resp.status_code == 302
+    y = EnterpriseYear.objects.get(enterprise=baotou, year=2025)
+    assert str(y.revenue) == "5000.50" and str(y.employees) == "120.0"
+    assert AuditEntry.objects.filter(action="policy.enterprise_year_save").exists()
+    # a bad value names the field and writes nothing
+    resp = client.post(
+        f"/policy/enterprises/{baotou.public_id}/", {"year": "2025", "employees": "10", "tech_staff": "40"}
+    )
+    assert "years.2025.tech_staff: must not exceed employees" in resp.content.decode()
+    assert str(EnterpriseYear.objects.get(enterprise=baotou, year=2025).employees) == "120.0"
+    # someone else's file is not found, by page and by API
+    assert client.post(f"/policy/enterprises/{ordos.public_id}/", {"year": "2025"}).status_code == 404
+    resp = client.put(
+        f"/api/v1/policy/enterprises/{ordos.public_id}/years/2025",
+        {"employees": 1},
+        content_type="application/json",
+    )
+    assert resp.status_code == 404
+
+
+def test_api_put_year_validates_and_bank_cannot_write(register, department_user, bank_user, login):
+    baotou, _ = register
+    client = login(department_user)
+    url = f"/api/v1/policy/enterprises/{baotou.public_id}/years/2025"
+    resp = client.put(
+        url,
+        {
+            "employees": 10,
+            "tech_staff": 3,
+            "rd_projects": [{"name": "A", "five_items": 9, "other_related": 2}],
+        },
+        content_type="application/json",
+    )
+    assert resp.status_code == 200
+    assert EnterpriseYear.objects.get(enterprise=baotou, year=2025).rd_projects.count() == 1
+    resp = client.put(url, {"employees": "many"}, content_type="application/json")
+    assert (
+        resp.status_code == 400
+        and resp.json()["error"]["data"]["errors"][0]["path"] == "years.2025.employees"
+    )
+    resp = client.put(url, {"ip_advancement": 3}, content_type="application/json")
+    assert resp.status_code == 400
+    baotou.innovation_score_official = 90
+    baotou.save()
+    policy_run(2024)
+    resp = login(bank_user).put(url, {"employees": 1}, content_type="application/json")
+    assert resp.status_code == 403  # a bank sees the white-listed file but never changes it
+
+
+def test_bureau_imports_only_its_league_through_the_page(regions, bureau_user, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(bureau_user)
+    data = (HEADER + _rows(BAOTOU, "甲", "150203") + _rows(ORDOS, "乙", "150602")).encode("utf-8")
+    resp = client.post("/policy/enterprises/", {"file": SimpleUploadedFile("r.csv", data)})
+    page = resp.content.decode()
+    assert "不在本盟市" in page and Enterprise.objects.count() == 0
+    data = (HEADER + _rows(BAOTOU, "甲", "150203")).encode("utf-8")
+    resp = client.post("/policy/enterprises/", {"file": SimpleUploadedFile("r.csv", data), "dry_run": "1"})
+    assert "检查通过" in resp.content.decode() and Enterprise.objects.count() == 0
+    resp = client.post("/policy/enterprises/", {"file": SimpleUploadedFile("r.csv", data)})
+    assert "已导入" in resp.content.decode() and Enterprise.objects.count() == 1
+    csv_text = client.get("/policy/enterprises/export.csv").content.decode("utf-8-sig")
+    assert csv_text.count(BAOTOU) == 3
+
+
+def test_enterprise_and_bank_users_cannot_import(regions, enterprise_user, bank_user, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for user in (enterprise_user, bank_user):
+        data = (HEADER + _rows(BAOTOU, "甲", "150203")).encode("utf-8")
+        resp = login(user).post("/policy/enterprises/", {"file": SimpleUploadedFile("r.csv", data)})
+        assert resp.status_code == 404
+    assert Enterprise.objects.count() == 0

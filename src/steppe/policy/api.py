@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Body, Router, Schema
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound, ValidationFailed
@@ -62,6 +62,21 @@ def enterprise_detail(request, public_id: str):
         )
     )
     return data
+
+
+@router.put("/policy/enterprises/{public_id}/years/{year}", auth=api_auth)
+def enterprise_year_put(request, public_id: str, year: int, payload: dict = Body(...)):
+    """Create or replace one year of the file (names as in the calculator's years.YYYY)."""
+    from .services import enterprise_year_save
+
+    ent, _ = permissions.get_enterprise_for_user(request.auth, public_id)
+    obj = enterprise_year_save(actor=request.auth, enterprise=ent, year=year, data=payload)
+    return {
+        "year": obj.year,
+        "employees": str(obj.employees),
+        "tech_staff": str(obj.tech_staff),
+        "revenue": str(obj.revenue),
+    }
 
 
 @router.get("/policy/white-list", auth=api_auth)

@@ -142,7 +142,14 @@ def parse_income_by_industry(text: str) -> dict[str, float]:
     return out
 
 
-def register_import(path_or_file, *, actor=None, filename: str | None = None, dry_run: bool = False) -> dict:
+def register_import(
+    path_or_file,
+    *,
+    actor=None,
+    filename: str | None = None,
+    dry_run: bool = False,
+    region_prefix: str | None = None,
+) -> dict:
     """Import enterprise-years from CSV/XLSX (one row per enterprise and year): all or nothing.
 
     Raises ValidationFailed with data["errors"] = [{row, column, message}] (row 2 is the first
@@ -179,6 +186,10 @@ def register_import(path_or_file, *, actor=None, filename: str | None = None, dr
         if region is None or region.code[:2] != "15":
             errors.append(
                 {"row": i, "column": "region", "message": f"未知的内蒙古地区 unknown region: {region_text!r}"}
+            )
+        elif region_prefix and not region.code.startswith(region_prefix):
+            errors.append(
+                {"row": i, "column": "region", "message": f"不在本盟市 outside your league: {region.code}"}
             )
         industry = str(row.get("industry", "") or "").strip().upper()
         if industry:
@@ -349,6 +360,80 @@ def register_export(path_or_file, *, enterprises=None, filename: str | None = No
 
 
 # ------------------------------------------------------------------ case from the register
+
+
+def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict) -> EnterpriseYear:
+    """Create or replace one year of an enterprise's file (its own user, its bureau or the department).
+
+    `data` uses the calculator's names (docs/policy-calculator.md, years.YYYY); a bad value raises
+    ValidationFailed naming the field (e.g. years.2024.tech_staff) and nothing is written.
+    """
+    from . import permissions
+
+    permissions.require_write(actor, enterprise)
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationFailed(
+            "年度无效 Invalid year", [{"path": "year", "message": "must be a 4-digit year"}]
+        )
+    unsupported = set(data) - set(YEAR_AMOUNTS) - set(YEAR_COUNTS) - {"income_by_industry", "rd_projects"}
+    if unsupported:
+        key = sorted(unsupported)[0]
+        raise ValidationFailed(
+            f"years.{year}.{key}: 档案不保存此字段 not stored in the file",
+            [{"path": f"years.{year}.{key}", "message": "not stored in the enterprise file"}],
+        )
+    try:
+        norm = engine.validate_case(
+            {
+                "enterprise": {"registered_on": enterprise.registered_on.isoformat()},
+                "years": {str(year): data},
+            }
+        )
+    except engine.CaseError as exc:
+        raise ValidationFailed(str(exc), [{"path": exc.field, "message": exc.message}]) from None
+    row = norm["years"][year]
+    values: dict = {}
+    for c in YEAR_AMOUNTS:
+        places = EnterpriseYear._meta.get_field(c).decimal_places
+        values[c] = Decimal(str(row.get(c, 0))).quantize(Decimal(1).scaleb(-places))
+    values.update({c: int(row.get(c, 0)) for c in YEAR_COUNTS})
+    values["income_by_industry"] = row.get("income_by_industry", {})
+    with transaction.atomic(durable=not transaction.get_connection().in_atomic_block):
+        obj = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
+        before = {c: str(getattr(obj, c)) for c in YEAR_AMOUNTS + YEAR_COUNTS} if obj else None
+        obj = obj or EnterpriseYear(enterprise=enterprise, year=year)
+        for k, v in values.items():
+            setattr(obj, k, v)
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            errors = [
+                {"path": f"years.{year}.{k}", "message": "; ".join(v)} for k, v in exc.message_dict.items()
+            ]
+            raise ValidationFailed(f"{errors[0]['path']}: {errors[0]['message']}", errors) from None
+        obj.save()
+        if "rd_projects" in row:
+            obj.rd_projects.all().delete()
+            RdProject.objects.bulk_create(
+                [
+                    RdProject(
+                        enterprise_year=obj,
+                        name=p["name"],
+                        five_items=Decimal(str(p["five_items"])),
+                        other_related=Decimal(str(p["other_related"])),
+                        capitalized=p["capitalized"],
+                    )
+                    for p in row["rd_projects"]
+                ]
+            )
+        audit_record(
+            actor=actor,
+            action="policy.enterprise_year_save",
+            obj=enterprise,
+            before=before,
+            after={c: str(values[c]) for c in YEAR_AMOUNTS + YEAR_COUNTS} | {"year": year},
+        )
+    return obj
 
 
 def enterprise_case(enterprise: Enterprise, year: int) -> dict:

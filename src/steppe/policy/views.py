@@ -14,7 +14,13 @@ from steppe.core.roles import Role
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
 from .models import PolicyRun
-from .services import enterprise_case, policy_run_start
+from .services import (
+    enterprise_case,
+    enterprise_year_save,
+    policy_run_start,
+    register_export,
+    register_import,
+)
 
 EXAMPLE = {
     "enterprise": {"registered_on": "2019-03-01", "region": "150203", "industry": "C3985", "compliance_ok": True},
@@ -57,8 +63,61 @@ def calculator(request):
 
 @login_required
 def enterprise_list(request):
+    """The files one may see; department and bureaus import (all or nothing) and export here."""
     qs = permissions.enterprises_visible_to(request.user).order_by("name")
-    return render(request, "policy/enterprise_list.html", {"enterprises": qs[:200], "total": qs.count()})
+    ctx = {"total": qs.count(), "can_import": permissions.can_import(request.user)}
+    if request.method == "POST":
+        if not ctx["can_import"]:
+            raise Http404
+        upload = request.FILES.get("file")
+        dry_run = bool(request.POST.get("dry_run"))
+        prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
+        if upload is None:
+            ctx["import_error"] = "请选择 CSV 或 XLSX 文件"
+        else:
+            try:
+                ctx["import_counts"] = register_import(
+                    upload, actor=request.user, filename=upload.name, dry_run=dry_run, region_prefix=prefix
+                )
+                ctx["dry_run"] = dry_run
+            except DomainError as exc:
+                ctx["import_error"] = exc.message
+                ctx["import_errors"] = (exc.data or {}).get("errors", [])[:200]
+    ctx["enterprises"] = qs[:200]
+    return render(request, "policy/enterprise_list.html", ctx)
+
+
+@login_required
+def enterprise_export(request):
+    """The visible files as CSV (same columns as the import)."""
+    import io
+
+    from django.http import HttpResponse
+
+    buf = io.StringIO()
+    register_export(buf, enterprises=permissions.enterprises_visible_to(request.user), filename="x.csv")
+    resp = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
+    return resp
+
+
+YEAR_FORM_FIELDS = [
+    ("employees", "职工总数"),
+    ("tech_staff", "科技人员"),
+    ("revenue", "销售收入"),
+    ("income_total", "收入总额"),
+    ("total_costs", "成本费用"),
+    ("total_assets", "资产总额"),
+    ("net_assets", "净资产"),
+    ("hightech_revenue", "高新技术产品(服务)收入"),
+    ("rd_expense", "研发费用"),
+    ("rd_expense_in_china", "境内研发费用"),
+    ("ip_class_i", "Ⅰ类知识产权"),
+    ("ip_class_ii", "Ⅱ类知识产权"),
+    ("conversions", "成果转化"),
+    ("tech_transfer_income", "技术转让所得"),
+    ("taxable_income", "应纳税所得额"),
+]
 
 
 @login_required
@@ -67,6 +126,27 @@ def enterprise_file(request, public_id):
         ent, can_write = permissions.get_enterprise_for_user(request.user, public_id)
     except NotFound:
         raise Http404 from None
+    error = None
+    if request.method == "POST":
+        if not can_write:
+            raise Http404
+        try:
+            year = int(request.POST.get("year", ""))
+            data = {}
+            for name, _label in YEAR_FORM_FIELDS:
+                text = request.POST.get(name, "").strip()
+                if text:
+                    data[name] = (
+                        int(text)
+                        if name in ("ip_class_i", "ip_class_ii", "conversions") and text.isdigit()
+                        else _num(text)
+                    )
+            enterprise_year_save(actor=request.user, enterprise=ent, year=year, data=data)
+            return redirect("policy:enterprise", public_id=ent.public_id)
+        except ValueError:
+            error = "年度须为四位数字"
+        except DomainError as exc:
+            error = exc.message
     ctx = {
         "e": ent,
         "can_write": can_write,
@@ -74,8 +154,18 @@ def enterprise_file(request, public_id):
         "events": ent.compliance_events.all(),
         "results": ent.policy_results.filter(run__status="done").order_by("-year"),
         "notifications": ent.notifications.all()[:20],
+        "form_fields": YEAR_FORM_FIELDS,
+        "error": error,
     }
     return render(request, "policy/enterprise_file.html", ctx)
+
+
+def _num(text: str):
+    """A form number: float when it parses, else the text itself (the service names the field)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 @login_required
