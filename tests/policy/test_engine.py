@@ -213,7 +213,8 @@ def test_tsme_rate_2022_needs_a_2023_number_with_code_zero():
     case["enterprise"]["tsme_registration_number"] = "2023150203000045"
     assert evaluate(case, 2022)["super_deduction"]["rate"] == 1.0
     case["enterprise"]["tsme_registration_number"] = "2023150203A00045"
-    assert evaluate(case, 2022)["super_deduction"]["rate"] == 0.8125
+    out = evaluate(case, 2022)["super_deduction"]
+    assert out["rate"] == 0.75 and out["effective_rate"] == 0.8125
 
 
 def test_tech_transfer_relief():

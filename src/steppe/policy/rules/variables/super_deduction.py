@@ -71,7 +71,6 @@ _RATES = (
     "super_deduction.rate.tsme",
     "super_deduction.rate.manufacturing",
     "super_deduction.rate.ic_machine_tool",
-    "super_deduction.rate.q4_2022",
 )
 
 
@@ -80,7 +79,7 @@ class sd_rate(Variable):
     entity = Enterprise
     definition_period = YEAR
     value_type = float
-    label = "加计扣除比例 for expensed R&D (IA amortised at 1 + rate)"
+    label = "加计扣除比例 for expensed R&D by year and enterprise type (IA amortised at 1 + rate)"
     reference = "see super_deduction.rate.* (dated)"
 
     def formula_2008_01(e, period, parameters):
@@ -96,19 +95,31 @@ class sd_rate(Variable):
         base = np.maximum(base, np.where(e("sd_is_manufacturing", period), r.manufacturing, 0.0))
         return np.maximum(base, np.where(e("tsme_status_for_rate", period), r.tsme, 0.0))
 
-    def formula_2022_01(e, period, parameters):
-        r = parameters(period).super_deduction.rate
-        q4 = parameters("2022-10-01").super_deduction.rate.q4_2022
-        base = np.full(e.count, r.general)
-        base = np.maximum(base, np.where(e("sd_is_manufacturing", period), r.manufacturing, 0.0))
-        base = np.maximum(base, np.where(e("tsme_status_for_rate", period), r.tsme, 0.0))
-        share = e("rd_q4_share", period)
-        share = np.where(share < 0, 3 / 12, np.clip(share, 0, 1))  # [M] default allocation by months
-        return np.where(base < q4, base + (q4 - base) * share, base)
-
     def formula_2023_01(e, period, parameters):
         r = parameters(period).super_deduction.rate
         return np.maximum(r.general, np.where(e("ic_or_machine_tool", period), r.ic_machine_tool, 0.0))
+
+
+@uses("super_deduction.rate.q4_2022")
+class sd_effective_rate(Variable):
+    entity = Enterprise
+    definition_period = YEAR
+    value_type = float
+    label = "rate applied to the year's eligible R&D (2022: 75% enterprises get 100% on their Q4 share)"
+    reference = "财政部 税务总局 科技部公告2022年第28号 (Q4 allocation [M])"
+
+    def formula_2008_01(e, period):
+        return e("sd_rate", period)
+
+    def formula_2022_01(e, period, parameters):
+        base = e("sd_rate", period)
+        q4 = parameters("2022-10-01").super_deduction.rate.q4_2022
+        share = e("rd_q4_share", period)
+        share = np.where(share < 0, 3 / 12, np.clip(share, 0, 1))  # [M] default: allocation by months
+        return np.where(base < q4, base + (q4 - base) * share, base)
+
+    def formula_2023_01(e, period):
+        return e("sd_rate", period)
 
 
 class sd_five_items(Variable):
@@ -183,11 +194,13 @@ class sd_amount(Variable):
     entity = Enterprise
     definition_period = YEAR
     value_type = float
-    label = "加计扣除额 = eligible R&D × rate (0 when excluded)"
+    label = "加计扣除额 = eligible R&D × effective rate (0 when excluded)"
     reference = "A107012 row 51"
 
     def formula_2008_01(e, period):
-        return np.where(e("sd_excluded", period), 0.0, e("sd_eligible_rd", period) * e("sd_rate", period))
+        return np.where(
+            e("sd_excluded", period), 0.0, e("sd_eligible_rd", period) * e("sd_effective_rate", period)
+        )
 
 
 class sd_tax_value(Variable):
