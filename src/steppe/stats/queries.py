@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Max
 
 from steppe.core.models import Region
 from steppe.core.regions import PROVINCE_CODE
@@ -237,15 +236,21 @@ def leagues() -> list[Region]:
 
 
 def data_version() -> tuple:
-    """Changes whenever observations or plans change: the key of the computed-views cache."""
-    from steppe.plans.models import Plan
+    """Changes whenever observations, imports, indicators or plans change: the key of the
+    computed-views caches. One round trip (the dashboard calls it on every request)."""
+    from django.db import connection
 
-    return (
-        Observation.objects.aggregate(m=Max("id"))["m"],
-        Import.objects.count(),
-        Indicator.objects.count(),
-        Plan.objects.aggregate(m=Max("updated_at"))["m"],
+    from steppe.plans.models import Plan, PlanVersion
+
+    t = {m: m._meta.db_table for m in (Observation, Import, Indicator, Plan, PlanVersion)}
+    sql = (
+        f"SELECT (SELECT MAX(id) FROM {t[Observation]}), (SELECT COUNT(*) FROM {t[Import]}), "
+        f"(SELECT COUNT(*) FROM {t[Indicator]}), (SELECT MAX(updated_at) FROM {t[Plan]}), "
+        f"(SELECT MAX(id) FROM {t[PlanVersion]})"
     )
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return tuple(cur.fetchone())
 
 
 # --------------------------------------------------------------------------- attainment
@@ -410,45 +415,75 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
     return out
 
 
+PLATFORM_LABELS = {
+    "region_code": "地区",
+    "region": "地区",
+    "year": "年份",
+    "turnover_wan": "成交额(万元)",
+    "output_wan": "输出(万元)",
+    "inflow_wan": "吸纳(万元)",
+    "count": "合同数",
+    "high_tech_enterprises": "高新技术企业",
+    "tech_smes": "科技型中小企业",
+    "hte_would_qualify": "预审可认定高企",
+    "tsme_would_qualify": "预审可入库科小",
+    "hte_depends_on_expert_score": "取决于专家评分",
+    "value": "数值",
+}
+PLATFORM_TTL = 60.0
+_platform_cache: dict = {}
+
+
 def dashboard_platform_figures() -> dict:
-    """Figures registered on the platform itself (technology contracts, enterprise counts), where
-    the apps that keep them provide the queries; shown beside, never mixed with, published statistics."""
+    """Figures registered on the platform itself (technology contracts, enterprise counts), where the
+    apps that keep them provide the queries (imported lazily; their absence is fine). Shown beside,
+    never mixed with, the published statistics. Cached per process for PLATFORM_TTL seconds."""
+    import time
+
+    now = time.monotonic()
+    hit = _platform_cache.get("v")
+    if hit is not None and now - hit[0] < PLATFORM_TTL:
+        return hit[1]
     out = {}
-    try:
-        from steppe.transfer.queries import contract_turnover_by_region_year  # type: ignore
-    except Exception:  # noqa: BLE001 - the transfer app may not provide it (yet)
-        contract_turnover_by_region_year = None
-    if contract_turnover_by_region_year is not None:
+    for key, module, func in (
+        ("tech_contract_turnover", "steppe.transfer.queries", "contract_turnover_by_region_year"),
+        ("enterprise_counts", "steppe.policy.queries", "enterprise_counts_by_region_year"),
+    ):
         try:
-            out["tech_contract_turnover"] = _normalise_platform(contract_turnover_by_region_year())
-        except Exception:  # noqa: BLE001 - a failing optional figure must not break the dashboard
-            pass
-    try:
-        from steppe.policy.queries import enterprise_counts_by_region_year  # type: ignore
-    except Exception:  # noqa: BLE001
-        enterprise_counts_by_region_year = None
-    if enterprise_counts_by_region_year is not None:
-        try:
-            out["enterprise_counts"] = _normalise_platform(enterprise_counts_by_region_year())
-        except Exception:  # noqa: BLE001
-            pass
+            import importlib
+
+            fn = getattr(importlib.import_module(module), func, None)
+            if fn is None:
+                continue
+            table = _platform_table(fn())
+        except Exception:  # noqa: BLE001 - an optional figure must never break the dashboard
+            continue
+        if table["rows"]:
+            out[key] = table
+    _platform_cache["v"] = (now, out)
     return out
 
 
-def _normalise_platform(data) -> list[dict]:
-    """Accepts a list of dicts or a {(region, year): value} / {region: {year: value}} mapping."""
-    rows = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if isinstance(k, tuple) and len(k) == 2:
-                rows.append({"region": str(k[0]), "year": k[1], "value": v})
-            elif isinstance(v, dict):
-                for y, val in v.items():
-                    rows.append({"region": str(k), "year": y, "value": val})
-    else:
-        for r in list(data or [])[:500]:
-            rows.append(dict(r) if not isinstance(r, dict) else r)
-    return rows[:500]
+def _platform_table(data, limit: int = 60) -> dict:
+    """Rows (dicts) -> {columns: [labels], rows: [[...]]}, region codes as names, newest years first."""
+    rows = [dict(r) for r in list(data or [])]
+    if not rows:
+        return {"columns": [], "rows": []}
+    names = dict(Region.objects.values_list("code", "name"))
+    keys = [k for k in rows[0] if not isinstance(rows[0][k], dict | list)]
+    rows.sort(key=lambda r: (-(r.get("year") or 0), str(r.get("region_code", r.get("region", "")))))
+    body = []
+    for r in rows[:limit]:
+        line = []
+        for k in keys:
+            v = r.get(k)
+            if k in ("region_code", "region"):
+                v = names.get(str(v), v)
+            elif v is not None and not isinstance(v, int | str):
+                v = float(v)
+            line.append(v)
+        body.append(line)
+    return {"columns": [PLATFORM_LABELS.get(k, k) for k in keys], "rows": body, "total": len(rows)}
 
 
 def province() -> Region:

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError
@@ -83,7 +85,21 @@ def goal_text(t, res) -> str:
     return f"{t.target_year}年{word} {fmt(res.needed_value, u)}"
 
 
+_cards_cache: dict = {}
+
+
 def target_cards(plan, as_of: int) -> list[dict]:
+    """The dashboard's cards; cached per process until the data change (queries.data_version)."""
+    key = (plan.pk, as_of, queries.data_version())
+    hit = _cards_cache.get(key)
+    if hit is None:
+        if len(_cards_cache) > 32:
+            _cards_cache.clear()
+        hit = _cards_cache[key] = _target_cards(plan, as_of)
+    return hit
+
+
+def _target_cards(plan, as_of: int) -> list[dict]:
     cards = []
     for ta in queries.plan_attainment(plan, as_of=as_of):
         r = ta.result
@@ -122,34 +138,80 @@ def target_cards(plan, as_of: int) -> list[dict]:
     return cards
 
 
+_body_cache: dict = {}
+
+
+_plan_cache: dict = {}
+
+
+def _plan_cached(request):
+    """_plan, remembered until the data change (the dashboard is the busiest page)."""
+    key = (request.GET.get("plan"), queries.data_version())
+    if key not in _plan_cache:
+        if len(_plan_cache) > 16:
+            _plan_cache.clear()
+        _plan_cache[key] = _plan(request)
+    return _plan_cache[key]
+
+
 def dashboard(request):
-    plan = _plan(request)
+    plan = _plan_cached(request)
     as_of = _as_of(request)
     if plan is None:
-        return render(request, "stats/dashboard.html", {"plan": None})
-    cards = target_cards(plan, as_of)
+        return render(request, "stats/dashboard.html", {"plan": None, "body": ""})
     if request.GET.get("format") in ("csv", "xlsx"):
         cols, rows = attainment_table(plan, as_of)
         return table_response(cols, rows, request.GET["format"], f"attainment-{plan.code}-{as_of}")
+    # The body (cards, charts, rules) is the same for every visitor: rendered once per data version
+    # and reused; only the frame (navigation, account, CSRF token) is rendered per request.
     platform = queries.dashboard_platform_figures()
-    legend = [
-        {"status": s, "label": STATUS_LABELS[s][0], "colour": STATUS_COLOURS[s], "rule": STATUS_RULES[s][0]}
-        for s in STATUSES
-    ]
-    return render(
-        request,
-        "stats/dashboard.html",
-        {
-            "plan": plan,
-            "as_of": as_of,
-            "cards": cards,
-            "legend": legend,
-            "platform": platform,
-            "preference_rule": queries.PREFERENCE_RULE,
-            "years": list(range(plan.period_start - 1, dt.date.today().year + 1)),
-            "last_import": Import.objects.first(),
-        },
-    )
+    key = (plan.pk, as_of, queries.data_version(), id(platform))
+    body = _body_cache.get(key)
+    if body is None:
+        legend = [
+            {
+                "status": s,
+                "label": STATUS_LABELS[s][0],
+                "colour": STATUS_COLOURS[s],
+                "rule": STATUS_RULES[s][0],
+            }
+            for s in STATUSES
+        ]
+        body = render_to_string(
+            "stats/_dashboard_body.html",
+            {
+                "plan": plan,
+                "as_of": as_of,
+                "cards": target_cards(plan, as_of),
+                "legend": legend,
+                "platform": platform,
+                "preference_rule": queries.PREFERENCE_RULE,
+                "years": list(range(plan.period_start - 1, dt.date.today().year + 1)),
+                "last_import": Import.objects.first(),
+            },
+        )
+        if len(_body_cache) > 32:
+            _body_cache.clear()
+        _body_cache[key] = body
+    ctx = {"plan": plan, "body": mark_safe(body)}  # noqa: S308 - our own template output
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return render(request, "stats/dashboard.html", ctx)
+    # Anonymous visitors all see the same page: cache it whole, with a placeholder for the CSRF
+    # token (a context variable overrides the context processor's), filled in per request.
+    from django.middleware.csrf import get_token
+    from django.utils.translation import get_language
+
+    pkey = ("page", key, request.get_full_path(), get_language())
+    page = _body_cache.get(pkey)
+    if page is None:
+        page = render(
+            request, "stats/dashboard.html", {**ctx, "csrf_token": CSRF_PLACEHOLDER}
+        ).content.decode()
+        _body_cache[pkey] = page
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+CSRF_PLACEHOLDER = "__steppe_csrf_token__"
 
 
 def attainment_table(plan, as_of: int) -> tuple[list[str], list[list]]:

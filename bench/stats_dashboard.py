@@ -1,0 +1,204 @@
+"""The monitoring dashboard under 20 concurrent clients, beside a bare view, against gunicorn (2 workers).
+
+Usage: .venv/bin/python bench/stats_dashboard.py [--seconds 10] [--connections 20]
+Prepares a SQLite database in a temporary folder (regions, the built-in plan, the published
+statistics), starts gunicorn on a free loopback port, warms both URLs, then loads each for a
+fixed time with wrk (if installed: `apt-get install wrk`) or else a small bounded asyncio load
+generator, and prints p50/p95/p99 latency and throughput. Only 127.0.0.1 is ever contacted.
+Goals (issue 3): dashboard p95 < 50 ms and at least 1/10 of the bare view's throughput.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+DASHBOARD = "/monitoring/"
+BARE = "/monitoring/_bare"
+
+WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def prepare(env: dict) -> None:
+    steppe = str(VENV_BIN / "steppe")
+    for args in (
+        ["migrate", "-v0"],
+        ["regions", "load"],
+        ["plan", "load-builtin"],
+        ["stats", "load-published"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run([steppe, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+async def _one_client(port, path, deadline, lat, errors):
+    reader, writer = await asyncio.open_connection(HOST, port)
+    req = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: keep-alive\r\n\r\n".encode()
+    try:
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            writer.write(req)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            close = False
+            for line in head.split(b"\r\n"):
+                k, _, v = line.partition(b":")
+                if k.lower() == b"content-length":
+                    length = int(v)
+                if k.lower() == b"connection" and v.strip().lower() == b"close":
+                    close = True
+            await reader.readexactly(length)
+            lat.append(time.perf_counter() - t)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors.append(head[:20])
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+    finally:
+        writer.close()
+
+
+def python_load(port, path, seconds, connections):
+    lat, errors = [], []
+
+    async def main():
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*[_one_client(port, path, deadline, lat, errors) for _ in range(connections)])
+
+    t = time.perf_counter()
+    asyncio.run(main())
+    dur = time.perf_counter() - t
+    lat.sort()
+    q = statistics.quantiles(lat, n=100)
+    return {
+        "requests": len(lat),
+        "rps": len(lat) / dur,
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "errors": len(errors),
+        "tool": "python asyncio",
+    }
+
+
+def wrk_load(port, path, seconds, connections, lua):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", lua, f"http://{HOST}:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT"))
+    _, reqs, dur_us, p50, p95, p99, errs = line.split()
+    return {
+        "requests": int(reqs),
+        "rps": int(reqs) / (int(dur_us) / 1e6),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "errors": int(errs),
+        "tool": "wrk",
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=20)
+    ap.add_argument(
+        "--python-load", action="store_true", help="use the asyncio load generator even if wrk exists"
+    )
+    a = ap.parse_args()
+    seconds = max(1, min(a.seconds, 60))
+    connections = max(1, min(a.connections, 100))
+    tmp = Path(tempfile.mkdtemp(prefix="steppe-bench-dash-"))
+    env = {
+        **os.environ,
+        "STEPPE_VAR_DIR": str(tmp),
+        "DATABASE_URL": "",
+        "STEPPE_DEBUG": "0",
+        "STEPPE_SECRET_KEY": "bench-only-" + os.urandom(8).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    env.pop("STEPPE_TESTING", None)
+    t = time.perf_counter()
+    prepare(env)
+    print(f"prepared database in {time.perf_counter() - t:.1f} s ({tmp})")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "steppe.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=str(ROOT),
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection((HOST, port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        import urllib.request
+
+        for path in (DASHBOARD, BARE):
+            for _ in range(6):  # warm both workers' caches
+                with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as r:
+                    assert r.status == 200, (path, r.status)
+        use_wrk = shutil.which("wrk") and not a.python_load
+        lua = tmp / "p95.lua"
+        lua.write_text(WRK_LUA)
+        results = {}
+        for label, path in (("bare view", BARE), ("dashboard", DASHBOARD)):
+            results[label] = (
+                wrk_load(port, path, seconds, connections, str(lua))
+                if use_wrk
+                else python_load(port, path, seconds, connections)
+            )
+            r = results[label]
+            print(
+                f"{label:<10} {path:<18} {r['rps']:8.0f} req/s   p50 {r['p50']:6.1f} ms   p95 {r['p95']:6.1f} ms   "
+                f"p99 {r['p99']:6.1f} ms   requests {r['requests']}   errors {r['errors']}   ({r['tool']}, {connections} connections, {seconds} s)"
+            )
+        ratio = results["dashboard"]["rps"] / results["bare view"]["rps"]
+        print(
+            f"dashboard throughput = {ratio:.2f} x bare view (goal >= 0.10); dashboard p95 {results['dashboard']['p95']:.1f} ms (goal < 50 ms)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
