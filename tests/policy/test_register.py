@@ -208,8 +208,15 @@ def test_calculator_page_and_api(client):
         "enterprise": {"registered_on": "2015-01-01"},
         "years": {"2024": {"employees": 100, "tech_staff": 30, "revenue": 1000, "rd_expense": 50}},
     }
-    resp = client.post("/policy/", {"case": json.dumps(case), "year": "2024"})
+    resp = client.post("/policy/", {"mode": "json", "case": json.dumps(case), "year": "2024"})
     assert resp.status_code == 200 and "符合" in resp.content.decode()
+    grid = {"year": "2024", "e_registered_on": "2015-01-01", "e_compliance_ok": "1", "y2_employees": "100",
+            "y2_tech_staff": "30", "y2_revenue": "1000", "y2_rd_expense": "50"}  # fmt: skip
+    page = client.post("/policy/", grid).content.decode()
+    assert "得分 60" in page and "距离符合条件还差" in page
+    grid["y2_tech_staff"] = "-1"
+    page = client.post("/policy/", grid).content.decode()
+    assert "years.2024.tech_staff: must be a number ≥ 0" in page
     resp = client.post(
         "/api/v1/policy/evaluate", {"case": case, "year": 2024}, content_type="application/json"
     )
@@ -392,3 +399,66 @@ def test_enterprise_and_bank_users_cannot_import(regions, enterprise_user, bank_
         resp = login(user).post("/policy/enterprises/", {"file": SimpleUploadedFile("r.csv", data)})
         assert resp.status_code == 404
     assert Enterprise.objects.count() == 0
+
+
+def test_import_needs_county_codes(regions):
+    with pytest.raises(ValidationFailed) as err:
+        register_import(io.StringIO(HEADER + _rows(BAOTOU, "甲", "150200")), filename="l.csv")
+    assert err.value.data["errors"][0]["column"] == "region"
+
+
+def test_compliance_event_blocks_the_tsme_evaluation(
+    register, bureau_user, other_bureau_user, enterprise_user
+):
+    from datetime import date
+
+    from steppe.core.errors import DomainError
+    from steppe.policy.services import compliance_event_record
+
+    baotou, _ = register
+    with pytest.raises(DomainError):
+        compliance_event_record(
+            actor=other_bureau_user, enterprise=baotou, kind="accident", occurred_on=date(2024, 5, 1)
+        )
+    with pytest.raises(DomainError):
+        compliance_event_record(
+            actor=enterprise_user, enterprise=baotou, kind="accident", occurred_on=date(2024, 5, 1)
+        )
+    compliance_event_record(
+        actor=bureau_user, enterprise=baotou, kind="accident", occurred_on=date(2024, 5, 1)
+    )
+    policy_run(2024)
+    r = PolicyResult.objects.get(enterprise=baotou, year=2024)
+    assert r.tsme_eligible is False and "compliance" in r.hte_failed
+
+
+def test_white_list_threshold_and_weights_are_configurable(register):
+    from steppe.policy.models import InnovationModel
+
+    baotou, ordos = register
+    policy_run(2024)
+    assert PolicyResult.objects.filter(white_list=True).count() == 0
+    weights = {k: 0 for k in ("rd_intensity", "tech_staff_ratio", "ip_class_i", "ip_class_ii", "conversions",
+                              "hightech_revenue_share", "revenue_growth", "net_asset_growth", "hte_certificate", "tsme")}  # fmt: skip
+    weights["compliance"] = 100
+    InnovationModel.objects.create(name="合规即可", weights=weights, white_list_threshold=50, active=True)
+    policy_run(2024)
+    assert PolicyResult.objects.filter(white_list=True).count() == 2
+
+
+def test_bureau_records_a_compliance_event_on_the_page(register, bureau_user, enterprise_user, login):
+    baotou, _ = register
+    client = login(bureau_user)
+    resp = client.post(
+        f"/policy/enterprises/{baotou.public_id}/",
+        {"form": "event", "kind": "environment", "occurred_on": "2024-03-02"},
+    )
+    assert resp.status_code == 302
+    assert baotou.compliance_events.get().kind == "environment"
+    baotou.unit = enterprise_user.unit
+    baotou.save()
+    resp = login(enterprise_user).post(
+        f"/policy/enterprises/{baotou.public_id}/",
+        {"form": "event", "kind": "accident", "occurred_on": "2024-03-02"},
+    )
+    assert resp.status_code == 404 and baotou.compliance_events.count() == 1

@@ -75,6 +75,14 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.region_id and self.region.level != "county":
+            raise ValidationError({"region": "须为旗县区 (county) must be a county"})
+        n = self.tsme_registration_number
+        if n and (len(n) < 11 or not n[:10].isdigit() or n[10] not in "0AB"):
+            raise ValidationError({"tsme_registration_number": "4 位年份 + 6 位地区 + 第 11 位 0/A/B"})
+
     @property
     def tsme_number_year(self) -> int | None:
         n = self.tsme_registration_number

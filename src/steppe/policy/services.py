@@ -187,6 +187,14 @@ def register_import(
             errors.append(
                 {"row": i, "column": "region", "message": f"未知的内蒙古地区 unknown region: {region_text!r}"}
             )
+        elif region.level != "county":
+            errors.append(
+                {
+                    "row": i,
+                    "column": "region",
+                    "message": f"须为旗县区代码 must be a county code: {region.code}",
+                }
+            )
         elif region_prefix and not region.code.startswith(region_prefix):
             errors.append(
                 {"row": i, "column": "region", "message": f"不在本盟市 outside your league: {region.code}"}
@@ -360,6 +368,34 @@ def register_export(path_or_file, *, enterprises=None, filename: str | None = No
 
 
 # ------------------------------------------------------------------ case from the register
+
+
+def compliance_event_record(
+    *, actor, enterprise: Enterprise, kind: str, occurred_on: date, note: str = ""
+) -> ComplianceEvent:
+    """Record an accident, violation, misconduct or listing (department or the league bureau only)."""
+    from . import permissions
+
+    if not (
+        permissions.is_department(actor)
+        or (actor.role == "bureau" and permissions.can_write(actor, enterprise))
+    ):
+        raise DomainError(
+            "forbidden", "仅科技厅或本盟市科技局可登记 Only the department or the league bureau", status=403
+        )
+    if kind not in ComplianceEvent.Kind.values:
+        raise ValidationFailed(f"kind: 未知类型 {kind!r}", [{"path": "kind", "message": "unknown kind"}])
+    with transaction.atomic(durable=not transaction.get_connection().in_atomic_block):
+        event = ComplianceEvent.objects.create(
+            enterprise=enterprise, kind=kind, occurred_on=occurred_on, note=note
+        )
+        audit_record(
+            actor=actor,
+            action="policy.compliance_event",
+            obj=enterprise,
+            after={"kind": kind, "occurred_on": occurred_on},
+        )
+    return event
 
 
 def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict) -> EnterpriseYear:

@@ -13,7 +13,7 @@ from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
-from .models import PolicyRun
+from .models import ComplianceEvent, PolicyRun
 from .services import (
     enterprise_case,
     enterprise_year_save,
@@ -34,11 +34,83 @@ EXAMPLE = {
 }  # fmt: skip
 
 
+CALC_ENTERPRISE_FIELDS = [
+    ("registered_on", "成立日期 (YYYY-MM-DD)"),
+    ("region", "旗县区代码"),
+    ("industry", "主营行业 (GB/T 4754)"),
+    ("hte_certificate_issued_on", "高企证书颁发日期"),
+    ("tsme_registration_number", "科小入库登记编号"),
+]
+CALC_YEAR_FIELDS = [
+    ("employees", "职工总数"),
+    ("tech_staff", "科技人员"),
+    ("revenue", "销售收入"),
+    ("income_total", "收入总额"),
+    ("non_taxable_income", "不征税收入"),
+    ("investment_income", "投资收益"),
+    ("total_costs", "成本费用支出总额"),
+    ("total_assets", "资产总额"),
+    ("net_assets", "净资产"),
+    ("hightech_revenue", "高新技术产品(服务)收入"),
+    ("rd_expense", "研发费用"),
+    ("rd_expense_in_china", "境内研发费用"),
+    ("ip_class_i", "Ⅰ类知识产权"),
+    ("ip_class_ii", "Ⅱ类知识产权"),
+    ("conversions", "科技成果转化"),
+    ("tech_transfer_income", "技术转让所得"),
+    ("taxable_income", "应纳税所得额"),
+]
+
+
+def _form_value(text: str):
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return text  # evaluate() names the field
+    return int(value) if value.is_integer() else value
+
+
+def case_from_form(post, year: int) -> dict:
+    """The calculator's grid (enterprise fields, then Y−2..Y columns) as an evaluate() case."""
+    ent: dict = {"compliance_ok": bool(post.get("e_compliance_ok"))}
+    for name, _label in CALC_ENTERPRISE_FIELDS:
+        text = post.get(f"e_{name}", "").strip()
+        if text:
+            ent[name] = text
+    years: dict = {}
+    for k, y in enumerate((year - 2, year - 1, year)):
+        row = {}
+        for name, _label in CALC_YEAR_FIELDS:
+            text = post.get(f"y{k}_{name}", "").strip()
+            if text:
+                row[name] = _form_value(text)
+        if row:
+            years[str(y)] = row
+    return {"enterprise": ent, "years": years}
+
+
+def _grid(case: dict, year: int) -> dict:
+    ent = case.get("enterprise", {})
+    years = case.get("years", {})
+    cols = [years.get(str(y), {}) for y in (year - 2, year - 1, year)]
+    return {
+        "enterprise": [(n, label, ent.get(n) or "") for n, label in CALC_ENTERPRISE_FIELDS],
+        "compliance_ok": ent.get("compliance_ok", True),
+        "years": [year - 2, year - 1, year],
+        "rows": [
+            (n, label, [("" if c.get(n) is None else c.get(n)) for c in cols])
+            for n, label in CALC_YEAR_FIELDS
+        ],
+    }
+
+
 def calculator(request):
+    """Enter (grid or JSON) or load a file, and see per policy: qualifies, why, value, distance."""
     year = 2024
     error = None
     result = None
-    text = json.dumps(EXAMPLE, ensure_ascii=False, indent=2)
+    case = EXAMPLE
     load = request.GET.get("load")
     if load and request.user.is_authenticated:
         try:
@@ -46,19 +118,29 @@ def calculator(request):
         except NotFound:
             raise Http404 from None
         year = int(request.GET.get("year") or year)
-        text = json.dumps(enterprise_case(ent, year), ensure_ascii=False, indent=2)
+        case = enterprise_case(ent, year)
+    text = json.dumps(case, ensure_ascii=False, indent=2)
     if request.method == "POST":
-        text = request.POST.get("case", "")
         try:
             year = int(request.POST.get("year", year))
-            result = evaluate(json.loads(text), year)
-        except json.JSONDecodeError as exc:
-            error = f"JSON 格式错误：第 {exc.lineno} 行 {exc.msg}"
-        except (CaseError, ValueError) as exc:
-            error = str(exc)
-    return render(
-        request, "policy/calculator.html", {"case_text": text, "year": year, "result": result, "error": error}
-    )
+        except ValueError:
+            error = "年度须为四位数字"
+        if error is None:
+            try:
+                if request.POST.get("mode") == "json":
+                    text = request.POST.get("case", "")
+                    case = json.loads(text)
+                else:
+                    case = case_from_form(request.POST, year)
+                    text = json.dumps(case, ensure_ascii=False, indent=2)
+                result = evaluate(case, year)
+            except json.JSONDecodeError as exc:
+                error = f"JSON 格式错误：第 {exc.lineno} 行 {exc.msg}"
+            except (CaseError, ValueError) as exc:
+                error = str(exc)
+    grid = _grid(case if isinstance(case, dict) else {}, year)
+    ctx = {"case_text": text, "year": year, "result": result, "error": error, "grid": grid}
+    return render(request, "policy/calculator.html", ctx)
 
 
 @login_required
@@ -127,7 +209,26 @@ def enterprise_file(request, public_id):
     except NotFound:
         raise Http404 from None
     error = None
-    if request.method == "POST":
+    can_record = permissions.is_department(request.user) or (request.user.role == Role.BUREAU and can_write)
+    if request.method == "POST" and request.POST.get("form") == "event":
+        if not can_record:
+            raise Http404
+        from datetime import date
+
+        from .services import compliance_event_record
+
+        try:
+            occurred = date.fromisoformat(request.POST.get("occurred_on", ""))
+            compliance_event_record(
+                actor=request.user, enterprise=ent, kind=request.POST.get("kind", ""), occurred_on=occurred,
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+            return redirect("policy:enterprise", public_id=ent.public_id)
+        except ValueError:
+            error = "日期格式应为 YYYY-MM-DD"
+        except DomainError as exc:
+            error = exc.message
+    elif request.method == "POST":
         if not can_write:
             raise Http404
         try:
@@ -156,6 +257,8 @@ def enterprise_file(request, public_id):
         "notifications": ent.notifications.all()[:20],
         "form_fields": YEAR_FORM_FIELDS,
         "error": error,
+        "can_record": can_record,
+        "event_kinds": ComplianceEvent.Kind.choices,
     }
     return render(request, "policy/enterprise_file.html", ctx)
 
@@ -216,6 +319,10 @@ def run_progress(request, pk: int):
 def white_list(request):
     if not (permissions.is_department(request.user) or request.user.role == Role.BANK):
         raise Http404
+    from .services import active_innovation_model
+
     rows = queries.white_list()
-    ctx = {"rows": rows[:500], "indicators": innovation.INDICATORS, "threshold": innovation.DEFAULT_THRESHOLD}
+    weights, threshold = active_innovation_model()
+    indicators = [(k, v[0], weights.get(k, 0), v[3]) for k, v in innovation.INDICATORS.items()]
+    ctx = {"rows": rows[:500], "indicators": indicators, "threshold": threshold}
     return render(request, "policy/white_list.html", ctx)
