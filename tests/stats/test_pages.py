@@ -117,3 +117,23 @@ def test_import_page_shows_row_and_column_of_errors(client, loaded, department_u
     html = r.content.decode()
     assert "火星" in html and ">3<" in html and "region" in html
     assert Observation.objects.count() == n
+
+
+def test_every_chart_on_the_pages_compiles(client, loaded):
+    import json
+    import re
+
+    import vl_convert as vlc
+
+    specs = []
+    for url in (
+        "/monitoring/",
+        "/monitoring/indicators/rd_expenditure/",
+        "/monitoring/indicators/rd_intensity/",
+    ):
+        html = client.get(url).content.decode()
+        specs += re.findall(r'<script type="application/json" data-chart="[^"]+">(.*?)</script>', html, re.S)
+    assert len(specs) >= 8
+    for s in specs:
+        vega = vlc.vegalite_to_vega(json.loads(s))
+        assert vega["marks"] or vega.get("data")
