@@ -300,3 +300,28 @@ def test_evaluate_many_matches_evaluate():
     assert list(res["tsme_staff_points"]) == [0, 4, 8, 12, 20]
     assert list(res["tsme_eligible"]) == [False, False, False, True, True]
     assert list(res["sd_amount"]) == [60.0] * n
+
+
+def test_hightech_field_outside_the_8_fields_fails():
+    case = _hte_case()
+    case["enterprise"]["hightech_field"] = "其他"
+    assert "hightech_field" in evaluate(case, 2024)["hte"]["failed"]
+    case["enterprise"]["hightech_field"] = "新材料"
+    assert "hightech_field" not in evaluate(case, 2024)["hte"]["failed"]
+
+
+def test_trace_of_the_2022_q4_rate_and_the_reward_read_their_own_dates():
+    case = copy.deepcopy(_case())
+    case["years"]["2022"] = case["years"].pop("2024")
+    eff = next(t for t in evaluate(case, 2022)["trace"] if t["rule"] == "sd_effective_rate")
+    q4 = next(p for p in eff["parameters"] if p["name"] == "super_deduction.rate.q4_2022")
+    assert q4["value"] == 1.0 and q4["since"] == "2022-10-01" and "2022年第28号" in q4["reference"]
+    case["years"]["2020"] = case["years"].pop("2022")
+    rew = next(t for t in evaluate(case, 2020)["trace"] if t["rule"] == "reward_first_hte")
+    assert rew["parameters"][0]["value"] == 30 and rew["parameters"][0]["since"] == "2021-01-01"
+
+
+def test_no_employees_declared_asks_for_at_least_one_tech_staff():
+    out = evaluate(_case(employees=0, tech_staff=0), 2024)
+    d = next(d for d in out["distance"] if d["condition"] == "staff_points")
+    assert d["gap"] >= 1

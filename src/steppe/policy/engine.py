@@ -27,7 +27,9 @@ from .rules.variables.tsme import ROUTES as TSME_ROUTES
 
 __all__ = ["CaseError", "evaluate", "evaluate_many", "case_to_columns", "BATCH_OUTPUTS", "HTE_CONDITIONS"]
 
+OUTSIDE_FIELDS = "其他"  # enterprise.hightech_field = "其他": core technology outside the 8 fields
 HIGHTECH_FIELDS = {
+    OUTSIDE_FIELDS,
     "电子信息",
     "生物与新医药",
     "航空航天",
@@ -371,7 +373,7 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
         "region_code": np.array([int(ent.get("region") or 0)]),
         "taxed_on_actual_accounts": np.array([ent.get("taxed_on_actual_accounts", True)]),
         "ic_or_machine_tool": np.array([ent.get("ic_or_machine_tool", False)]),
-        "in_hightech_field": np.array([True]),
+        "in_hightech_field": np.array([ent.get("hightech_field") != OUTSIDE_FIELDS]),
         "national_award_5y": np.array([ent.get("national_award_5y", False)]),
         "rd_institution": np.array([ent.get("rd_institution", False)]),
         "led_standard_5y": np.array([ent.get("led_standard_5y", False)]),
@@ -459,11 +461,19 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
     return {"enterprise": e, "years": yrs}
 
 
+# rules that read their parameters at another instant than 1 January of the year
+_TRACE_INSTANT = {
+    "sd_effective_rate": "{y}-10-01",  # the 2022 Q4 rate took effect on 2022-10-01
+    "reward_first_hte": "{y1}-01-01",  # paid on recognition in Y+1
+    "reward_first_hte_possible": "{y1}-01-01",
+}
+
+
 def _trace_entry(name: str, year: int, value) -> dict:
     tbs = system()
     var = tbs.variables[name]
     formula = var.get_formula(str(year))
-    instant = f"{year}-01-01"
+    instant = _TRACE_INSTANT.get(name, "{y}-01-01").format(y=year, y1=year + 1)
     params = []
     for path in PARAMETERS_USED.get(name, ()):
         node = tbs.parameters
@@ -647,7 +657,10 @@ def _pct(x: float) -> str:
 def _staff_to_add(staff: float, employees: float, target: float) -> int:
     """New tech staff (hired, so they also count in employees) to reach `target` share."""
     need = (target * employees - staff) / (1 - target)
-    return max(0, math.ceil(round(need, 9)))
+    n = max(0, math.ceil(round(need, 9)))
+    if n == 0 and (employees <= 0 or staff / employees < target):
+        n = 1  # nobody declared yet, or a ratio a hair under the line
+    return n
 
 
 def distance(r: dict, rows: dict, ent: dict, year: int) -> list[dict]:
