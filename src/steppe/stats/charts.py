@@ -145,14 +145,23 @@ def league_bar_spec(
     width: int | str = "container",
 ) -> dict:
     """rows [{region, value, year, status}] — leagues without data are absent, never drawn as zero."""
-    data = [r for r in rows if r.get("value") is not None]
+    data = [
+        {**r, "label": f"{r['value']:g}({r['year']})" if r.get("year") else f"{r['value']:g}"}
+        for r in rows
+        if r.get("value") is not None
+    ]
     colours = alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("region:N", sort="-x", title=None),
         x=alt.X("value:Q", title=unit),
         tooltip=["region:N", "value:Q", alt.Tooltip("year:Q", format="d"), "status_label:N"],
     )
-    layers = [base.mark_bar().encode(color=alt.Color("status:N", scale=colours, legend=None))]
+    layers = [
+        base.mark_bar().encode(color=alt.Color("status:N", scale=colours, legend=None)),
+        base.mark_text(align="left", dx=3, fontSize=10, color="#37474f").encode(
+            text="label:N"
+        ),  # value (year)
+    ]
     if target is not None:
         layers.append(
             alt.Chart(alt.Data(values=[{"t": target}]))
