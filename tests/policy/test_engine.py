@@ -325,3 +325,10 @@ def test_no_employees_declared_asks_for_at_least_one_tech_staff():
     out = evaluate(_case(employees=0, tech_staff=0), 2024)
     d = next(d for d in out["distance"] if d["condition"] == "staff_points")
     assert d["gap"] >= 1
+
+
+def test_recognitions_rewards_and_their_validation():
+    out = evaluate(_case(recognitions=["little_giant"]), 2024)
+    assert out["rewards"]["nmg_recognitions"] == 100 and out["rewards"]["total"] >= 100
+    with pytest.raises(CaseError, match=r"^years\.2024\.recognitions: must be a list of"):
+        evaluate(_case(recognitions=["giant"]), 2024)

@@ -86,6 +86,7 @@ BATCH_OUTPUTS = [
     "reward_baotou_rd_subsidy",
     "reward_baotou_tsme_two_years",
     "reward_baotou_hte",
+    "reward_nmg_recognitions",
     "rewards_total",
 ]
 
@@ -192,6 +193,14 @@ _YEAR_FIELDS = set(_NUMBER_FIELDS + _SIGNED_FIELDS) | {
     "rd_aux_ledger",
     "rd_q4_share",
     "expert_scores",
+    "recognitions",
+}
+# years.YYYY.recognitions -> OpenFisca input
+RECOGNITIONS = {
+    "innovative_sme": "new_innovative_sme",
+    "specialized_sme": "new_specialized_sme",
+    "little_giant": "new_little_giant",
+    "leading_enterprise": "new_leading_enterprise",
 }
 _EXPERT = {
     "ip_advancement": ("expert_ip_advancement", 8),
@@ -335,6 +344,10 @@ def validate_case(case) -> dict:
                         }
                     )
                 row[key] = projects
+            elif key == "recognitions":
+                if not isinstance(value, list) or any(v not in RECOGNITIONS for v in value):
+                    raise CaseError(field, "must be a list of " + ", ".join(RECOGNITIONS))
+                row[key] = list(value)
             elif key == "expert_scores":
                 if not isinstance(value, dict):
                     raise CaseError(field, "must be an object")
@@ -409,6 +422,8 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
         cols["compliance_ok"] = np.array([compliance])
         cols["rd_aux_ledger"] = np.array([row.get("rd_aux_ledger", True)])
         cols["rd_q4_share"] = np.array([row.get("rd_q4_share", -1.0)])
+        for rec, var in RECOGNITIONS.items():
+            cols[var] = np.array([rec in row.get("recognitions", [])])
         cols["tsme_number_issued"] = np.array([y in tsme])
         cols["tsme_number_code_zero"] = np.array([tsme.get(y) == "0"])
         # industry split: negative list and manufacturing
@@ -570,6 +585,7 @@ _TRACED = [
     "reward_baotou_rd_subsidy",
     "reward_baotou_tsme_two_years",
     "reward_baotou_hte",
+    "reward_nmg_recognitions",
 ]
 
 
@@ -632,6 +648,14 @@ def assemble(r: dict, year: int) -> dict:
             "halved": r["tt_halved"],
             "tax": r["tt_tax"],
             "value": r["tt_relief_value"],
+        },
+        "rewards": {
+            "nmg_first_hte": r["reward_first_hte"],
+            "nmg_recognitions": r["reward_nmg_recognitions"],
+            "baotou_rd_subsidy": r["reward_baotou_rd_subsidy"],
+            "baotou_tsme_two_years": r["reward_baotou_tsme_two_years"],
+            "baotou_hte": r["reward_baotou_hte"],
+            "total": r["rewards_total"],
         },
         "tax_rate": {
             "hte_rate_status": ["none", "expiry_year", "applies"][int(r["hte_rate_status"])],

@@ -99,6 +99,29 @@ class reward_baotou_hte(Variable):
         return np.where(_in_baotou(e, period, parameters) * yes, p.hte_recognized, 0.0)
 
 
+@uses(
+    "rewards.nmg.innovative_sme",
+    "rewards.nmg.specialized_sme",
+    "rewards.nmg.little_giant",
+    "rewards.nmg.leading_enterprise",
+)
+class reward_nmg_recognitions(Variable):
+    entity = Enterprise
+    definition_period = YEAR
+    value_type = float
+    label = "自治区 one-time rewards for recognitions this year: 创新型中小企业 20万, 专精特新 50万, 小巨人 100万, 领军企业 300万"
+    reference = "内蒙古 2024 惠企政策清单 items 47 and the 领军企业 item"
+
+    def formula_2024_01(e, period, parameters):
+        p = parameters(period).rewards.nmg
+        return (
+            e("new_innovative_sme", period) * p.innovative_sme
+            + e("new_specialized_sme", period) * p.specialized_sme
+            + e("new_little_giant", period) * p.little_giant
+            + e("new_leading_enterprise", period) * p.leading_enterprise
+        )
+
+
 class rewards_total(Variable):
     entity = Enterprise
     definition_period = YEAR
@@ -112,4 +135,5 @@ class rewards_total(Variable):
             + e("reward_baotou_rd_subsidy", period)
             + e("reward_baotou_tsme_two_years", period)
             + e("reward_baotou_hte", period)
+            + e("reward_nmg_recognitions", period)
         )
