@@ -137,3 +137,16 @@ def test_every_chart_on_the_pages_compiles(client, loaded):
     for s in specs:
         vega = vlc.vegalite_to_vega(json.loads(s))
         assert vega["marks"] or vega.get("data")
+
+
+def test_a_computed_baseline_says_so(client, loaded):
+    # the region's 2022 high-tech enterprise count is not published; it is computed from the zones' share
+    html = client.get("/monitoring/").content.decode()
+    assert "2022年基期值 1572.07 为计算值" in html
+
+
+def test_admin_lists_statistics_read_only(client, loaded, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "r@example.org", "pw-123456789")
+    client.force_login(admin)
+    assert client.get("/admin/stats/observation/").status_code == 200
+    assert client.get("/admin/stats/observation/add/").status_code == 403

@@ -266,6 +266,15 @@ class TargetAttainment:
     leagues: list[tuple[Region, att.Attainment, dict[int, Cell]]] = field(default_factory=list)
 
     @property
+    def baseline_note(self) -> str:
+        """Says so when the baseline value is computed by formula, not published."""
+        y = self.target.baseline_year
+        c = self.series.get(y) if y is not None else None
+        if c is not None and c.derived and self.target.baseline_from_statistics:
+            return f"{y}年基期值 {c.value:g} 为计算值(统计部门未发布):{self.target.indicator} = {c.formula}"
+        return ""
+
+    @property
     def latest_cell(self) -> Cell | None:
         y = self.result.latest_year
         return self.series.get(y) if y is not None else None

@@ -121,6 +121,7 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
                 "ratio": "—" if r.ratio is None else f"{r.ratio * 100:.0f}%",
                 "rule": r.rule_zh,
                 "projection": describe_projection(r) if ta.target.kind != "qualitative" else "",
+                "baseline_note": ta.baseline_note,
                 "leagues": leagues,
                 "png": png,
                 "png_b64": base64.b64encode(png).decode() if png else None,
@@ -332,6 +333,8 @@ def report_pdf(data: dict) -> bytes:
             ft.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)]))
             story.append(ft)
         story.append(p(f"判定依据:{it['rule']}", base))
+        if it["baseline_note"]:
+            story.append(p(it["baseline_note"], small))
         if it["projection"]:
             story.append(p(it["projection"], small))
         if it["cell"] is not None:

@@ -122,6 +122,7 @@ def _target_cards(plan, as_of: int) -> list[dict]:
                 if r.projection and ta.target.kind != "qualitative"
                 else "",
                 "cell": cell,
+                "baseline_note": ta.baseline_note,
                 "spark": charts.embed_json(
                     charts.sparkline_spec(points, target=r.needed_value, colour=STATUS_COLOURS[r.status])
                 )
