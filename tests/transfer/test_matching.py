@@ -243,3 +243,22 @@ def test_match_bench_names_the_bad_line(tmp_path):
     _write_jsonl(queries, [{"id": "q", "text": "稀土"}])
     with pytest.raises(CommandError, match=r"c.jsonl:2: not JSON"):
         call_command("match", "bench", "--corpus", str(corpus), "--queries", str(queries))
+
+
+def test_vectorised_bigram_keys_equal_the_string_bigrams():
+    texts = ["稀土永磁a材料，钕铁硼", "", "ab 12", "高温合金", "草原\n生态"]
+    keys, owner = tk.bigram_keys(texts)
+    got = [[] for _ in texts]
+    for k, o in zip(keys.tolist(), owner.tolist(), strict=True):
+        got[o].append(tk.BIGRAM_PREFIX + tk.bigram_text(k))
+    assert got == [tk.bigrams(t) for t in texts]
+
+
+def test_new_words_and_bigrams_of_the_delta_survive_compaction():
+    ix = MatchIndex(min_delta=100)
+    ix.build(DOCS[:2])
+    ix.add(Document("z1", "苜蓿青贮饲料的乳酸菌发酵工艺", field="畜牧"))
+    assert ix.search("苜蓿青贮").ids == ["z1"]
+    ix.compact()
+    assert ix.search("苜蓿青贮").ids == ["z1"]
+    assert ix.search("青贮").ids == ["z1"]  # a bigram-only match

@@ -136,3 +136,26 @@ def test_the_search_page_query_count_does_not_grow_with_results(
     with django_assert_max_num_queries(12):
         r = client.get("/transfer/search/", {"q": "稀土永磁"})
     assert r.content.decode().count('class="hit"') == 12
+
+
+def test_the_operator_registers_experts_and_brokers(client, department_user, demand, enterprise_user):
+    client.force_login(department_user)
+    client.post(
+        "/transfer/experts/",
+        {
+            "name": "王磁",
+            "fields": "材料科学与工程、稀土",
+            "institution": "包头稀土研究院",
+            "profile": "钕铁硼晶界扩散",
+            "region": "150200",
+        },
+    )
+    client.post("/transfer/experts/", {"what": "broker", "name": "李经纪", "certificate_no": "JJR-001"})
+    client.post("/transfer/experts/", {"what": "broker", "name": "重复", "certificate_no": "JJR-001"})
+    html = client.get("/transfer/experts/").content.decode()
+    assert "王磁" in html and "JJR-001" in html and "重复" not in html
+    # the expert is matched to the demand
+    found = client.get(f"/api/v1/transfer/demands/{demand.public_id}/matches").json()
+    assert found["expert"]["results"][0]["title"] == "王磁"
+    client.force_login(enterprise_user)
+    assert client.post("/transfer/experts/", {"name": "外人"}).status_code == 403

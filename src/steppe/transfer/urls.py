@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:kind>s/<uuid:public_id>/<str:action>/", views.listing_action, name="action"),
     path("mine/", views.mine, name="mine"),
     path("scenarios/", views.scenarios, name="scenarios"),
+    path("experts/", views.experts, name="experts"),
     path("review/", views.review, name="review"),
     path("broker/", views.broker, name="broker"),
     path("interests/<uuid:public_id>/", views.interest, name="interest"),

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from .models import (
     Contract,
     ContractType,
     Demand,
+    Expert,
     IpType,
     ListingStatus,
     ScenarioRound,
@@ -258,6 +260,30 @@ def mine(request):
             "achievements": queries.listings_for_user(request.user, "achievement"),
             "demands": queries.listings_for_user(request.user, "demand"),
             "interests": queries.interests_for_user(request.user),
+        },
+    )
+
+
+def experts(request):
+    user = request.user
+    if request.method == "POST":
+        perms.require(perms.is_operator(user))
+        data = request.POST.dict()
+        if request.POST.get("what") == "broker":
+            _attempt(request, lambda: services.broker_register(actor=user, data=data), "技术经纪人已登记")
+        else:
+            _attempt(request, lambda: services.expert_save(actor=user, data=data), "专家已登记")
+        return redirect("transfer:experts")
+    return render(
+        request,
+        "transfer/experts.html",
+        {
+            "experts": Expert.objects.filter(active=True).select_related("region"),
+            "brokers": Broker.objects.select_related("region", "unit").annotate(
+                deals=Count("contracts", filter=Q(contracts__status="registered"))
+            ),
+            "is_operator": perms.is_operator(user),
+            "leagues": queries.league_choices(),
         },
     )
 

@@ -46,6 +46,7 @@ K1 = 1.5
 B = 0.75
 FIELD_BOOST = 0.35
 VOTE_K = 10
+BIGRAM_BASE = 1 << 30  # token ids at or above this are character bigrams
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +155,9 @@ class MatchIndex:
         self.field_boost, self.vote_k = field_boost, vote_k
         self.min_delta, self.delta_ratio, self.tombstone_ratio = min_delta, delta_ratio, tombstone_ratio
         self._lock = threading.RLock()
-        self._vocab: dict[str, int] = {}
-        self._terms: list[str] = []
+        self._vocab: dict[str, int] = {}  # word -> id (0, 1, ...: insertion order)
+        self._terms: list[str] = []  # id -> word, synced lazily from _vocab
+        self._bigram_vocab: dict[int, int] = {}  # bigram key -> n; its token id is BIGRAM_BASE + n
         self._field_codes: dict[str, int] = {"": 0}
         self._kind_codes: dict[str, int] = {"": 0}
         self._reset_segments()
@@ -174,7 +176,8 @@ class MatchIndex:
         self._pmax = np.zeros(0, dtype=np.float64)
         self._main = None  # bm25s.BM25 over slots [0, n_main)
         self._n_main = 0
-        self._main_vocab = 0
+        self._main_words = 0  # word ids below this have a column in the main matrix
+        self._main_bigrams = 0  # bigram numbers below this have column _main_words + n
         self._main_df = np.zeros(0, dtype=np.int64)
         self._avgdl = 1.0
         self._postings: dict[int, list[tuple[int, int]]] = {}
@@ -201,9 +204,41 @@ class MatchIndex:
         return self._docs[slot] if slot is not None and self._alive[slot] else None
 
     # ------------------------------------------------------------------ building
-    def _ids_for(self, toks: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], word_lists: Sequence[list[str]]) -> list[np.ndarray]:
+        """Token ids per text, growing the vocabularies: word ids, then bigram ids
+        (``BIGRAM_BASE + n``, mapped for the whole batch at once with numpy)."""
         vocab = self._vocab  # ids are insertion order, so self._terms == list(vocab) once synced
-        return np.array([vocab.setdefault(t, len(vocab)) for t in toks], dtype=np.int32)
+        word_ids = [
+            np.array([vocab.setdefault(w, len(vocab)) for w in ws], dtype=np.int32) for ws in word_lists
+        ]
+        keys, owner = tk.bigram_keys(texts)
+        if not len(keys):
+            return word_ids
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        bv = self._bigram_vocab
+        numbers = np.fromiter(
+            (bv.setdefault(k, len(bv)) for k in uniq.tolist()), dtype=np.int64, count=len(uniq)
+        )
+        ids = (numbers[inverse] + BIGRAM_BASE).astype(np.int32)
+        cuts = np.cumsum(np.bincount(owner, minlength=len(texts)))[:-1]
+        return [np.concatenate([w, b]) for w, b in zip(word_ids, np.split(ids, cuts), strict=True)]
+
+    def _query_ids(self, text: str, words: list[str]) -> np.ndarray:
+        """Ids of the query's known tokens (duplicates kept, as BM25 sums per query token)."""
+        ids = [self._vocab[w] for w in words if w in self._vocab]
+        keys, _ = tk.bigram_keys([text])
+        bv = self._bigram_vocab
+        ids += [BIGRAM_BASE + bv[k] for k in keys.tolist() if k in bv]
+        return np.array(ids, dtype=np.int64)
+
+    def _columns(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Main-matrix columns of token ids, and which ids have one."""
+        ids = np.asarray(ids, dtype=np.int64)
+        bigram = ids >= BIGRAM_BASE
+        n = ids - BIGRAM_BASE
+        cols = np.where(bigram, n + self._main_words, ids)
+        ok = np.where(bigram, n < self._main_bigrams, ids < self._main_words)
+        return cols, ok
 
     def _sync_terms(self) -> list[str]:
         if len(self._terms) < len(self._vocab):
@@ -216,12 +251,12 @@ class MatchIndex:
             table[value] = len(table)
         return table[value]
 
-    def _append(self, docs: Sequence[Document], token_lists: Sequence[Sequence[str]]) -> range:
+    def _append(self, docs: Sequence[Document], encoded: Sequence[np.ndarray]) -> range:
         start = len(self._docs)
-        for d, toks in zip(docs, token_lists, strict=True):
+        for d, ids in zip(docs, encoded, strict=True):
             self._slot[d.id] = len(self._docs)
             self._docs.append(d)
-            self._tok.append(self._ids_for(toks))
+            self._tok.append(ids)
         n = len(docs)
         nan = float("nan")
         self._alive = np.concatenate([self._alive, np.ones(n, dtype=bool)])
@@ -249,11 +284,12 @@ class MatchIndex:
         """Replace the whole index with ``docs``."""
         docs = list(docs)
         _check_unique(docs)
-        token_lists = tk.tokenize_many(_doc_text(d) for d in docs)
+        texts = [_doc_text(d) for d in docs]
+        word_lists = [tk.words(t) for t in texts]
         with self._lock:
-            self._vocab, self._terms = {}, []
+            self._vocab, self._terms, self._bigram_vocab = {}, [], {}
             self._reset_segments()
-            self._append(docs, token_lists)
+            self._append(docs, self._encode(texts, word_lists))
             self._build_main()
 
     def _build_main(self) -> None:
@@ -270,14 +306,15 @@ class MatchIndex:
         self._n_main = n
         self._postings, self._delta_df = {}, Counter()
         self._dead_main = 0
-        self._main_vocab = n_vocab = len(self._sync_terms())
-        if n == 0 or n_vocab == 0:
-            self._main, self._main_df, self._avgdl = None, np.zeros(0, dtype=np.int64), 1.0
-            self._n_main = 0 if n_vocab == 0 and n == 0 else n
-            return
+        self._main_words, self._main_bigrams = len(self._sync_terms()), len(self._bigram_vocab)
+        n_vocab = self._main_words + self._main_bigrams
         lengths = np.fromiter((len(t) for t in self._tok), dtype=np.int64, count=n)
+        if n == 0 or n_vocab == 0 or not lengths.sum():
+            self._main, self._main_df = None, np.zeros(n_vocab, dtype=np.int64)
+            self._avgdl = float(lengths.mean()) if n and lengths.sum() else 1.0
+            return
         self._avgdl = avgdl = float(lengths.mean()) or 1.0
-        flat = np.concatenate(self._tok).astype(np.int64)
+        flat, _ = self._columns(np.concatenate(self._tok))
         docs = np.repeat(np.arange(n, dtype=np.int64), lengths)
         keys, tf = np.unique(flat * n + docs, return_counts=True)  # sorted by term, then doc
         term, doc = keys // n, keys % n
@@ -289,8 +326,8 @@ class MatchIndex:
         np.cumsum(df, out=indptr[1:])
         retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene", idf_method="lucene")
         retriever.scores = {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n}
-        retriever.vocab_dict = dict(self._vocab)
-        retriever.unique_token_ids_set = set(range(n_vocab))
+        retriever.vocab_dict = {}  # queries are scored by column (get_scores_from_ids)
+        retriever.unique_token_ids_set = set()
         retriever.nonoccurrence_array = None
         self._main = retriever
         self._main_df = df
@@ -303,10 +340,11 @@ class MatchIndex:
         if not docs:
             return
         _check_unique(docs)
-        token_lists = tk.tokenize_many([_doc_text(d) for d in docs])
+        texts = [_doc_text(d) for d in docs]
+        word_lists = [tk.words(t) for t in texts]
         with self._lock:
             self._remove_ids([d.id for d in docs], missing_ok=True)
-            slots = self._append(docs, token_lists)
+            slots = self._append(docs, self._encode(texts, word_lists))
             for slot in slots:
                 counts = Counter(self._tok[slot].tolist())
                 for tid, tf in counts.items():
@@ -367,18 +405,19 @@ class MatchIndex:
     def _scores(self, query_ids: np.ndarray) -> np.ndarray:
         n = len(self._docs)
         scores = np.zeros(n, dtype=np.float64)
-        if self._main is not None and len(query_ids):
-            main_q = query_ids[query_ids < self._main_vocab]
-            if len(main_q):
-                scores[: self._n_main] = self._main.get_scores_from_ids(main_q.tolist())
-        if self.delta_size and len(query_ids):
+        if not len(query_ids):
+            return scores
+        cols, in_main = self._columns(query_ids)
+        if self._main is not None and in_main.any():
+            scores[: self._n_main] = self._main.get_scores_from_ids(cols[in_main].tolist())
+        if self.delta_size:
             n_live = max(1, len(self))
             k1, b, avgdl = self.k1, self.b, self._avgdl
-            for tid in query_ids.tolist():
+            for tid, col, ok in zip(query_ids.tolist(), cols.tolist(), in_main.tolist(), strict=True):
                 plist = self._postings.get(tid)
                 if not plist:
                     continue
-                df = self._delta_df[tid] + (int(self._main_df[tid]) if tid < self._main_vocab else 0)
+                df = self._delta_df[tid] + (int(self._main_df[col]) if ok else 0)
                 idf = math.log(1 + (n_live - df + 0.5) / (df + 0.5))
                 for slot, tf in plist:
                     dl = len(self._tok[slot])
@@ -447,12 +486,13 @@ class MatchIndex:
         Documents sharing no term with the query are returned only as same-field fill-ins,
         never ahead of a lexical match.
         """
-        q_tokens = tk.tokens(query)
-        q_words = list(dict.fromkeys(t for t in q_tokens if tk.is_word(t)))
+        query = query or ""
+        all_words = tk.words(query)
+        q_words = list(dict.fromkeys(all_words))
         with self._lock:
-            if not len(self._docs) or not q_tokens:
+            q_ids = self._query_ids(query, all_words)
+            if not len(self._docs) or not len(q_ids):
                 return SearchResult([], query_terms=q_words)
-            q_ids = np.array([self._vocab[t] for t in q_tokens if t in self._vocab], dtype=np.int32)
             raw = self._scores(q_ids)
             mask = self._mask(filters)
             for doc_id in exclude:
@@ -474,7 +514,11 @@ class MatchIndex:
             if f_code > 0:
                 same = np.where(self._fieldc == f_code, scores, -np.inf)
                 candidates = np.union1d(candidates, _top(same, k))
-            candidates = candidates[np.isfinite(scores[candidates])]
+            # a lexical match, or a same-field fill-in; never an unrelated document
+            keep = scores[candidates] > 0
+            if f_code > 0:
+                keep |= np.isfinite(scores[candidates]) & (self._fieldc[candidates] == f_code)
+            candidates = candidates[keep]
             cand_scores = scores[candidates]
             fused = cand_scores / best
             if f_code > 0:

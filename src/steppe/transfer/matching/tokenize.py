@@ -21,8 +21,10 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
@@ -96,12 +98,14 @@ def words(text: str) -> list[str]:
     """Meaningful jieba words of ``text`` (lower-cased, no punctuation, no stop words)."""
     cut = _segmenter()
     stop = _stopwords
-    out = []
-    for w in cut((text or "").lower()):
-        w = w.strip()
-        if w and w not in stop and _WORDLIKE.search(w):
-            out.append(w)
-    return out
+    search = _WORDLIKE.search
+    # jieba emits whitespace and punctuation as tokens of their own; isalnum() settles most words
+    # in C, the regex only the rest (e.g. "c++", "5g-a")
+    return [
+        w
+        for w in cut((text or "").lower())
+        if w not in stop and (w.isalnum() or search(w)) and not w.isspace()
+    ]
 
 
 def bigrams(text: str) -> list[str]:
@@ -123,3 +127,29 @@ def is_word(token: str) -> bool:
 def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
     """Tokenise many texts (about 0.1 ms a 250-character abstract with rjieba)."""
     return [tokens(t) for t in texts]
+
+
+BIGRAM_SHIFT = 21  # code points fit in 21 bits: a bigram's key is (first << 21) | second
+
+
+def bigram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Character bigrams of Han runs for many texts at once, as integer keys.
+
+    Returns ``(keys, owner)``: int64 keys ``(first << 21) | second`` in text order, and the index
+    of the text each comes from. The same bigrams as :func:`bigrams`, without building a string
+    per bigram (vectorised over the whole batch: ~0.1 s for 100,000 abstracts).
+    """
+    if not texts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    joined = "\n".join(texts)  # the separator is not Han, so no bigram spans two texts
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
+    pair = np.flatnonzero(han[:-1] & han[1:])
+    keys = (cp[pair] << BIGRAM_SHIFT) | cp[pair + 1]
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    owner = np.searchsorted(starts, pair, side="right") - 1
+    return keys, owner
+
+
+def bigram_text(key: int) -> str:
+    return chr(key >> BIGRAM_SHIFT) + chr(key & ((1 << BIGRAM_SHIFT) - 1))
