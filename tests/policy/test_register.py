@@ -462,3 +462,10 @@ def test_bureau_records_a_compliance_event_on_the_page(register, bureau_user, en
         {"form": "event", "kind": "accident", "occurred_on": "2024-03-02"},
     )
     assert resp.status_code == 404 and baotou.compliance_events.count() == 1
+
+
+def test_a_malformed_id_is_not_found(register, department_user, login):
+    client = login(department_user)
+    assert client.get("/api/v1/policy/enterprises/not-a-uuid").status_code == 404
+    with pytest.raises(NotFound):
+        permissions.get_enterprise_for_user(department_user, "not-a-uuid")

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
@@ -22,10 +23,11 @@ def is_department(user) -> bool:
 
 
 def _league_prefix(user) -> str | None:
+    """The GB/T 2260 prefix of a bureau's league ('1502' for 包头), or None."""
     region = getattr(user, "region", None)
-    if region is None:
+    if region is None or region.level not in ("prefecture", "county"):
         return None
-    return region.code[:4] if region.code[4:] == "00" or len(region.code) == 6 else None
+    return region.code[:4]
 
 
 def white_list_ids(year: int | None = None) -> QuerySet:
@@ -67,11 +69,10 @@ def can_write(user, enterprise: Enterprise) -> bool:
 
 
 def get_enterprise_for_user(user, public_id) -> tuple[Enterprise, bool]:
+    """(enterprise, can_write) for a file the user may see; NotFound otherwise (also for a bad id)."""
     try:
         ent = enterprises_visible_to(user).get(public_id=public_id)
-    except (Enterprise.DoesNotExist, ValueError, Exception) as exc:  # a malformed UUID is not found either
-        if isinstance(exc, Enterprise.MultipleObjectsReturned):
-            raise
+    except (Enterprise.DoesNotExist, ValueError, ValidationError):
         raise NotFound() from None
     return ent, can_write(user, ent)
 
