@@ -155,3 +155,17 @@ def test_funnel_is_for_operators(client, bearer, enterprise_user, department_use
     assert client.get("/api/v1/transfer/funnel", **bearer(enterprise_user)).status_code == 403
     r = client.get("/api/v1/transfer/funnel", {"by": "field"}, **bearer(department_user))
     assert r.json()[0]["key"] == "材料科学与工程" and r.json()[0]["listings"] == 1
+
+
+def test_the_openapi_schema_lists_every_transfer_route_once(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    ops = [op["operationId"] for path, item in schema["paths"].items() for op in item.values()]
+    assert len(ops) == len(set(ops))
+    paths = {p for p in schema["paths"] if "/transfer/" in p}
+    assert {
+        "/api/v1/transfer/search",
+        "/api/v1/transfer/contracts",
+        "/api/v1/transfer/figures/turnover",
+        "/api/v1/transfer/demands/{public_id}/matches",
+        "/api/v1/transfer/achievements/import",
+    } <= paths

@@ -332,28 +332,55 @@ MODELS = {"achievements": Achievement, "demands": Demand}
 def _register_listing_routes(plural: str, model):
     kind = model.kind
 
-    @router.post(f"/transfer/{plural}/import", response=ImportOut, auth=api_auth, summary=f"Import {plural}")
+    @router.post(
+        f"/transfer/{plural}/import",
+        response=ImportOut,
+        auth=api_auth,
+        summary=f"Import {plural}",
+        operation_id=f"transfer_{kind}_import",
+    )
     def listing_import(request, file: UploadedFile = File(...), dry_run: bool = False):
         return services.listing_import(
             actor=request.auth, kind=kind, filename=file.name, content=file.read(), dry_run=dry_run
         )
 
-    @router.get(f"/transfer/{plural}", response=list[ListingOut], summary=f"Published {plural}")
+    @router.get(
+        f"/transfer/{plural}",
+        response=list[ListingOut],
+        summary=f"Published {plural}",
+        operation_id=f"transfer_{kind}_list",
+    )
     def listing_list(request, field: str = "", region: str = "", limit: int = 100, offset: int = 0):
         qs = queries.published_listings(kind, field=field, region=region)[offset : offset + min(limit, 500)]
         return [_listing_out(o) for o in qs]
 
-    @router.post(f"/transfer/{plural}", response={201: ListingOut}, auth=api_auth, summary=f"Submit a {kind}")
+    @router.post(
+        f"/transfer/{plural}",
+        response={201: ListingOut},
+        auth=api_auth,
+        summary=f"Submit a {kind}",
+        operation_id=f"transfer_{kind}_create",
+    )
     def listing_create(request, payload: ListingIn):
         obj = services.listing_submit(actor=request.auth, kind=kind, data=payload.dict())
         return Status(201, _listing_out(obj))
 
-    @router.get(f"/transfer/{plural}/{{public_id}}", response=ListingOut, summary=f"One {kind}")
+    @router.get(
+        f"/transfer/{plural}/{{public_id}}",
+        response=ListingOut,
+        summary=f"One {kind}",
+        operation_id=f"transfer_{kind}_get",
+    )
     def listing_get(request, public_id: UUID):
         obj = perms.get_listing_for_user(request.user, model, public_id)
         return _listing_out(obj)
 
-    @router.post(f"/transfer/{plural}/{{public_id}}/review", response=ListingOut, auth=api_auth)
+    @router.post(
+        f"/transfer/{plural}/{{public_id}}/review",
+        response=ListingOut,
+        auth=api_auth,
+        operation_id=f"transfer_{kind}_review",
+    )
     def listing_review(request, public_id: UUID, payload: ReviewIn):
         obj = perms.get_listing_for_user(request.auth, model, public_id)
         services.listing_review(
@@ -361,20 +388,33 @@ def _register_listing_routes(plural: str, model):
         )
         return _listing_out(obj)
 
-    @router.post(f"/transfer/{plural}/{{public_id}}/publish", response=ListingOut, auth=api_auth)
+    @router.post(
+        f"/transfer/{plural}/{{public_id}}/publish",
+        response=ListingOut,
+        auth=api_auth,
+        operation_id=f"transfer_{kind}_publish",
+    )
     def listing_publish(request, public_id: UUID, payload: PublishIn):
         obj = perms.get_listing_for_user(request.auth, model, public_id)
         services.listing_publish(actor=request.auth, listing=obj, expires_on=payload.expires_on)
         return _listing_out(obj)
 
-    @router.post(f"/transfer/{plural}/{{public_id}}/withdraw", response=ListingOut, auth=api_auth)
+    @router.post(
+        f"/transfer/{plural}/{{public_id}}/withdraw",
+        response=ListingOut,
+        auth=api_auth,
+        operation_id=f"transfer_{kind}_withdraw",
+    )
     def listing_withdraw(request, public_id: UUID, payload: ReasonIn):
         obj = perms.get_listing_for_user(request.auth, model, public_id)
         services.listing_withdraw(actor=request.auth, listing=obj, reason=payload.reason)
         return _listing_out(obj)
 
     @router.get(
-        f"/transfer/{plural}/{{public_id}}/matches", response=dict[str, SearchOut], summary="Ranked matches"
+        f"/transfer/{plural}/{{public_id}}/matches",
+        response=dict[str, SearchOut],
+        summary="Ranked matches",
+        operation_id=f"transfer_{kind}_matches",
     )
     def listing_matches(request, public_id: UUID, k: int = 10):
         obj = perms.get_listing_for_user(request.user, model, public_id)
@@ -386,6 +426,7 @@ def _register_listing_routes(plural: str, model):
         response={201: InterestOut},
         auth=api_auth,
         summary="Express interest",
+        operation_id=f"transfer_{kind}_interest",
     )
     def listing_interest(request, public_id: UUID, payload: InterestIn):
         obj = perms.get_listing_for_user(request.auth, model, public_id)
