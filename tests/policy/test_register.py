@@ -469,3 +469,20 @@ def test_a_malformed_id_is_not_found(register, department_user, login):
     assert client.get("/api/v1/policy/enterprises/not-a-uuid").status_code == 404
     with pytest.raises(NotFound):
         permissions.get_enterprise_for_user(department_user, "not-a-uuid")
+
+
+def test_the_calculator_case_of_a_file_carries_its_compliance_events(register, department_user):
+    from datetime import date
+
+    from steppe.policy.engine import evaluate
+    from steppe.policy.services import compliance_event_record, enterprise_case
+
+    baotou, _ = register
+    assert evaluate(enterprise_case(baotou, 2024), 2024)["tsme"]["eligible"] is True
+    compliance_event_record(
+        actor=department_user, enterprise=baotou, kind="misconduct", occurred_on=date(2025, 2, 1)
+    )
+    case = enterprise_case(baotou, 2024)
+    assert case["years"]["2025"] == {"compliance_ok": False}
+    out = evaluate(case, 2024)
+    assert out["tsme"]["eligible"] is False and "compliance" in out["hte"]["failed"]

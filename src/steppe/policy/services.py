@@ -477,9 +477,7 @@ def enterprise_case(enterprise: Enterprise, year: int) -> dict:
     ent = {
         "registered_on": enterprise.registered_on.isoformat(),
         "region": enterprise.region.code,
-        "compliance_ok": not enterprise.compliance_events.filter(
-            occurred_on__year__in=[year - 1, year]
-        ).exists(),
+        "compliance_ok": True,  # per year below, from the compliance events
         "ic_or_machine_tool": enterprise.ic_or_machine_tool,
         "taxed_on_actual_accounts": enterprise.taxed_on_actual_accounts,
     }
@@ -509,6 +507,14 @@ def enterprise_case(enterprise: Enterprise, year: int) -> dict:
                 for p in projects
             ]
         years[str(y.year)] = row
+    for ev in enterprise.compliance_events.all():
+        last = (
+            (ev.ended_on.year if ev.ended_on else year + 1)
+            if ev.kind == ComplianceEvent.Kind.ABNORMAL
+            else ev.occurred_on.year
+        )
+        for y in range(max(ev.occurred_on.year, year - 2), min(last, year + 1) + 1):
+            years.setdefault(str(y), {})["compliance_ok"] = False
     return {"enterprise": ent, "years": years}
 
 

@@ -441,7 +441,8 @@ class hte_failed_mask(Variable):
             e("hte_domestic_rd_share", period) + EPS < p.domestic_rd_share_min,
             e("hte_hightech_revenue_share", period) + EPS < p.hightech_revenue_share_min,
             e("hte_innovation_points_max", period) < p.innovation_pass_min,
-            ~e("compliance_ok", period),
+            # 365 days before an application in Y+1: year Y and Y+1 up to the application (指引)
+            ~(e("compliance_ok", period) * e("compliance_ok", period.offset(1))),
         ]
         mask = np.zeros(e.count, dtype=np.int32)
         for bit, f in enumerate(fails):

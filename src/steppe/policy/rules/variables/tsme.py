@@ -152,15 +152,15 @@ class tsme_compliance_ok(Variable):
     entity = Enterprise
     definition_period = YEAR
     value_type = bool
-    label = "第六条(四): no serious accident, violation, misconduct or listing"
-    reference = REF + " 第六条(四); 2025 round (on the 2024 accounts): 近两年 (工企业函〔2025〕137号 [S])"
+    label = "第六条(四): no serious accident, violation, misconduct or listing in the accounting year and the filing year"
+    reference = (
+        REF + " 第六条(四) (上一年及当年); 2023 notice: previous accounting year + current year; "
+        "2025 round: 近两年 (工企业函〔2025〕137号 [S]) - the same two years for data year Y: Y and Y+1"
+    )
 
     def formula_2017_05(e, period):
-        return e("compliance_ok", period)
-
-    # The period is the accounting year: the 2025 evaluation round judges the 2024 accounts.
-    def formula_2024_01(e, period):
-        return e("compliance_ok", period) * e("compliance_ok", period.last_year)
+        # data of year Y are filed in Y+1: the window is Y (上一年) and Y+1 (当年, as far as known)
+        return e("compliance_ok", period) * e("compliance_ok", period.offset(1))
 
 
 @uses("tsme.scoring.rd_aux_ledger_required")
