@@ -169,3 +169,26 @@ def test_the_openapi_schema_lists_every_transfer_route_once(client):
         "/api/v1/transfer/demands/{public_id}/matches",
         "/api/v1/transfer/achievements/import",
     } <= paths
+
+
+def test_a_returned_demand_is_edited_through_the_api(client, bearer, enterprise_user, department_user):
+    from steppe.transfer import services
+
+    from .conftest import DEMAND
+
+    d = services.listing_submit(actor=enterprise_user, kind="demand", data=DEMAND)
+    services.listing_review(actor=department_user, listing=d, decision="return", reason="预算不明确")
+    r = client.patch(
+        f"/api/v1/transfer/demands/{d.public_id}",
+        {"budget": "120"},
+        content_type="application/json",
+        **bearer(enterprise_user),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "submitted" and r.json()["budget"] == "120.00"
+    r = client.patch(
+        f"/api/v1/transfer/demands/{d.public_id}",
+        {"deadline": "not a date"},
+        content_type="application/json",
+        **bearer(enterprise_user),
+    )
+    assert r.status_code == 422

@@ -159,3 +159,29 @@ def test_the_operator_registers_experts_and_brokers(client, department_user, dem
     assert found["expert"]["results"][0]["title"] == "王磁"
     client.force_login(enterprise_user)
     assert client.post("/transfer/experts/", {"name": "外人"}).status_code == 403
+
+
+def test_a_returned_record_is_edited_and_resubmitted(client, enterprise_user, department_user):
+    from steppe.transfer import services
+
+    d = services.listing_submit(actor=enterprise_user, kind="demand", data=DEMAND)
+    services.listing_review(actor=department_user, listing=d, decision="return", reason="请补充预算")
+    client.force_login(enterprise_user)
+    page = client.get(f"/transfer/demands/{d.public_id}/edit/").content.decode()
+    assert "请补充预算" in page and '<option value="150202" selected>' in page
+    r = client.post(f"/transfer/demands/{d.public_id}/edit/", {**DEMAND, "budget": "95"})
+    d.refresh_from_db()
+    assert r.status_code == 302 and d.status == ListingStatus.SUBMITTED and str(d.budget) == "95.00"
+
+
+def test_the_operator_creates_a_round_and_promotes_a_demand(client, department_user, demand):
+    client.force_login(department_user)
+    client.post(
+        "/transfer/scenarios/", {"number": "2", "title": "第二批应用场景清单", "published_on": "2026-06-01"}
+    )
+    from steppe.transfer.models import ScenarioRound
+
+    rnd = ScenarioRound.objects.get(number=2)
+    client.post(f"/transfer/demands/{demand.public_id}/promote/", {"round": rnd.pk})
+    html = client.get("/transfer/scenarios/").content.decode()
+    assert "第二批应用场景清单" in html and demand.title in html and "2-1" in html

@@ -65,6 +65,22 @@ class ListingOut(Schema):
     deadline: dt.date | None = None
 
 
+class ListingPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    field: str | None = None
+    region: str | None = None
+    contact: str | None = None
+    readiness: int | None = None
+    ip_type: str | None = None
+    ip_numbers: str | None = None
+    transfer_modes: list[str] | str | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    budget: Decimal | None = None
+    deadline: dt.date | None = None
+
+
 class ReviewIn(Schema):
     decision: str
     reason: str = ""
@@ -373,6 +389,18 @@ def _register_listing_routes(plural: str, model):
     )
     def listing_get(request, public_id: UUID):
         obj = perms.get_listing_for_user(request.user, model, public_id)
+        return _listing_out(obj)
+
+    @router.patch(
+        f"/transfer/{plural}/{{public_id}}",
+        response=ListingOut,
+        auth=api_auth,
+        summary=f"Edit a {kind} (a returned one goes back to review)",
+        operation_id=f"transfer_{kind}_update",
+    )
+    def listing_update(request, public_id: UUID, payload: ListingPatch):
+        obj = perms.get_listing_for_user(request.auth, model, public_id)
+        services.listing_update(actor=request.auth, listing=obj, data=payload.dict(exclude_unset=True))
         return _listing_out(obj)
 
     @router.post(

@@ -272,6 +272,13 @@ def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
     return listing
 
 
+def listing_form_data(listing: Listing) -> dict:
+    """The record's editable values as strings, for a form."""
+    data = _listing_data(listing)
+    data["region"] = listing.region.code
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
 def _listing_data(listing: Listing) -> dict:
     data = {
         "title": listing.title,

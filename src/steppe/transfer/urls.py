@@ -10,6 +10,7 @@ urlpatterns = [
     path("demands/<uuid:public_id>/", views.demand_detail, name="demand"),
     path("<str:kind>s/new/", views.listing_new, name="new"),
     path("<str:kind>s/import/", views.listing_import, name="import"),
+    path("<str:kind>s/<uuid:public_id>/edit/", views.listing_edit, name="edit"),
     path("<str:kind>s/<uuid:public_id>/<str:action>/", views.listing_action, name="action"),
     path("mine/", views.mine, name="mine"),
     path("scenarios/", views.scenarios, name="scenarios"),

@@ -128,7 +128,8 @@ def _record(request, kind: str, public_id):
         "kind_label": KIND_LABELS[kind],
         "matches": [(KIND_LABELS[k], result, hits) for k, (result, hits) in matches.items()],
         "can_review": perms.can_review(user, obj),
-        "can_edit": perms.can_edit_listing(user, obj),
+        "can_edit": perms.can_edit_listing(user, obj)
+        and obj.status in (ListingStatus.SUBMITTED, ListingStatus.RETURNED, ListingStatus.ACCEPTED),
         "can_withdraw": perms.can_withdraw(user, obj) and obj.status != ListingStatus.WITHDRAWN,
         "can_interest": perms.can_express_interest(user, obj),
         "my_interest": obj.interests.filter(user=user).first() if user.is_authenticated else None,
@@ -178,6 +179,41 @@ def listing_new(request, kind: str):
             "leagues": queries.league_choices(),
             "ip_types": IpType.values,
             "modes": TransferMode.values,
+        },
+    )
+
+
+@login_required
+def listing_edit(request, kind: str, public_id):
+    """The owner fixes a returned (or not yet reviewed) record; saving resubmits it."""
+    model = KIND_MODELS.get(kind)
+    if model is None:
+        raise NotFound()
+    obj = perms.get_listing_for_user(request.user, model, public_id)
+    if not perms.can_edit_listing(request.user, obj):
+        raise NotFound("只能修改本单位未发布的记录")
+    data = services.listing_form_data(obj)
+    if request.method == "POST":
+        data = request.POST.dict()
+        data["transfer_modes"] = request.POST.getlist("transfer_modes")
+        if _attempt(
+            request, lambda: services.listing_update(actor=request.user, listing=obj, data=data), "已保存"
+        ):
+            return redirect(f"transfer:{kind}", public_id=obj.public_id)
+    regions = list(queries.league_choices())
+    if obj.region not in regions:  # a county: keep it selectable so saving does not move the record
+        regions.insert(0, obj.region)
+    return render(
+        request,
+        "transfer/listing_form.html",
+        {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "data": data,
+            "leagues": regions,
+            "ip_types": IpType.values,
+            "modes": TransferMode.values,
+            "obj": obj,
         },
     )
 
@@ -289,7 +325,37 @@ def experts(request):
 
 
 def scenarios(request):
-    return render(request, "transfer/scenarios.html", {"rounds": queries.scenario_rounds()})
+    if request.method == "POST":
+        perms.require(perms.is_operator(request.user))
+        number = _int(request.POST.get("number"))
+        if number is None or number < 1:
+            messages.error(request, "批次应为正整数")
+        else:
+            published = request.POST.get("published_on") or None
+            try:
+                published_on = dt.date.fromisoformat(published) if published else None
+            except ValueError:
+                messages.error(request, f"发布日期格式应为 YYYY-MM-DD：{published}")
+                return redirect("transfer:scenarios")
+            _attempt(
+                request,
+                lambda: services.scenario_round_create(
+                    actor=request.user,
+                    number=number,
+                    title=request.POST.get("title", ""),
+                    published_on=published_on,
+                ),
+                "已创建批次",
+            )
+        return redirect("transfer:scenarios")
+    return render(
+        request,
+        "transfer/scenarios.html",
+        {
+            "rounds": queries.scenario_rounds(),
+            "is_operator": perms.is_operator(request.user),
+        },
+    )
 
 
 @login_required
