@@ -408,7 +408,7 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
         row = case["years"].get(y, {})
         cols = {k: np.array([row.get(k, 0.0)], dtype=float) for k in _NUMBER_FIELDS + _SIGNED_FIELDS}
         revenue = row.get("revenue", 0.0)
-        if "income_total" not in row and y in case["years"]:
+        if "income_total" not in row and "revenue" in row:
             cols["income_total"][0] = (
                 revenue + row.get("investment_income", 0) + row.get("non_taxable_income", 0)
             )
