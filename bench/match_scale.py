@@ -53,6 +53,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = ap.parse_args()
 
+    if not (args.data / "corpus.jsonl").exists():
+        print(f"skipped: no development split at {args.data} (pass --data DIR)")
+        return
     corpus = load_jsonl(args.data / "corpus.jsonl")
     queries = load_jsonl(args.data / "queries.jsonl")
     docs = [Document(id=r["id"], text=r["text"], field=r.get("field") or "") for r in corpus]
