@@ -262,3 +262,13 @@ def test_new_words_and_bigrams_of_the_delta_survive_compaction():
     ix.compact()
     assert ix.search("苜蓿青贮").ids == ["z1"]
     assert ix.search("青贮").ids == ["z1"]  # a bigram-only match
+
+
+def test_bench_keeps_the_corpus_id_types_and_tolerates_missing_fields():
+    from steppe.transfer.matching.evaluate import run_bench
+
+    corpus = [{"id": 1, "text": "稀土永磁材料", "field": None}, {"id": 2, "text": "光伏储能"}]
+    queries = [{"id": "q", "text": "稀土永磁"}]  # no "relevant", no "kind"
+    lines, fig = run_bench(corpus, queries)
+    assert lines == [{"id": "q", "results": [1]}]
+    assert fig["mrr"]["all"] == 0 and fig["field_queries"] == 0

@@ -96,13 +96,14 @@ def run_bench(
     t0 = time.perf_counter()
     index.build(docs)
     build_s = time.perf_counter() - t0
+    original = {str(r["id"]): r["id"] for r in corpus_rows}  # write ids back as the corpus gave them
     lines, results, latencies = [], {}, []
     for q in query_rows:
         t = time.perf_counter()
         ids = index.search(str(q.get("text") or ""), k=k).ids
         latencies.append(time.perf_counter() - t)
         results[str(q["id"])] = ids
-        lines.append({"id": q["id"], "results": ids})
+        lines.append({"id": q["id"], "results": [original[i] for i in ids]})
     figures = evaluate(query_rows, results, {d.id: d.field for d in docs}, k=k)
     latencies.sort()
     figures["build_seconds"] = build_s
