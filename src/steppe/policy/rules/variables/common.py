@@ -23,18 +23,22 @@ def uses(*paths: str):
 
 
 def ratio(num, den):
-    """num/den rounded to 1e-10 (so 0.1 stays 0.1 at band edges); 0 where den <= 0."""
+    """num/den; 0 where den <= 0. Band edges are compared with a tolerance EPS (so 3/30 is 10%)."""
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
-    out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
-    return np.round(out, 10)
+    return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
 
 
 def band(x, thresholds, points):
-    """Left-inclusive bands: points[0] below thresholds[0], points[i+1] from thresholds[i] (含)."""
-    th = np.asarray(list(thresholds), dtype=float)
+    """Left-inclusive bands: points[0] below thresholds[0], points[i+1] from thresholds[i] (含).
+
+    Thresholds are few (≤ 6), so counting the ones reached beats a binary search per row.
+    """
     pts = np.asarray(list(points), dtype=float)
-    idx = np.searchsorted(th, np.asarray(x, dtype=float) + EPS, side="right")
+    x = np.asarray(x, dtype=float)
+    idx = np.zeros(x.shape, dtype=np.int8)
+    for t in thresholds:
+        idx += x >= float(t) - EPS
     return pts[idx]
 
 

@@ -253,7 +253,10 @@ class hte_growth_ambiguous(Variable):
 
 
 def _known(e, name, period, lo, hi):
+    """(min, max) of an expert-judged sub-score: its value where given (≥ 0), else [lo, hi]."""
     v = e(name, period)
+    if v.size == 0 or v.max() < 0:  # nobody gave it: plain bounds, broadcast later
+        return lo, hi
     known = v >= 0
     return np.where(known, np.minimum(v, hi), lo), np.where(known, np.minimum(v, hi), hi)
 
