@@ -192,3 +192,31 @@ def test_a_returned_demand_is_edited_through_the_api(client, bearer, enterprise_
         **bearer(enterprise_user),
     )
     assert r.status_code == 422
+
+
+def test_an_operator_voids_a_contract_and_it_leaves_the_figures(client, bearer, department_user, bureau_user):
+    from steppe.transfer import services
+
+    c = services.contract_register(actor=department_user, data=CONTRACT)
+    r = client.post(
+        f"/api/v1/transfer/contracts/{c.public_id}/void",
+        {"reason": ""},
+        content_type="application/json",
+        **bearer(department_user),
+    )
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "reason"
+    r = client.post(
+        f"/api/v1/transfer/contracts/{c.public_id}/void",
+        {"reason": "重复申报"},
+        content_type="application/json",
+        **bearer(bureau_user),
+    )
+    assert r.status_code == 403  # Baotou's bureau sees it (the buyer's league) but the seller is in Hohhot
+    r = client.post(
+        f"/api/v1/transfer/contracts/{c.public_id}/void",
+        {"reason": "重复申报"},
+        content_type="application/json",
+        **bearer(department_user),
+    )
+    assert r.json()["status"] == "void"
+    assert client.get("/api/v1/transfer/figures/turnover").json() == []

@@ -185,3 +185,13 @@ def test_the_operator_creates_a_round_and_promotes_a_demand(client, department_u
     client.post(f"/transfer/demands/{demand.public_id}/promote/", {"round": rnd.pk})
     html = client.get("/transfer/scenarios/").content.decode()
     assert "第二批应用场景清单" in html and demand.title in html and "2-1" in html
+
+
+def test_the_operator_voids_a_contract_from_the_page(client, department_user):
+    from steppe.transfer import services
+
+    c = services.contract_register(actor=department_user, data=CONTRACT)
+    client.force_login(department_user)
+    client.post("/transfer/contracts/", {"void": str(c.public_id), "reason": "录入错误"})
+    c.refresh_from_db()
+    assert c.status == "void"

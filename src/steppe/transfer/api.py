@@ -631,6 +631,14 @@ def contract_get(request, public_id: UUID):
     return _contract_out(perms.get_contract_for_user(request.auth, public_id))
 
 
+@router.post("/transfer/contracts/{public_id}/void", response=ContractOut, auth=api_auth)
+def contract_void(request, public_id: UUID, payload: ReasonIn):
+    """Void a registered contract (with a reason); it leaves the technology-market figures."""
+    c = perms.get_contract_for_user(request.auth, public_id)
+    services.contract_void(actor=request.auth, contract=c, reason=payload.reason)
+    return _contract_out(c)
+
+
 @router.get("/transfer/figures/turnover", response=list[TurnoverRow], summary="Technology-market figures")
 def turnover(request):
     """Platform-registered contracts by league and year (成交额, 输出, 吸纳; 万元)."""

@@ -412,7 +412,14 @@ def interest(request, public_id):
 def contracts(request):
     user = request.user
     if request.method == "POST":
-        if "file" in request.FILES:
+        if request.POST.get("void"):
+            c = perms.get_contract_for_user(user, request.POST["void"])
+            _attempt(
+                request,
+                lambda: services.contract_void(actor=user, contract=c, reason=request.POST.get("reason", "")),
+                "合同已撤销",
+            )
+        elif "file" in request.FILES:
             f = request.FILES["file"]
             dry = bool(request.POST.get("dry_run"))
             out = _attempt(
