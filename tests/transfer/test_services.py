@@ -270,3 +270,18 @@ def test_match_commands_reindex_query_expire(achievement, capsys):
     Achievement.objects.filter(pk=achievement.pk).update(expires_on=dt.date(2020, 1, 1))
     call_command("match", "expire")
     assert "expired 1 records" in capsys.readouterr().out
+
+
+def test_a_write_stamped_by_a_slower_clock_is_not_missed(achievement, make_published, enterprise_user):
+    """A second server whose clock is a few seconds behind still reaches this process's index."""
+    from steppe.transfer.search import catch_up, get_index
+
+    index = get_index()
+    d = make_published("demand", enterprise_user)
+    Demand.objects.filter(pk=d.pk).update(updated_at=achievement.updated_at - dt.timedelta(seconds=5))
+    assert f"demand:{d.public_id}" not in index
+    catch_up(force=True)
+    assert f"demand:{d.public_id}" in index
+    before = index.delta_size
+    catch_up(force=True)
+    assert index.delta_size == before

@@ -11,17 +11,18 @@ register). ``steppe match reindex`` rebuilds from scratch.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
 from django.db import transaction
-from django.db.models import Max
 
 from .matching import Document, MatchIndex
 from .models import Achievement, Demand, Expert, ListingStatus
 
 KINDS = {"achievement": Achievement, "demand": Demand, "expert": Expert}
 CATCH_UP_EVERY_SECONDS = 1.0
+OVERLAP = dt.timedelta(seconds=30)  # clock skew and commit delay tolerated between processes
 
 
 class _State:
@@ -29,7 +30,7 @@ class _State:
         self.lock = threading.RLock()
         self.index: MatchIndex | None = None
         self.watermark = None  # the latest updated_at applied
-        self.boundary: set[tuple] = set()  # (kind, pk, updated_at) applied at exactly the watermark
+        self.boundary: set[tuple] = set()  # (kind, pk, updated_at) applied within OVERLAP of the watermark
         self.checked_at = 0.0
 
 
@@ -91,37 +92,33 @@ def _is_live(obj) -> bool:
     return obj.active if isinstance(obj, Expert) else obj.status == ListingStatus.PUBLISHED
 
 
-def _live_filter(kind: str) -> dict:
-    return {"active": True} if kind == "expert" else {"status": ListingStatus.PUBLISHED}
-
-
 def rebuild_index() -> MatchIndex:
-    """Build a fresh index of every live record and make it this process's index."""
+    """Build a fresh index of every live record and make it this process's index.
+
+    The watermark and the applied set come from the same rows the index is built from, so a
+    write that lands during the rebuild is picked up by the next catch-up, never skipped.
+    """
     with _state.lock:
-        marks = [KINDS[k].objects.aggregate(m=Max("updated_at"))["m"] for k in KINDS]
-        docs = []
-        for kind, model in KINDS.items():
-            docs += [
-                to_document(o) for o in model.objects.filter(**_live_filter(kind)).select_related("region")
-            ]
+        rows = [(kind, o) for kind, model in KINDS.items() for o in model.objects.select_related("region")]
         index = MatchIndex()
-        index.build(docs)
-        known = [m for m in marks if m is not None]
-        _state.watermark = max(known) if known else None
+        index.build([to_document(o) for _, o in rows if _is_live(o)])
+        _state.watermark = max((o.updated_at for _, o in rows), default=None)
         _state.boundary = set()
         if _state.watermark is not None:
-            for kind, model in KINDS.items():
-                _state.boundary |= {
-                    (kind, pk, _state.watermark)
-                    for pk in model.objects.filter(updated_at=_state.watermark).values_list("pk", flat=True)
-                }
+            floor = _state.watermark - OVERLAP
+            _state.boundary = {(k, o.pk, o.updated_at) for k, o in rows if o.updated_at >= floor}
         _state.index = index
         _state.checked_at = time.monotonic()
         return index
 
 
 def catch_up(*, force: bool = False) -> int:
-    """Apply records changed since the watermark; returns how many were applied."""
+    """Apply records changed since the watermark; returns how many were applied.
+
+    It reads back ``OVERLAP`` before the watermark, so a write stamped by a server whose clock
+    is a little behind, or committed late, is not missed; ``applied`` remembers the (record,
+    stamp) pairs of that window so nothing is applied twice.
+    """
     with _state.lock:
         if _state.index is None:
             return 0
@@ -129,11 +126,12 @@ def catch_up(*, force: bool = False) -> int:
         if not force and now - _state.checked_at < CATCH_UP_EVERY_SECONDS:
             return 0
         _state.checked_at = now
+        since = None if _state.watermark is None else _state.watermark - OVERLAP
         changed = []
         for kind, model in KINDS.items():
             qs = model.objects.select_related("region")
-            if _state.watermark is not None:
-                qs = qs.filter(updated_at__gte=_state.watermark)  # uses the index on updated_at
+            if since is not None:
+                qs = qs.filter(updated_at__gte=since)  # uses the index on updated_at
             changed += [(kind, o) for o in qs if (kind, o.pk, o.updated_at) not in _state.boundary]
         if not changed:
             return 0
@@ -146,8 +144,9 @@ def catch_up(*, force: bool = False) -> int:
         top = max(o.updated_at for _, o in changed)
         if _state.watermark is None or top > _state.watermark:
             _state.watermark = top
-            _state.boundary = set()
-        _state.boundary |= {(k, o.pk, o.updated_at) for k, o in changed if o.updated_at == _state.watermark}
+        floor = _state.watermark - OVERLAP
+        _state.boundary = {key for key in _state.boundary if key[2] >= floor}
+        _state.boundary |= {(k, o.pk, o.updated_at) for k, o in changed if o.updated_at >= floor}
         return len(changed)
 
 
