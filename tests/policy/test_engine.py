@@ -332,3 +332,26 @@ def test_recognitions_rewards_and_their_validation():
     assert out["rewards"]["nmg_recognitions"] == 100 and out["rewards"]["total"] >= 100
     with pytest.raises(CaseError, match=r"^years\.2024\.recognitions: must be a list of"):
         evaluate(_case(recognitions=["giant"]), 2024)
+
+
+@pytest.mark.parametrize("year", [2008, 2012, 2015])
+def test_years_before_the_encoded_tsme_and_hte_rules_say_so(year):
+    case = {
+        "enterprise": {"registered_on": "2005-01-01"},
+        "years": {str(year): {"employees": 10, "revenue": 100, "rd_expense": 5}},
+    }
+    out = evaluate(case, year)
+    assert out["tsme"]["eligible"] is None and out["hte"]["eligible"] is None
+    assert out["super_deduction"]["rate"] == 0.5
+    assert any("not encoded" in n for n in out["notes"])
+
+
+def test_the_first_tsme_round_judged_the_2016_accounts():
+    out = evaluate(
+        {
+            "enterprise": {"registered_on": "2010-01-01"},
+            "years": {"2016": {"employees": 100, "tech_staff": 30, "revenue": 1000, "rd_expense": 60}},
+        },
+        2016,
+    )
+    assert out["tsme"]["eligible"] is True and out["tsme"]["score"] == 70

@@ -91,6 +91,13 @@ BATCH_OUTPUTS = [
 ]
 
 
+# first accounting years the encoded rules cover: 国科发政〔2017〕115号 (2016 accounts, 2017 round)
+# and 国科发火〔2016〕32号 (applications from 2016, i.e. 2015 accounts are judged under the 2008
+# 办法, which is not encoded)
+FIRST_TSME_YEAR = 2016
+FIRST_HTE_YEAR = 2016
+
+
 class CaseError(ValueError):
     """A malformed case; `field` is the dotted path of the offending value."""
 
@@ -118,7 +125,6 @@ def evaluate_many(columns: dict, year: int, outputs: list[str] | None = None) ->
     builder.create_entities(tbs)
     builder.declare_person_entity("enterprise", np.arange(n))
     sim = builder.build(tbs)
-    first = min([int(y) for y in yrs] + [year])
     for name, values in ent.items():
         if name not in ENTERPRISE_INPUTS:
             raise CaseError(f"enterprise.{name}", "unknown batch column")
@@ -131,7 +137,6 @@ def evaluate_many(columns: dict, year: int, outputs: list[str] | None = None) ->
             if name not in YEARLY_INPUTS and name != "hte_application_on":
                 raise CaseError(f"years.{y}.{name}", "unknown batch column")
             sim.set_input(name, str(int(y)), np.asarray(values))
-    del first
     names = outputs or BATCH_OUTPUTS
     return {name: sim.calculate(name, str(year)) for name in names}
 
@@ -541,6 +546,12 @@ def evaluate(case: dict, year: int) -> dict:
         pass
     rows = {y: norm["years"].get(y, {}) for y in (year - 2, year - 1, year)}
     out = assemble(res, year)
+    if year < FIRST_HTE_YEAR:
+        out["hte"]["eligible"] = None
+        notes.append("高新技术企业: rules before 2016 (国科发火〔2008〕172号) are not encoded; no pre-check")
+    if year < FIRST_TSME_YEAR:
+        out["tsme"]["eligible"] = None
+        notes.append("科技型中小企业: the evaluation exists from the 2016 accounts (国科发政〔2017〕115号)")
     out["distance"] = distance(res, rows, ent, year)
     trace = [_trace_entry(name, year, res[name]) for name in _TRACED if name in res]
     out["trace"] = trace
@@ -705,10 +716,12 @@ def distance(r: dict, rows: dict, ent: dict, year: int) -> list[dict]:
         )
 
     cur = rows[year]
+    if year < FIRST_TSME_YEAR and year < FIRST_HTE_YEAR:
+        return items
     emp = max(0.0, cur.get("employees", 0) - cur.get("employees_short_term", 0))
     staff = max(0.0, cur.get("tech_staff", 0) - cur.get("tech_staff_short_term", 0))
     # --- tech SME
-    if not r["tsme_eligible"]:
+    if year >= FIRST_TSME_YEAR and not r["tsme_eligible"]:
         size = tbs.parameters.tsme.size(inst)
         if not r["tsme_size_ok"]:
             add(
@@ -742,6 +755,8 @@ def distance(r: dict, rows: dict, ent: dict, year: int) -> list[dict]:
                 msg += "；获得 1 项Ⅰ类知识产权可得 30 分"
             add("tsme", "score", msg, gap, f"score {r['tsme_score']:.0f}, need {sc.pass_score}")
     # --- high-tech enterprise
+    if year < FIRST_HTE_YEAR:
+        return items
     hc = tbs.parameters.hte.conditions(inst)
     failed = failed_conditions(int(r["hte_failed_mask"]))
     for cond in failed:

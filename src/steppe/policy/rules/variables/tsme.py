@@ -1,6 +1,8 @@
 """科技型中小企业评价 (国科发政〔2017〕115号, with the 2022 工作指引 and annual-notice overrides).
 
-The period is the accounting year Y whose data decide.
+The period is the accounting year Y whose data decide; they are filed in Y+1. The 办法 took
+effect on 2017-05-03 and its first round (2017) judged the 2016 accounts, so the formulas are
+dated 2016-01 (formula_2016_01) and the parameters 2016-01-01.
 """
 
 import numpy as np
@@ -24,7 +26,7 @@ class tsme_employees(Variable):
     label = "职工总数 counted (part-time/temporary under 6 months excluded)"
     reference = REF + " 第九条"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return np.maximum(0, e("employees", period) - e("employees_short_term", period))
 
 
@@ -35,7 +37,7 @@ class tsme_tech_staff(Variable):
     label = "科技人员数 counted (part-time/temporary under 6 months excluded)"
     reference = REF + " 第九条"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return np.maximum(0, e("tech_staff", period) - e("tech_staff_short_term", period))
 
 
@@ -47,7 +49,7 @@ class tsme_size_ok(Variable):
     label = "规模条件: 职工 ≤ 500, 销售收入 ≤ 2亿, 资产总额 ≤ 2亿 (含)"
     reference = REF + " 第六条(二)"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         p = parameters(period).tsme.size
         return (
             (e("tsme_employees", period) <= p.employees_max)
@@ -63,7 +65,7 @@ class tsme_staff_ratio(Variable):
     label = "科技人员数 / 职工总数"
     reference = REF + " 第七条(一)"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return ratio(e("tsme_tech_staff", period), e("tsme_employees", period))
 
 
@@ -75,7 +77,7 @@ class tsme_staff_points(Variable):
     label = "科技人员指标 (max 20)"
     reference = REF + " 第七条(一)"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         p = parameters(period).tsme.scoring
         return band(e("tsme_staff_ratio", period), p.staff_thresholds, p.staff_points)
 
@@ -87,7 +89,7 @@ class tsme_rd_revenue_ratio(Variable):
     label = "研发费用总额 / 销售收入总额"
     reference = REF + " 第七条(二)1"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return ratio(e("rd_expense", period), e("revenue", period))
 
 
@@ -98,7 +100,7 @@ class tsme_rd_cost_ratio(Variable):
     label = "研发费用总额 / 成本费用支出总额"
     reference = REF + " 第七条(二)2"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return ratio(e("rd_expense", period), e("total_costs", period))
 
 
@@ -114,7 +116,7 @@ class tsme_rd_points(Variable):
     label = "研发投入指标 (max 50): the better of the two measures"
     reference = REF + " 第七条(二)"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         p = parameters(period).tsme.scoring
         by_revenue = band(e("tsme_rd_revenue_ratio", period), p.rd_revenue_thresholds, p.rd_points)
         by_cost = band(e("tsme_rd_cost_ratio", period), p.rd_cost_thresholds, p.rd_points)
@@ -131,7 +133,7 @@ class tsme_ip_points(Variable):
     label = "科技成果指标 (max 30)"
     reference = REF + " 第七条(三)"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         p = parameters(period).tsme.scoring
         class_ii = band(e("ip_class_ii", period), p.ip_class_ii_thresholds, p.ip_class_ii_points)
         return np.where(e("ip_class_i", period) >= 1, p.ip_class_i_points, class_ii)
@@ -144,7 +146,7 @@ class tsme_score(Variable):
     label = "综合评价得分 = staff + R&D + IP"
     reference = REF + " 第七条"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return e("tsme_staff_points", period) + e("tsme_rd_points", period) + e("tsme_ip_points", period)
 
 
@@ -158,7 +160,7 @@ class tsme_compliance_ok(Variable):
         "2025 round: 近两年 (工企业函〔2025〕137号 [S]) - the same two years for data year Y: Y and Y+1"
     )
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         # data of year Y are filed in Y+1: the window is Y (上一年) and Y+1 (当年, as far as known)
         return e("compliance_ok", period) * e("compliance_ok", period.offset(1))
 
@@ -171,7 +173,7 @@ class tsme_basic_ok(Variable):
     label = "第六条(一)-(四) (and (六) from the 2025 round, i.e. 2024 accounts): resident, size, not prohibited, compliance"
     reference = REF + " 第六条"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         ledger_ok = np.logical_or(
             not parameters(period).tsme.scoring.rd_aux_ledger_required, e("rd_aux_ledger", period)
         )
@@ -232,7 +234,7 @@ class tsme_route(Variable):
     label = "0 none, 1 score, 2 direct (HTE), 3 direct (national award), 4 direct (R&D institution), 5 direct (standard)"
     reference = REF + " 第六条(五), 第八条"
 
-    def formula_2017_05(e, period, parameters):
+    def formula_2016_01(e, period, parameters):
         basic = e("tsme_basic_ok", period)
         p = parameters(period).tsme.scoring
         scored = (e("tsme_score", period) >= p.pass_score) * (e("tsme_staff_points", period) > 0)
@@ -260,7 +262,7 @@ class tsme_eligible(Variable):
     )
     reference = REF + " 第六条, 第八条"
 
-    def formula_2017_05(e, period):
+    def formula_2016_01(e, period):
         return e("tsme_route", period) > 0
 
 
