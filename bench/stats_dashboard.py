@@ -41,7 +41,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(env: dict) -> None:
+SESSION_SNIPPET = """
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from steppe.core.services import user_create
+user, _, _ = user_create(username="bench-dept", role="department", password="bench-pass-123", unit="自治区科技厅")
+s = SessionStore()
+s[SESSION_KEY] = str(user.pk)
+s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+s.create()
+print("SESSION", s.session_key)
+"""
+
+
+def prepare(env: dict) -> str:
+    """Prepares the database; returns the session key of a logged-in department user."""
     steppe = str(VENV_BIN / "steppe")
     for args in (
         ["migrate", "-v0"],
@@ -51,11 +67,16 @@ def prepare(env: dict) -> None:
         ["collectstatic", "--noinput", "-v0"],
     ):
         subprocess.run([steppe, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(
+        [steppe, "shell", "-c", SESSION_SNIPPET], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return next(ln.split()[1] for ln in out.splitlines() if ln.startswith("SESSION"))
 
 
-async def _one_client(port, path, deadline, lat, errors):
+async def _one_client(port, path, deadline, lat, errors, cookie=""):
     reader, writer = await asyncio.open_connection(HOST, port)
-    req = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: keep-alive\r\n\r\n".encode()
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    req = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n{extra}Connection: keep-alive\r\n\r\n".encode()
     try:
         while time.perf_counter() < deadline:
             t = time.perf_counter()
@@ -81,12 +102,14 @@ async def _one_client(port, path, deadline, lat, errors):
         writer.close()
 
 
-def python_load(port, path, seconds, connections):
+def python_load(port, path, seconds, connections, cookie=""):
     lat, errors = [], []
 
     async def main():
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*[_one_client(port, path, deadline, lat, errors) for _ in range(connections)])
+        await asyncio.gather(
+            *[_one_client(port, path, deadline, lat, errors, cookie) for _ in range(connections)]
+        )
 
     t = time.perf_counter()
     asyncio.run(main())
@@ -104,9 +127,19 @@ def python_load(port, path, seconds, connections):
     }
 
 
-def wrk_load(port, path, seconds, connections, lua):
+def wrk_load(port, path, seconds, connections, lua, cookie=""):
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", lua, f"http://{HOST}:{port}{path}"],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            *headers,
+            "-s",
+            lua,
+            f"http://{HOST}:{port}{path}",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -145,7 +178,8 @@ def main():
     }
     env.pop("STEPPE_TESTING", None)
     t = time.perf_counter()
-    prepare(env)
+    session = prepare(env)
+    cookie = f"sessionid={session}"
     print(f"prepared database in {time.perf_counter() - t:.1f} s ({tmp})")
     port = free_port()
     server = subprocess.Popen(
@@ -171,29 +205,41 @@ def main():
                 time.sleep(0.1)
         import urllib.request
 
-        for path in (DASHBOARD, BARE):
+        for path, ck in ((DASHBOARD, ""), (BARE, ""), (DASHBOARD, cookie)):
             for _ in range(6):  # warm both workers' caches
-                with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as r:
+                req = urllib.request.Request(
+                    f"http://{HOST}:{port}{path}", headers={"Cookie": ck} if ck else {}
+                )
+                with urllib.request.urlopen(req, timeout=30) as r:
                     assert r.status == 200, (path, r.status)
+                    if ck:
+                        assert b"bench-dept" in r.read(), "the session cookie did not log in"
         use_wrk = shutil.which("wrk") and not a.python_load
         lua = tmp / "p95.lua"
         lua.write_text(WRK_LUA)
         results = {}
-        for label, path in (("bare view", BARE), ("dashboard", DASHBOARD)):
-            results[label] = (
-                wrk_load(port, path, seconds, connections, str(lua))
-                if use_wrk
-                else python_load(port, path, seconds, connections)
-            )
+        runs = (
+            ("bare view", BARE, ""),
+            ("dashboard", DASHBOARD, ""),
+            ("dashboard, logged in", DASHBOARD, cookie),
+        )
+        for label, path, ck in runs:
+            if use_wrk:
+                results[label] = wrk_load(port, path, seconds, connections, str(lua), ck)
+            else:
+                results[label] = python_load(port, path, seconds, connections, ck)
             r = results[label]
             print(
-                f"{label:<10} {path:<18} {r['rps']:8.0f} req/s   p50 {r['p50']:6.1f} ms   p95 {r['p95']:6.1f} ms   "
-                f"p99 {r['p99']:6.1f} ms   requests {r['requests']}   errors {r['errors']}   ({r['tool']}, {connections} connections, {seconds} s)"
+                f"{label:<21} {path:<16} {r['rps']:7.0f} req/s   p50 {r['p50']:6.1f} ms   p95 {r['p95']:6.1f} ms   "
+                f"p99 {r['p99']:6.1f} ms   requests {r['requests']}   errors {r['errors']}   "
+                f"({r['tool']}, {connections} connections, {seconds} s)"
             )
-        ratio = results["dashboard"]["rps"] / results["bare view"]["rps"]
-        print(
-            f"dashboard throughput = {ratio:.2f} x bare view (goal >= 0.10); dashboard p95 {results['dashboard']['p95']:.1f} ms (goal < 50 ms)"
-        )
+        bare = results["bare view"]["rps"]
+        for label in ("dashboard", "dashboard, logged in"):
+            r = results[label]
+            print(
+                f"{label}: throughput {r['rps'] / bare:.2f} x bare view (goal >= 0.10), p95 {r['p95']:.1f} ms (goal < 50 ms)"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -150,3 +150,32 @@ def test_admin_lists_statistics_read_only(client, loaded, django_user_model):
     client.force_login(admin)
     assert client.get("/admin/stats/observation/").status_code == 200
     assert client.get("/admin/stats/observation/add/").status_code == 403
+
+
+def test_cached_dashboard_carries_a_working_csrf_token(loaded):
+    import re
+
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.get("/monitoring/")  # fills the page cache
+    html = c.get("/monitoring/").content.decode()  # served from it
+    assert "__steppe_csrf_token__" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    r = c.post("/i18n/setlang/", {"language": "en", "next": "/monitoring/", "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+
+
+def test_dashboard_page_cache_follows_new_data(client, loaded, make_csv):
+    from steppe.stats.services import observation_import
+
+    before = client.get("/monitoring/").content.decode()
+    assert "2023年</span>" in before
+    observation_import(
+        data=make_csv(
+            ["内蒙古自治区,rd_expenditure,2024,260,亿元,preliminary,测试公报,https://example.org,2025-09-01"]
+        ),
+        file_name="t.csv",
+    )
+    after = client.get("/monitoring/").content.decode()
+    assert "260亿元" in after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -145,9 +146,9 @@ _body_cache: dict = {}
 _plan_cache: dict = {}
 
 
-def _plan_cached(request):
+def _plan_cached(request, dv):
     """_plan, remembered until the data change (the dashboard is the busiest page)."""
-    key = (request.GET.get("plan"), queries.data_version())
+    key = (request.GET.get("plan"), dv)
     if key not in _plan_cache:
         if len(_plan_cache) > 16:
             _plan_cache.clear()
@@ -156,7 +157,8 @@ def _plan_cached(request):
 
 
 def dashboard(request):
-    plan = _plan_cached(request)
+    dv = queries.data_version()
+    plan = _plan_cached(request, dv)
     as_of = _as_of(request)
     if plan is None:
         return render(request, "stats/dashboard.html", {"plan": None, "body": ""})
@@ -166,7 +168,7 @@ def dashboard(request):
     # The body (cards, charts, rules) is the same for every visitor: rendered once per data version
     # and reused; only the frame (navigation, account, CSRF token) is rendered per request.
     platform = queries.dashboard_platform_figures()
-    key = (plan.pk, as_of, queries.data_version(), id(platform))
+    key = (plan.pk, as_of, dv, id(platform))
     body = _body_cache.get(key)
     if body is None:
         legend = [
@@ -195,23 +197,33 @@ def dashboard(request):
             _body_cache.clear()
         _body_cache[key] = body
     ctx = {"plan": plan, "body": mark_safe(body)}  # noqa: S308 - our own template output
-    if request.user.is_authenticated or len(messages.get_messages(request)):
+    if len(messages.get_messages(request)):
         return render(request, "stats/dashboard.html", ctx)
-    # Anonymous visitors all see the same page: cache it whole, with a placeholder for the CSRF
-    # token (a context variable overrides the context processor's), filled in per request.
+    # The whole page depends only on the data, the URL, the language and who is looking (the
+    # frame shows the account and role-dependent links): cache it per such key, with a
+    # placeholder for the CSRF token (a context variable overrides the context processor's),
+    # filled in per request.
     from django.middleware.csrf import get_token
     from django.utils.translation import get_language
 
-    pkey = ("page", key, request.get_full_path(), get_language())
-    page = _body_cache.get(pkey)
+    u = request.user
+    who = (u.pk, u.username, getattr(u, "role", ""), u.is_superuser) if u.is_authenticated else None
+    pkey = (key, request.get_full_path(), get_language(), who)
+    page = _page_cache.get(pkey)
     if page is None:
         page = render(
             request, "stats/dashboard.html", {**ctx, "csrf_token": CSRF_PLACEHOLDER}
         ).content.decode()
-        _body_cache[pkey] = page
+        _page_cache[pkey] = page
+        while len(_page_cache) > PAGE_CACHE_SIZE:
+            _page_cache.popitem(last=False)
+    else:
+        _page_cache.move_to_end(pkey)
     return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
+PAGE_CACHE_SIZE = 256  # whole dashboard pages per process (about 25 KB each)
+_page_cache: OrderedDict = OrderedDict()
 CSRF_PLACEHOLDER = "__steppe_csrf_token__"
 
 
@@ -540,6 +552,8 @@ def scorecard(request):
 
 
 def template_download(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("模板只有 csv 和 xlsx 两种格式")
     if fmt == "xlsx":
         data, ctype = (
             services.template_xlsx(),
