@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  {name:<11} {text}")
         print("\nAny Django management command works too, e.g. `steppe migrate`.")
         return
+    # lets settings tell an operator command (no secret key needed) from a server (always needed)
+    os.environ["STEPPE_CLI_COMMAND"] = argv[0]
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["steppe", *argv])

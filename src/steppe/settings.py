@@ -10,6 +10,7 @@ Environment variables:
 """
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -43,10 +44,17 @@ DEBUG = env_bool("STEPPE_DEBUG", False)
 # Under pytest the test settings apply without STEPPE_TESTING=1 (a bare `pytest` works).
 TESTING = env_bool("STEPPE_TESTING", "pytest" in sys.modules)
 
+# `steppe GROUP ...` names its command here; operator commands that serve no requests (imports,
+# benchmarks, reports) run without a secret key, on a throwaway one. Serving never does.
+CLI_COMMAND = os.environ.get("STEPPE_CLI_COMMAND", "")
+SERVING_COMMANDS = {"runserver", "serve", "runserver_plus", ""}
+
 SECRET_KEY = os.environ.get("STEPPE_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "steppe-development-only-insecure-key"
+    elif CLI_COMMAND not in SERVING_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured(
             "STEPPE_SECRET_KEY must be set when STEPPE_DEBUG is off (production refuses a default key)"
