@@ -137,3 +137,16 @@ def test_xlsx_in_the_template_layout_imports(published):
 def test_published_statistics_cover_every_csv_row(published):
     assert published.rows == 251
     assert Observation.objects.filter(is_current=True).count() == 251
+
+
+def test_too_long_source_and_too_large_value_are_refused(published, make_csv):
+    from steppe.stats.services import E_TOO_LARGE, E_TOO_LONG
+
+    long_title = "长" * 401
+    with pytest.raises(DomainError) as e:
+        _import(
+            make_csv(["包头市,gdp,2023,1e15,亿元,final,x,,", f"包头市,gdp,2022,1,亿元,final,{long_title},,"])
+        )
+    errors = {(x["row"], x["column"]): x["message"] for x in e.value.data["errors"]}
+    assert errors[(2, "value")].startswith(E_TOO_LARGE)
+    assert errors[(3, "source_title")].startswith(E_TOO_LONG)

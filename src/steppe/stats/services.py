@@ -72,6 +72,9 @@ E_STATUS = "状态无效(应为 final/preliminary/revised 或 正式/初步/修�
 E_DATE = "发布日期应为 YYYY-MM-DD Invalid source date"
 E_NO_SOURCE = "缺少来源标题 Source title is required"
 E_DUPLICATE = "同一地区、指标、年份和来源在文件中出现两次且数值不同 Same key twice with different values"
+E_TOO_LONG = "文字过长 Text too long"
+E_TOO_LARGE = "数值超出范围(绝对值须小于 10^14) Value out of range"
+MAX_ABS_VALUE = 1e14
 E_EMPTY_FILE = "文件没有数据行 The file has no data rows"
 E_UNREADABLE = "无法读取文件 Cannot read the file"
 
@@ -333,6 +336,9 @@ def check_table(df: pl.DataFrame) -> tuple[pl.DataFrame, list[dict], int]:
         _err(
             df, pl.col("source_title").is_null() | (pl.col("source_title") == ""), "source_title", E_NO_SOURCE
         ),
+        _err(df, pl.col("source_title").str.len_chars() > 400, "source_title", E_TOO_LONG + " (400)"),
+        _err(df, pl.col("source_url").str.len_chars() > 600, "source_url", E_TOO_LONG + " (600)"),
+        _err(df, pl.col("value_f").abs() >= MAX_ABS_VALUE, "value", E_TOO_LARGE),
     ]
     # unit mismatch messages name the expected unit
     errors = pl.concat(err_frames)
