@@ -74,3 +74,25 @@ def test_no_page_loads_anything_from_a_cdn(client, plan):
 def test_pages_render_on_a_phone_sized_layout(client, plan, path):
     html = client.get(path).content.decode()
     assert 'name="viewport"' in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("department_user", "/supervision/overview/"),
+        ("bureau_user", "/monitoring/regions/150200/"),
+        ("lead_unit_user", "/supervision/todo/"),
+        ("bank_user", "/policy/white-list/"),
+        ("enterprise_user", "/policy/"),
+    ],
+)
+def test_the_home_page_shows_each_role_where_its_work_starts(client, plan, request, persona, expected):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get("/").content.decode()
+    assert f'href="{expected}"' in html
+
+
+def test_the_home_page_shows_a_visitor_the_public_starting_points(client, plan):
+    html = client.get("/").content.decode()
+    assert 'href="/monitoring/"' in html and 'href="/transfer/search/"' in html
+    assert "/policy/white-list/" not in html

@@ -2,6 +2,8 @@ from django.shortcuts import render
 
 from steppe.plans import queries as plan_queries
 
+from .worklinks import work_links
+
 
 def _plan_context(plan):
     return {
@@ -16,6 +18,7 @@ def _plan_context(plan):
 def home(request):
     plan = plan_queries.plan_default()
     context = _plan_context(plan) if plan else {"plan": None}
+    context["work_links"] = work_links(request.user)
     return render(request, "web/home.html", context)
 
 

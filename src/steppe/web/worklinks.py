@@ -1,0 +1,53 @@
+"""The home page's "my work" links, by role: where each kind of user starts."""
+
+from django.urls import NoReverseMatch, reverse
+
+from steppe.core.roles import Role
+
+# (label, url name, args) per role; a link whose page does not exist is left out.
+LINKS = {
+    Role.DEPARTMENT: [
+        ("督办总览", "supervision:overview", ()), ("目标监测", "stats:dashboard", ()), ("盟市计分卡", "stats:scorecard", ()),
+        ("导入统计数据", "stats:import", ()), ("调度轮次", "supervision:rounds", ()), ("一张网审核", "transfer:review", ()),
+        ("政策找企业", "policy:runs", ()), ("系统管理", "admin:index", ()),
+    ],
+    Role.BUREAU: [
+        ("本盟市指标", "stats:region", ("{region}",)), ("本盟市企业", "policy:enterprises", ()),
+        ("导入统计数据", "stats:import", ()), ("技术合同与成交额", "transfer:figures", ()),
+    ],
+    Role.LEAD_UNIT: [("我的待办", "supervision:todo", ()), ("消息", "supervision:inbox", ())],
+    Role.ENTERPRISE: [
+        ("政策计算器", "policy:calculator", ()), ("我的企业档案", "policy:enterprises", ()),
+        ("我的需求与匹配", "transfer:mine", ()), ("发布技术需求", "transfer:new", ("demand",)),
+        ("揭榜挂帅", "supervision:challenges", ()),
+    ],
+    Role.INSTITUTION: [
+        ("我的成果与匹配", "transfer:mine", ()), ("登记科技成果", "transfer:new", ("achievement",)),
+        ("揭榜挂帅", "supervision:challenges", ()),
+    ],
+    Role.BROKER: [("我的撮合", "transfer:broker", ()), ("成果与需求检索", "transfer:search", ())],
+    Role.BANK: [("创新积分白名单", "policy:white_list", ())],
+    Role.EXPERT: [("揭榜挂帅评审", "supervision:challenges", ())],
+}
+PUBLIC = [
+    ("目标进展", "stats:dashboard", ()), ("成果与需求检索", "transfer:search", ()),
+    ("场景清单", "transfer:scenarios", ()), ("揭榜挂帅榜单", "supervision:challenges", ()),
+    ("政策计算器", "policy:calculator", ()),
+]
+
+
+def work_links(user) -> list[dict]:
+    if getattr(user, "is_authenticated", False):
+        role = Role.DEPARTMENT if user.is_superuser else user.role
+        entries = LINKS.get(role, PUBLIC)
+    else:
+        entries = PUBLIC
+    region = user.region.code if getattr(user, "region_id", None) else ""
+    links = []
+    for label, name, args in entries:
+        try:
+            url = reverse(name, args=[a.format(region=region) for a in args])
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url})
+    return links
