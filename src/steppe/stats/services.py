@@ -432,7 +432,7 @@ def _existing_observations(clean: pl.DataFrame) -> pl.DataFrame:
             chunk = ind_ids[i : i + 500]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(
-                f"SELECT id, region_id, indicator_id, year, source_id, CAST(value AS REAL), status, version FROM {table} "
+                f"SELECT id, region_id, indicator_id, year, source_id, CAST(value AS DOUBLE PRECISION), status, version FROM {table} "
                 f"WHERE is_current = %s AND indicator_id IN ({marks})",
                 [True, *chunk],
             )
