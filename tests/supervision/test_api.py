@@ -79,7 +79,8 @@ def test_a_bad_report_answers_400_naming_the_field(client, bearer, unit_a_user):
     assert r.status_code == 400
     assert r.json()["error"]["data"]["errors"][0]["field"] == "progress"
     r = post(client, "/api/v1/measures/A1-01/reports", {"status": "in_progress"}, bearer(unit_a_user))
-    assert r.status_code == 422
+    assert r.status_code == 400
+    assert r.json()["error"]["data"]["errors"][0]["field"] == "progress"
     assert not ProgressReport.objects.exists()
 
 

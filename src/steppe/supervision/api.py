@@ -6,9 +6,11 @@ write goes through services.py, every permission through permissions.py.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import FileResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -18,7 +20,7 @@ from steppe.core.models import AuditEntry, User
 
 from . import permissions as perms
 from . import queries, services
-from .models import Application, CommitmentMilestone, Notification, ProgressRound
+from .models import Application, CommitmentMilestone, Evidence, Notification, ProgressRound
 from .status import STATUS_LABELS
 
 router = Router(tags=["supervision"])
@@ -54,6 +56,14 @@ class ReportIn(Schema):
     next_steps: str = ""
 
 
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int | None
+    uploaded_at: datetime
+    url: str = Field(..., description="GET it with the same token: /api/v1/evidence/{id}")
+
+
 class ReportOut(Schema):
     id: int
     round: str | None
@@ -68,6 +78,7 @@ class ReportOut(Schema):
     version: int
     submitted_at: datetime | None
     review_comment: str
+    evidence: list[EvidenceOut]
 
 
 class ReviewIn(Schema):
@@ -89,8 +100,8 @@ class CompletenessOut(Schema):
     returned: int
     on_time: int
     late: int
-    completeness: float
-    timeliness: float
+    completeness: float = Field(..., description="% of the forms submitted or accepted, 0-100")
+    timeliness: float = Field(..., description="% of the forms first submitted by the due date, 0-100")
 
 
 class RoundOut(Schema):
@@ -125,6 +136,8 @@ class MilestoneOut(Schema):
     planned_on: date
     baseline_planned_on: date | None
     done_on: date | None
+    evidence_note: str
+    evidence: list[EvidenceOut]
     approved: bool
 
 
@@ -258,6 +271,74 @@ class AuditOut(Schema):
 
 # ---------------------------------------------------------------- helpers
 
+FILES_HELP = (
+    f"evidence files (multipart/form-data only; at most {services.EVIDENCE_MAX_FILES}, "
+    f"{services.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB each)"
+)
+
+
+def _json_or_form(schema: type[Schema]) -> dict:
+    """OpenAPI for an endpoint taking the schema's fields as JSON, or as multipart/form-data with `files`."""
+    js = schema.model_json_schema()
+    form = {
+        **js,
+        "properties": {
+            **js.get("properties", {}),
+            "files": {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "description": FILES_HELP,
+            },
+        },
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": js}, "multipart/form-data": {"schema": form}},
+        }
+    }
+
+
+def _read_input(request, schema: type[Schema]) -> tuple[dict, list]:
+    """The schema's fields from a JSON object, or from a multipart/form-data body with its `files`.
+
+    Values are checked by the service (which names each bad field); here only the body's shape.
+    """
+    fields = list(schema.model_fields)
+    ctype = (request.content_type or "").lower()
+    if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        data = {k: request.POST[k] for k in fields if k in request.POST}
+        return data, request.FILES.getlist("files")
+    try:
+        data = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise services._invalid("body", f"不是有效的 JSON Invalid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise services._invalid("body", "应为 JSON 对象 Expected a JSON object")
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise services._invalid(unknown[0], f"未知字段，可用字段：{', '.join(fields)}")
+    return data, []
+
+
+def _evidence_out(items) -> list[dict]:
+    out = []
+    for e in items:
+        try:
+            size = e.file.size
+        except (OSError, ValueError):
+            size = None
+        out.append(
+            {
+                "id": e.pk,
+                "name": e.name,
+                "size": size,
+                "uploaded_at": e.uploaded_at,
+                "url": f"/api/v1/evidence/{e.pk}",
+            }
+        )
+    return out
+
 
 def _measure_out(row: queries.MeasureRow) -> dict:
     m, r = row.measure, row.result
@@ -291,6 +372,7 @@ def _report_out(r) -> dict:
         "version": r.version,
         "submitted_at": r.submitted_at,
         "review_comment": r.review_comment,
+        "evidence": _evidence_out(r.evidence.all()),
     }
 
 
@@ -323,6 +405,8 @@ def _milestone_out(ms) -> dict:
         "planned_on": ms.planned_on,
         "baseline_planned_on": base.planned_on if base else None,
         "done_on": ms.done_on,
+        "evidence_note": ms.evidence_note,
+        "evidence": _evidence_out(ms.evidence.all()),
         "approved": ms.approved_at is not None,
     }
 
@@ -377,6 +461,8 @@ def _commitment_out(c) -> dict:
                 "deliverable": m.deliverable,
                 "planned_on": m.planned_on.isoformat(),
                 "state": m.state,
+                "evidence_note": m.evidence_note,
+                "evidence": _evidence_out(m.evidence.all()),
             }
             for m in c.milestones.all()
         ],
@@ -415,17 +501,24 @@ def measure_status(request, code: str):
     response={201: ReportOut},
     auth=api_auth,
     summary="Report progress: fills and submits the caller's report in the open round (or on its own)",
+    description=(
+        "JSON `{status, progress, done, problems, next_steps}`, or the same fields as "
+        "multipart/form-data with evidence `files`. 409 while the caller's report in an open round "
+        "awaits review."
+    ),
+    openapi_extra=_json_or_form(ReportIn),
 )
-def post_measure_report(request, code: str, payload: ReportIn):
+def post_measure_report(request, code: str):
     measure, _ = perms.get_measure_for_user(request.auth, code)
-    report = services.measure_report_progress(actor=request.auth, measure=measure, data=payload.dict())
+    data, files = _read_input(request, ReportIn)
+    report = services.measure_report_progress(actor=request.auth, measure=measure, data=data, files=files)
     return Status(201, _report_out(report))
 
 
 @router.get("/measures/{code}/milestones", response=list[MilestoneOut], auth=api_auth)
 def list_milestones(request, code: str):
     measure, _ = perms.get_measure_for_user(request.auth, code)
-    return [_milestone_out(m) for m in measure.milestones.prefetch_related("baselines")]
+    return [_milestone_out(m) for m in measure.milestones.prefetch_related("baselines", "evidence")]
 
 
 @router.post("/measures/{code}/milestones", response={201: MilestoneOut}, auth=api_auth)
@@ -446,10 +539,24 @@ def approve_milestones(request, code: str):
     return {"baseline_frozen": frozen}
 
 
-@router.post("/milestones/{pk}/done", response=MilestoneOut, auth=api_auth)
-def milestone_done(request, pk: int, payload: MilestoneDoneIn):
+@router.post(
+    "/milestones/{pk}/done",
+    response=MilestoneOut,
+    auth=api_auth,
+    summary="A lead unit marks a milestone done, with its evidence (a note and/or files)",
+    description="JSON `{done_on, evidence_note}`, or the same fields as multipart/form-data with `files`.",
+    openapi_extra=_json_or_form(MilestoneDoneIn),
+)
+def milestone_done(request, pk: int):
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
-    ms = services.milestone_complete(actor=request.auth, milestone=ms, **payload.dict())
+    data, files = _read_input(request, MilestoneDoneIn)
+    ms = services.milestone_complete(
+        actor=request.auth,
+        milestone=ms,
+        done_on=data.get("done_on"),
+        evidence_note=data.get("evidence_note", ""),
+        files=files,
+    )
     return _milestone_out(ms)
 
 
@@ -492,7 +599,7 @@ def list_reports(request, round: str | None = None, state: str | None = None):
         qs = qs.filter(round__period=round)
     if state:
         qs = qs.filter(state=state)
-    return [_report_out(r) for r in qs.order_by("measure__code", "unit__name")]
+    return [_report_out(r) for r in qs.prefetch_related("evidence").order_by("measure__code", "unit__name")]
 
 
 @router.get("/reports/{pk}", response=ReportOut, auth=api_auth)
@@ -501,10 +608,17 @@ def get_report(request, pk: int):
     return _report_out(report)
 
 
-@router.post("/reports/{pk}/submit", response=ReportOut, auth=api_auth)
-def submit_report(request, pk: int, payload: ReportIn):
+@router.post(
+    "/reports/{pk}/submit",
+    response=ReportOut,
+    auth=api_auth,
+    summary="Submit (or resubmit after a return) a report, as JSON or multipart/form-data with `files`",
+    openapi_extra=_json_or_form(ReportIn),
+)
+def submit_report(request, pk: int):
     report, _ = perms.get_report_for_user(request.auth, pk)
-    return _report_out(services.report_submit(actor=request.auth, report=report, data=payload.dict()))
+    data, files = _read_input(request, ReportIn)
+    return _report_out(services.report_submit(actor=request.auth, report=report, data=data, files=files))
 
 
 @router.post(
@@ -676,11 +790,19 @@ def _commitment_milestone(request, pk) -> CommitmentMilestone:
     return ms
 
 
-@router.post("/commitment-milestones/{pk}/submit", response=CommitmentOut, auth=api_auth)
-def submit_commitment_milestone(request, pk: int, payload: EvidenceIn):
+@router.post(
+    "/commitment-milestones/{pk}/submit",
+    response=CommitmentOut,
+    auth=api_auth,
+    summary="The team submits a 军令状 milestone's evidence (a note and/or files)",
+    description="JSON `{evidence_note}`, or multipart/form-data with `evidence_note` and `files`.",
+    openapi_extra=_json_or_form(EvidenceIn),
+)
+def submit_commitment_milestone(request, pk: int):
     ms = _commitment_milestone(request, pk)
+    data, files = _read_input(request, EvidenceIn)
     services.commitment_milestone_submit(
-        actor=request.auth, milestone=ms, evidence_note=payload.evidence_note
+        actor=request.auth, milestone=ms, evidence_note=data.get("evidence_note", ""), files=files
     )
     return _commitment_out(ms.commitment)
 
@@ -707,6 +829,23 @@ def final_acceptance(request, pk: int, payload: FinalIn):
         actor=request.auth, commitment=c, achieved=payload.achieved, note=payload.note
     )
     return {"passed": result.passed, "checks": result.checks, "state": result.commitment.state}
+
+
+@router.get(
+    "/evidence/{pk}",
+    auth=api_auth,
+    summary="Download an evidence file (who may see its report, milestone or 军令状 may download it)",
+)
+def download_evidence(request, pk: int):
+    return evidence_response(perms.get_evidence_for_user(request.auth, pk))
+
+
+def evidence_response(evidence: Evidence) -> FileResponse:
+    try:
+        handle = evidence.file.open("rb")
+    except (OSError, ValueError):
+        raise NotFound("佐证材料文件已不存在 Evidence file missing") from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
 # ---------------------------------------------------------------- inbox and audit

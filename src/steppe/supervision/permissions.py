@@ -19,7 +19,7 @@ from steppe.core.errors import Forbidden, NotFound
 from steppe.core.roles import Role
 from steppe.plans.models import Measure, MeasureUnit
 
-from .models import Application, Challenge, Commitment, Milestone, ProgressReport
+from .models import Application, Challenge, Commitment, Evidence, Milestone, ProgressReport
 
 
 def is_department(user) -> bool:
@@ -171,6 +171,25 @@ def get_commitment_for_user(user, pk: int) -> tuple[Commitment, bool]:
     if c is None:
         raise NotFound("军令状不存在或无权查看 Commitment not found")
     return c, c.application.unit_id == user_unit_id(user)
+
+
+def get_evidence_for_user(user, pk: int) -> Evidence:
+    """An evidence file, for whoever may see the report, milestone or 军令状 milestone it belongs to."""
+    ev = Evidence.objects.filter(pk=pk).first()
+    visible = ev is not None and (
+        (ev.report_id and reports_visible_to(user).filter(pk=ev.report_id).exists())
+        or (
+            ev.milestone_id
+            and Milestone.objects.filter(pk=ev.milestone_id, measure__in=measures_visible_to(user)).exists()
+        )
+        or (
+            ev.commitment_milestone_id
+            and commitments_visible_to(user).filter(milestones__pk=ev.commitment_milestone_id).exists()
+        )
+    )
+    if not visible:
+        raise NotFound("佐证材料不存在或无权查看 Evidence not found")
+    return ev
 
 
 def application_allowed_roles() -> set[str]:

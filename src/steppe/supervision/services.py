@@ -67,6 +67,11 @@ ERR_CONFLICT_SCORE = "conflict_cannot_score"
 ERR_WRONG_STATE = "wrong_state"
 ERR_TOO_MANY_TEAMS = "too_many_teams"
 ERR_NEEDS_NOTE = "decision_needs_reason"
+ERR_AWAITING_REVIEW = "report_awaiting_review"
+
+# Evidence files (reports, milestones, 军令状 milestones): checked before anything is written.
+EVIDENCE_MAX_FILES = 10
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 MEASURE_FIELDS = ["status", "progress", "done", "problems", "next_steps"]
 
@@ -128,14 +133,36 @@ def _text(value, field: str, max_length: int, *, required: bool = True) -> str:
     return text
 
 
+def check_files(files) -> list:
+    """Refuse evidence files by the field name ``files`` before anything is written."""
+    files = list(files or ())
+    if len(files) > EVIDENCE_MAX_FILES:
+        raise _invalid("files", f"最多上传 {EVIDENCE_MAX_FILES} 个文件，收到 {len(files)} 个")
+    for f in files:
+        name = _evidence_name(f)
+        size = getattr(f, "size", None)
+        if not size:
+            raise _invalid("files", f"文件“{name}”为空")
+        if size > EVIDENCE_MAX_BYTES:
+            raise _invalid(
+                "files",
+                f"文件“{name}”超过 {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB（{size / 1048576:.1f} MB）",
+            )
+    return files
+
+
+def _evidence_name(f) -> str:
+    # a browser or client may send a path; keep the last part only
+    name = re.split(r"[\\/]", str(getattr(f, "name", "") or ""))[-1].strip()
+    return (name or "evidence")[:200]
+
+
 def _attach(files: Iterable, *, actor, **owner) -> list[Evidence]:
     out = []
-    for f in files or ():
-        out.append(
-            Evidence.objects.create(
-                file=f, name=getattr(f, "name", "evidence")[:200], uploaded_by=actor, **owner
-            )
-        )
+    for f in check_files(files):
+        name = _evidence_name(f)
+        f.name = name
+        out.append(Evidence.objects.create(file=f, name=name, uploaded_by=actor, **owner))
     return out
 
 
@@ -248,6 +275,8 @@ def milestone_complete(
     *, actor, milestone: Milestone, done_on, evidence_note: str = "", files=()
 ) -> Milestone:
     _check_milestone_writer(actor, milestone.measure)
+    files = check_files(files)
+    evidence_note = _text(evidence_note or "", "evidence_note", 5000, required=False)
     before = snapshot(milestone, MILESTONE_FIELDS)
     done = _parse_date(done_on, "done_on")
     if done > _today():
@@ -459,6 +488,7 @@ def report_submit(*, actor, report: ProgressReport, data: dict | None = None, fi
         raise DomainError(
             ERR_NOT_EDITABLE, "报告已提交，不能修改 The report is submitted and cannot be changed"
         )
+    files = check_files(files)
     before = snapshot(report, REPORT_FIELDS)
     clean = clean_report_data(data if data is not None else {f: getattr(report, f) for f in MEASURE_FIELDS})
     now = timezone.now()
@@ -520,27 +550,38 @@ def report_review(*, actor, report: ProgressReport, accept: bool, comment: str =
 
 
 @transaction.atomic
-def measure_report_progress(*, actor, measure: Measure, data: dict) -> ProgressReport:
+def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) -> ProgressReport:
     """The script entry (POST /measures/{code}/reports): fill and submit the unit's report in the open round,
-    or file a report outside any round when none is open."""
+    or file a report outside any round when none is open (or the round's report is already accepted).
+
+    While the unit's report in an open round awaits review, a second report is refused (409) rather
+    than filed beside it, so the department never reviews one version while another sits unseen.
+    """
     unit_id = perms.user_unit_id(actor)
     if unit_id is None or not perms.leads_measure(actor, measure):
         raise perms.NotFound(f"举措 {measure.code} 不存在或无权查看 Measure {measure.code} not found")
     clean = clean_report_data(data)
+    files = check_files(files)
+    in_open_rounds = ProgressReport.objects.filter(
+        measure=measure, unit_id=unit_id, round__closed_at__isnull=True, round__isnull=False
+    ).select_related("round")
     report = (
-        ProgressReport.objects.filter(
-            measure=measure,
-            unit_id=unit_id,
-            round__closed_at__isnull=True,
-            round__isnull=False,
-            state__in=[ProgressReport.State.DRAFT, ProgressReport.State.RETURNED],
-        )
+        in_open_rounds.filter(state__in=[ProgressReport.State.DRAFT, ProgressReport.State.RETURNED])
         .order_by("-round__due_on")
         .first()
     )
     if report is None:
+        waiting = in_open_rounds.filter(state=ProgressReport.State.SUBMITTED).first()
+        if waiting is not None:
+            raise DomainError(
+                ERR_AWAITING_REVIEW,
+                f"{measure.code} 在 {waiting.round.period} 调度中的报告（#{waiting.pk}）已提交，待审核；"
+                "审核通过或退回后再报 The report in this round awaits review",
+                status=409,
+                data={"report": waiting.pk, "round": waiting.round.period},
+            )
         report = ProgressReport.objects.create(measure=measure, unit_id=unit_id)
-    return report_submit(actor=actor, report=report, data=clean)
+    return report_submit(actor=actor, report=report, data=clean, files=files)
 
 
 # ---------------------------------------------------------------- reminders and escalation
@@ -1136,7 +1177,9 @@ def commitment_milestone_submit(
         raise DomainError(ERR_WRONG_STATE, "军令状不在执行中", status=409)
     if milestone.state not in (CommitmentMilestone.State.PENDING,):
         raise DomainError(ERR_WRONG_STATE, "该里程碑已提交或已验收", status=409)
-    if not (evidence_note or "").strip() and not files:
+    files = check_files(files)
+    evidence_note = _text(evidence_note or "", "evidence_note", 5000, required=False)
+    if not evidence_note and not files:
         raise _invalid("evidence_note", "请提供完成情况说明或佐证材料")
     milestone.state = CommitmentMilestone.State.SUBMITTED
     milestone.evidence_note = evidence_note.strip()

@@ -23,4 +23,5 @@ urlpatterns = [
     path("challenges/<slug:code>/", views.challenge_detail, name="challenge"),
     path("challenges/<slug:code>/act/", views.challenge_action, name="challenge_action"),
     path("commitments/<int:pk>/", views.commitment, name="commitment"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

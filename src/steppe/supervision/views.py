@@ -550,3 +550,14 @@ def commitment(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+# ---------------------------------------------------------------- evidence files
+
+
+@login_required
+def evidence(request, pk: int):
+    """Evidence is not public: it is streamed to whoever may see what it belongs to, never from /media/."""
+    from .api import evidence_response
+
+    return evidence_response(perms.get_evidence_for_user(request.user, pk))
