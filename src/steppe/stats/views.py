@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
@@ -582,6 +583,17 @@ def import_page(request):
             messages.error(request, "预览已过期,请重新上传文件。")
             return redirect("stats:import")
         path = stored["path"]
+        request.session.pop("stats_import", None)
+        if stored.get("rows", 0) > BACKGROUND_ROWS:
+            # a large file: import in a background thread; the page polls its progress
+            job = stored["token"]
+            _job_write(
+                job, {"stage": "queued", "done": 0, "total": stored.get("rows", 0), "name": stored["name"]}
+            )
+            threading.Thread(
+                target=run_import_job, args=(job, path, stored["name"], request.user.pk), daemon=True
+            ).start()
+            return redirect(f"{request.path}?job={job}")
         try:
             with default_storage.open(path, "rb") as fh:
                 data = fh.read()
@@ -593,7 +605,6 @@ def import_page(request):
             return render(request, "stats/import.html", ctx, status=400)
         finally:
             default_storage.delete(path) if default_storage.exists(path) else None
-            request.session.pop("stats_import", None)
         if r.import_id:
             messages.success(
                 request, f"已导入 {r.file_name}:新增 {r.added},修订 {r.revised},未变 {r.unchanged}。"
@@ -601,6 +612,8 @@ def import_page(request):
         else:
             messages.success(request, f"{r.file_name}:没有需要更新的数据(未变 {r.unchanged})。")
         return redirect("stats:import")
+    if request.method == "GET" and request.GET.get("job"):
+        ctx["job"] = _job_token(request.GET["job"])
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
@@ -618,9 +631,104 @@ def import_page(request):
 
         token = secrets.token_urlsafe(12)
         path = default_storage.save(f"{UPLOAD_DIR}/{token}{Path(f.name).suffix[:6]}", _content(data))
-        request.session["stats_import"] = {"token": token, "path": path, "name": f.name}
+        request.session["stats_import"] = {"token": token, "path": path, "name": f.name, "rows": r.rows}
         ctx.update(preview=r, token=token)
     return render(request, "stats/import.html", ctx)
+
+
+BACKGROUND_ROWS = 50_000  # files with more rows import in the background, with a progress bar
+
+
+def _job_token(token: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,40}", token or ""):
+        raise Http404()
+    return token
+
+
+def _job_path(token: str) -> str:
+    return f"{UPLOAD_DIR}/{_job_token(token)}.progress.json"
+
+
+def _job_write(token: str, state: dict) -> None:
+    """Progress lives in a small file, so every server process can answer the page's polling."""
+    import json
+
+    from django.core.files.base import ContentFile
+
+    path = _job_path(token)
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    default_storage.save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
+
+
+def _job_read(token: str) -> dict | None:
+    import json
+
+    path = _job_path(token)
+    if not default_storage.exists(path):
+        return None
+    try:
+        with default_storage.open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (ValueError, OSError):
+        return None
+
+
+def run_import_job(token: str, path: str, name: str, user_id: int) -> None:
+    """Imports an uploaded file, writing its progress for the page; runs in a thread (or inline in tests)."""
+    from django.db import connection
+
+    from steppe.core.models import User
+
+    state = {"stage": "read", "done": 0, "total": 0, "name": name}
+    last = [0.0]
+
+    def progress(stage, done, total):
+        import time
+
+        state.update(stage=stage, done=done, total=total or state["total"])
+        now = time.monotonic()
+        if now - last[0] > 0.5 or (stage == "write" and done == total):
+            last[0] = now
+            _job_write(token, state)
+
+    try:
+        with default_storage.open(path, "rb") as fh:
+            data = fh.read()
+        user = User.objects.filter(pk=user_id).first()
+        r = services.observation_import(data=data, file_name=name, actor=user, via="page", progress=progress)
+        state.update(stage="done", result=r.as_dict() | {"samples": None})
+    except DomainError as e:
+        state.update(stage="failed", error=e.message, errors=(e.data or {}).get("errors", [])[:50])
+    except Exception as e:  # noqa: BLE001 - the page must learn that the job died, and why
+        state.update(stage="failed", error=f"导入失败 Import failed: {e}")
+    finally:
+        _job_write(token, state)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
+@login_required
+def import_progress(request, token: str):
+    """The progress fragment the import page polls (htmx); stops polling once the job ended."""
+    if not is_department(request.user):
+        raise Http404()
+    state = _job_read(token)
+    if state is None:
+        raise Http404()
+    total = max(int(state.get("total") or 0), 1)
+    pct = (
+        100
+        if state["stage"] == "done"
+        else int(100 * int(state.get("done") or 0) / total)
+        if state["stage"] == "write"
+        else 0
+    )
+    return render(request, "stats/_import_progress.html", {"state": state, "pct": pct, "token": token})
 
 
 def _content(data: bytes):
