@@ -254,3 +254,22 @@ def test_the_openapi_schema_documents_json_and_multipart(client):
     assert {"application/json", "multipart/form-data"} <= set(content)
     assert "files" in content["multipart/form-data"]["schema"]["properties"]
     assert "/api/v1/evidence/{pk}" in spec["paths"]
+
+
+def test_the_department_lists_its_draft_challenges_with_a_token(client, bearer, dept, firm_user):
+    services.challenge_create(
+        actor=dept,
+        title="草稿榜单",
+        problem="p",
+        budget="100",
+        deadline=timezone.localdate() + timedelta(days=30),
+        targets=[{"code": "t", "name": "n", "value": "1"}],
+    )
+    code = services.Challenge.objects.get().code
+    assert [c["state"] for c in client.get("/api/v1/challenges", **bearer(dept)).json()] == ["draft"]
+    assert client.get(f"/api/v1/challenges/{code}", **bearer(dept)).status_code == 200
+    # the public and other users do not see a draft; a wrong token is refused, not read as anonymous
+    assert client.get("/api/v1/challenges").json() == []
+    assert client.get("/api/v1/challenges", **bearer(firm_user)).json() == []
+    assert client.get(f"/api/v1/challenges/{code}").status_code == 404
+    assert client.get("/api/v1/challenges", HTTP_AUTHORIZATION="Bearer stp_wrong").status_code == 401

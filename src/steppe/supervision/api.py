@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -24,6 +25,18 @@ from .models import Application, CommitmentMilestone, Evidence, Notification, Pr
 from .status import STATUS_LABELS
 
 router = Router(tags=["supervision"])
+
+
+def _anonymous_without_credentials(request):
+    """Public endpoints: no Authorization header and no session reads as anonymous; a wrong token still
+    answers 401 (so a typo in a script is not silently served the public view)."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return None
+    return AnonymousUser()
+
+
+# token or session when given, anonymous otherwise (ninja tries these in order)
+public_auth = [*api_auth, _anonymous_without_credentials]
 
 
 # ---------------------------------------------------------------- schemas
@@ -633,18 +646,19 @@ def review_report(request, pk: int, payload: ReviewIn):
 
 
 @router.get(
-    "/challenges", response=list[ChallengeOut], summary="Public list of challenges (揭榜挂帅) and their state"
+    "/challenges",
+    response=list[ChallengeOut],
+    auth=public_auth,
+    summary="Public list of challenges (揭榜挂帅) and their state; with the department's token, drafts too",
 )
 def list_challenges(request):
-    qs = perms.challenges_visible_to(getattr(request, "user", None)).prefetch_related(
-        "targets", "applications"
-    )
+    qs = perms.challenges_visible_to(request.auth).prefetch_related("targets", "applications")
     return [_challenge_out(c) for c in qs]
 
 
-@router.get("/challenges/{code}", response=ChallengeOut)
+@router.get("/challenges/{code}", response=ChallengeOut, auth=public_auth)
 def get_challenge(request, code: str):
-    challenge, _ = perms.get_challenge_for_user(getattr(request, "user", None), code)
+    challenge, _ = perms.get_challenge_for_user(request.auth, code)
     return _challenge_out(challenge)
 
 
