@@ -49,7 +49,9 @@ def fmt(v, unit: str = "") -> str:
         s = f"{v:.2f}".rstrip("0").rstrip(".")
     else:
         s = f"{v:.3g}"
-    return s + ("" if unit in ("", "rank", "index") else unit)
+    if unit == "rank":
+        return f"第{s}位"
+    return s + ("" if unit in ("", "index") else unit)
 
 
 def pct(x) -> str:
