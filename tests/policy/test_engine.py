@@ -355,3 +355,28 @@ def test_the_first_tsme_round_judged_the_2016_accounts():
         2016,
     )
     assert out["tsme"]["eligible"] is True and out["tsme"]["score"] == 70
+
+
+def test_2020_per_project_cap_keeps_capitalised_projects_out_of_the_expensed_base():
+    """97号公告: A expensed (90 + 20 other → 10 allowed), B capitalised (90 + 5 → 5 allowed): this
+    year's eligible R&D is 90 + 10 = 100 (B enters through its amortisation), at 75%."""
+    projects = [
+        {"name": "A", "five_items": 90, "other_related": 20, "capitalized": False},
+        {"name": "B", "five_items": 90, "other_related": 5, "capitalized": True},
+    ]
+    case = _case(rd_projects=projects, rd_expense=205)
+    case["years"]["2020"] = case["years"].pop("2024")
+    out = evaluate(case, 2020)["super_deduction"]
+    assert out["other_allowed"] == pytest.approx(15)
+    assert out["eligible_rd"] == pytest.approx(100)
+    assert out["amount"] == pytest.approx(75)
+
+
+@pytest.mark.parametrize(("year", "extended"), [(2017, []), (2018, [2013, 2014, 2015, 2016, 2017])])
+def test_loss_extension_starts_in_2018(year, extended):
+    case = _case()
+    case["enterprise"]["hte_certificate_issued_on"] = "2016-10-01"
+    case["years"][str(year)] = case["years"].pop("2024")
+    out = evaluate(case, year)["loss_carryforward"]
+    assert out["qualified"] is True  # status held
+    assert out["extended_loss_years"] == extended

@@ -80,6 +80,7 @@ BATCH_OUTPUTS = [
     "tt_tax",
     "tt_relief_value",
     "preferential_status",
+    "loss_extension_applies",
     "loss_carryforward_years",
     "reward_first_hte",
     "reward_first_hte_possible",
@@ -473,6 +474,9 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
         cols["rd_other_allowed_by_project"] = np.array(
             [sum(min(p["other_related"], m) for p, m in zip(projects, lim, strict=True))]
         )
+        cols["rd_other_allowed_capitalized_by_project"] = np.array(
+            [sum(min(p["other_related"], m) for p, m in zip(projects, lim, strict=True) if p["capitalized"])]
+        )
         for k, (var, _mx) in _EXPERT.items():
             cols[var] = np.array([float(row.get("expert_scores", {}).get(k, -1.0))])
         if ent.get("hte_application_on"):
@@ -591,6 +595,7 @@ _TRACED = [
     "tt_exempt",
     "tt_halved",
     "tt_tax",
+    "loss_extension_applies",
     "loss_carryforward_years",
     "reward_first_hte",
     "reward_baotou_rd_subsidy",
@@ -676,7 +681,7 @@ def assemble(r: dict, year: int) -> dict:
         "loss_carryforward": {
             "qualified": bool(r["preferential_status"]),
             "years_for_this_years_loss": int(r["loss_carryforward_years"]),
-            "extended_loss_years": list(range(year - 5, year)) if r["preferential_status"] else [],
+            "extended_loss_years": list(range(year - 5, year)) if r["loss_extension_applies"] else [],
         },
         "value_total": round(
             r["sd_tax_value"] + r["tt_relief_value"] + r["hte_rate_value"] + r["rewards_total"],

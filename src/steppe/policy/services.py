@@ -558,6 +558,7 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
             "rd_other_capitalized",
             "rd_other_allowed_by_project",
             "rd_other_limit_by_project",
+            "rd_other_allowed_capitalized_by_project",
         ):
             cols[y][c] = np.zeros(n)
         cols[y]["compliance_ok"] = np.ones(n, dtype=bool)
@@ -660,6 +661,9 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
         c["rd_other_capitalized"][k] = sum(o for _f, o, cap in plist if cap)
         c["rd_other_limit_by_project"][k] = sum(f * r / (1 - r) for f, _o, _c in plist)
         c["rd_other_allowed_by_project"][k] = sum(min(o, f * r / (1 - r)) for f, o, _c in plist)
+        c["rd_other_allowed_capitalized_by_project"][k] = sum(
+            min(o, f * r / (1 - r)) for f, o, cap in plist if cap
+        )
     return ids, {"enterprise": ent, "years": cols}, {"official_score": official}
 
 

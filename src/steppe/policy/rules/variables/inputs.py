@@ -91,6 +91,13 @@ _YEARLY = [
         "万元",
     ),
     ("rd_other_limit_by_project", float, "Σ_p five_p × r/(1−r) (per-project limit, ≤2020)", None, "万元"),
+    (
+        "rd_other_allowed_capitalized_by_project",
+        float,
+        "the part of rd_other_allowed_by_project that belongs to capitalised projects (≤2020)",
+        None,
+        "万元",
+    ),
     ("rd_ia_amortization", float, "this year's amortisation of IAs formed by R&D", None, "万元"),
     (
         "rd_special_income",

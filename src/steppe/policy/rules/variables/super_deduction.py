@@ -173,21 +173,30 @@ class sd_eligible_rd(Variable):
     reference = "A107012 logic (执行指引2.0); 财税〔2018〕64号 (overseas)"
 
     def formula_2008_01(e, period, parameters):
-        p = parameters(period).super_deduction.scope
-        five = e("sd_five_items", period)
+        # per project (97号公告): the expensed projects keep their own allowed other expenses
+        allowed = e("sd_other_allowed", period)
+        other_expensed = np.maximum(0.0, allowed - e("rd_other_allowed_capitalized_by_project", period))
+        return _eligible(e, period, parameters, allowed, other_expensed)
+
+    def formula_2021_01(e, period, parameters):
+        # all projects together (2021年第28号): allowed / actual is applied to each project's actual
         allowed = e("sd_other_allowed", period)
         other_actual = e("rd_other_expensed", period) + e("rd_other_capitalized", period)
-        share = ratio(allowed, other_actual)
-        domestic = p.entrusted_share * e("rd_entrusted_domestic", period)
-        overseas = np.minimum(
-            p.entrusted_share * e("rd_entrusted_overseas", period),
-            (five + allowed + domestic) * p.overseas_cap_ratio,
-        )
-        expensed = (
-            e("rd_five_expensed", period) + share * e("rd_other_expensed", period) + domestic + overseas
-        )
-        base = expensed + e("rd_ia_amortization", period) - e("rd_special_income", period)
-        return np.maximum(0.0, base)
+        other_expensed = ratio(allowed, other_actual) * e("rd_other_expensed", period)
+        return _eligible(e, period, parameters, allowed, other_expensed)
+
+
+def _eligible(e, period, parameters, allowed, other_expensed):
+    p = parameters(period).super_deduction.scope
+    five = e("sd_five_items", period)
+    domestic = p.entrusted_share * e("rd_entrusted_domestic", period)
+    overseas = np.minimum(
+        p.entrusted_share * e("rd_entrusted_overseas", period),
+        (five + allowed + domestic) * p.overseas_cap_ratio,
+    )
+    expensed = e("rd_five_expensed", period) + other_expensed + domestic + overseas
+    base = expensed + e("rd_ia_amortization", period) - e("rd_special_income", period)
+    return np.maximum(0.0, base)
 
 
 class sd_amount(Variable):

@@ -52,6 +52,21 @@ class preferential_status(Variable):
         return e("hte_certificate_valid", period) + e("tsme_number_issued", period)
 
 
+@uses("loss_carryforward.standard_years", "loss_carryforward.qualified_years")
+class loss_extension_applies(Variable):
+    entity = Enterprise
+    definition_period = YEAR
+    value_type = bool
+    label = (
+        "status held this year extends the unrecovered losses of the 5 previous years to 10 years (from 2018)"
+    )
+    reference = "财税〔2018〕76号 (自2018年1月1日起); 国家税务总局公告2018年第45号"
+
+    def formula_2008_01(e, period, parameters):
+        p = parameters(period).loss_carryforward
+        return e("preferential_status", period) * (p.qualified_years > p.standard_years)
+
+
 @uses(
     "loss_carryforward.standard_years",
     "loss_carryforward.qualified_years",
