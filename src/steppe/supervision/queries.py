@@ -108,7 +108,13 @@ class Group:
 
 
 def _sorted_groups(groups: dict[str, Group]) -> list[Group]:
-    return sorted(groups.values(), key=lambda g: (STATUS_ORDER.get(g.status, 9), g.key))
+    """Worst status first; within it, the group with more measures in that status first."""
+
+    def key(g: Group):
+        worst_count = g.counts[g.status.value] if g.status else 0
+        return (STATUS_ORDER.get(g.status, 9), -worst_count, g.key)
+
+    return sorted(groups.values(), key=key)
 
 
 def overview(user, *, today: date | None = None) -> dict:

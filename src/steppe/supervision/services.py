@@ -402,11 +402,17 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
         after={"period": period, "due_on": due, "reports": len(rows), "units": len(units)},
     )
     url = "/supervision/todo/"
+    per_unit: dict[int, list[str]] = {}
+    for link in links:
+        per_unit.setdefault(link.unit_id, []).append(f"- {link.measure.code} {link.measure.title}")
     for unit_id in units:
+        lines = per_unit.get(unit_id, [])
         notify(
             recipients=unit_users(unit_id),
             kind=Notification.Kind.INFO,
             title=f"{period} 定期调度已开启，请于 {due.isoformat()} 前填报",
+            body=f"请于 {due.isoformat()} 前填报以下 {len(lines)} 项举措的进展报告"
+            f"（有上次报告的已按其预填）：\n" + "\n".join(lines),
             url=url,
         )
     return RoundOpened(rnd, len(rows), len(units))

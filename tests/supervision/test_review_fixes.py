@@ -1,0 +1,60 @@
+"""What an acceptance review found: round rates per unit and action on the page, the round's
+opening message listing the unit's measures, units with more late measures first, phone labels."""
+
+import pytest
+from django.core import mail
+
+from steppe.supervision import queries, services
+from steppe.supervision.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_round_page_shows_completeness_and_timeliness_rates_per_unit_and_action(
+    client, dept, unit_a_user, unit_b_user
+):
+    services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
+    services.measure_report_progress(
+        actor=unit_a_user,
+        measure=unit_a_user.unit.measures.get(code="A1-01"),
+        data={"status": "in_progress", "progress": 20},
+    )
+    client.force_login(dept)
+    html = client.get("/supervision/rounds/2026-Q4/").content.decode()
+    by_unit = html[html.index('id="by-unit"') : html.index('id="by-action"')]
+    assert "完整率" in by_unit and "及时率" in by_unit
+    assert "单位甲" in by_unit and "50.0%" in by_unit  # 1 of its 2 forms, on time
+    by_action = html[html.index('id="by-action"') : html.index('id="round-reports"')]
+    assert "完整率" in by_action and "50.0%" in by_action  # A1: 1 of 2
+
+
+def test_the_round_opening_message_lists_the_units_measures(
+    dept, unit_a_user, unit_b_user, sup_plan, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
+    n = Notification.objects.get(recipient=unit_a_user)
+    assert "A1-01 建设重点实验室" in n.body and "A2-01 培育技术经纪人" in n.body
+    assert "A1-02" not in n.body  # unit B's
+    (message,) = [m for m in mail.outbox if m.to == ["a@example.org"]]
+    assert "A1-01" in message.body
+
+
+def test_units_with_more_late_measures_come_first(dept, unit_a_user, unit_b_user, sup_plan):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.localdate() - timedelta(days=3)
+    for code, user in (("A1-01", unit_a_user), ("A2-01", unit_a_user), ("A1-02", unit_b_user)):
+        services.milestone_create(
+            actor=user, measure=sup_plan.measures.get(code=code), deliverable="方案", planned_on=past
+        )
+    units = queries.overview(dept)["units"]
+    assert [(g.key, g.counts["late"]) for g in units] == [("单位甲", 2), ("单位乙", 1)]
+
+
+def test_supervision_pages_load_the_phone_labels_script(client, dept, sup_plan):
+    client.force_login(dept)
+    html = client.get("/supervision/overview/").content.decode()
+    assert "supervision/labels.js" in html and "supervision/supervision.css" in html
