@@ -625,8 +625,12 @@ def _write(changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: I
             f"is_current, imported_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         )
         done = 0
-        # SQLite: the driver's own executemany (no per-call wrapper), '?' placeholders
+        # SQLite: the driver's own executemany (no per-call wrapper), '?' placeholders, and a page
+        # cache big enough to hold the index pages of a large import (the default 2 MB spills to disk)
         raw = connection.connection if connection.vendor == "sqlite" else None
+        if raw is not None and total > CHUNK:
+            old_cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute("PRAGMA cache_size=-262144")
         for start in range(0, total, CHUNK):
             part = rows.slice(start, CHUNK).with_columns(
                 pl.lit(True).alias("is_current"), pl.lit(imp.id).alias("imp"), pl.lit(now).alias("created_at")
@@ -637,6 +641,8 @@ def _write(changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: I
                 cur.executemany(sql, part.rows())
             done += part.height
             say("write", done, total)
+        if raw is not None and total > CHUNK:
+            raw.execute(f"PRAGMA cache_size={int(old_cache)}")
     return imp
 
 
