@@ -136,11 +136,16 @@ def test_bank_sees_only_the_white_list(register, bank_user, department_user, log
     baotou.save()
     ordos.innovation_score_official = 55
     ordos.save()
-    assert list(permissions.enterprises_visible_to(bank_user)) == []  # no run yet: nothing
-    policy_run(2024)
-    assert list(permissions.enterprises_visible_to(bank_user)) == [baotou]
     client = login(bank_user)
+    assert client.get("/api/v1/policy/white-list").json() == []  # no run yet: nothing
+    policy_run(2024)
+    assert list(permissions.white_list_ids()) == [baotou.id]
     assert [r["credit_code"] for r in client.get("/api/v1/policy/white-list").json()] == [BAOTOU]
+    # the list and nothing else: not even the white-listed enterprise's file
+    assert list(permissions.enterprises_visible_to(bank_user)) == []
+    assert client.get(f"/api/v1/policy/enterprises/{baotou.public_id}").status_code == 404
+    assert client.get(f"/policy/enterprises/{baotou.public_id}/").status_code == 404
+    assert client.get("/api/v1/policy/enterprises").json()["total"] == 0
     assert client.get(f"/api/v1/policy/enterprises/{ordos.public_id}").status_code == 404
     assert client.get(f"/policy/enterprises/{ordos.public_id}/").status_code == 404
     assert client.get("/policy/white-list/").status_code == 200
@@ -371,7 +376,7 @@ def test_api_put_year_validates_and_bank_cannot_write(register, department_user,
     baotou.save()
     policy_run(2024)
     resp = login(bank_user).put(url, {"employees": 1}, content_type="application/json")
-    assert resp.status_code == 403  # a bank sees the white-listed file but never changes it
+    assert resp.status_code == 404  # a bank sees the white list only, never a file
 
 
 def test_bureau_imports_only_its_league_through_the_page(regions, bureau_user, login):

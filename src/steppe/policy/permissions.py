@@ -3,7 +3,8 @@
 * The department (and superusers) sees every enterprise and may edit.
 * A league bureau sees and edits the enterprises of its league (region code prefix).
 * An enterprise user sees and edits its own file (Enterprise.unit == user.unit).
-* A bank sees ONLY the white list (innovation points ≥ threshold in the latest run), read-only.
+* A bank sees ONLY the white list (name, credit code, region, innovation points ≥ threshold in the
+  latest run: `white_list_ids`, the white-list page and API) - never an enterprise file.
 * Everyone else sees nothing; a file one may not see answers 404.
 """
 
@@ -52,9 +53,7 @@ def enterprises_visible_to(user) -> QuerySet:
         return qs.filter(region__code__startswith=prefix) if prefix else qs.none()
     if user.role == Role.ENTERPRISE:
         return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
-    if user.role == Role.BANK:
-        return qs.filter(id__in=white_list_ids())
-    return qs.none()
+    return qs.none()  # banks included: they see the white list only, not the files
 
 
 def can_write(user, enterprise: Enterprise) -> bool:
