@@ -101,8 +101,15 @@ def test_export_round_trips_csv_and_xlsx(register, tmp_path):
     EnterpriseYear.objects.all().delete()
     register_import(path)
     assert EnterpriseYear.objects.count() == 6
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the names as UTF-8
     xlsx = tmp_path / "out.xlsx"
     register_export(xlsx)
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    head = sheet[0]
+    assert isinstance(sheet[1][head.index("revenue")], float)  # numbers, not text
+    assert isinstance(sheet[1][head.index("region")], str)  # codes stay text (leading digits kept)
     counts = register_import(xlsx)
     assert counts["years_updated"] == 6 and counts["years_created"] == 0
 

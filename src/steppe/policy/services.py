@@ -344,11 +344,19 @@ def register_export(path_or_file, *, enterprises=None, filename: str | None = No
         import xlsxwriter
 
         buf = io.BytesIO()
-        wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+        # text stays text (never a formula: a name starting with "=" is not evaluated by Excel);
+        # amounts, counts and the year are numbers so that Excel can sum them
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
         ws = wb.add_worksheet("register")
         ws.write_row(0, 0, IMPORT_COLUMNS)
+        numeric = set(YEAR_AMOUNTS + YEAR_COUNTS) | {"year"}
         for r, row in enumerate(rows, start=1):
-            ws.write_row(r, 0, [row[c] for c in IMPORT_COLUMNS])
+            for c, col in enumerate(IMPORT_COLUMNS):
+                value = row[col]
+                if col in numeric:
+                    ws.write_number(r, c, float(value))
+                else:
+                    ws.write_string(r, c, str(value or ""))
         wb.close()
         data = buf.getvalue()
         if hasattr(path_or_file, "write"):
@@ -363,7 +371,8 @@ def register_export(path_or_file, *, enterprises=None, filename: str | None = No
         if hasattr(path_or_file, "write"):
             path_or_file.write(out.getvalue())
         else:
-            Path(path_or_file).write_text(out.getvalue(), encoding="utf-8")
+            # with a BOM, so that Excel reads the Chinese names as UTF-8
+            Path(path_or_file).write_text(out.getvalue(), encoding="utf-8-sig")
     return len(rows)
 
 
