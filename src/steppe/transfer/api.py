@@ -322,10 +322,10 @@ def _hits_out(hits) -> list[dict]:
             "score": h.match.score,
             "field": h.match.field,
             "same_field": h.match.same_field,
-            "shared_terms": list(h.match.shared_terms),
+            "shared_terms": list(h.terms),
             "region": h.match.region,
             "readiness": h.match.readiness,
-            "explanation": h.match.explain(),
+            "explanation": h.explanation,
         }
         for h in hits
     ]

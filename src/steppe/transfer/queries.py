@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
+from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
+from steppe.core.regions import resolve_region
 from steppe.core.roles import Role
 
 from . import permissions as perms
@@ -42,13 +45,41 @@ def listing_model(kind: str):
     return {"achievement": Achievement, "demand": Demand}[kind]
 
 
+def region_filter(text: str | None) -> str | None:
+    """A region filter as a user gives it (a code like '150200' or a name like '包头') -> the
+    region's code; None for no filter (empty, or 全国). An unknown or ambiguous region is refused
+    with an error naming the ``region`` field, never answered with an empty list."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        region = resolve_region(value)
+    except DomainError as exc:
+        raise ValidationFailed(
+            f"region: {exc.message}", [{"field": "region", "message": exc.message}]
+        ) from exc
+    return None if region.level == "country" else region.code
+
+
 def published_listings(kind: str, *, field: str = "", region: str = ""):
     qs = listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("region", "unit")
     if field:
         qs = qs.filter(field=field)
-    if region:
-        qs = qs.filter(region__code__startswith=region_prefix(region))
+    code = region_filter(region)
+    if code:
+        qs = qs.filter(region__code__startswith=region_prefix(code))
     return qs.order_by("-published_at", "-id")
+
+
+def listings_for_operator(user, kind: str):
+    """Every record (any status) an operator may see: all for the department, its league's for a
+    bureau; nothing for anyone else."""
+    qs = listing_model(kind).objects.select_related("region", "unit")
+    if is_department(user):
+        return qs
+    if not perms.is_operator(user):
+        return qs.none()
+    return qs.filter(region__code__startswith=region_prefix(user.region.code))
 
 
 def listings_for_user(user, kind: str):
@@ -77,7 +108,9 @@ def review_queue(user) -> list[Listing]:
 
 
 def scenario_rounds():
-    return ScenarioRound.objects.prefetch_related("scenarios__region").order_by("-number")
+    return ScenarioRound.objects.prefetch_related("scenarios__region", "scenarios__demand").order_by(
+        "-number"
+    )
 
 
 def field_choices() -> list[str]:
@@ -100,9 +133,57 @@ class Hit:
     kind: str
     title: str
     snippet: str  # HTML-escaped, with <mark>
+    terms: tuple[str, ...] = ()  # what the record shares with the query, as highlighted
+
+    @property
+    def explanation(self) -> str:
+        """Why this result, in Simplified Chinese: shared terms, field, region (by name), TRL."""
+        m = self.match
+        parts = []
+        if self.terms:
+            parts.append("共同词：" + "、".join(self.terms[:8]))
+        if m.field:
+            parts.append(("同领域：" if m.same_field else "领域：") + m.field)
+        region = getattr(self.obj, "region", None)
+        if region is not None:
+            parts.append("地区：" + region.name)
+        if m.readiness is not None:
+            parts.append(f"成熟度：TRL {m.readiness}")
+        return "；".join(parts) if parts else "无共同词"
 
 
-def _resolve(matches: list[Match], query_terms: list[str]) -> list[Hit]:
+MAX_FRAGMENT_WORD = 12  # longer query words are not split into fragments (cost is quadratic)
+
+
+def shared_fragments(query_terms: Iterable[str], text: str) -> list[str]:
+    """The query's words found in ``text``, and for a word that is not, its longest pieces of
+    two or more characters that are (so '稀土永磁' shows '稀土' and '永磁' in '重稀土…永磁材料'):
+    the index also matches on character pairs, and a result should show why it came up."""
+    low = (text or "").lower()
+    out: list[str] = []
+    for term in dict.fromkeys(query_terms):
+        if term in low:
+            out.append(term)
+            continue
+        if len(term) > MAX_FRAGMENT_WORD:
+            continue
+        i = 0
+        while i < len(term) - 1:
+            for j in range(len(term), i + 1, -1):  # longest piece starting at i first
+                if term[i:j] in low:
+                    out.append(term[i:j])
+                    i = j - 1
+                    break
+            i += 1
+    return list(dict.fromkeys(t for t in out if len(t) >= 2 or not _is_han(t)))
+
+
+def _is_han(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _load(matches: Iterable[Match]) -> dict[str, object]:
+    """The records behind index ids, one query per kind."""
     ids: dict[str, list[str]] = defaultdict(list)
     for m in matches:
         kind, public_id = parse_doc_id(m.id)
@@ -112,18 +193,25 @@ def _resolve(matches: list[Match], query_terms: list[str]) -> list[Hit]:
         if ids.get(kind):
             for obj in model.objects.filter(public_id__in=ids[kind]).select_related("region"):
                 objects[f"{kind}:{obj.public_id}"] = obj
+    return objects
+
+
+def _resolve(matches: list[Match], query_terms: list[str], objects: dict | None = None) -> list[Hit]:
+    objects = _load(matches) if objects is None else objects
     hits = []
     for m in matches:
         obj = objects.get(m.id)
         if obj is None:
             continue
         kind = parse_doc_id(m.id)[0]
-        terms = list(m.shared_terms) or query_terms
         if kind == "expert":
             title, text = obj.name, f"{'、'.join(obj.fields)} · {obj.institution} · {obj.profile}"
         else:
             title, text = obj.title, obj.description
-        hits.append(Hit(m, obj, kind, highlight(title, terms), highlight(text, terms, limit=160)))
+        terms = tuple(shared_fragments(query_terms, f"{title}\n{text}")) or m.shared_terms
+        hits.append(
+            Hit(m, obj, kind, highlight(title, terms), highlight(text, terms, limit=160), terms=terms)
+        )
     return hits
 
 
@@ -136,27 +224,50 @@ def search(
     field_hint: str = "",
     exclude: tuple[str, ...] = (),
 ):
-    """Search the published records: returns (SearchResult, hits)."""
-    f = Filters(kind=kind or None, **(filters or {}))
+    """Search the published records: returns (SearchResult, hits). ``filters["region"]`` may be a
+    code or a name (see :func:`region_filter`)."""
+    filters = dict(filters or {})
+    if filters.get("region"):
+        filters["region"] = region_filter(filters["region"])
+    f = Filters(kind=kind or None, **filters)
     result = get_index().search(text, k=k, filters=f, field=field_hint or None, exclude=exclude)
     return result, _resolve(result.matches, result.query_terms)
 
 
-def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
-    """For a demand: achievements and experts; for an achievement: demands."""
+def _listing_searches(listing: Listing, *, k: int) -> dict:
+    """The index results for a record: for a demand, achievements and experts; for an
+    achievement, demands (the record's own field orders them)."""
     text = f"{listing.title}\n{listing.description}"
     me = f"{listing.kind}:{listing.public_id}"
     kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
-    return {kind: search(text, kind=kind, k=k, field_hint=listing.field, exclude=(me,)) for kind in kinds}
+    index = get_index()
+    return {
+        kind: index.search(text, k=k, filters=Filters(kind=kind), field=listing.field or None, exclude=(me,))
+        for kind in kinds
+    }
+
+
+def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
+    """For a demand: achievements and experts; for an achievement: demands. {kind: (result, hits)}."""
+    found = _listing_searches(listing, k=k)
+    objects = _load(m for r in found.values() for m in r.matches)
+    return {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in found.items()}
 
 
 def matches_for_user(user, *, k: int = 5) -> list[tuple[Listing, dict]]:
-    """ "Matches for me": for each published record of the user's unit, its best matches."""
-    out = []
-    for kind in ("demand", "achievement"):
-        for listing in listings_for_user(user, kind).filter(status=ListingStatus.PUBLISHED)[:20]:
-            out.append((listing, matches_for_listing(listing, k=k)))
-    return out
+    """ "Matches for me": for each published record of the user's unit (up to 20 of each kind),
+    its best matches. The matched records are loaded once for all of them."""
+    listings = [
+        listing
+        for kind in ("demand", "achievement")
+        for listing in listings_for_user(user, kind).filter(status=ListingStatus.PUBLISHED)[:20]
+    ]
+    found = [(listing, _listing_searches(listing, k=k)) for listing in listings]
+    objects = _load(m for _, results in found for r in results.values() for m in r.matches)
+    return [
+        (listing, {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in results.items()})
+        for listing, results in found
+    ]
 
 
 # ---------------------------------------------------------------- negotiation, brokers
@@ -170,7 +281,7 @@ def interests_for_user(user):
         q |= Q(unit_id=user.unit_id) | Q(achievement__unit_id=user.unit_id) | Q(demand__unit_id=user.unit_id)
     return (
         Interest.objects.filter(q)
-        .select_related("achievement", "demand", "user", "broker")
+        .select_related("achievement", "demand", "user__unit", "broker")
         .annotate(n_messages=Count("messages"))
         .distinct()
     )
@@ -183,7 +294,7 @@ def broker_deals(user) -> dict:
     return {
         "broker": broker,
         "interests": list(
-            broker.interests.select_related("achievement", "demand", "user").annotate(
+            broker.interests.select_related("achievement", "demand", "user__unit").annotate(
                 n_messages=Count("messages")
             )
         ),
@@ -386,7 +497,7 @@ def listing_export_rows(kind: str, qs) -> list[dict]:
         row["status"] = obj.get_status_display()
         if kind == "achievement":
             row["transfer_modes"] = "、".join(obj.transfer_modes or [])
-        rows.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()})
+        rows.append(row)  # Decimal stays a number: write_table writes it as one
     return rows
 
 
@@ -396,7 +507,7 @@ def contract_export_rows(qs) -> list[dict]:
         row = {k: getattr(c, k) for k, _ in CONTRACT_EXPORT_COLUMNS}
         row["seller_region"], row["buyer_region"] = c.seller_region.code, c.buyer_region.code
         row["status"] = c.get_status_display()
-        rows.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()})
+        rows.append(row)  # Decimal stays a number: write_table writes it as one
     return rows
 
 

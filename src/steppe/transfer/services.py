@@ -40,7 +40,7 @@ from .models import (
     TransferMode,
 )
 from .search import schedule_sync
-from .tables import TableError, read_table
+from .tables import TableError, read_table_rows
 
 DEFAULT_VALIDITY_DAYS = 365
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
@@ -49,6 +49,10 @@ MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MSG_BAD_STATE = "当前状态（{status}）不能执行此操作"
 MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
+MSG_OWN_RECORD = "不能对本单位的记录表达合作意向"
+MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
+MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
+MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
 
@@ -536,6 +540,8 @@ def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker 
     if not perms.can_express_interest(actor, listing):
         if listing.status != ListingStatus.PUBLISHED:
             raise DomainError("bad_state", "只能对已发布的记录表达意向")
+        if perms.is_owner(actor, listing):
+            raise DomainError("forbidden", MSG_OWN_RECORD, status=403)
         raise DomainError("forbidden", perms.MSG_CANNOT_INTEREST, status=403)
     if broker is None and hasattr(actor, "broker_profile"):
         broker = actor.broker_profile
@@ -608,12 +614,25 @@ def _contract_values(data: dict, errors: _Errors) -> dict:
         and values["tech_amount"] > values["amount"]
     ):
         errors.add("tech_amount", "技术交易额不能大于合同成交额")
-    values["registered_on"] = values["registered_on"] or timezone.localdate()
+    if values["amount"] is not None and values["amount"] <= 0:
+        errors.add("amount", MSG_AMOUNT_POSITIVE)
+    today = timezone.localdate()
+    if values["registered_on"] and values["registered_on"] > today:
+        errors.add("registered_on", MSG_REGISTERED_IN_FUTURE)
+    values["registered_on"] = values["registered_on"] or today
     if values["signed_on"] and values["registered_on"] and values["signed_on"] > values["registered_on"]:
         errors.add("signed_on", "签订日期晚于登记日期")
     if not values["authority"] and values["seller_region"] is not None:
-        values["authority"] = f"{values['seller_region'].name}技术合同认定登记机构"
+        values["authority"] = f"{_registration_area(values['seller_region']).name}技术合同认定登记机构"
     return values
+
+
+def _registration_area(region):
+    """Contracts are registered by the league (盟市) where the seller is: a county's league, or the
+    region itself above county level."""
+    if region.level == "county" and region.parent_id:
+        return region.parent
+    return region
 
 
 def _duplicate_of(values: dict, fingerprint: str) -> tuple[Contract | None, str]:
@@ -691,27 +710,43 @@ def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
 # ---------------------------------------------------------------- imports (all or nothing)
 
 
-def _map_columns(rows: list[dict], columns: dict[str, tuple[str, ...]]) -> tuple[list[dict], list[str]]:
-    """Rename the file's headers to field names; returns (rows, unknown headers)."""
+def _map_columns(
+    rows: list[tuple[int, dict]], columns: dict[str, tuple[str, ...]]
+) -> tuple[list[tuple[int, dict]], list[str], list[str]]:
+    """Rename the file's headers to field names; returns (rows, unknown headers, headers that
+    name a field another header already names)."""
     if not rows:
-        return [], []
+        return [], [], []
     alias = {a.lower(): field for field, names in columns.items() for a in names}
-    headers = list(rows[0].keys())
+    headers = list(rows[0][1].keys())
     unknown = [h for h in headers if h.lower() not in alias]
-    mapped = [{alias[h.lower()]: v for h, v in r.items() if h.lower() in alias} for r in rows]
-    return mapped, unknown
+    seen: dict[str, str] = {}
+    repeated = []
+    for h in headers:
+        field = alias.get(h.lower())
+        if field in seen:
+            repeated.append(f"{h}（与“{seen[field]}”同为 {field}）")
+        elif field:
+            seen[field] = h
+    mapped = [(n, {alias[h.lower()]: v for h, v in r.items() if h.lower() in alias}) for n, r in rows]
+    return mapped, unknown, repeated
 
 
-def _table_rows(filename: str, content: bytes, columns) -> list[dict]:
+def _table_rows(filename: str, content: bytes, columns) -> list[tuple[int, dict]]:
+    """``(row number, {field: text})`` for each data row; a file that cannot be read, an unknown
+    or repeated column, or a file without data rows is refused before any row is looked at."""
     try:
-        raw = read_table(filename, content)
+        header, raw = read_table_rows(filename, content)
     except TableError as exc:
         raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from exc
-    rows, unknown = _map_columns(raw, columns)
-    if unknown:
+    if not raw:
+        raise ValidationFailed(MSG_NO_DATA_ROWS, [{"field": "file", "message": MSG_NO_DATA_ROWS}])
+    rows, unknown, repeated = _map_columns(raw, columns)
+    if unknown or repeated:
+        problems = [{"row": header, "field": h, "message": "未知列"} for h in unknown]
+        problems += [{"row": header, "field": h, "message": "列重复"} for h in repeated]
         raise ValidationFailed(
-            f"未知列：{'、'.join(unknown)}",
-            [{"row": 1, "field": h, "message": "未知列"} for h in unknown],
+            "表头有误：" + "；".join(f"{e['field']} {e['message']}" for e in problems), problems
         )
     return rows
 
@@ -735,7 +770,7 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
     perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
     rows = _table_rows(filename, content, LISTING_COLUMNS)
     all_errors, cleaned, seen = [], [], {}
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
         errors = _Errors(row=i)
         values = _listing_values(kind, row, errors)
         key = (values["title"], values["description"][:50])
@@ -767,7 +802,7 @@ def contract_import(
     perms.require(perms.is_operator(actor))
     rows = _table_rows(filename, content, CONTRACT_COLUMNS)
     all_errors, cleaned, seen_fp, seen_no = [], [], {}, {}
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
         errors = _Errors(row=i)
         values = _contract_values(row, errors)
         if not errors.items:

@@ -94,6 +94,8 @@ def search(request):
     if q:
         try:
             result, hits = queries.search(q, kind=kind or None, filters=filters, k=20)
+        except DomainError as exc:
+            error = exc.message
         except ValueError as exc:
             error = str(exc)
     context = {
@@ -482,9 +484,11 @@ def listing_import(request, kind: str):
         return redirect("transfer:import", kind=kind)
     if request.GET.get("format") in ("csv", "xlsx"):
         fmt = request.GET["format"]
-        qs = queries.listings_for_user(request.user, kind)
+        # an operator exports what it operates (a bureau: its league), others their unit's records
         if perms.is_operator(request.user):
-            qs = KIND_MODELS[kind].objects.all()
+            qs = queries.listings_for_operator(request.user, kind)
+        else:
+            qs = queries.listings_for_user(request.user, kind)
         data = write_table(queries.LISTING_EXPORT_COLUMNS[kind], queries.listing_export_rows(kind, qs), fmt)
         resp = HttpResponse(
             data,

@@ -1,0 +1,242 @@
+"""Behaviour found missing in the acceptance review of issue 5, one test per finding."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.models import ApiToken
+from steppe.transfer import queries, services
+from steppe.transfer.models import Achievement, Contract, Demand
+from steppe.transfer.tables import read_table, write_table
+
+from .conftest import ACHIEVEMENT, CONTRACT
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(user):
+    _, raw = ApiToken.objects.issue(user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+# ---------------------------------------------------------------- imports name the row Excel shows
+
+
+def test_an_import_error_names_the_spreadsheet_row_even_after_blank_rows(institution_user):
+    csv = (
+        "标题,描述,领域,地区,技术成熟度\n"
+        "好成果,描述,材料,包头,5\n"
+        ",,,,\n"  # a blank row 3 still counts in Excel
+        "坏成果,描述,材料,火星,15\n"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.listing_import(
+            actor=institution_user, kind="achievement", filename="a.csv", content=csv.encode()
+        )
+    assert {(e["row"], e["field"]) for e in exc.value.data["errors"]} == {(4, "region"), (4, "readiness")}
+    assert "第 4 行" in exc.value.message
+    assert Achievement.objects.count() == 0
+
+
+def test_an_xlsx_import_error_names_the_sheet_row(institution_user):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["标题", "描述", "地区"])
+    sheet.append(["好成果", "描述", "包头"])
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["坏成果", "描述", "火星"])
+    buf = io.BytesIO()
+    book.save(buf)
+    with pytest.raises(ValidationFailed) as exc:
+        services.listing_import(
+            actor=institution_user, kind="achievement", filename="a.xlsx", content=buf.getvalue()
+        )
+    assert [(e["row"], e["field"]) for e in exc.value.data["errors"]] == [(5, "region")]
+    assert Achievement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("csv", "needle"),
+    [
+        ("标题,title,描述,地区\n甲,乙,描述,包头\n", "列重复"),  # two headers for one field
+        ("标题,标题,描述,地区\n甲,乙,描述,包头\n", "列名重复"),
+        ("标题,描述,地区\n甲,描述,包头,多出来的\n", "第 2 行有表头之外的数据"),
+        ("标题,描述,地区\n", "没有数据行"),
+    ],
+)
+def test_an_ambiguous_file_is_refused_before_any_row(institution_user, csv, needle):
+    with pytest.raises(ValidationFailed) as exc:
+        services.listing_import(
+            actor=institution_user, kind="achievement", filename="a.csv", content=csv.encode()
+        )
+    assert needle in exc.value.message
+    assert Achievement.objects.count() == 0
+
+
+# ---------------------------------------------------------------- exports open safely in Excel
+
+
+def test_an_xlsx_export_keeps_text_as_text_and_numbers_as_numbers():
+    cols = [("title", "标题"), ("price", "价格"), ("on", "日期")]
+    rows = [
+        {
+            "title": '=HYPERLINK("http://x","点我")',
+            "price": Decimal("12.50"),
+            "on": dt.date(2026, 3, 1),
+        }
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(write_table(cols, rows, "xlsx")))
+    title, price, on = book.active["A2"], book.active["B2"], book.active["C2"]
+    assert title.data_type == "s" and title.value.startswith("=HYPERLINK")  # text, not a formula
+    assert price.data_type == "n" and price.value == 12.5
+    assert on.is_date and on.value.date() == dt.date(2026, 3, 1)
+    assert read_table("x.xlsx", write_table(cols, rows, "xlsx"))[0] == {
+        "标题": '=HYPERLINK("http://x","点我")',
+        "价格": "12.5",
+        "日期": "2026-03-01",
+    }
+
+
+def test_a_csv_export_guards_formulas_and_reads_back_unchanged():
+    cols = [("title", "标题"), ("amount", "金额")]
+    rows = [{"title": "=1+1", "amount": Decimal("-5")}, {"title": "@SUM(A1)", "amount": 3}]
+    data = write_table(cols, rows, "csv")
+    assert "'=1+1" in data.decode("utf-8-sig") and "'@SUM(A1)" in data.decode("utf-8-sig")
+    assert ",-5" in data.decode("utf-8-sig")  # a number is not guarded
+    assert read_table("x.csv", data) == [{"标题": "=1+1", "金额": "-5"}, {"标题": "@SUM(A1)", "金额": "3"}]
+
+
+def test_a_bureau_exports_only_its_own_leagues_records(client, institution_user, bureau_user):
+    services.listing_submit(
+        actor=institution_user, kind="achievement", data={**ACHIEVEMENT, "region": "150100"}
+    )
+    services.listing_submit(
+        actor=institution_user,
+        kind="achievement",
+        data={**ACHIEVEMENT, "title": "包头的成果", "region": "150202"},
+    )
+    client.force_login(bureau_user)  # 包头 150200
+    r = client.get("/transfer/achievements/import/", {"format": "xlsx"})
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    titles = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["包头的成果"]
+
+
+# ---------------------------------------------------------------- region filters
+
+
+def test_search_and_lists_take_a_region_name_and_refuse_an_unknown_one(
+    client, make_published, institution_user
+):
+    make_published("achievement", institution_user, region="150202")
+    make_published(
+        "achievement", institution_user, region="150100", title="呼和浩特的稀土永磁材料", ip_numbers="ZL2"
+    )
+    r = client.get("/api/v1/transfer/search", {"q": "稀土永磁", "region": "包头"})
+    assert r.status_code == 200 and [h["region"] for h in r.json()["results"]] == ["150202"]
+    r = client.get("/api/v1/transfer/achievements", {"region": "包头"})
+    assert [a["region"] for a in r.json()] == ["150202"]
+    assert (
+        len(client.get("/api/v1/transfer/search", {"q": "稀土永磁", "region": "100000"}).json()["results"])
+        == 2
+    )
+    for url, params in [
+        ("/api/v1/transfer/search", {"q": "稀土永磁", "region": "999999"}),
+        ("/api/v1/transfer/search", {"q": "稀土永磁", "region": "火星"}),
+        ("/api/v1/transfer/achievements", {"region": "999999"}),
+    ]:
+        r = client.get(url, params)
+        assert r.status_code == 400, (url, params)
+        assert r.json()["error"]["data"]["errors"][0]["field"] == "region"
+    page = client.get("/transfer/search/", {"q": "稀土永磁", "region": "999999"}).content.decode()
+    assert "未知地区" in page
+
+
+# ---------------------------------------------------------------- results explain themselves
+
+
+def test_a_result_matched_on_word_pieces_shows_and_highlights_them(client, make_published, enterprise_user):
+    make_published(
+        "demand",
+        enterprise_user,
+        title="电机降本需求",
+        description="降低电机中重稀土的用量，提高永磁体的矫顽力。",
+    )
+    r = client.get("/api/v1/transfer/search", {"q": "稀土永磁"})
+    hit = r.json()["results"][0]
+    assert hit["shared_terms"] == ["稀土", "永磁"]
+    assert "地区：东河区" in hit["explanation"] and "150202" not in hit["explanation"]
+    html = client.get("/transfer/search/", {"q": "稀土永磁"}).content.decode()
+    assert "重<mark>稀土</mark>" in html and "<mark>永磁</mark>体" in html
+
+
+def test_shared_fragments_prefers_whole_words_then_longest_pieces():
+    assert queries.shared_fragments(["稀土永磁", "电机"], "重稀土永磁体用于电机") == ["稀土永磁", "电机"]
+    assert queries.shared_fragments(["稀土永磁材料"], "稀土材料与永磁材料") == ["稀土", "永磁材料"]
+    assert queries.shared_fragments(["重"], "重稀土") == []  # one Han character says nothing
+
+
+# ---------------------------------------------------------------- interest and contracts
+
+
+def test_interest_in_ones_own_record_says_so(achievement, institution_user):
+    with pytest.raises(DomainError) as exc:
+        services.interest_express(actor=institution_user, listing=achievement)
+    assert exc.value.message == services.MSG_OWN_RECORD
+
+
+def test_a_contract_needs_a_positive_amount_and_a_registration_date_not_in_the_future(department_user):
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    with pytest.raises(ValidationFailed) as exc:
+        services.contract_register(
+            actor=department_user,
+            data={**CONTRACT, "amount": "0", "tech_amount": "0", "registered_on": tomorrow.isoformat()},
+        )
+    fields = {e["field"]: e["message"] for e in exc.value.data["errors"]}
+    assert fields["amount"] == services.MSG_AMOUNT_POSITIVE
+    assert fields["registered_on"] == services.MSG_REGISTERED_IN_FUTURE
+    assert Contract.objects.count() == 0
+
+
+def test_the_default_authority_is_the_sellers_league(department_user):
+    c = services.contract_register(
+        actor=department_user, data={**CONTRACT, "seller_region": "150102", "authority": ""}
+    )
+    assert c.authority == "呼和浩特市技术合同认定登记机构"
+
+
+def test_another_enterprise_cannot_edit_a_record_and_nothing_changes(client, enterprise_user, make_published):
+    from steppe.core.services import user_create
+
+    other, _, _ = user_create(
+        username="other-firm", role="enterprise", unit="鄂尔多斯某公司", region="150600"
+    )
+    submitted = services.listing_submit(
+        actor=enterprise_user,
+        kind="demand",
+        data={"title": "原标题", "description": "描述", "region": "150202"},
+    )
+    published = make_published("demand", enterprise_user, title="已发布的需求")
+    for obj, status in ((submitted, 404), (published, 403)):
+        r = client.patch(
+            f"/api/v1/transfer/demands/{obj.public_id}",
+            {"title": "被改了"},
+            content_type="application/json",
+            **_bearer(other),
+        )
+        assert r.status_code == status, r.content
+        r = client.post(
+            f"/api/v1/transfer/demands/{obj.public_id}/withdraw",
+            {},
+            content_type="application/json",
+            **_bearer(other),
+        )
+        assert r.status_code == status
+    assert set(Demand.objects.values_list("title", flat=True)) == {"原标题", "已发布的需求"}
+    assert set(Demand.objects.values_list("status", flat=True)) == {"submitted", "published"}
