@@ -58,3 +58,24 @@ def test_supervision_pages_load_the_phone_labels_script(client, dept, sup_plan):
     client.force_login(dept)
     html = client.get("/supervision/overview/").content.decode()
     assert "supervision/labels.js" in html and "supervision/supervision.css" in html
+
+
+def test_the_audit_page_shows_what_changed_not_whole_records(client, dept, unit_a_user, sup_plan):
+    services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
+    rep = sup_plan.measures.get(code="A1-01").progress_reports.get()
+    services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 35})
+    client.force_login(dept)
+    r = client.get("/supervision/audit/?type=supervision.progressreport")
+    (entry,) = [e for e in r.context["entries"] if e.action == "report.submit"]
+    changes = {field: (old, new) for field, old, new in entry.changes}
+    assert changes["state"] == ("draft", "submitted") and changes["progress"] == ("0", "35")
+    assert "done" not in changes  # unchanged fields are left out
+    assert "draft → submitted" in r.content.decode()
+
+
+def test_audit_changes_of_a_creation_and_a_plain_value():
+    from steppe.supervision.views import audit_changes
+
+    assert audit_changes(None, {"a": 1, "b": ""}) == [("a", "—", "1")]
+    assert audit_changes(3, 4) == [("", "3", "4")]
+    assert audit_changes({"x": "a" * 200}, {"x": "b"})[0][1].endswith("…")

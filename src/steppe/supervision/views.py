@@ -115,9 +115,33 @@ def audit(request):
     kind = request.GET.get("type")
     if kind:
         qs = qs.filter(object_type=kind)
-    return render(
-        request, "supervision/audit.html", {"entries": qs.select_related("actor")[:300], "type": kind}
-    )
+    entries = list(qs.select_related("actor")[:300])
+    for e in entries:
+        e.changes = audit_changes(e.before, e.after)
+    return render(request, "supervision/audit.html", {"entries": entries, "type": kind})
+
+
+def _short(value) -> str:
+    text = "—" if value in (None, "", [], {}) else str(value)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def audit_changes(before, after) -> list[tuple[str, str, str]]:
+    """(field, before, after) for the fields that changed; every field of a creation; a plain value as one row."""
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return [] if before == after else [("", _short(before), _short(after))]
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    keys = list(after) + [k for k in before if k not in after]
+
+    def norm(v):
+        return None if v in (None, "", [], {}) else v
+
+    return [
+        (k, _short(before.get(k)), _short(after.get(k)))
+        for k in keys
+        if norm(before.get(k)) != norm(after.get(k))
+    ]
 
 
 # ---------------------------------------------------------------- measures and milestones
