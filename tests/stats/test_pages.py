@@ -90,6 +90,12 @@ def test_every_table_exports(client, loaded, url):
         assert r.content[:2] == b"PK"
 
 
+def test_import_history_exports(client, loaded, department_user):
+    client.force_login(department_user)
+    r = client.get("/monitoring/import/?format=csv")
+    assert r.status_code == 200 and "published_statistics.csv" in r.content.decode("utf-8-sig")
+
+
 def test_import_page_is_only_for_the_department(client, loaded, bureau_user):
     assert client.get("/monitoring/import/").status_code == 302  # login first
     client.force_login(bureau_user)
@@ -207,5 +213,7 @@ def test_a_large_import_runs_as_a_job_with_progress(client, loaded, department_u
     assert "import/progress/" in page
     frag = client.get(f"/monitoring/import/progress/{started[0]}").content.decode()
     assert "导入完成" in frag and "新增 2" in frag and "hx-get" not in frag  # finished: polling stops
-    assert Observation.objects.filter(region__code="150200", indicator__code="gdp", year__lt=2023).count() == 2
+    assert (
+        Observation.objects.filter(region__code="150200", indicator__code="gdp", year__lt=2023).count() == 2
+    )
     assert client.get("/monitoring/import/progress/not-a-job-token").status_code == 404

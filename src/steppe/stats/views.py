@@ -579,6 +579,23 @@ def import_page(request):
     if not is_department(request.user):
         raise Http404()
     ctx = {"imports": Import.objects.select_related("imported_by")[:20], "columns": services.COLUMNS}
+    if request.method == "GET" and request.GET.get("format") in ("csv", "xlsx"):
+        cols = ["文件", "SHA-256", "导入人", "时间", "方式", "行", "新增", "修订", "未变"]
+        rows = [
+            [
+                i.file_name,
+                i.sha256,
+                i.imported_by.username if i.imported_by else "",
+                i.imported_at.isoformat(timespec="seconds"),
+                i.via,
+                i.rows,
+                i.added,
+                i.revised,
+                i.unchanged,
+            ]
+            for i in Import.objects.select_related("imported_by")
+        ]
+        return table_response(cols, rows, request.GET["format"], "imports")
     if request.method == "POST" and request.POST.get("confirm"):
         stored = request.session.get("stats_import")
         if not stored or stored.get("token") != request.POST.get("confirm"):
