@@ -240,3 +240,50 @@ def test_another_enterprise_cannot_edit_a_record_and_nothing_changes(client, ent
         assert r.status_code == status
     assert set(Demand.objects.values_list("title", flat=True)) == {"原标题", "已发布的需求"}
     assert set(Demand.objects.values_list("status", flat=True)) == {"submitted", "published"}
+
+
+# ---------------------------------------------------------------- the scenario list through the API
+
+
+def test_the_api_opens_a_round_and_promotes_a_demand_into_it(
+    client, demand, department_user, enterprise_user
+):
+    dept = _bearer(department_user)
+    r = client.post(
+        "/api/v1/transfer/scenarios/rounds",
+        {"number": 3, "title": "第三批应用场景清单", "published_on": "2026-05-01"},
+        content_type="application/json",
+        **dept,
+    )
+    assert r.status_code == 201, r.content
+    r = client.post(
+        "/api/v1/transfer/scenarios/rounds",
+        {"number": 3, "title": "again"},
+        content_type="application/json",
+        **dept,
+    )
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "number"
+    url = f"/api/v1/transfer/demands/{demand.public_id}/promote"
+    r = client.post(url, {"round": 3}, content_type="application/json", **_bearer(enterprise_user))
+    assert r.status_code == 403
+    r = client.post(url, {"round": 9}, content_type="application/json", **dept)
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "round"
+    r = client.post(url, {"round": 3, "deadline": "2027-01-31"}, content_type="application/json", **dept)
+    assert r.status_code == 201, r.content
+    assert r.json()["round"] == 3 and r.json()["seq"] == 1 and r.json()["demand_id"] == str(demand.public_id)
+    assert client.post(url, {"round": 3}, content_type="application/json", **dept).status_code == 400
+    listed = client.get("/api/v1/transfer/scenarios", {"round": 3}).json()
+    assert [(s["round"], s["seq"], s["deadline"]) for s in listed] == [(3, 1, "2027-01-31")]
+
+
+def test_the_broker_list_counts_deals_in_one_query(client, department_user, django_assert_num_queries):
+    for i in range(4):
+        services.broker_register(
+            actor=department_user, data={"name": f"经纪人{i}", "certificate_no": f"C-{i}"}
+        )
+    services.contract_register(
+        actor=department_user, data=CONTRACT, broker=services.Broker.objects.get(certificate_no="C-2")
+    )
+    with django_assert_num_queries(1):
+        r = client.get("/api/v1/transfer/brokers")
+    assert {b["certificate_no"]: b["deals"] for b in r.json()} == {"C-0": 0, "C-1": 0, "C-2": 1, "C-3": 0}

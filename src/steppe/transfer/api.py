@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from uuid import UUID
 
-from ninja import File, Router, Schema, Status
+from django.db.models import Count, Q
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
@@ -18,7 +19,7 @@ from steppe.core.errors import DomainError
 
 from . import permissions as perms
 from . import queries, services
-from .models import Achievement, Broker, Demand, Expert, Scenario
+from .models import Achievement, Broker, Demand, Expert, Scenario, ScenarioRound
 
 router = Router(tags=["transfer"])
 
@@ -209,6 +210,24 @@ class ScenarioOut(Schema):
     field: str
     deadline: dt.date | None
     demand_id: UUID | None
+
+
+class RoundIn(Schema):
+    number: int = Field(..., ge=1)
+    title: str
+    published_on: dt.date | None = None
+
+
+class RoundOut(Schema):
+    number: int
+    title: str
+    published_on: dt.date | None
+
+
+class PromoteIn(Schema):
+    round: int
+    owner: str = ""
+    deadline: dt.date | None = None
 
 
 class ExpertIn(Schema):
@@ -504,22 +523,58 @@ def search(
     return _search_out(result, hits)
 
 
-@router.get("/transfer/scenarios", response=list[ScenarioOut])
-def scenario_list(request):
-    return [
-        {
-            "id": s.public_id,
-            "round": s.round.number,
-            "seq": s.seq,
-            "title": s.title,
-            "owner": s.owner,
-            "needs": s.needs,
-            "field": s.field,
-            "deadline": s.deadline,
-            "demand_id": s.demand.public_id if s.demand_id else None,
-        }
-        for s in Scenario.objects.select_related("round", "demand")
-    ]
+def _scenario_out(s) -> dict:
+    return {
+        "id": s.public_id,
+        "round": s.round.number,
+        "seq": s.seq,
+        "title": s.title,
+        "owner": s.owner,
+        "needs": s.needs,
+        "field": s.field,
+        "deadline": s.deadline,
+        "demand_id": s.demand.public_id if s.demand_id else None,
+    }
+
+
+@router.get("/transfer/scenarios", response=list[ScenarioOut], summary="Scenario lists (场景清单)")
+def scenario_list(request, round: int | None = None):
+    qs = Scenario.objects.select_related("round", "demand").order_by("-round__number", "seq")
+    if round is not None:
+        qs = qs.filter(round__number=round)
+    return [_scenario_out(s) for s in qs]
+
+
+@router.post(
+    "/transfer/scenarios/rounds", response={201: RoundOut}, auth=api_auth, summary="Open a numbered round"
+)
+def scenario_round_create(request, payload: RoundIn):
+    r = services.scenario_round_create(
+        actor=request.auth, number=payload.number, title=payload.title, published_on=payload.published_on
+    )
+    return Status(201, {"number": r.number, "title": r.title, "published_on": r.published_on})
+
+
+@router.post(
+    "/transfer/demands/{public_id}/promote",
+    response={201: ScenarioOut},
+    auth=api_auth,
+    summary="Promote a published demand into a scenario of a round",
+    operation_id="transfer_demand_promote",
+)
+def demand_promote(request, public_id: UUID, payload: PromoteIn):
+    demand = perms.get_listing_for_user(request.auth, Demand, public_id)
+    rnd = ScenarioRound.objects.filter(number=payload.round).first()
+    if rnd is None:
+        raise DomainError(
+            "invalid",
+            f"round: 第{payload.round}批不存在",
+            data={"errors": [{"field": "round", "message": "不存在"}]},
+        )
+    s = services.demand_promote(
+        actor=request.auth, demand=demand, round=rnd, owner=payload.owner, deadline=payload.deadline
+    )
+    return Status(201, _scenario_out(s))
 
 
 @router.get("/transfer/experts", response=list[ExpertOut])
@@ -552,18 +607,21 @@ def expert_create(request, payload: ExpertIn):
 
 
 def _broker_out(b) -> dict:
+    deals = getattr(b, "deals", None)
     return {
         "id": b.public_id,
         "name": b.name,
         "certificate_no": b.certificate_no,
         "fields": b.fields,
-        "deals": b.contracts.filter(status="registered").count(),
+        "deals": b.contracts.filter(status="registered").count() if deals is None else deals,
     }
 
 
 @router.get("/transfer/brokers", response=list[BrokerOut])
 def broker_list(request):
-    return [_broker_out(b) for b in Broker.objects.all()]
+    """Brokers with the number of registered contracts they brought (one query)."""
+    qs = Broker.objects.annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
+    return [_broker_out(b) for b in qs.order_by("name", "id")]
 
 
 @router.post("/transfer/brokers", response={201: BrokerOut}, auth=api_auth)
