@@ -153,6 +153,8 @@ def test_bank_sees_only_the_white_list(register, bank_user, department_user, log
     assert client.get(f"/api/v1/policy/enterprises/{baotou.public_id}").status_code == 404
     assert client.get(f"/policy/enterprises/{baotou.public_id}/").status_code == 404
     assert client.get("/api/v1/policy/enterprises").json()["total"] == 0
+    assert client.get("/policy/enterprises/").status_code == 404
+    assert client.get("/policy/enterprises/export.csv").status_code == 404
     assert client.get(f"/api/v1/policy/enterprises/{ordos.public_id}").status_code == 404
     assert client.get(f"/policy/enterprises/{ordos.public_id}/").status_code == 404
     assert client.get("/policy/white-list/").status_code == 200

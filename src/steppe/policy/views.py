@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.models import Region
 from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
@@ -146,6 +147,8 @@ def calculator(request):
 @login_required
 def enterprise_list(request):
     """The files one may see; department and bureaus import (all or nothing) and export here."""
+    if request.user.role == Role.BANK:
+        raise Http404  # a bank sees the white list only
     qs = permissions.enterprises_visible_to(request.user).order_by("name")
     ctx = {"total": qs.count(), "can_import": permissions.can_import(request.user)}
     if request.method == "POST":
@@ -172,6 +175,8 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     """The visible files as CSV (same columns as the import)."""
+    if request.user.role == Role.BANK:
+        raise Http404
     import io
 
     from django.http import HttpResponse
@@ -289,12 +294,16 @@ def runs(request):
             error = exc.message
     run = queries.latest_run()
     leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
+    names = dict(Region.objects.filter(level__in=("prefecture", "province")).values_list("code", "name"))
     prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
     if prefix:
         leagues = [(k, v) for k, v in leagues if k.startswith(prefix)]
     counts = queries.enterprise_counts_by_region_year()
     if prefix:
         counts = [c for c in counts if c["region_code"].startswith(prefix)]
+    leagues = [(code, names.get(code, code), s) for code, s in leagues]
+    for c in counts:
+        c["region_name"] = names.get(c["region_code"], c["region_code"])
     ctx = {
         "run": run,
         "leagues": leagues,

@@ -23,6 +23,18 @@ ROUTE_LABELS = {
     "direct_standard": "直接认定：主导制定标准",
 }
 
+POLICY_LABELS = {
+    "tsme": "科技型中小企业",
+    "hte": "高新技术企业",
+    "super_deduction": "研发费用加计扣除",
+    "tech_transfer": "技术转让所得",
+}
+
+
+@register.filter
+def policy_label(code):
+    return POLICY_LABELS.get(code, code)
+
 
 @register.filter
 def pct(value, digits=1):
