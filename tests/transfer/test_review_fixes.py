@@ -287,3 +287,20 @@ def test_the_broker_list_counts_deals_in_one_query(client, department_user, djan
     with django_assert_num_queries(1):
         r = client.get("/api/v1/transfer/brokers")
     assert {b["certificate_no"]: b["deals"] for b in r.json()} == {"C-0": 0, "C-1": 0, "C-2": 1, "C-3": 0}
+
+
+def test_shared_fragments_lists_whole_words_first_and_does_not_repeat_pieces():
+    got = queries.shared_fragments(["稀土永磁", "永磁材料", "技术"], "永磁材料与稀土技术")
+    assert got == ["永磁材料", "技术", "稀土"]  # '永磁' is inside '永磁材料'
+
+
+def test_a_promoted_demand_shows_its_scenario_round_and_no_second_promote_form(
+    client, demand, department_user
+):
+    rnd = services.scenario_round_create(actor=department_user, number=2, title="第二批应用场景清单")
+    client.force_login(department_user)
+    url = f"/transfer/demands/{demand.public_id}/"
+    assert "列入场景清单" in client.get(url).content.decode()
+    client.post(f"/transfer/demands/{demand.public_id}/promote/", {"round": rnd.pk})
+    html = client.get(url).content.decode()
+    assert 'id="scenario"' in html and "第 2-1 号" in html and "列入场景清单</button>" not in html

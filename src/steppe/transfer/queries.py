@@ -156,26 +156,27 @@ MAX_FRAGMENT_WORD = 12  # longer query words are not split into fragments (cost 
 
 
 def shared_fragments(query_terms: Iterable[str], text: str) -> list[str]:
-    """The query's words found in ``text``, and for a word that is not, its longest pieces of
-    two or more characters that are (so '稀土永磁' shows '稀土' and '永磁' in '重稀土…永磁材料'):
-    the index also matches on character pairs, and a result should show why it came up."""
+    """The query's words found in ``text``, then, for a word that is not, its longest pieces of
+    two or more characters that are (so '稀土永磁' shows '稀土' and '永磁' in '重稀土…永磁体'):
+    the index also matches on character pairs, and a result should show why it came up. A piece
+    already inside a whole shared word is not repeated; single Han characters say nothing."""
     low = (text or "").lower()
-    out: list[str] = []
-    for term in dict.fromkeys(query_terms):
-        if term in low:
-            out.append(term)
-            continue
-        if len(term) > MAX_FRAGMENT_WORD:
+    terms = list(dict.fromkeys(t for t in query_terms if t))
+    whole = [t for t in terms if t in low and (len(t) >= 2 or not _is_han(t))]
+    pieces: list[str] = []
+    for term in terms:
+        if term in low or len(term) > MAX_FRAGMENT_WORD:
             continue
         i = 0
         while i < len(term) - 1:
-            for j in range(len(term), i + 1, -1):  # longest piece starting at i first
+            for j in range(len(term), i + 1, -1):  # the longest piece starting at i first
                 if term[i:j] in low:
-                    out.append(term[i:j])
+                    pieces.append(term[i:j])
                     i = j - 1
                     break
             i += 1
-    return list(dict.fromkeys(t for t in out if len(t) >= 2 or not _is_han(t)))
+    pieces = [p for p in dict.fromkeys(pieces) if p not in whole and not any(p in w for w in whole)]
+    return whole + pieces
 
 
 def _is_han(text: str) -> bool:

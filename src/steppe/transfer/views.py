@@ -25,6 +25,7 @@ from .models import (
     Expert,
     IpType,
     ListingStatus,
+    Scenario,
     ScenarioRound,
     TransferMode,
 )
@@ -142,6 +143,9 @@ def _record(request, kind: str, public_id):
         "rounds": ScenarioRound.objects.all()[:10]
         if kind == "demand" and perms.can_review(user, obj)
         else [],
+        "scenario": Scenario.objects.filter(demand=obj).select_related("round").first()
+        if kind == "demand"
+        else None,
     }
     return render(request, "transfer/record.html", context)
 
