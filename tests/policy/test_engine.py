@@ -334,7 +334,7 @@ def test_recognitions_rewards_and_their_validation():
         evaluate(_case(recognitions=["giant"]), 2024)
 
 
-@pytest.mark.parametrize("year", [2008, 2012, 2015])
+@pytest.mark.parametrize("year", [2008, 2012, 2014])
 def test_years_before_the_encoded_tsme_and_hte_rules_say_so(year):
     case = {
         "enterprise": {"registered_on": "2005-01-01"},
@@ -380,3 +380,18 @@ def test_loss_extension_starts_in_2018(year, extended):
     out = evaluate(case, year)["loss_carryforward"]
     assert out["qualified"] is True  # status held
     assert out["extended_loss_years"] == extended
+
+
+def test_2015_accounts_are_judged_for_an_hte_application_in_2016_but_no_tsme_yet():
+    """国科发火〔2016〕32号 took effect on 2016-01-01: a 2016 application judges 2013-2015."""
+    row = {"employees": 100, "tech_staff": 10, "revenue": 4000, "rd_expense": 200, "hightech_revenue": 3000}
+    case = {
+        "enterprise": {"registered_on": "2005-01-01"},
+        "years": {str(y): dict(row, ip_class_i=1, conversions=5) for y in (2013, 2014, 2015)},
+    }
+    out = evaluate(case, 2015)
+    assert out["tsme"]["eligible"] is None  # the tech SME evaluation starts with the 2016 accounts
+    assert out["hte"]["application_year"] == 2016
+    assert out["hte"]["rd_ratio"] == pytest.approx(0.05) and out["hte"]["rd_ratio_required"] == 0.05
+    assert out["hte"]["tech_staff_ratio"] == pytest.approx(0.10)
+    assert out["hte"]["failed"] == [] and out["hte"]["eligible"] is None  # expert score decides

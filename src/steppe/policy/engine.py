@@ -93,10 +93,10 @@ BATCH_OUTPUTS = [
 
 
 # first accounting years the encoded rules cover: 国科发政〔2017〕115号 (2016 accounts, 2017 round)
-# and 国科发火〔2016〕32号 (applications from 2016, i.e. 2015 accounts are judged under the 2008
-# 办法, which is not encoded)
+# and 国科发火〔2016〕32号 (in force from 2016-01-01: applications from 2016 judge the 2015 accounts;
+# earlier applications fall under 国科发火〔2008〕172号, which is not encoded)
 FIRST_TSME_YEAR = 2016
-FIRST_HTE_YEAR = 2016
+FIRST_HTE_YEAR = 2015
 
 
 class CaseError(ValueError):
@@ -552,7 +552,9 @@ def evaluate(case: dict, year: int) -> dict:
     out = assemble(res, year)
     if year < FIRST_HTE_YEAR:
         out["hte"]["eligible"] = None
-        notes.append("高新技术企业: rules before 2016 (国科发火〔2008〕172号) are not encoded; no pre-check")
+        notes.append(
+            "高新技术企业: applications before 2016 (国科发火〔2008〕172号, accounts before 2015) are not encoded; no pre-check"
+        )
     if year < FIRST_TSME_YEAR:
         out["tsme"]["eligible"] = None
         notes.append("科技型中小企业: the evaluation exists from the 2016 accounts (国科发政〔2017〕115号)")

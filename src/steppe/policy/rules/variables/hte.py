@@ -1,7 +1,8 @@
 """高新技术企业认定 pre-check (国科发火〔2016〕32号 + 指引 国科发火〔2016〕195号).
 
 Period = the last accounting year Y; the application is made in Y+1 and its three
-accounting years are Y−2, Y−1, Y.
+accounting years are Y−2, Y−1, Y. The 办法 took effect on 2016-01-01, so the formulas are dated
+by the first accounting year they judge: 2015 (formula_2015_01).
 """
 
 import numpy as np
@@ -40,7 +41,7 @@ class hte_registration_age_days(Variable):
     label = "days from registration to the application date"
     reference = REF + " 第十一条(一); " + GUIDE + " 三(一)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         app = e("hte_application_on", period).astype("datetime64[D]")
         reg = e("registered_on", period).astype("datetime64[D]")
         return (app - reg).astype(int)
@@ -54,7 +55,7 @@ class hte_registration_ok(Variable):
     label = "注册成立一年以上 (≥ 365 days)"
     reference = REF + " 第十一条(一)"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         return (
             e("hte_registration_age_days", period) >= parameters(period).hte.conditions.registration_min_days
         )
@@ -67,7 +68,7 @@ class hte_owns_ip(Variable):
     label = "拥有知识产权 (Ⅰ类 or Ⅱ类)"
     reference = REF + " 第十一条(二)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return (e("ip_class_i", period) + e("ip_class_ii", period)) > 0
 
 
@@ -78,7 +79,7 @@ class hte_tech_staff_ratio(Variable):
     label = "科技人员 / 当年职工总数 (staff under 183 days excluded)"
     reference = REF + " 第十一条(四)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return ratio(e("tsme_tech_staff", period), e("tsme_employees", period))
 
 
@@ -89,7 +90,7 @@ class hte_rd_ratio(Variable):
     label = "近三个会计年度 研发费用总额 / 销售收入总额"
     reference = REF + " 第十一条(五)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return ratio(sum(_three(e, "rd_expense", period)), sum(_three(e, "revenue", period)))
 
 
@@ -107,7 +108,7 @@ class hte_rd_ratio_required(Variable):
     label = "required R&D intensity by last year's sales revenue (≤5000万: 5%, ≤2亿: 4%, above: 3%)"
     reference = REF + " 第十一条(五)1-3"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         p = parameters(period).hte.conditions
         s = e("revenue", period)
         return np.where(
@@ -124,7 +125,7 @@ class hte_domestic_rd_share(Variable):
     label = "境内研发费用 / 全部研发费用 (three years)"
     reference = REF + " 第十一条(五)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return ratio(sum(_three(e, "rd_expense_in_china", period)), sum(_three(e, "rd_expense", period)))
 
 
@@ -135,7 +136,7 @@ class hte_total_income(Variable):
     label = "总收入 = 收入总额 − 不征税收入"
     reference = GUIDE + " 三(五)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return e("income_total", period) - e("non_taxable_income", period)
 
 
@@ -146,7 +147,7 @@ class hte_hightech_revenue_share(Variable):
     label = "近一年高新技术产品(服务)收入 / 同期总收入"
     reference = REF + " 第十一条(六)"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return ratio(e("hightech_revenue", period), e("hte_total_income", period))
 
 
@@ -195,7 +196,7 @@ class hte_net_asset_growth(Variable):
     label = "净资产增长率 = ½(NA2/NA1 + NA3/NA2) − 1"
     reference = GUIDE + " 三(七)4"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return _growth(*_three(e, "net_assets", period))[0]
 
 
@@ -206,7 +207,7 @@ class hte_revenue_growth(Variable):
     label = "销售收入增长率 = ½(S2/S1 + S3/S2) − 1"
     reference = GUIDE + " 三(七)4"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return _growth(*_three(e, "revenue", period))[0]
 
 
@@ -218,7 +219,7 @@ class hte_growth_points_min(Variable):
     label = "企业成长性 points, lower bound"
     reference = GUIDE + " 三(七)4"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         a = _growth_points(e, "net_assets", period, parameters)
         b = _growth_points(e, "revenue", period, parameters)
         return a[2] + b[2]
@@ -232,7 +233,7 @@ class hte_growth_points_max(Variable):
     label = "企业成长性 points, upper bound"
     reference = GUIDE + " 三(七)4"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         a = _growth_points(e, "net_assets", period, parameters)
         b = _growth_points(e, "revenue", period, parameters)
         return a[3] + b[3]
@@ -246,7 +247,7 @@ class hte_growth_ambiguous(Variable):
     label = "a growth rate sits exactly on the 5% band-D edge (≥ 5% in the main text, > 5% in 附件4)"
     reference = GUIDE + " 三(七)4 vs 附件4"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         a = _growth_points(e, "net_assets", period, parameters)
         b = _growth_points(e, "revenue", period, parameters)
         return a[4] + b[4]
@@ -311,7 +312,7 @@ class hte_ip_points_min(Variable):
     label = "知识产权 points, lower bound (expert-judged sub-items at their minimum unless given)"
     reference = GUIDE + " 三(七)1"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         return _ip_interval(e, period, parameters)[0]
 
 
@@ -323,7 +324,7 @@ class hte_ip_points_max(Variable):
     label = "知识产权 points, upper bound"
     reference = GUIDE + " 三(七)1"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         return _ip_interval(e, period, parameters)[1]
 
 
@@ -334,7 +335,7 @@ class hte_years_in_window(Variable):
     label = "accounting years of operation within Y−2..Y (actual period if under 3 years)"
     reference = REF + " 第十一条(五); " + GUIDE + " 三(七)2"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         first = year_of(e("registered_on", period))
         y = period.start.year
         return np.clip(y - np.maximum(first, y - 2) + 1, 1, 3).astype(float)
@@ -347,7 +348,7 @@ class hte_conversions_average(Variable):
     label = "近三年年均科技成果转化数"
     reference = GUIDE + " 三(七)2"
 
-    def formula_2016_01(e, period):
+    def formula_2015_01(e, period):
         return sum(_three(e, "conversions", period)) / e("hte_years_in_window", period)
 
 
@@ -366,7 +367,7 @@ class hte_conversion_points_min(Variable):
     label = "科技成果转化能力 points, lower bound"
     reference = GUIDE + " 三(七)2"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         p = parameters(period).hte.innovation
         return band(e("hte_conversions_average", period), p.conversion_thresholds, p.conversion_min)
 
@@ -379,7 +380,7 @@ class hte_conversion_points_max(Variable):
     label = "科技成果转化能力 points, upper bound"
     reference = GUIDE + " 三(七)2"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         p = parameters(period).hte.innovation
         return band(e("hte_conversions_average", period), p.conversion_thresholds, p.conversion_max)
 
@@ -392,7 +393,7 @@ class hte_innovation_points_min(Variable):
     label = "创新能力评价 total, lower bound"
     reference = GUIDE + " 三(七)"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         m = _known(e, "expert_rd_management", period, 0.0, parameters(period).hte.innovation.management_max)
         return (
             e("hte_ip_points_min", period)
@@ -410,7 +411,7 @@ class hte_innovation_points_max(Variable):
     label = "创新能力评价 total, upper bound"
     reference = GUIDE + " 三(七)"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         m = _known(e, "expert_rd_management", period, 0.0, parameters(period).hte.innovation.management_max)
         return (
             e("hte_ip_points_max", period)
@@ -433,7 +434,7 @@ class hte_failed_mask(Variable):
     label = "bit mask of failed conditions (order: hte.CONDITIONS)"
     reference = REF + " 第十一条"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         p = parameters(period).hte.conditions
         fails = [
             ~e("hte_registration_ok", period),
@@ -461,7 +462,7 @@ class hte_eligibility(Variable):
     label = "1 qualifies, 0 does not, −1 depends on the expert-judged part of the innovation score"
     reference = REF + " 第十一条"
 
-    def formula_2016_01(e, period, parameters):
+    def formula_2015_01(e, period, parameters):
         failed = e("hte_failed_mask", period) != 0
         sure = e("hte_innovation_points_min", period) >= parameters(period).hte.conditions.innovation_pass_min
         return np.where(failed, 0, np.where(sure, 1, -1))

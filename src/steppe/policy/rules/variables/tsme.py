@@ -26,7 +26,7 @@ class tsme_employees(Variable):
     label = "职工总数 counted (part-time/temporary under 6 months excluded)"
     reference = REF + " 第九条"
 
-    def formula_2016_01(e, period):
+    def formula(e, period):  # a head-count definition, also read by the HTE pre-check
         return np.maximum(0, e("employees", period) - e("employees_short_term", period))
 
 
@@ -37,7 +37,7 @@ class tsme_tech_staff(Variable):
     label = "科技人员数 counted (part-time/temporary under 6 months excluded)"
     reference = REF + " 第九条"
 
-    def formula_2016_01(e, period):
+    def formula(e, period):  # a head-count definition, also read by the HTE pre-check
         return np.maximum(0, e("tech_staff", period) - e("tech_staff_short_term", period))
 
 
