@@ -304,3 +304,16 @@ def test_a_promoted_demand_shows_its_scenario_round_and_no_second_promote_form(
     client.post(f"/transfer/demands/{demand.public_id}/promote/", {"round": rnd.pk})
     html = client.get(url).content.decode()
     assert 'id="scenario"' in html and "第 2-1 号" in html and "列入场景清单</button>" not in html
+
+
+def test_a_same_field_fill_in_is_labelled_as_such(client, make_published, institution_user):
+    make_published("achievement", institution_user)  # 钕铁硼 …, 材料科学与工程
+    make_published(
+        "achievement",
+        institution_user,
+        title="高强度铝合金板材轧制工艺",
+        description="铝合金热轧与退火工艺优化。",
+        ip_numbers="ZL9",
+    )
+    html = client.get("/transfer/search/", {"q": "钕铁硼"}).content.decode()
+    assert html.count('class="hit"') == 2 and html.count("同领域推荐（无共同词）") == 1

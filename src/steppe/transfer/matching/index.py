@@ -483,8 +483,9 @@ class MatchIndex:
 
         ``field``: the query's own field when known (e.g. a demand's); otherwise inferred.
         ``exclude``: ids never returned (e.g. the record the query comes from).
-        Documents sharing no term with the query are returned only as same-field fill-ins,
-        never ahead of a lexical match.
+        Documents sharing no term (word or character pair) with the query are returned only
+        as same-field fill-ins (score 0): after every same-field lexical match, but ahead of
+        other-field matches whose score is below ``field_boost`` of the best one.
         """
         query = query or ""
         all_words = tk.words(query)
