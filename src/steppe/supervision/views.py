@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
@@ -182,7 +183,7 @@ def milestone_add(request, code):
             planned_on=request.POST.get("planned_on", ""),
             evidence_required=request.POST.get("evidence_required", ""),
         ),
-        "里程碑已添加",
+        gettext("里程碑已添加"),
     )
     return redirect("supervision:measure", code=code)
 
@@ -200,7 +201,7 @@ def milestone_done(request, pk):
             evidence_note=request.POST.get("evidence_note", ""),
             files=request.FILES.getlist("files"),
         ),
-        "里程碑已完成",
+        gettext("里程碑已完成"),
     )
     return redirect("supervision:measure", code=ms.measure.code)
 
@@ -210,7 +211,9 @@ def milestone_done(request, pk):
 def milestones_approve(request, code):
     measure, _ = perms.get_measure_for_user(request.user, code)
     _attempt(
-        request, lambda: services.milestones_approve(actor=request.user, measure=measure), "里程碑已审定"
+        request,
+        lambda: services.milestones_approve(actor=request.user, measure=measure),
+        gettext("里程碑已审定"),
     )
     return redirect("supervision:measure", code=code)
 
@@ -228,7 +231,7 @@ def rounds(request):
             lambda: services.round_open(
                 actor=request.user, period=request.POST.get("period", ""), due_on=request.POST.get("due", "")
             ),
-            f"调度周期 {request.POST.get('period', '')} 已开启",
+            gettext("调度周期 %(period)s 已开启") % {"period": request.POST.get("period", "")},
         )
         if ok:
             return redirect("supervision:round", period=request.POST["period"].strip())
@@ -244,7 +247,9 @@ def round_detail(request, period):
     if rnd is None:
         raise NotFound(f"调度周期 {period} 不存在")
     if request.method == "POST" and request.POST.get("close"):
-        _attempt(request, lambda: services.round_close(actor=request.user, round=rnd), "已结束本轮调度")
+        _attempt(
+            request, lambda: services.round_close(actor=request.user, round=rnd), gettext("已结束本轮调度")
+        )
         return redirect("supervision:round", period=period)
     reports = rnd.reports.select_related("measure", "unit").order_by("state", "unit__name", "measure__code")
     return render(
@@ -270,7 +275,7 @@ def report(request, pk):
                 _attempt(
                     request,
                     lambda: services.report_save_draft(actor=request.user, report=rep, data=data),
-                    "草稿已保存",
+                    gettext("草稿已保存"),
                 )
             else:
                 if _attempt(
@@ -278,7 +283,7 @@ def report(request, pk):
                     lambda: services.report_submit(
                         actor=request.user, report=rep, data=data, files=request.FILES.getlist("files")
                     ),
-                    "报告已提交，等待审核",
+                    gettext("报告已提交，等待审核"),
                 ):
                     return redirect("supervision:todo")
                 return render(request, "supervision/report.html", _report_ctx(request, rep, can_write, data))
@@ -291,7 +296,7 @@ def report(request, pk):
                     accept=op == "accept",
                     comment=request.POST.get("comment", ""),
                 ),
-                "已审核通过" if op == "accept" else "已退回",
+                gettext("已审核通过") if op == "accept" else gettext("已退回"),
             )
         else:
             raise NotFound()
@@ -306,7 +311,7 @@ def _report_ctx(request, rep, can_write, data):
         "form": data or {f: getattr(rep, f) for f in services.MEASURE_FIELDS},
         "can_write": can_write and rep.editable,
         "can_review": perms.can_review_reports(request.user) and rep.state == ProgressReport.State.SUBMITTED,
-        "versions": rep.versions.select_related("submitted_by"),
+        "versions": _versions(rep),
         "statuses": REPORT_STATUS_LABELS.items(),
         "evidence": rep.evidence.all(),
     }
@@ -360,7 +365,7 @@ def challenge_new(request):
                 else 0,
             )
 
-        if _attempt(request, create, "榜单草稿已保存"):
+        if _attempt(request, create, gettext("榜单草稿已保存")):
             return redirect("supervision:challenge", code=holder["c"].code)
     return render(request, "supervision/challenge_new.html", {"form": form, "rows": range(1, 4)})
 
@@ -375,7 +380,9 @@ def challenge_action(request, code):
     note = request.POST.get("note", "")
     if op == "publish":
         _attempt(
-            request, lambda: services.challenge_publish(actor=u, challenge=challenge, note=note), "榜单已发布"
+            request,
+            lambda: services.challenge_publish(actor=u, challenge=challenge, note=note),
+            gettext("榜单已发布"),
         )
     elif op == "experts":
         experts = list(User.objects.filter(username__in=request.POST.getlist("experts")))
@@ -384,7 +391,7 @@ def challenge_action(request, code):
             lambda: services.challenge_assign_experts(
                 actor=u, challenge=challenge, experts=experts, note=note
             ),
-            "已指定评审专家",
+            gettext("已指定评审专家"),
         )
     elif op == "apply":
         _attempt(
@@ -395,13 +402,13 @@ def challenge_action(request, code):
                 proposal=request.POST.get("proposal", ""),
                 requested_budget=request.POST.get("requested_budget", ""),
             ),
-            "揭榜申请已提交",
+            gettext("揭榜申请已提交"),
         )
     elif op == "start_review":
         _attempt(
             request,
             lambda: services.challenge_close_applications(actor=u, challenge=challenge, note=note),
-            "揭榜截止，进入专家评审",
+            gettext("揭榜截止，进入专家评审"),
         )
     elif op == "review":
         app, _ = perms.get_application_for_user(u, int(request.POST.get("application", 0) or 0))
@@ -416,7 +423,7 @@ def challenge_action(request, code):
                 comment=request.POST.get("comment", ""),
                 conflict_note=request.POST.get("conflict_note", ""),
             ),
-            "评审意见已提交",
+            gettext("评审意见已提交"),
         )
     elif op == "select":
         ids = [int(x) for x in request.POST.getlist("applications") if x.isdigit()]
@@ -424,7 +431,7 @@ def challenge_action(request, code):
         _attempt(
             request,
             lambda: services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note),
-            "已确定揭榜团队",
+            gettext("已确定揭榜团队"),
         )
     else:
         raise NotFound()
@@ -502,13 +509,13 @@ def commitment(request, pk):
                 lambda: services.commitment_define(
                     actor=u, commitment=c, milestones=milestones, tranches=tranches
                 ),
-                "里程碑与拨款计划已确定",
+                gettext("里程碑与拨款计划已确定"),
             )
         elif op == "sign":
             _attempt(
                 request,
                 lambda: services.commitment_sign(actor=u, commitment=c),
-                "军令状已签署，首笔经费已拨付",
+                gettext("军令状已签署，首笔经费已拨付"),
             )
         elif op in ("submit_ms", "accept_ms", "fail_ms"):
             ms = CommitmentMilestone.objects.filter(
@@ -525,7 +532,7 @@ def commitment(request, pk):
                         evidence_note=request.POST.get("evidence_note", ""),
                         files=request.FILES.getlist("files"),
                     ),
-                    "里程碑成果已提交验收",
+                    gettext("里程碑成果已提交验收"),
                 )
             else:
                 _attempt(
@@ -537,7 +544,9 @@ def commitment(request, pk):
                         note=note,
                         terminate=request.POST.get("terminate") == "on",
                     ),
-                    "里程碑验收通过，已拨付下一笔经费" if op == "accept_ms" else "已记录验收不通过",
+                    gettext("里程碑验收通过，已拨付下一笔经费")
+                    if op == "accept_ms"
+                    else gettext("已记录验收不通过"),
                 )
         elif op == "final":
             achieved = {t.code: request.POST.get(f"achieved_{t.code}", "") for t in c.challenge.targets.all()}
@@ -550,7 +559,10 @@ def commitment(request, pk):
 
             if _attempt(request, final):
                 messages.success(
-                    request, "最终验收通过" if holder["r"].passed else "最终验收未通过：技术指标未全部达到"
+                    request,
+                    gettext("最终验收通过")
+                    if holder["r"].passed
+                    else gettext("最终验收未通过：技术指标未全部达到"),
                 )
         else:
             raise NotFound()
@@ -574,6 +586,16 @@ def commitment(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+def _versions(rep: ProgressReport) -> list:
+    """Each submission with its status and review outcome as labels, not codes."""
+    out = list(rep.versions.select_related("submitted_by"))
+    states = dict(ProgressReport.State.choices)
+    for v in out:
+        v.status_label = REPORT_STATUS_LABELS.get(v.status, v.status)
+        v.outcome_label = states.get(v.outcome, v.outcome) if v.outcome else "待审核"
+    return out
 
 
 # ---------------------------------------------------------------- evidence files
