@@ -317,3 +317,32 @@ def test_a_same_field_fill_in_is_labelled_as_such(client, make_published, instit
     )
     html = client.get("/transfer/search/", {"q": "钕铁硼"}).content.decode()
     assert html.count('class="hit"') == 2 and html.count("同领域推荐（无共同词）") == 1
+
+
+def test_both_sides_of_a_negotiation_list_the_contract_it_ended_in(
+    client, achievement, enterprise_user, institution_user
+):
+    interest = services.interest_express(actor=enterprise_user, listing=achievement, note="感兴趣")
+    c = services.contract_register(actor=enterprise_user, data=CONTRACT, interest=interest)
+    for user in (enterprise_user, institution_user):  # the buyer registered it; the seller owns the record
+        ids = [x["id"] for x in client.get("/api/v1/transfer/contracts", **_bearer(user)).json()]
+        assert ids == [str(c.public_id)], user.username
+        assert client.get(f"/api/v1/transfer/contracts/{c.public_id}", **_bearer(user)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/api/v1/transfer/achievements?limit=-5", "query.limit"),
+        ("/api/v1/transfer/achievements?limit=501", "query.limit"),
+        ("/api/v1/transfer/demands?offset=-1", "query.offset"),
+        ("/api/v1/transfer/search?q=稀土&k=0", "query.k"),
+        ("/api/v1/transfer/search?q=稀土&min_readiness=10", "query.min_readiness"),
+        ("/api/v1/transfer/search?q=稀土&max_price=-1", "query.max_price"),
+        ("/api/v1/transfer/search?q=稀土&max_price=nan", "query.max_price"),
+    ],
+)
+def test_out_of_range_list_parameters_are_refused_by_name(client, url, path):
+    r = client.get(url)
+    assert r.status_code == 422, r.content
+    assert r.json()["error"]["data"]["errors"][0]["path"] == path

@@ -11,7 +11,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Count, Q
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
@@ -385,8 +385,14 @@ def _register_listing_routes(plural: str, model):
         summary=f"Published {plural}",
         operation_id=f"transfer_{kind}_list",
     )
-    def listing_list(request, field: str = "", region: str = "", limit: int = 100, offset: int = 0):
-        qs = queries.published_listings(kind, field=field, region=region)[offset : offset + min(limit, 500)]
+    def listing_list(
+        request,
+        field: str = "",
+        region: str = "",
+        limit: int = Query(100, ge=1, le=500),
+        offset: int = Query(0, ge=0),
+    ):
+        qs = queries.published_listings(kind, field=field, region=region)[offset : offset + limit]
         return [_listing_out(o) for o in qs]
 
     @router.post(
@@ -463,9 +469,9 @@ def _register_listing_routes(plural: str, model):
         summary="Ranked matches",
         operation_id=f"transfer_{kind}_matches",
     )
-    def listing_matches(request, public_id: UUID, k: int = 10):
+    def listing_matches(request, public_id: UUID, k: int = Query(10, ge=1, le=50)):
         obj = perms.get_listing_for_user(request.user, model, public_id)
-        found = queries.matches_for_listing(obj, k=min(max(k, 1), 50))
+        found = queries.matches_for_listing(obj, k=k)
         return {kind: _search_out(*pair) for kind, pair in found.items()}
 
     @router.post(
@@ -504,9 +510,9 @@ def search(
     kind: str = "",
     region: str = "",
     field: str = "",
-    min_readiness: int | None = None,
-    max_price: float | None = None,
-    k: int = 20,
+    min_readiness: int | None = Query(None, ge=1, le=9),
+    max_price: float | None = Query(None, ge=0, allow_inf_nan=False),
+    k: int = Query(20, ge=1, le=100),
 ):
     if kind and kind not in ("achievement", "demand", "expert"):
         raise DomainError("invalid", "kind: achievement | demand | expert")
@@ -517,7 +523,7 @@ def search(
         "max_price": max_price,
     }
     try:
-        result, hits = queries.search(q, kind=kind or None, filters=filters, k=min(max(k, 1), 100))
+        result, hits = queries.search(q, kind=kind or None, filters=filters, k=k)
     except ValueError as exc:
         raise DomainError("invalid", str(exc)) from exc
     return _search_out(result, hits)

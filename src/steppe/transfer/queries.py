@@ -311,12 +311,24 @@ def contracts_for_user(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    q = Q(registered_by=user) | Q(interest__user=user) | Q(broker__user=user)
+    # the same people permissions.can_view_contract lets see one: who registered it, both sides of
+    # the negotiation (the interested party and the record's owner), the broker, the operator
+    q = (
+        Q(registered_by=user)
+        | Q(interest__user=user)
+        | Q(broker__user=user)
+        | Q(interest__achievement__submitted_by=user)
+        | Q(interest__demand__submitted_by=user)
+    )
     if user.role == Role.BUREAU and user.region_id:
-        prefix = user.region.code[:4]
+        prefix = region_prefix(user.region.code)
         q |= Q(seller_region__code__startswith=prefix) | Q(buyer_region__code__startswith=prefix)
     if user.unit_id:
-        q |= Q(interest__unit_id=user.unit_id)
+        q |= (
+            Q(interest__unit_id=user.unit_id)
+            | Q(interest__achievement__unit_id=user.unit_id)
+            | Q(interest__demand__unit_id=user.unit_id)
+        )
     return qs.filter(q).distinct()
 
 
