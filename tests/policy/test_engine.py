@@ -253,7 +253,6 @@ def test_trace_names_rule_formula_parameters_dates_and_references():
             "years.2024.ip_class_i: must be an integer ≥ 0",
         ),
         (lambda c: c["years"]["2024"].update(revenu=10), "years.2024.revenu: unknown field"),
-        (lambda c: c["enterprise"].pop("registered_on"), "enterprise.registered_on: is required"),
         (
             lambda c: c["enterprise"].update(registered_on="2015-13-01"),
             "enterprise.registered_on: must be a date",
@@ -395,3 +394,12 @@ def test_2015_accounts_are_judged_for_an_hte_application_in_2016_but_no_tsme_yet
     assert out["hte"]["rd_ratio"] == pytest.approx(0.05) and out["hte"]["rd_ratio_required"] == 0.05
     assert out["hte"]["tech_staff_ratio"] == pytest.approx(0.10)
     assert out["hte"]["failed"] == [] and out["hte"]["eligible"] is None  # expert score decides
+
+
+def test_a_case_without_registration_date_or_enterprise_block_is_evaluated_with_a_note():
+    case = _case(employees=100, tech_staff=30, rd_expense=50)
+    del case["enterprise"]
+    out = evaluate(case, 2024)
+    assert out["tsme"]["score"] == 60 and out["tsme"]["eligible"] is True
+    assert "registration_age" not in out["hte"]["failed"]
+    assert any(n.startswith("enterprise.registered_on not given") for n in out["notes"])

@@ -99,6 +99,10 @@ FIRST_TSME_YEAR = 2016
 FIRST_HTE_YEAR = 2015
 
 
+# registration date assumed when a case does not give one
+REGISTERED_LONG_AGO = date(1900, 1, 1)
+
+
 class CaseError(ValueError):
     """A malformed case; `field` is the dotted path of the offending value."""
 
@@ -255,7 +259,7 @@ def validate_case(case) -> dict:
     for key in case:
         if key not in ("enterprise", "years"):
             raise CaseError(key, 'unknown field (expected "enterprise" and "years")')
-    ent = case.get("enterprise")
+    ent = case.get("enterprise", {})
     if not isinstance(ent, dict):
         raise CaseError("enterprise", "must be an object")
     out_ent: dict = {}
@@ -292,8 +296,6 @@ def validate_case(case) -> dict:
             out_ent[key] = numbers
         else:
             out_ent[key] = value
-    if "registered_on" not in out_ent:
-        raise CaseError("enterprise.registered_on", "is required (a date YYYY-MM-DD)")
     years = case.get("years")
     if not isinstance(years, dict) or not years:
         raise CaseError("years", 'must be an object {"YYYY": {...}} with at least one year')
@@ -387,8 +389,13 @@ def case_to_columns(case: dict, notes: list[str] | None = None) -> dict:
     """Normalised single case -> batch columns of length 1 (notes collects the assumptions made)."""
     notes = notes if notes is not None else []
     ent = case["enterprise"]
+    if "registered_on" not in ent:
+        notes.append(
+            "enterprise.registered_on not given: assumed registered before the three accounting years "
+            "(HTE registration age met, conversions averaged over 3 years)"
+        )
     e: dict = {
-        "registered_on": np.array([ent["registered_on"]], dtype="datetime64[D]"),
+        "registered_on": np.array([ent.get("registered_on", REGISTERED_LONG_AGO)], dtype="datetime64[D]"),
         "region_code": np.array([int(ent.get("region") or 0)]),
         "taxed_on_actual_accounts": np.array([ent.get("taxed_on_actual_accounts", True)]),
         "ic_or_machine_tool": np.array([ent.get("ic_or_machine_tool", False)]),
@@ -768,7 +775,9 @@ def distance(r: dict, rows: dict, ent: dict, year: int) -> list[dict]:
     failed = failed_conditions(int(r["hte_failed_mask"]))
     for cond in failed:
         if cond == "registration_age":
-            when = ent["registered_on"] + timedelta(days=int(hc.registration_min_days))
+            when = ent.get("registered_on", REGISTERED_LONG_AGO) + timedelta(
+                days=int(hc.registration_min_days)
+            )
             add(
                 "hte",
                 cond,
