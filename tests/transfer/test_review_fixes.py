@@ -346,3 +346,40 @@ def test_out_of_range_list_parameters_are_refused_by_name(client, url, path):
     r = client.get(url)
     assert r.status_code == 422, r.content
     assert r.json()["error"]["data"]["errors"][0]["path"] == path
+
+
+def test_an_export_imports_back_and_a_second_import_is_caught(client, department_user, achievement, demand):
+    client.force_login(department_user)
+    for obj in (achievement, demand):
+        kind = obj.kind
+        files = {
+            fmt: client.get(f"/transfer/{kind}s/import/", {"format": fmt}).content for fmt in ("csv", "xlsx")
+        }
+        for fmt, data in files.items():
+            with pytest.raises(ValidationFailed) as exc:  # the record is still in the register
+                services.listing_import(actor=department_user, kind=kind, filename=f"x.{fmt}", content=data)
+            assert exc.value.data["errors"] == [
+                {
+                    "row": 2,
+                    "field": "title",
+                    "message": services.MSG_ALREADY_REGISTERED.format(status="已发布"),
+                }
+            ]
+        services.listing_withdraw(actor=department_user, listing=obj)
+        for fmt, data in files.items():
+            out = services.listing_import(
+                actor=department_user, kind=kind, filename=f"x.{fmt}", content=data, dry_run=True
+            )
+            assert out == {"rows": 1, "created": 0, "dry_run": True}, (kind, fmt)
+    contract = services.contract_register(actor=department_user, data=CONTRACT)
+    data = client.get("/transfer/contracts/", {"format": "xlsx"}).content
+    services.contract_void(actor=department_user, contract=contract, reason="重新导入")
+    out = services.contract_import(actor=department_user, filename="c.xlsx", content=data)
+    assert out["created"] == 1
+    again = Contract.objects.get(status="registered")
+    assert (again.number, again.amount, again.tech_amount, again.signed_on) == (
+        contract.number,
+        contract.amount,
+        contract.tech_amount,
+        contract.signed_on,
+    )

@@ -52,6 +52,7 @@ MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据
 MSG_OWN_RECORD = "不能对本单位的记录表达合作意向"
 MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
 MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
+MSG_ALREADY_REGISTERED = "该记录已在平台登记（{status}），请勿重复导入"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -88,6 +89,10 @@ CONTRACT_COLUMNS = {
     "authority": ("登记机构", "authority"),
     "rules_version": ("规则版本", "认定登记规则版本", "rules_version"),
 }
+# columns an export adds that the platform sets itself: an import of an export skips them
+EXPORT_ONLY_COLUMNS = frozenset(
+    h.lower() for h in ("状态", "status", "有效期至", "expires_on", "登记渠道", "channel")
+)
 
 
 # ---------------------------------------------------------------- field parsing
@@ -719,7 +724,7 @@ def _map_columns(
         return [], [], []
     alias = {a.lower(): field for field, names in columns.items() for a in names}
     headers = list(rows[0][1].keys())
-    unknown = [h for h in headers if h.lower() not in alias]
+    unknown = [h for h in headers if h.lower() not in alias and h.lower() not in EXPORT_ONLY_COLUMNS]
     seen: dict[str, str] = {}
     repeated = []
     for h in headers:
@@ -769,13 +774,18 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
     model = _check_kind(kind)
     perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
     rows = _table_rows(filename, content, LISTING_COLUMNS)
+    registered = _registered_listing_keys(model, [str(r.get("title") or "").strip() for _, r in rows])
+    actor_unit = actor.unit.name if getattr(actor, "unit_id", None) else ""
     all_errors, cleaned, seen = [], [], {}
     for i, row in rows:
         errors = _Errors(row=i)
         values = _listing_values(kind, row, errors)
         key = (values["title"], values["description"][:50])
+        unit_name = str(row.get("unit") or "").strip() or actor_unit
         if values["title"] and key in seen:
             errors.add("title", f"与第 {seen[key]} 行重复")
+        elif values["title"] and (*key, unit_name) in registered:
+            errors.add("title", MSG_ALREADY_REGISTERED.format(status=registered[(*key, unit_name)]))
         seen.setdefault(key, i)
         all_errors += errors.items
         cleaned.append((values, row))
@@ -791,6 +801,19 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
             actor=actor, action=f"transfer.{kind}.import", obj=obj, after=snapshot(obj), note=filename
         )
     return {"rows": len(cleaned), "created": len(cleaned), "dry_run": False}
+
+
+def _registered_listing_keys(model, titles: list[str]) -> dict[tuple[str, str, str], str]:
+    """(title, first 50 characters of the description, unit name) -> status label of the records
+    already in the register (withdrawn ones left out), for the titles of an import file."""
+    found = (
+        model.objects.filter(title__in={t for t in titles if t})
+        .exclude(status=ListingStatus.WITHDRAWN)
+        .select_related("unit")
+    )
+    return {
+        (o.title, o.description[:50], o.unit.name if o.unit_id else ""): o.get_status_display() for o in found
+    }
 
 
 @transaction.atomic
