@@ -403,3 +403,10 @@ def test_a_case_without_registration_date_or_enterprise_block_is_evaluated_with_
     assert out["tsme"]["score"] == 60 and out["tsme"]["eligible"] is True
     assert "registration_age" not in out["hte"]["failed"]
     assert any(n.startswith("enterprise.registered_on not given") for n in out["notes"])
+
+
+def test_an_empty_certificate_date_means_no_certificate():
+    case = _case()
+    case["enterprise"]["hte_certificate_issued_on"] = ""
+    out = evaluate(case, 2024)
+    assert out["hte"]["certificate_valid"] is False and out["tax_rate"]["hte_rate_status"] == "none"

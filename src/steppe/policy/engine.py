@@ -268,7 +268,7 @@ def validate_case(case) -> dict:
         field = f"enterprise.{key}"
         if kind is None:
             raise CaseError(field, "unknown field; expected one of " + ", ".join(_ENTERPRISE_FIELDS))
-        if kind == "date" or (kind == "date?" and value is not None):
+        if kind == "date" or (kind == "date?" and value not in (None, "")):
             out_ent[key] = _date(value, field)
         elif kind == "date?":
             out_ent[key] = None
