@@ -500,3 +500,26 @@ def test_the_calculator_case_of_a_file_carries_its_compliance_events(register, d
     assert case["years"]["2025"] == {"compliance_ok": False}
     out = evaluate(case, 2024)
     assert out["tsme"]["eligible"] is False and "compliance" in out["hte"]["failed"]
+
+
+def test_register_batch_columns_agree_with_evaluate_on_capitalised_projects_before_2021(
+    register, department_user
+):
+    """The batch path (register_columns) and evaluate() give the same 2020 eligible R&D when a
+    capitalised project's allowed other expenses must stay out of the expensed base."""
+    from steppe.policy.engine import evaluate, evaluate_many
+    from steppe.policy.services import enterprise_case, enterprise_year_save, register_columns
+
+    baotou, _ = register
+    projects = [
+        {"name": "A", "five_items": 90, "other_related": 20, "capitalized": False},
+        {"name": "B", "five_items": 90, "other_related": 5, "capitalized": True},
+    ]
+    data = {"employees": 50, "tech_staff": 10, "revenue": 3000, "rd_expense": 205, "rd_projects": projects}
+    enterprise_year_save(actor=department_user, enterprise=baotou, year=2020, data=data)
+    single = evaluate(enterprise_case(baotou, 2020), 2020)["super_deduction"]
+    assert single["eligible_rd"] == pytest.approx(100)
+    ids, columns, _meta = register_columns(2020, [baotou.id])
+    batch = evaluate_many(columns, 2020, ["sd_eligible_rd", "sd_other_allowed"])
+    assert batch["sd_eligible_rd"][0] == pytest.approx(100)
+    assert batch["sd_other_allowed"][0] == pytest.approx(15)
