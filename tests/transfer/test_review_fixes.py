@@ -383,3 +383,11 @@ def test_an_export_imports_back_and_a_second_import_is_caught(client, department
         contract.tech_amount,
         contract.signed_on,
     )
+
+
+def test_a_long_query_shows_the_shared_words_without_splitting_them(make_published, institution_user):
+    make_published("achievement", institution_user)
+    words = "钕铁硼 晶界 扩散 " + " ".join(f"词{i}号" for i in range(60))
+    _, hits = queries.search(words)
+    assert hits and set(hits[0].terms) >= {"钕铁硼", "晶界"}
+    assert all(len(t) >= 2 for t in hits[0].terms)

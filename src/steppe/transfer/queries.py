@@ -153,6 +153,7 @@ class Hit:
 
 
 MAX_FRAGMENT_WORD = 12  # longer query words are not split into fragments (cost is quadratic)
+FRAGMENT_QUERY_TERMS = 40  # longer queries (a record's whole text) show the index's shared words
 
 
 def shared_fragments(query_terms: Iterable[str], text: str) -> list[str]:
@@ -209,7 +210,10 @@ def _resolve(matches: list[Match], query_terms: list[str], objects: dict | None 
             title, text = obj.name, f"{'、'.join(obj.fields)} · {obj.institution} · {obj.profile}"
         else:
             title, text = obj.title, obj.description
-        terms = tuple(shared_fragments(query_terms, f"{title}\n{text}")) or m.shared_terms
+        if len(query_terms) <= FRAGMENT_QUERY_TERMS:
+            terms = tuple(shared_fragments(query_terms, f"{title}\n{text}"))
+        else:  # a whole record as the query: the index's shared words say enough, and cost nothing
+            terms = tuple(t for t in m.shared_terms if len(t) >= 2 or not _is_han(t))
         hits.append(
             Hit(m, obj, kind, highlight(title, terms), highlight(text, terms, limit=160), terms=terms)
         )
