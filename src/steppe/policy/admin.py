@@ -6,6 +6,7 @@ from .models import (
     EnterpriseYear,
     InnovationModel,
     Notification,
+    PolicyResult,
     PolicyRun,
     RdProject,
 )
@@ -74,3 +75,18 @@ class PolicyRunAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "policy", "kind", "created_at"]
     raw_id_fields = ["enterprise", "run"]
+
+
+@admin.register(PolicyResult)
+class PolicyResultAdmin(admin.ModelAdmin):
+    """Batch results are written by `policy run`; the admin reads them, with their traces."""
+
+    list_display = ("enterprise", "year", "run", "tsme_eligible", "tsme_score", "hte_eligibility", "value_total",
+                    "innovation_points", "white_list")
+    list_filter = ("year", "tsme_eligible", "hte_eligibility", "white_list")
+    search_fields = ("enterprise__name",)
+    list_select_related = ("enterprise", "run")
+    raw_id_fields = ("enterprise", "run")
+
+    def has_change_permission(self, request, obj=None):
+        return False
