@@ -86,3 +86,21 @@ def test_list_query_count_does_not_grow_with_rows(
         assert r.status_code == 200, url
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], f"{url}: {counts} queries for 2 and 5 rows"
+
+
+def test_the_record_page_query_count_does_not_grow_with_interests(client, achievement, institution_user):
+    from steppe.core.services import user_create
+
+    client.force_login(institution_user)  # the owner sees who is interested
+    url = f"/transfer/achievements/{achievement.public_id}/"
+    counts = []
+    for batch in (range(2), range(2, 6)):
+        for i in batch:
+            firm, _, _ = user_create(username=f"firm{i}", role="enterprise", unit=f"企业{i}", region="150200")
+            services.interest_express(actor=firm, listing=achievement, note="感兴趣")
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(url)
+        assert r.content.decode().count("企业") >= len(batch)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

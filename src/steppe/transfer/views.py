@@ -137,7 +137,7 @@ def _record(request, kind: str, public_id):
         "can_interest": perms.can_express_interest(user, obj),
         "my_interest": obj.interests.filter(user=user).first() if user.is_authenticated else None,
         "brokers": Broker.objects.all()[:100],
-        "interests": obj.interests.select_related("user", "broker")
+        "interests": obj.interests.select_related("user__unit", "broker")
         if perms.is_owner(user, obj) or perms.can_review(user, obj)
         else [],
         "rounds": ScenarioRound.objects.all()[:10]
