@@ -391,3 +391,12 @@ def test_a_long_query_shows_the_shared_words_without_splitting_them(make_publish
     _, hits = queries.search(words)
     assert hits and set(hits[0].terms) >= {"钕铁硼", "晶界"}
     assert all(len(t) >= 2 for t in hits[0].terms)
+
+
+def test_a_form_never_sends_the_user_off_site(client, department_user, institution_user):
+    a = services.listing_submit(actor=institution_user, kind="achievement", data=ACHIEVEMENT)
+    client.force_login(department_user)
+    r = client.post(f"/transfer/achievements/{a.public_id}/accept/", {"next": "https://evil.example/x"})
+    assert r.status_code == 302 and r["Location"] == f"/transfer/achievements/{a.public_id}/"
+    r = client.post(f"/transfer/achievements/{a.public_id}/publish/", {"next": "/transfer/review/"})
+    assert r["Location"] == "/transfer/review/"

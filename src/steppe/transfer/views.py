@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
@@ -250,7 +251,7 @@ def listing_action(request, kind: str, public_id, action: str):
             expires_on = dt.date.fromisoformat(expires) if expires else None
         except ValueError:
             messages.error(request, f"有效期格式应为 YYYY-MM-DD：{expires}")
-            return redirect(request.POST.get("next") or f"/transfer/{kind}s/{public_id}/")
+            return redirect(_next(request, f"/transfer/{kind}s/{public_id}/"))
         _attempt(
             request,
             lambda: services.listing_publish(actor=user, listing=obj, expires_on=expires_on),
@@ -283,7 +284,16 @@ def listing_action(request, kind: str, public_id, action: str):
             )
     else:
         raise NotFound()
-    return redirect(request.POST.get("next") or f"/transfer/{kind}s/{public_id}/")
+    return redirect(_next(request, f"/transfer/{kind}s/{public_id}/"))
+
+
+def _next(request, default: str) -> str:
+    """Where to go after a form: the page's own ``next`` when it stays on this site."""
+    target = request.POST.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and ok else default
 
 
 # ---------------------------------------------------------------- mine, scenarios, review, broker
