@@ -45,7 +45,10 @@ def _with_status_data(qs: QuerySet[Measure]) -> QuerySet[Measure]:
         Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on")),
         Prefetch(
             "progress_reports",
-            queryset=ProgressReport.objects.filter(submitted_at__isnull=False).order_by("submitted_at"),
+            # the status reads these columns only; the texts of years of reports stay in the database
+            queryset=ProgressReport.objects.filter(submitted_at__isnull=False)
+            .only("id", "measure", "status", "progress", "submitted_at", "state")
+            .order_by("submitted_at"),
         ),
         Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit")),
     )
