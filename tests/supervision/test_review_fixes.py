@@ -79,3 +79,48 @@ def test_audit_changes_of_a_creation_and_a_plain_value():
     assert audit_changes(None, {"a": 1, "b": ""}) == [("a", "—", "1")]
     assert audit_changes(3, 4) == [("", "3", "4")]
     assert audit_changes({"x": "a" * 200}, {"x": "b"})[0][1].endswith("…")
+
+
+def test_a_lead_unit_moves_a_milestone_with_a_reason_and_the_baseline_stays(
+    client, dept, unit_a_user, unit_b_user, measure
+):
+    from steppe.core.models import ApiToken, AuditEntry
+
+    ms = services.milestone_create(
+        actor=unit_a_user, measure=measure, deliverable="方案获批", planned_on="2027-03-31"
+    )
+    services.milestones_approve(actor=dept, measure=measure)
+    _, raw = ApiToken.objects.issue(unit_a_user, name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/milestones/{ms.pk}"
+    # moving an approved milestone needs a reason; nothing changes without one
+    r = client.patch(url, data={"planned_on": "2027-06-30"}, content_type="application/json", **auth)
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "note"
+    ms.refresh_from_db()
+    assert str(ms.planned_on) == "2027-03-31"
+    # another unit: 404
+    _, raw_b = ApiToken.objects.issue(unit_b_user, name="t")
+    other = client.patch(
+        url,
+        data={"planned_on": "2027-06-30", "note": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw_b}",
+    )
+    assert other.status_code == 404
+    r = client.patch(
+        url,
+        data={"planned_on": "2027-06-30", "note": "用地审批调整"},
+        content_type="application/json",
+        **auth,
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["planned_on"], r.json()["baseline_planned_on"]) == ("2027-06-30", "2027-03-31")
+    entry = AuditEntry.objects.filter(action="milestone.update").latest("at")
+    assert entry.note == "用地审批调整" and entry.before["planned_on"] == "2027-03-31"
+    # and from the measure page
+    client.force_login(unit_a_user)
+    page = client.get(f"/supervision/measures/{measure.code}/").content.decode()
+    assert f"/supervision/milestones/{ms.pk}/move/" in page and "已调整" in page
+    client.post(f"/supervision/milestones/{ms.pk}/move/", {"planned_on": "2027-09-30", "note": "再次调整"})
+    ms.refresh_from_db()
+    assert str(ms.planned_on) == "2027-09-30"

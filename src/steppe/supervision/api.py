@@ -135,6 +135,13 @@ class MilestoneIn(Schema):
     evidence_required: str = ""
 
 
+class MilestoneChangeIn(Schema):
+    deliverable: str | None = None
+    planned_on: date | None = None
+    evidence_required: str | None = None
+    note: str = Field("", description="why; required to move the date of an approved milestone")
+
+
 class MilestoneDoneIn(Schema):
     done_on: date
     evidence_note: str = ""
@@ -550,6 +557,18 @@ def approve_milestones(request, code: str):
     measure, _ = perms.get_measure_for_user(request.auth, code)
     frozen = services.milestones_approve(actor=request.auth, measure=measure)
     return {"baseline_frozen": frozen}
+
+
+@router.patch(
+    "/milestones/{pk}",
+    response=MilestoneOut,
+    auth=api_auth,
+    summary="Change a milestone (a new planned date of an approved one needs a note; the baseline stays)",
+)
+def change_milestone(request, pk: int, payload: MilestoneChangeIn):
+    ms, _ = perms.get_milestone_for_user(request.auth, pk)
+    ms = services.milestone_update(actor=request.auth, milestone=ms, **payload.dict())
+    return _milestone_out(ms)
 
 
 @router.post(

@@ -250,14 +250,19 @@ def milestone_create(
 def milestone_update(
     *, actor, milestone: Milestone, deliverable=None, planned_on=None, evidence_required=None, note: str = ""
 ) -> Milestone:
+    """Change a milestone. Once approved (its baseline frozen), moving its date needs a reason (note)."""
     _check_milestone_writer(actor, milestone.measure)
     before = snapshot(milestone, MILESTONE_FIELDS)
+    note = _text(note or "", "note", 2000, required=False)
     if deliverable is not None:
         milestone.deliverable = _text(deliverable, "deliverable", 300)
     if planned_on is not None:
-        milestone.planned_on = _parse_date(planned_on, "planned_on")
+        planned = _parse_date(planned_on, "planned_on")
+        if planned != milestone.planned_on and milestone.approved_at and not note:
+            raise _invalid("note", "已审定的里程碑调整计划日期须说明理由")
+        milestone.planned_on = planned
     if evidence_required is not None:
-        milestone.evidence_required = evidence_required
+        milestone.evidence_required = _text(evidence_required, "evidence_required", 2000, required=False)
     milestone.save()
     audit_record(
         actor=actor,

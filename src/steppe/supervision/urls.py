@@ -15,6 +15,7 @@ urlpatterns = [
     path("measures/<str:code>/milestones/", views.milestone_add, name="milestone_add"),
     path("measures/<str:code>/milestones/approve/", views.milestones_approve, name="milestones_approve"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
+    path("milestones/<int:pk>/move/", views.milestone_move, name="milestone_move"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<str:period>/", views.round_detail, name="round"),
     path("reports/<int:pk>/", views.report, name="report"),

@@ -208,6 +208,23 @@ def milestone_done(request, pk):
 
 @login_required
 @require_POST
+def milestone_move(request, pk):
+    ms, _ = perms.get_milestone_for_user(request.user, pk)
+    _attempt(
+        request,
+        lambda: services.milestone_update(
+            actor=request.user,
+            milestone=ms,
+            planned_on=request.POST.get("planned_on", ""),
+            note=request.POST.get("note", ""),
+        ),
+        gettext("计划日期已调整"),
+    )
+    return redirect("supervision:measure", code=ms.measure.code)
+
+
+@login_required
+@require_POST
 def milestones_approve(request, code):
     measure, _ = perms.get_measure_for_user(request.user, code)
     _attempt(
