@@ -400,3 +400,34 @@ def test_a_form_never_sends_the_user_off_site(client, department_user, instituti
     assert r.status_code == 302 and r["Location"] == f"/transfer/achievements/{a.public_id}/"
     r = client.post(f"/transfer/achievements/{a.public_id}/publish/", {"next": "/transfer/review/"})
     assert r["Location"] == "/transfer/review/"
+
+
+def test_control_characters_are_refused_by_field(client, institution_user):
+    with pytest.raises(ValidationFailed) as exc:
+        services.listing_import(
+            actor=institution_user,
+            kind="achievement",
+            filename="a.csv",
+            content="标题,描述,地区\n\x00x,描述,包头\n".encode(),
+        )
+    assert exc.value.data["errors"] == [
+        {"row": 2, "field": "title", "message": services.MSG_CONTROL_CHARACTER}
+    ]
+    r = client.post(
+        "/api/v1/transfer/achievements",
+        {**ACHIEVEMENT, "description": "含\u0000空字符"},
+        content_type="application/json",
+        **_bearer(institution_user),
+    )
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "description"
+    assert Achievement.objects.count() == 0
+
+
+def test_messages_and_notes_refuse_control_characters(achievement, enterprise_user):
+    with pytest.raises(ValidationFailed):
+        services.interest_express(actor=enterprise_user, listing=achievement, note="a\x00b")
+    interest = services.interest_express(actor=enterprise_user, listing=achievement, note="感兴趣")
+    with pytest.raises(ValidationFailed) as exc:
+        services.message_post(actor=enterprise_user, interest=interest, body="\x00")
+    assert exc.value.data["errors"][0]["field"] == "body"
+    assert interest.messages.count() == 1

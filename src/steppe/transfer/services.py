@@ -53,6 +53,7 @@ MSG_OWN_RECORD = "不能对本单位的记录表达合作意向"
 MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
 MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
 MSG_ALREADY_REGISTERED = "该记录已在平台登记（{status}），请勿重复导入"
+MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -115,9 +116,15 @@ class _Errors:
             raise ValidationFailed(f"{message}：{detail}", self.items)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(data, key, errors, *, required=False, max_length=None) -> str:
     value = data.get(key)
     value = "" if value is None else str(value).strip()
+    if _CONTROL.search(value):  # PostgreSQL refuses NUL in text; the others are never meant
+        errors.add(key, MSG_CONTROL_CHARACTER)
+        return ""
     if required and not value:
         errors.add(key, "必填")
     if max_length and len(value) > max_length:
@@ -548,6 +555,9 @@ def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker 
         if perms.is_owner(actor, listing):
             raise DomainError("forbidden", MSG_OWN_RECORD, status=403)
         raise DomainError("forbidden", perms.MSG_CANNOT_INTEREST, status=403)
+    errors = _Errors()
+    note = _text({"note": note}, "note", errors)
+    errors.raise_if_any()
     if broker is None and hasattr(actor, "broker_profile"):
         broker = actor.broker_profile
     kwargs = {listing.kind: listing}
@@ -567,9 +577,9 @@ def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker 
 def message_post(*, actor, interest: Interest, body: str) -> Message:
     if not perms.is_party(actor, interest):
         raise DomainError("not_found", "未找到该洽谈", status=404)
-    body = (body or "").strip()
-    if not body:
-        raise ValidationFailed("消息内容为空", [{"field": "body", "message": "必填"}])
+    errors = _Errors()
+    body = _text({"body": body}, "body", errors, required=True)
+    errors.raise_if_any("消息无效")
     if interest.status in (InterestStatus.CLOSED,):
         raise DomainError("bad_state", "洽谈已终止")
     msg = Message.objects.create(interest=interest, author=actor, body=body)
