@@ -62,12 +62,25 @@ def test_attainment_has_one_entry_per_target_and_league_with_data(client, loaded
     assert t1["projection"]["estimate"] is True
     t2 = by_target["T2"]  # R&D intensity 1.5%
     assert t2["baseline"] == {"year": 2022, "value": 0.9}
-    # every quantitative target with published data gets a status other than "no data"
-    for code in ("T1", "T2", "T3", "T4", "T5", "T6"):
+    # every quantitative target with two full years of published data gets a status
+    for code in ("T1", "T2", "T3", "T4", "T6"):
         assert by_target[code]["status"] != "no_data", by_target[code]["rule"]
+    # T5: the only region-wide count after 2022 is one stated on 2025-04-17 - a count within
+    # 2025, not the 2025 year-end figure: not scored (it must not read "target year passed, unmet")
+    t5 = by_target["T5"]
+    assert t5["latest"]["year"] == 2022 and t5["status"] == "no_data", t5["rule"]
+    assert "只有一个年份" in t5["rule"]
+    # T6: the 2024 count (3,391, published 2025-02-14) meets twice the 2022 base; the same count
+    # restated on 2025-04-17 is not a 2025 value
+    t6 = by_target["T6"]
+    assert t6["latest"] == {"year": 2024, "value": 3391.0} and t6["status"] == "achieved"
     assert by_target["T7"]["status"] == "no_data"  # the region-wide share is not published
     leagues = [e for e in entries if e["region"] != "150000"]
-    assert any(e["region"] == "150600" and e["target"] == "T7" for e in leagues)  # Ordos publishes the share
+    # Ordos publishes only first-half shares (研发费用口径): no full-year series, no league entry
+    assert not any(e["region"] == "150600" and e["target"] == "T7" for e in leagues)
+    assert not any(
+        e["region"] == "150800" and e["target"] in ("T5", "T6") for e in leagues
+    )  # April 2025 counts
 
 
 def test_attainment_of_unknown_plan_is_404(client, published):

@@ -20,6 +20,7 @@ class Indicator(models.Model):
         HALF_YEAR = "half_year", "半年"
         YTD = "ytd", "年初至今"
         STOCK = "stock", "时点存量"
+        POINT = "point", "年内时点(非年度值)"
 
     code = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)

@@ -264,6 +264,9 @@ class TargetAttainment:
     result: att.Attainment
     series: dict[int, Cell]
     leagues: list[tuple[Region, att.Attainment, dict[int, Cell]]] = field(default_factory=list)
+    # the latest part-year figure (a count at a date within the year, a first-half figure) of the
+    # target's indicator: shown beside the status, never used as a full-year value
+    part_year: list[tuple[Indicator, Cell, str]] = field(default_factory=list)
 
     @property
     def baseline_note(self) -> str:
@@ -351,6 +354,9 @@ def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.Targ
     return None
 
 
+# indicators holding part-year figures of an indicator X are named X + one of these
+PART_YEAR_SUFFIXES = ("_interim", "_h1")
+
 _cache: dict = {}
 _cache_lock = threading.Lock()
 
@@ -379,6 +385,13 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
     table = cells(indicators=sorted(inds), year_to=as_of)
+    part_inds = {
+        i.code: i
+        for i in Indicator.objects.filter(
+            code__in=[t.indicator + sfx for t in targets for sfx in PART_YEAR_SUFFIXES]
+        )
+    }
+    part_table = cells(indicators=sorted(part_inds), year_to=as_of, with_derived=False) if part_inds else {}
     out = []
     specs, rows, owners = [], [], []
     all_years = sorted(
@@ -398,6 +411,13 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
         spec = target_spec(t, ind)
         ser = series_of(t.region.code, t.indicator)
         ta = TargetAttainment(target=t, indicator=ind, region=t.region, result=None, series=ser)  # type: ignore[arg-type]
+        for sfx in PART_YEAR_SUFFIXES:
+            pi = part_inds.get(t.indicator + sfx)
+            pc = [c for (r, i, _y), c in part_table.items() if r == t.region.code and pi and i == pi.code]
+            if pc:
+                last = max(pc, key=lambda c: c.year)
+                why = (last.note or "").split("(原记为")[0].split(";")[0].strip() or pi.definition
+                ta.part_year.append((pi, last, why))
         out.append(ta)
         specs.append(spec)
         rows.append([ser[y].value if y in ser else np.nan for y in years])

@@ -95,6 +95,13 @@ def indicators_load(*, path: Path | None = None) -> dict:
     for i, d in enumerate(data):
         if not derive.known_unit(d["unit"]):
             problems.append({"path": f"indicators[{i}].unit", "message": f"unknown unit {d['unit']!r}"})
+        if d.get("periodicity", "annual") not in Indicator.Periodicity.values:
+            problems.append(
+                {
+                    "path": f"indicators[{i}].periodicity",
+                    "message": f"unknown periodicity {d.get('periodicity')!r} (one of {', '.join(Indicator.Periodicity.values)})",
+                }
+            )
         if d.get("formula"):
             try:
                 derive.Formula.parse(d["formula"]).check(units, d["unit"])
@@ -425,6 +432,7 @@ def _existing_observations(clean: pl.DataFrame) -> pl.DataFrame:
         "old_value": pl.Float64,
         "old_status": pl.Utf8,
         "old_version": pl.Int64,
+        "old_import": pl.Int64,
     }
     rows = []
     with connection.cursor() as cur:
@@ -432,12 +440,42 @@ def _existing_observations(clean: pl.DataFrame) -> pl.DataFrame:
             chunk = ind_ids[i : i + 500]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(
-                f"SELECT id, region_id, indicator_id, year, source_id, CAST(value AS DOUBLE PRECISION), status, version FROM {table} "
+                f"SELECT id, region_id, indicator_id, year, source_id, CAST(value AS DOUBLE PRECISION), status, version, imported_by_id FROM {table} "
                 f"WHERE is_current = %s AND indicator_id IN ({marks})",
                 [True, *chunk],
             )
             rows += cur.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _withdrawn_versions(clean: pl.DataFrame) -> pl.DataFrame:
+    """Highest version among the older (not current) versions of each key: a key whose values
+    were all withdrawn continues its numbering when it comes back."""
+    ind_ids = clean.get_column("indicator_id").unique().to_list()
+    table = Observation._meta.db_table
+    rows = []
+    with connection.cursor() as cur:
+        for i in range(0, len(ind_ids), 500):
+            chunk = ind_ids[i : i + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cur.execute(
+                f"SELECT region_id, indicator_id, year, source_id, MAX(version) FROM {table} "
+                f"WHERE is_current = %s AND indicator_id IN ({marks}) "
+                f"GROUP BY region_id, indicator_id, year, source_id",
+                [False, *chunk],
+            )
+            rows += cur.fetchall()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "region_id": pl.Int64,
+            "indicator_id": pl.Int64,
+            "year": pl.Int64,
+            "source_id": pl.Int64,
+            "gone_version": pl.Int64,
+        },
+        orient="row",
+    )
 
 
 def _plan_changes(clean: pl.DataFrame) -> pl.DataFrame:
@@ -450,6 +488,15 @@ def _plan_changes(clean: pl.DataFrame) -> pl.DataFrame:
         (pl.col("value") - pl.col("old_value")).abs()
         <= 1e-6 * pl.max_horizontal(pl.lit(1.0), pl.col("value").abs())
     ) & (pl.col("status") == pl.col("old_status"))
+    # a key none of whose versions is current (withdrawn) continues its numbering
+    gone = _withdrawn_versions(clean)
+    if gone.height:
+        f = f.join(
+            gone, on=["region_id", "indicator_id", "year", "source_id"], how="left", maintain_order="left"
+        )
+        f = f.with_columns(pl.max_horizontal("old_version", "gone_version").alias("old_version")).drop(
+            "gone_version"
+        )
     return f.with_columns(
         pl.when(pl.col("old_id").is_null())
         .then(pl.lit("added"))
@@ -525,6 +572,16 @@ def observation_import(
             data={"errors": errors, "count": n_errors, "file_name": file_name},
         )
     changes = _plan_changes(clean)
+    if via == "published":
+        # Re-loading the repository copy never undoes a revision someone imported since: a key
+        # whose current version came from another import is left as it is.
+        later = list(Import.objects.exclude(via="published").values_list("id", flat=True))
+        changes = changes.with_columns(
+            pl.when((pl.col("kind") == "revised") & pl.col("old_import").is_in(later))
+            .then(pl.lit("unchanged"))
+            .otherwise(pl.col("kind"))
+            .alias("kind")
+        )
     lap("compare")
     counts = changes.group_by("kind").len()
     count = {k: n for k, n in counts.iter_rows()}
@@ -653,10 +710,55 @@ def observation_import_file(path: str | Path, **kw) -> ImportResult:
     return observation_import(data=p.read_bytes(), file_name=kw.pop("file_name", p.name), **kw)
 
 
-def published_load(*, actor=None, progress=None) -> ImportResult:
-    """Loads the repository copy of the published statistics (idempotent: a second run adds nothing)."""
+def published_load(*, actor=None, progress=None, path: Path | None = None) -> ImportResult:
+    """Loads the repository copy of the published statistics (idempotent: a second run adds nothing).
+
+    A value loaded from an earlier copy of the file whose key (region, indicator, year, source) is
+    no longer in it (e.g. a part-year figure re-filed under its own indicator) stops being current;
+    it stays in the history. Values revised by other imports are never touched.
+    """
     indicators_load()
-    return observation_import_file(PUBLISHED_FILE, actor=actor, via="published", progress=progress)
+    p = path or PUBLISHED_FILE
+    result = observation_import_file(p, actor=actor, via="published", progress=progress)
+    _withdraw_stale_published(p.read_bytes(), p.name, actor=actor)
+    return result
+
+
+def _withdraw_stale_published(data: bytes, file_name: str, *, actor=None) -> int:
+    clean, _, n_errors = check_table(read_table(data, "csv"))
+    if n_errors:
+        return 0
+    src = {(t, u): i for i, t, u in Source.objects.values_list("id", "title", "url")}
+    keys = {
+        (r, ind, y, src.get((t, u)))
+        for r, ind, y, t, u in clean.select(
+            "region_id", "indicator_id", "year", "source_title", "source_url"
+        ).iter_rows()
+    }
+    stale = [
+        i
+        for i, r, ind, y, s in Observation.objects.filter(
+            is_current=True, imported_by__via="published"
+        ).values_list("id", "region_id", "indicator_id", "year", "source_id")
+        if (r, ind, y, s) not in keys
+    ]
+    if not stale:
+        return 0
+    with transaction.atomic():
+        imp = Import.objects.create(
+            file_name=file_name[:300],
+            sha256=hashlib.sha256(data).hexdigest(),
+            via="published",
+            note=f"withdrawn: {len(stale)} value(s) no longer in the published file (kept in the history)",
+            imported_by=actor if getattr(actor, "pk", None) else None,
+        )
+        Observation.objects.filter(id__in=stale).update(is_current=False)
+        from steppe.core.audit import audit_record
+
+        audit_record(
+            actor=actor, action="stats.withdraw", obj=imp, after={"observations": stale}, note=imp.note
+        )
+    return len(stale)
 
 
 # --------------------------------------------------------------------------- template

@@ -19,6 +19,38 @@ HERE = Path(__file__).resolve().parent
 DATE = re.compile(r"(20\d\d-\d\d-\d\d)")
 
 
+# (region, indicator, year): (indicator it belongs to, why) - rows that describe part of a year
+PART_YEAR = {
+    ("内蒙古自治区", "high_tech_enterprises", "2025"): (
+        "high_tech_enterprises_interim",
+        "截至2025-04-17的时点数,不是2025年末数",
+    ),
+    ("内蒙古自治区", "tech_smes", "2025"): ("tech_smes_interim", "截至2025-04-17的时点数,不是2025年全年数"),
+    ("巴彦淖尔市", "high_tech_enterprises", "2025"): (
+        "high_tech_enterprises_interim",
+        "截至2025年4月的时点数,不是2025年末数",
+    ),
+    ("巴彦淖尔市", "tech_smes", "2025"): ("tech_smes_interim", "截至2025年4月的时点数,不是2025年全年数"),
+    ("锡林郭勒盟", "high_tech_enterprises", "2023"): (
+        "high_tech_enterprises_interim",
+        "截至2023年11月的时点数,不是2023年末数",
+    ),
+    ("锡林郭勒盟", "tech_smes", "2023"): ("tech_smes_interim", "截至2023年11月的时点数,不是2023年全年数"),
+    ("鄂尔多斯市", "share_industrial_enterprises_with_rd", "2023"): (
+        "share_industrial_enterprises_with_rd_h1",
+        "上半年数,研发费用口径,不是年度R&D调查口径的全年数",
+    ),
+    ("鄂尔多斯市", "share_industrial_enterprises_with_rd", "2022"): (
+        "share_industrial_enterprises_with_rd_h1",
+        "上半年数,研发费用口径,不是年度R&D调查口径的全年数",
+    ),
+    ("鄂尔多斯市", "industrial_enterprises_with_rd", "2023"): (
+        "industrial_enterprises_with_rd_h1",
+        "上半年数,研发费用口径,不是年度R&D调查口径的全年数",
+    ),
+}
+
+
 def status_of(note: str) -> str:
     n = note or ""
     if "REVISED" in n:
@@ -36,10 +68,15 @@ def main():
         unit = r["unit"]
         if r["indicator"] == "rd_expenditure_per_fte":
             unit = "万元/人年"
+        indicator, note = r["indicator"], r["note"] or ""
+        moved = PART_YEAR.get((r["region"], r["indicator"], r["year"]))
+        if moved:
+            indicator, why = moved
+            note = f"{why}(原记为 {r['indicator']} {r['year']}); {note}"
         rows.append(
             {
                 "region": r["region"],
-                "indicator": r["indicator"],
+                "indicator": indicator,
                 "year": r["year"],
                 "value": r["value"],
                 "unit": unit,
@@ -47,7 +84,7 @@ def main():
                 "source_title": r["source_title"],
                 "source_url": r["source_url"] or "",
                 "source_date": m.group(1) if m else "",
-                "note": r["note"] or "",
+                "note": note,
             }
         )
         if r["indicator"] == "tech_smes_in_hightech_zones" and r["year"] == "2022":

@@ -1,0 +1,156 @@
+"""Acceptance review of issue 3: figures a statistician would check by hand.
+
+Part-year figures (a count stated at a date within a year, a first-half share) are never filed as
+that year's value; re-loading the published file never undoes a later revision; a value that
+left the published file stops being current but stays in the history.
+"""
+
+import csv
+import re
+
+import pytest
+
+from steppe.stats import queries
+from steppe.stats.models import Indicator, Observation
+from steppe.stats.services import DATA_DIR, PUBLISHED_FILE, observation_import, published_load
+
+# notes of the collected statistics that describe part of a year
+PART_YEAR_NOTE = re.compile(
+    r"上半年|\bH1\b|2023H1|截至目前|as of 20\d\d-\d\d|stated at 20\d\d-\d\d|1-[5-8]月|January-August|to 20\d\d-\d\d-\d\d"
+)
+
+
+@pytest.fixture
+def loaded(plan, published):
+    return plan
+
+
+def _raw_rows():
+    with open(DATA_DIR / "nmg_sti_indicators.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_part_year_rows_are_filed_under_part_year_indicators(published):
+    period = dict(Indicator.objects.values_list("code", "periodicity"))
+    with open(PUBLISHED_FILE, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    raw_part = [r for r in _raw_rows() if PART_YEAR_NOTE.search(r["note"] or "")]
+    assert len(raw_part) >= 10  # the collected file has such rows; the check below must bite
+    for r in raw_part:
+        [out] = [
+            o
+            for o in rows
+            if o["region"] == r["region"]
+            and o["year"] == r["year"]
+            and o["source_title"] == r["source_title"]
+            and o["value"] == r["value"]
+            and r["note"] in o["note"]
+        ]
+        assert period[out["indicator"]] in ("half_year", "ytd", "point"), (r, out["indicator"])
+
+
+def test_an_april_count_is_not_the_years_value(published):
+    hte = queries.cells(indicators=["high_tech_enterprises", "tech_smes"], regions=["150000", "150800"])
+    assert ("150000", "high_tech_enterprises", 2025) not in hte
+    assert ("150000", "tech_smes", 2025) not in hte
+    assert ("150800", "high_tech_enterprises", 2025) not in hte
+    assert hte[("150000", "tech_smes", 2024)].value == 3391
+    interim = queries.cells(indicators=["high_tech_enterprises_interim"], regions=["150000"])
+    assert interim[("150000", "high_tech_enterprises_interim", 2025)].value == 2002
+
+
+def test_ordos_first_half_share_is_not_a_full_year_share(published):
+    share = queries.cells(indicators=["share_industrial_enterprises_with_rd"], regions=["150600"])
+    assert share == {}
+    h1 = queries.cells(indicators=["share_industrial_enterprises_with_rd_h1"], regions=["150600"])
+    assert {k[2]: c.value for k, c in h1.items()} == {2022: 24.0, 2023: 32.4}
+
+
+def test_dashboard_shows_part_year_figures_beside_the_status_but_does_not_score_them(client, loaded):
+    html = client.get("/monitoring/?as_of=2025").content.decode()
+    t5 = html.split('id="target-T5"')[1].split("</article>")[0]
+    assert "非全年数" in t5 and "2002家" in t5 and "截至2025-04-17" in t5
+    assert "目标年已到" not in t5  # an April count does not close the target year
+
+
+def test_hand_computed_attainment_of_the_region(loaded):
+    """Every quantitative target, recomputed by hand from nmg_sti_indicators.csv."""
+    res = {ta.target.code: ta.result for ta in queries.plan_attainment(loaded, as_of=2025)}
+    # T2: 0.90% in 2022 (209.5亿元 / 23,159亿元 = 0.905%), 0.93% in 2023; 1.5% by 2025
+    assert res["T2"].baseline_value == pytest.approx(0.90)
+    assert res["T2"].required_growth == pytest.approx((1.5 / 0.93) ** 0.5 - 1)
+    assert res["T2"].status == "limited_progress"  # 3.3% a year against 27.0% needed
+    # T3: 228.15亿元 in 2023, 375 by 2025
+    assert res["T3"].ratio == pytest.approx((228.15 / 209.5 - 1) / ((375 / 228.15) ** 0.5 - 1))
+    assert res["T3"].status == "limited_progress"
+    # T4: 认定登记 turnover 52.49 (2022), 61.71 (2023); the 2024 Jan-May figure is not 2024's value
+    assert (res["T4"].latest_year, res["T4"].latest_value) == (2023, 61.71)
+    assert res["T4"].ratio == pytest.approx((61.71 / 52.49 - 1) / ((100 / 61.71) ** 0.5 - 1))
+    assert res["T4"].status == "acceleration_needed"
+    # T6: base 2022 = 458 / 28.82% = 1,589 (derived); 3,391 in 2024
+    assert res["T6"].baseline_value == pytest.approx(458 / 0.2882)
+    assert res["T6"].status == "achieved"
+
+
+def test_reloading_the_published_file_keeps_a_later_revision(published, make_csv):
+    with open(PUBLISHED_FILE, encoding="utf-8") as f:
+        row = next(
+            r
+            for r in csv.DictReader(f)
+            if r["region"] == "内蒙古自治区" and r["indicator"] == "rd_expenditure" and r["year"] == "2023"
+        )
+    line = ",".join(
+        f'"{v}"'
+        for v in (
+            "内蒙古自治区",
+            "rd_expenditure",
+            "2023",
+            "229.0",
+            "亿元",
+            "revised",
+            row["source_title"],
+            row["source_url"],
+            "",
+        )
+    )
+    observation_import(data=make_csv([line]), file_name="rev.csv", via="cli")
+    r = published_load()
+    assert r.revised == 0
+    cur = Observation.objects.get(
+        indicator__code="rd_expenditure", region__code="150000", year=2023, is_current=True
+    )
+    assert float(cur.value) == 229.0
+    assert (
+        Observation.objects.filter(indicator__code="rd_expenditure", region__code="150000", year=2023).count()
+        == 2
+    )
+
+
+def test_a_value_that_left_the_published_file_stops_being_current(published, tmp_path):
+    lines = PUBLISHED_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    gone = [i for i, ln in enumerate(lines) if ln.startswith("包头市,gdp,2023,")]
+    assert gone
+    short = tmp_path / "published_statistics.csv"
+    short.write_text("".join(ln for i, ln in enumerate(lines) if i not in gone), encoding="utf-8")
+    published_load(path=short)
+    obs = Observation.objects.get(indicator__code="gdp", region__code="150200", year=2023)
+    assert obs.is_current is False  # kept in the history, no longer used
+    assert ("150200", "gdp", 2023) not in queries.cells(indicators=["gdp"], regions=["150200"])
+    published_load()  # back in the file: current again, as a new version
+    assert (
+        Observation.objects.filter(
+            indicator__code="gdp", region__code="150200", year=2023, is_current=True
+        ).count()
+        == 1
+    )
+
+
+def test_the_dictionary_refuses_an_unknown_periodicity(db, tmp_path):
+    from steppe.core.errors import DomainError
+    from steppe.stats.services import indicators_load
+
+    p = tmp_path / "ind.yaml"
+    p.write_text("indicators:\n  - {code: x, name: X, unit: 亿元, periodicity: monthly}\n", encoding="utf-8")
+    with pytest.raises(DomainError) as e:
+        indicators_load(path=p)
+    assert e.value.data["errors"][0]["path"] == "indicators[0].periodicity"
