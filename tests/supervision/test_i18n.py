@@ -32,6 +32,7 @@ def test_the_catalog_is_complete_and_compiled():
         "".join(re.findall(r'"(.*)"', i)) for i, s in entries[1:] if not "".join(re.findall(r'"(.*)"', s))
     ]
     assert not empty, f"untranslated: {empty[:5]}"
+    assert "#, fuzzy" not in po, "fuzzy entries are not used at run time: review them and drop the flag"
     assert (APP / "locale/en/LC_MESSAGES/django.mo").stat().st_mtime >= (
         APP / "locale/en/LC_MESSAGES/django.po"
     ).stat().st_mtime - 1, "django.mo is older than django.po: run `make messages`"

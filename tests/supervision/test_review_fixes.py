@@ -124,3 +124,30 @@ def test_a_lead_unit_moves_a_milestone_with_a_reason_and_the_baseline_stays(
     client.post(f"/supervision/milestones/{ms.pk}/move/", {"planned_on": "2027-09-30", "note": "再次调整"})
     ms.refresh_from_db()
     assert str(ms.planned_on) == "2027-09-30"
+
+
+def test_pages_name_indicators_from_the_monitoring_register(client, dept, unit_a_user, measure, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from steppe.stats.models import Indicator
+
+    Indicator.objects.create(code="rd_intensity", name="研发投入强度", name_en="R&D intensity", unit="%")
+    client.force_login(unit_a_user)
+    page = client.get(f"/supervision/measures/{measure.code}/").content.decode()
+    assert 'title="rd_intensity">研发投入强度<' in page
+    # the alignment page names them too, with their attainment
+    services.milestone_create(
+        actor=unit_a_user,
+        measure=measure,
+        deliverable="方案",
+        planned_on=timezone.localdate() - timedelta(days=1),
+    )
+    monkeypatch.setattr(queries, "_attainment_by_indicator", lambda plan: {"rd_intensity": "on_track"})
+    client.force_login(dept)
+    html = client.get("/supervision/alignment/").content.decode()
+    assert "研发投入强度 · 进展顺利" in html
+    client.cookies["django_language"] = "en"
+    en = client.get("/supervision/alignment/").content.decode()
+    assert "R&amp;D intensity · on track" in en, en[en.find("late-on-course") :][:1500]

@@ -49,4 +49,10 @@ LABELS = [
     # groups without measures
     _("无举措"),
     _("待审核"),
+    # queries.py: indicator attainment from the monitoring app
+    _("已达成"),
+    _("进展顺利"),
+    _("需加快"),
+    _("进展有限"),
+    _("趋于恶化"),
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from steppe.plans.models import Measure, MeasureUnit
 
@@ -293,6 +293,55 @@ def _index_attainment(items) -> dict[str, str]:
     return out
 
 
+ATTAINMENT_LABELS = {
+    "achieved": "已达成",
+    "on_track": "进展顺利",
+    "acceleration_needed": "需加快",
+    "limited_progress": "进展有限",
+    "deteriorating": "趋于恶化",
+}
+
+
+@dataclass
+class IndicatorTag:
+    """An indicator as pages show it: its name from the monitoring app when known, else its code."""
+
+    code: str
+    name: str
+    status: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return ATTAINMENT_LABELS.get(self.status or "", "")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def indicator_names(codes) -> dict[str, str]:
+    """code -> name from the monitoring app's Indicator register (one query); {} when it is not there."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    try:
+        indicator = importlib.import_module("steppe.stats.models").Indicator
+        use_en = (translation.get_language() or "").startswith("en")
+        out = {}
+        for code, name, name_en in indicator.objects.filter(code__in=codes).values_list(
+            "code", "name", "name_en"
+        ):
+            out[code] = (name_en or name) if use_en else name
+        return out
+    except Exception:  # the monitoring app is another team's; a missing register only costs the names
+        log.exception("indicator names unavailable")
+        return {}
+
+
+def indicator_tags(codes, statuses: dict[str, str] | None = None) -> list[IndicatorTag]:
+    names = indicator_names(codes)
+    return [IndicatorTag(c, names.get(c, c), (statuses or {}).get(c)) for c in codes]
+
+
 def alignment(user, *, today: date | None = None) -> dict:
     """Measures on schedule whose targets are off course, and late measures whose targets are on course."""
     rows = [r for r in measure_rows(user, today=today) if r.measure.indicators]
@@ -314,6 +363,15 @@ def alignment(user, *, today: date | None = None) -> dict:
                 on_schedule_off_course.append((r, off))
             elif r.status in (Status.LATE, Status.AT_RISK) and on and not off:
                 late_on_course.append((r, on))
+        names = indicator_names(i for _, inds in on_schedule_off_course + late_on_course for i in inds)
+        on_schedule_off_course = [
+            (r, [IndicatorTag(i, names.get(i, i), by_indicator.get(i)) for i in inds])
+            for r, inds in on_schedule_off_course
+        ]
+        late_on_course = [
+            (r, [IndicatorTag(i, names.get(i, i), by_indicator.get(i)) for i in inds])
+            for r, inds in late_on_course
+        ]
     return {
         "available": available,
         "on_schedule_off_course": on_schedule_off_course,

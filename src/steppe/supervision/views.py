@@ -159,6 +159,7 @@ def measure_detail(request, code):
         "supervision/measure.html",
         {
             "measure": measure,
+            "indicators": queries.indicator_tags(measure.indicators),
             "row": row,
             "milestones": milestones,
             "reports": reports,
