@@ -431,3 +431,35 @@ def test_messages_and_notes_refuse_control_characters(achievement, enterprise_us
         services.message_post(actor=enterprise_user, interest=interest, body="\x00")
     assert exc.value.data["errors"][0]["field"] == "body"
     assert interest.messages.count() == 1
+
+
+@pytest.mark.parametrize("param", ["region", "field"])
+def test_a_list_filter_with_a_nul_is_refused_by_name(client, param):
+    r = client.get("/api/v1/transfer/achievements", {param: "包\x00头"})
+    assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == param
+
+
+def test_a_malformed_id_in_a_form_is_a_message_or_a_404_never_a_500(
+    client, achievement, enterprise_user, department_user
+):
+    client.force_login(enterprise_user)
+    r = client.post(
+        f"/transfer/achievements/{achievement.public_id}/interest/", {"note": "x", "broker": "not-a-uuid"}
+    )
+    assert r.status_code == 302 and not achievement.interests.exists()
+    client.force_login(department_user)
+    assert client.post("/transfer/contracts/", {"void": "abc", "reason": "x"}).status_code == 404
+
+
+def test_an_unknown_broker_certificate_is_refused_by_name(client, achievement, enterprise_user):
+    for cert in ("NO-SUCH", "A\x00B"):
+        r = client.post(
+            f"/api/v1/transfer/achievements/{achievement.public_id}/interests",
+            {"broker_certificate": cert},
+            content_type="application/json",
+            **_bearer(enterprise_user),
+        )
+        assert (
+            r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "broker_certificate"
+        )
+    assert not achievement.interests.exists()

@@ -485,7 +485,9 @@ def _register_listing_routes(plural: str, model):
         obj = perms.get_listing_for_user(request.auth, model, public_id)
         broker = None
         if payload.broker_certificate:
-            broker = Broker.objects.filter(certificate_no=payload.broker_certificate).first()
+            cert = payload.broker_certificate.strip()
+            clean = not any(ord(c) < 32 for c in cert)  # NUL breaks PostgreSQL
+            broker = Broker.objects.filter(certificate_no=cert).first() if clean else None
             if broker is None:
                 raise DomainError(
                     "invalid",

@@ -45,11 +45,19 @@ def listing_model(kind: str):
     return {"achievement": Achievement, "demand": Demand}[kind]
 
 
+def _param(name: str, value: str | None) -> str:
+    """A filter value from a URL, stripped; control characters (NUL breaks PostgreSQL) refused."""
+    value = (value or "").strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValidationFailed(f"{name}: 含有控制字符", [{"field": name, "message": "含有控制字符"}])
+    return value
+
+
 def region_filter(text: str | None) -> str | None:
     """A region filter as a user gives it (a code like '150200' or a name like '包头') -> the
     region's code; None for no filter (empty, or 全国). An unknown or ambiguous region is refused
     with an error naming the ``region`` field, never answered with an empty list."""
-    value = (text or "").strip()
+    value = _param("region", text)
     if not value:
         return None
     try:
@@ -63,6 +71,7 @@ def region_filter(text: str | None) -> str | None:
 
 def published_listings(kind: str, *, field: str = "", region: str = ""):
     qs = listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("region", "unit")
+    field = _param("field", field)
     if field:
         qs = qs.filter(field=field)
     code = region_filter(region)

@@ -4,6 +4,7 @@ permissions from permissions; a refused write shows its message and changes noth
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,6 +65,14 @@ def _attempt(request, fn, ok: str = ""):
 def _int(value):
     try:
         return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _uuid(value):
+    """A public id from a form field, or None when it is not one (never a 500)."""
+    try:
+        return uuid.UUID(str(value)) if value else None
     except ValueError:
         return None
 
@@ -264,7 +273,16 @@ def listing_action(request, kind: str, public_id, action: str):
             "已撤回",
         )
     elif action == "interest":
-        broker = Broker.objects.filter(public_id=post.get("broker")).first() if post.get("broker") else None
+        broker = None
+        if post.get("broker"):
+            broker = (
+                Broker.objects.filter(public_id=_uuid(post["broker"])).first()
+                if _uuid(post["broker"])
+                else None
+            )
+            if broker is None:
+                messages.error(request, "未找到所选的技术经纪人，请重新选择")
+                return redirect(f"/transfer/{kind}s/{public_id}/")
         interest = _attempt(
             request,
             lambda: services.interest_express(
@@ -429,7 +447,7 @@ def contracts(request):
     user = request.user
     if request.method == "POST":
         if request.POST.get("void"):
-            c = perms.get_contract_for_user(user, request.POST["void"])
+            c = perms.get_contract_for_user(user, _uuid(request.POST["void"]))
             _attempt(
                 request,
                 lambda: services.contract_void(actor=user, contract=c, reason=request.POST.get("reason", "")),
