@@ -151,3 +151,28 @@ def test_pages_name_indicators_from_the_monitoring_register(client, dept, unit_a
     client.cookies["django_language"] = "en"
     en = client.get("/supervision/alignment/").content.decode()
     assert "R&amp;D intensity · on track" in en, en[en.find("late-on-course") :][:1500]
+
+
+def test_a_measures_own_deadline_is_reminded_urged_and_cleared_once_completed(
+    dept, unit_a_user, sup_plan, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from steppe.supervision.models import ProgressReport
+
+    due = date(2027, 12, 31)  # every measure of the test plan
+    sent = services.reminders_send(today=date(2027, 12, 29))
+    assert sent["reminder"] == 1  # unit A: one message listing its two measures (unit B has no account)
+    (note,) = Notification.objects.filter(recipient=unit_a_user, kind="reminder")
+    assert "A1-01" in note.body and "A2-01" in note.body and "完成时限" in note.body
+    assert services.reminders_send(today=date(2027, 12, 29))["reminder"] == 0  # once
+    # A1-01 completed and accepted: only A2-01 is urged after the due date
+    measure = sup_plan.measures.get(code="A1-01")
+    rep = services.measure_report_progress(
+        actor=unit_a_user, measure=measure, data={"status": "completed", "progress": 100, "done": "建成"}
+    )
+    services.report_review(actor=dept, report=ProgressReport.objects.get(pk=rep.pk), accept=True)
+    assert services.reminders_send(today=date(2028, 1, 2))["urge"] >= 1
+    urge = Notification.objects.get(recipient=unit_a_user, kind="urge")
+    assert "A2-01" in urge.body and "A1-01" not in urge.body
+    assert due.isoformat() in urge.body

@@ -599,7 +599,8 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
 
 
 def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tuple[str, str]]]:
-    """Everything some unit owes by a date: reports of open rounds, milestones, challenge milestones.
+    """Everything some unit owes by a date: reports of open rounds, measures (their due date, until a
+    `completed` report is accepted), milestones, challenge milestones.
 
     Returns the obligations and, per ref, (label, url) for the message.
     """
@@ -618,6 +619,21 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
             f"{r.round.period} 定期调度：{r.measure.code} {r.measure.title[:40]} 进展报告",
             f"/supervision/reports/{r.pk}/",
         )
+    # each measure's own deadline, owed by each of its lead units until a `completed` report is accepted
+    completed_on: dict[int, date] = {}
+    for measure_id, reviewed_at in ProgressReport.objects.filter(
+        status=ReportStatus.COMPLETED, state=ProgressReport.State.ACCEPTED, reviewed_at__isnull=False
+    ).values_list("measure_id", "reviewed_at"):
+        day = timezone.localdate(reviewed_at)
+        completed_on[measure_id] = min(day, completed_on.get(measure_id, day))
+    links = MeasureUnit.objects.filter(
+        role=MeasureUnit.Role.LEAD, measure__active=True, measure__due_on__isnull=False
+    ).select_related("measure")
+    for link in links:
+        m = link.measure
+        ref = f"measure:{m.pk}"
+        obligations.append(Obligation(ref, str(link.unit_id), m.due_on, completed_on.get(m.pk)))
+        info[ref] = (f"举措 {m.code} {m.title[:40]} 完成时限", f"/supervision/measures/{m.code}/")
     for m in Milestone.objects.filter(unit__isnull=False, measure__active=True).select_related("measure"):
         ref = f"milestone:{m.pk}"
         obligations.append(Obligation(ref, str(m.unit_id), m.planned_on, m.done_on))
