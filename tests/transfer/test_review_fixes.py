@@ -463,3 +463,43 @@ def test_an_unknown_broker_certificate_is_refused_by_name(client, achievement, e
             r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "broker_certificate"
         )
     assert not achievement.interests.exists()
+
+
+def test_an_operator_adds_a_scenario_that_did_not_start_as_a_demand(
+    client, department_user, bureau_user, demand
+):
+    rnd = services.scenario_round_create(actor=department_user, number=4, title="第四批应用场景清单")
+    services.demand_promote(actor=department_user, demand=demand, round=rnd)
+    r = client.post(
+        "/api/v1/transfer/scenarios",
+        {
+            "round": 4,
+            "title": "露天矿无人驾驶运输",
+            "owner": "某能源集团",
+            "needs": "矿卡无人驾驶",
+            "region": "鄂尔多斯",
+        },
+        content_type="application/json",
+        **_bearer(department_user),
+    )
+    assert r.status_code == 201, r.content
+    assert (r.json()["seq"], r.json()["demand_id"]) == (2, None)
+    bad = {"round": 4, "title": "", "owner": "x", "needs": "y", "region": "150600"}
+    r = client.post(
+        "/api/v1/transfer/scenarios", bad, content_type="application/json", **_bearer(bureau_user)
+    )
+    fields = {e["field"] for e in r.json()["error"]["data"]["errors"]}
+    assert r.status_code == 400 and fields == {"title", "region"}  # 包头's bureau, 鄂尔多斯's scenario
+    client.force_login(department_user)
+    client.post(
+        "/transfer/scenarios/",
+        {
+            "what": "scenario",
+            "round": rnd.pk,
+            "title": "智慧牧场",
+            "owner": "某乳业",
+            "needs": "奶牛发情监测",
+        },
+    )
+    html = client.get("/transfer/scenarios/").content.decode()
+    assert "4-3" in html and "智慧牧场" in html and "露天矿无人驾驶运输" in html

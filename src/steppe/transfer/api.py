@@ -224,6 +224,16 @@ class RoundOut(Schema):
     published_on: dt.date | None
 
 
+class ScenarioIn(Schema):
+    round: int
+    title: str
+    owner: str
+    needs: str
+    field: str = ""
+    region: str = ""
+    deadline: dt.date | None = None
+
+
 class PromoteIn(Schema):
     round: int
     owner: str = ""
@@ -561,6 +571,21 @@ def scenario_round_create(request, payload: RoundIn):
         actor=request.auth, number=payload.number, title=payload.title, published_on=payload.published_on
     )
     return Status(201, {"number": r.number, "title": r.title, "published_on": r.published_on})
+
+
+@router.post(
+    "/transfer/scenarios", response={201: ScenarioOut}, auth=api_auth, summary="Add a scenario to a round"
+)
+def scenario_create(request, payload: ScenarioIn):
+    rnd = ScenarioRound.objects.filter(number=payload.round).first()
+    if rnd is None:
+        raise DomainError(
+            "invalid",
+            f"round: 第{payload.round}批不存在",
+            data={"errors": [{"field": "round", "message": "不存在"}]},
+        )
+    data = payload.dict(exclude={"round"})
+    return Status(201, _scenario_out(services.scenario_add(actor=request.auth, round=rnd, data=data)))
 
 
 @router.post(

@@ -493,6 +493,30 @@ def demand_promote(
 
 
 @transaction.atomic
+def scenario_add(*, actor, round: ScenarioRound, data: dict) -> Scenario:
+    """Add a scenario that did not start as a platform demand (an owner's application scenario:
+    what it needs, by when) to a numbered round; it takes the round's next number."""
+    perms.require(perms.is_operator(actor))
+    errors = _Errors()
+    values = {
+        "title": _text(data, "title", errors, required=True, max_length=200),
+        "owner": _text(data, "owner", errors, required=True, max_length=200),
+        "needs": _text(data, "needs", errors, required=True),
+        "field": _text(data, "field", errors, max_length=64),
+        "region": _region(data, "region", errors, required=False),
+        "deadline": _date(data, "deadline", errors),
+    }
+    if values["region"] is not None and not perms.can_operate_region(actor, values["region"]):
+        errors.add("region", "不在本机构的运营范围内")
+    errors.raise_if_any()
+    round = ScenarioRound.objects.select_for_update().get(pk=round.pk)  # numbers taken one at a time
+    seq = (round.scenarios.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    scenario = Scenario.objects.create(round=round, seq=seq, **values)
+    audit_record(actor=actor, action="transfer.scenario.add", obj=scenario, after=snapshot(scenario))
+    return scenario
+
+
+@transaction.atomic
 def expert_save(*, actor, data: dict, expert: Expert | None = None) -> Expert:
     perms.require(
         perms.is_operator(actor) or (expert is not None and expert.user_id == getattr(actor, "pk", None))

@@ -359,6 +359,18 @@ def experts(request):
 
 
 def scenarios(request):
+    if request.method == "POST" and request.POST.get("what") == "scenario":
+        perms.require(perms.is_operator(request.user))
+        rnd = ScenarioRound.objects.filter(pk=_int(request.POST.get("round"))).first()
+        if rnd is None:
+            messages.error(request, "请选择场景清单批次")
+        else:
+            _attempt(
+                request,
+                lambda: services.scenario_add(actor=request.user, round=rnd, data=request.POST.dict()),
+                "已加入场景清单",
+            )
+        return redirect("transfer:scenarios")
     if request.method == "POST":
         perms.require(perms.is_operator(request.user))
         number = _int(request.POST.get("number"))
@@ -388,6 +400,7 @@ def scenarios(request):
         {
             "rounds": queries.scenario_rounds(),
             "is_operator": perms.is_operator(request.user),
+            "leagues": queries.league_choices(),
         },
     )
 
