@@ -192,7 +192,7 @@ def test_interest_in_ones_own_record_says_so(achievement, institution_user):
 
 
 def test_a_contract_needs_a_positive_amount_and_a_registration_date_not_in_the_future(department_user):
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = dt.date.today() + dt.timedelta(days=2)  # two days: later than today in any time zone
     with pytest.raises(ValidationFailed) as exc:
         services.contract_register(
             actor=department_user,
@@ -503,3 +503,14 @@ def test_an_operator_adds_a_scenario_that_did_not_start_as_a_demand(
     )
     html = client.get("/transfer/scenarios/").content.decode()
     assert "4-3" in html and "智慧牧场" in html and "露天矿无人驾驶运输" in html
+
+
+def test_a_lapsed_record_is_neither_matched_nor_listed_before_the_daily_expiry(client, achievement):
+    from steppe.transfer.models import Achievement as A
+
+    assert client.get("/api/v1/transfer/search", {"q": "钕铁硼"}).json()["results"]
+    from django.utils import timezone
+
+    A.objects.filter(pk=achievement.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    assert client.get("/api/v1/transfer/search", {"q": "钕铁硼"}).json()["results"] == []
+    assert client.get("/api/v1/transfer/achievements").json() == []

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
@@ -70,7 +71,12 @@ def region_filter(text: str | None) -> str | None:
 
 
 def published_listings(kind: str, *, field: str = "", region: str = ""):
-    qs = listing_model(kind).objects.filter(status=ListingStatus.PUBLISHED).select_related("region", "unit")
+    qs = (
+        listing_model(kind)
+        .objects.filter(status=ListingStatus.PUBLISHED)
+        .exclude(expires_on__lt=timezone.localdate())  # lapsed, not yet expired by the daily job
+        .select_related("region", "unit")
+    )
     field = _param("field", field)
     if field:
         qs = qs.filter(field=field)
@@ -207,12 +213,20 @@ def _load(matches: Iterable[Match]) -> dict[str, object]:
     return objects
 
 
+def _lapsed(obj, today) -> bool:
+    """A record past its validity date that the daily ``steppe match expire`` has not expired
+    yet: never offered as a match or listed as published."""
+    expires_on = getattr(obj, "expires_on", None)
+    return expires_on is not None and expires_on < today
+
+
 def _resolve(matches: list[Match], query_terms: list[str], objects: dict | None = None) -> list[Hit]:
     objects = _load(matches) if objects is None else objects
+    today = timezone.localdate()
     hits = []
     for m in matches:
         obj = objects.get(m.id)
-        if obj is None:
+        if obj is None or _lapsed(obj, today):
             continue
         kind = parse_doc_id(m.id)[0]
         if kind == "expert":
