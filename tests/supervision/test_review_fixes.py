@@ -176,3 +176,10 @@ def test_a_measures_own_deadline_is_reminded_urged_and_cleared_once_completed(
     urge = Notification.objects.get(recipient=unit_a_user, kind="urge")
     assert "A2-01" in urge.body and "A1-01" not in urge.body
     assert due.isoformat() in urge.body
+
+
+def test_the_inbox_keeps_each_listed_item_on_its_own_line(client, dept, unit_a_user, sup_plan):
+    services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
+    client.force_login(unit_a_user)
+    html = client.get("/supervision/inbox/").content.decode()
+    assert "<br>- A1-01 建设重点实验室<br>- A2-01 培育技术经纪人" in html
