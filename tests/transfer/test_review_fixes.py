@@ -514,3 +514,19 @@ def test_a_lapsed_record_is_neither_matched_nor_listed_before_the_daily_expiry(c
     A.objects.filter(pk=achievement.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
     assert client.get("/api/v1/transfer/search", {"q": "钕铁硼"}).json()["results"] == []
     assert client.get("/api/v1/transfer/achievements").json() == []
+
+
+def test_the_negotiations_contract_form_is_prefilled_with_both_sides(
+    client, achievement, demand, enterprise_user, institution_user
+):
+    interest = services.interest_express(actor=enterprise_user, listing=achievement, note="感兴趣")
+    client.force_login(enterprise_user)
+    html = client.get(f"/transfer/interests/{interest.public_id}/").content.decode()
+    # the institution (呼和浩特 150100) sells its achievement to the enterprise (包头 东河区 -> 150200)
+    assert 'name="seller" required value="内蒙古大学"' in html
+    assert 'name="buyer" required value="包头稀土新材料有限公司"' in html
+    assert '<option value="150100" selected>' in html and '<option value="150200" selected>' in html
+    reverse = services.interest_express(actor=institution_user, listing=demand, note="可以合作")
+    html = client.get(f"/transfer/interests/{reverse.public_id}/").content.decode()
+    assert 'name="seller" required value="内蒙古大学"' in html  # for a demand the interested party sells
+    assert 'name="buyer" required value="包头稀土新材料有限公司"' in html

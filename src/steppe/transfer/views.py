@@ -451,8 +451,39 @@ def interest(request, public_id):
             "messages_list": obj.messages.select_related("author"),
             "types": ContractType.values,
             "leagues": queries.league_choices(),
+            **_contract_defaults(obj, listing),
         },
     )
+
+
+def _league_code(region) -> str:
+    """The league (盟市) code the contract form's region list offers for a region: a county's
+    league, a league itself, '150000' for the autonomous region, '100000' outside it."""
+    if region is None:
+        return ""
+    code = region.code
+    if not code.startswith("15"):
+        return "100000"
+    return code if code == "150000" else code[:4] + "00"
+
+
+def _contract_defaults(interest, listing) -> dict:
+    """Pre-fill the contract form from the negotiation: the record's owner sells an achievement
+    and buys for a demand; the interested party is the other side."""
+    owner = (listing.unit.name if listing.unit_id else "", _league_code(listing.region))
+    party_unit = interest.unit
+    party_region = (
+        party_unit.region if party_unit and party_unit.region_id else None
+    ) or interest.user.region
+    party = (party_unit.name if party_unit else interest.user.username, _league_code(party_region))
+    seller, buyer = (owner, party) if listing.kind == "achievement" else (party, owner)
+    return {
+        "default_title": f"{listing.title}技术合同",
+        "default_seller": seller[0],
+        "default_seller_region": seller[1],
+        "default_buyer": buyer[0],
+        "default_buyer_region": buyer[1],
+    }
 
 
 @login_required
