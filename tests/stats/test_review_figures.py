@@ -154,3 +154,24 @@ def test_the_dictionary_refuses_an_unknown_periodicity(db, tmp_path):
     with pytest.raises(DomainError) as e:
         indicators_load(path=p)
     assert e.value.data["errors"][0]["path"] == "indicators[0].periodicity"
+
+
+def test_indicator_pages_link_full_year_and_part_year_figures(client, published):
+    html = client.get("/monitoring/indicators/high_tech_enterprises/").content.decode()
+    assert "/monitoring/indicators/high_tech_enterprises_interim/" in html and "不是全年数" in html
+    html = client.get("/monitoring/indicators/high_tech_enterprises_interim/").content.decode()
+    assert "/monitoring/indicators/high_tech_enterprises/" in html and "2002<" in html
+
+
+def test_tables_show_counts_without_decimals_and_computed_values_rounded(client, published):
+    html = client.get("/monitoring/indicators/high_tech_enterprises/").content.decode()
+    tables = html.split("<table")[1:]  # the charts' data may keep full precision
+    assert any('class="num">461<' in t for t in tables) and not any(">461.0<" in t for t in tables)
+    assert any(">1572.0663<" in t for t in tables) and not any("1572.066327" in t for t in tables)
+    html = client.get("/monitoring/regions/150200/").content.decode()
+    assert 'class="num">280<' in html and ">280.0<" not in html
+
+
+def test_stats_pages_label_table_cells_for_phones(client, published):
+    html = client.get("/monitoring/regions/150200/").content.decode()
+    assert "stats/labels.js" in html

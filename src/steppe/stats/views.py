@@ -458,8 +458,16 @@ def indicator_detail(request, code: str):
             "history": history,
             "fmt": fmt,
             "regions": [queries.province(), *queries.leagues()],
+            "related": _part_year_related(ind),
         },
     )
+
+
+def _part_year_related(ind: Indicator) -> list[Indicator]:
+    """The indicators holding part-year figures of this one, or the full-year one of a part-year one."""
+    codes = [ind.code + sfx for sfx in queries.PART_YEAR_SUFFIXES]
+    codes += [ind.code[: -len(sfx)] for sfx in queries.PART_YEAR_SUFFIXES if ind.code.endswith(sfx)]
+    return list(Indicator.objects.filter(code__in=codes).order_by("order"))
 
 
 def region_detail(request, code: str):
