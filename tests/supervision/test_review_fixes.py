@@ -183,3 +183,44 @@ def test_the_inbox_keeps_each_listed_item_on_its_own_line(client, dept, unit_a_u
     client.force_login(unit_a_user)
     html = client.get("/supervision/inbox/").content.decode()
     assert "<br>- A1-01 建设重点实验室<br>- A2-01 培育技术经纪人" in html
+
+
+def test_evidence_comes_along_into_the_next_round_and_can_be_removed(
+    client, dept, unit_a_user, sup_plan, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steppe.core.models import AuditEntry
+    from steppe.supervision.models import Evidence, ProgressReport
+
+    settings.MEDIA_ROOT = tmp_path
+    services.round_open(actor=dept, period="2026-Q3", due_on="2099-09-30")
+    q3 = ProgressReport.objects.get(round__period="2026-Q3", measure__code="A1-01")
+    client.force_login(unit_a_user)
+    # a draft keeps its files (they were lost when saving a draft)
+    client.post(
+        f"/supervision/reports/{q3.pk}/",
+        {
+            "op": "save",
+            "status": "in_progress",
+            "progress": "30",
+            "files": SimpleUploadedFile("批复.pdf", b"%PDF"),
+        },
+    )
+    assert [e.name for e in q3.evidence.all()] == ["批复.pdf"]
+    client.post(f"/supervision/reports/{q3.pk}/", {"op": "submit", "status": "in_progress", "progress": "30"})
+
+    services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
+    q4 = ProgressReport.objects.get(round__period="2026-Q4", measure__code="A1-01")
+    (carried,) = q4.evidence.all()
+    assert carried.name == "批复.pdf" and carried.file.name == q3.evidence.get().file.name
+    page = client.get(f"/supervision/reports/{q4.pk}/").content.decode()
+    assert 'name="remove_evidence"' in page and "批复.pdf" in page
+    client.post(
+        f"/supervision/reports/{q4.pk}/",
+        {"op": "submit", "status": "in_progress", "progress": "50", "remove_evidence": [str(carried.pk)]},
+    )
+    assert not q4.evidence.exists() and q3.evidence.exists()  # the earlier report keeps its file
+    assert Evidence.objects.count() == 1
+    entry = AuditEntry.objects.filter(action="report.submit", object_id=str(q4.pk)).get()
+    assert entry.after["evidence_removed"] == ["批复.pdf"] and entry.after["evidence"] == []

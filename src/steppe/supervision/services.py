@@ -399,6 +399,21 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
             )
         )
     ProgressReport.objects.bulk_create(rows)
+    # the evidence files of the last report come along (the unit removes what no longer applies)
+    carried = []
+    prev_ids = {latest[(r.measure_id, r.unit_id)].pk: r for r in rows if (r.measure_id, r.unit_id) in latest}
+    if prev_ids:
+        for e in Evidence.objects.filter(report_id__in=list(prev_ids)):
+            carried.append(
+                Evidence(
+                    file=e.file.name,
+                    name=e.name,
+                    report=prev_ids[e.report_id],
+                    uploaded_by_id=e.uploaded_by_id,
+                    uploaded_at=e.uploaded_at,
+                )
+            )
+        Evidence.objects.bulk_create(carried)
     units = {r.unit_id for r in rows}
     audit_record(
         actor=actor,
@@ -476,22 +491,40 @@ def _check_report_writer(actor, report: ProgressReport) -> None:
         raise perms.NotFound("报告不存在或无权查看 Report not found")
 
 
+def _remove_evidence(report: ProgressReport, ids) -> list[str]:
+    """Drop evidence files from an editable report (by id); returns their names. The stored file stays
+    (an earlier report may still point at it)."""
+    ids = [int(i) for i in ids or () if str(i).isdigit()]
+    if not ids:
+        return []
+    gone = list(report.evidence.filter(pk__in=ids))
+    Evidence.objects.filter(pk__in=[e.pk for e in gone]).delete()
+    return [e.name for e in gone]
+
+
 @transaction.atomic
-def report_save_draft(*, actor, report: ProgressReport, data: dict) -> ProgressReport:
+def report_save_draft(
+    *, actor, report: ProgressReport, data: dict, files=(), remove_evidence=()
+) -> ProgressReport:
     _check_report_writer(actor, report)
     if not report.editable:
         raise DomainError(
             ERR_NOT_EDITABLE, "报告已提交，不能修改 The report is submitted and cannot be changed"
         )
     clean = clean_report_data(data)
+    files = check_files(files)
     for k, v in clean.items():
         setattr(report, k, v)
     report.save()
+    _remove_evidence(report, remove_evidence)
+    _attach(files, actor=actor, report=report)
     return report
 
 
 @transaction.atomic
-def report_submit(*, actor, report: ProgressReport, data: dict | None = None, files=()) -> ProgressReport:
+def report_submit(
+    *, actor, report: ProgressReport, data: dict | None = None, files=(), remove_evidence=()
+) -> ProgressReport:
     """Submit (or resubmit after a return); each submission is kept as a ReportVersion."""
     _check_report_writer(actor, report)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
@@ -514,10 +547,13 @@ def report_submit(*, actor, report: ProgressReport, data: dict | None = None, fi
     ReportVersion.objects.create(
         report=report, number=report.version, submitted_at=now, submitted_by=actor, **clean
     )
+    removed = _remove_evidence(report, remove_evidence)
     _attach(files, actor=actor, report=report)
-    audit_record(
-        actor=actor, action="report.submit", obj=report, before=before, after=snapshot(report, REPORT_FIELDS)
-    )
+    after = snapshot(report, REPORT_FIELDS)
+    after["evidence"] = list(report.evidence.values_list("name", flat=True))
+    if removed:
+        after["evidence_removed"] = removed
+    audit_record(actor=actor, action="report.submit", obj=report, before=before, after=after)
     return report
 
 

@@ -292,14 +292,24 @@ def report(request, pk):
             if op == "save":
                 _attempt(
                     request,
-                    lambda: services.report_save_draft(actor=request.user, report=rep, data=data),
+                    lambda: services.report_save_draft(
+                        actor=request.user,
+                        report=rep,
+                        data=data,
+                        files=request.FILES.getlist("files"),
+                        remove_evidence=request.POST.getlist("remove_evidence"),
+                    ),
                     gettext("草稿已保存"),
                 )
             else:
                 if _attempt(
                     request,
                     lambda: services.report_submit(
-                        actor=request.user, report=rep, data=data, files=request.FILES.getlist("files")
+                        actor=request.user,
+                        report=rep,
+                        data=data,
+                        files=request.FILES.getlist("files"),
+                        remove_evidence=request.POST.getlist("remove_evidence"),
                     ),
                     gettext("报告已提交，等待审核"),
                 ):
