@@ -530,3 +530,25 @@ def test_the_negotiations_contract_form_is_prefilled_with_both_sides(
     html = client.get(f"/transfer/interests/{reverse.public_id}/").content.decode()
     assert 'name="seller" required value="内蒙古大学"' in html  # for a demand the interested party sells
     assert 'name="buyer" required value="包头稀土新材料有限公司"' in html
+
+
+def test_the_pages_speak_english_when_asked(client, department_user, achievement, demand):
+    from django.conf import settings
+
+    client.force_login(department_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url, english in [
+        ("/transfer/search/", "Search and matching"),
+        ("/transfer/search/?q=钕铁硼", "Field of the query"),
+        (f"/transfer/demands/{demand.public_id}/", "Matching Achievement"),
+        ("/transfer/scenarios/", "Application scenario lists"),
+        ("/transfer/review/", "Review queue"),
+        ("/transfer/contracts/", "Technology contract registration"),
+        ("/transfer/figures/", "technology contracts registered on the platform"),
+        ("/transfer/mine/", "Matches for me"),
+        ("/transfer/experts/", "Experts and technology brokers"),
+        ("/transfer/achievements/import/", "Check only, write nothing"),
+    ]:
+        html = client.get(url).content.decode()
+        assert english in html, url
+        assert "检索与匹配" not in html, url  # the section's own navigation is translated too

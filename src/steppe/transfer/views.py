@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
@@ -34,7 +35,7 @@ from .models import (
 from .tables import write_table
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
-KIND_LABELS = {"achievement": "科技成果", "demand": "技术需求", "expert": "专家"}
+KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "expert": _("专家")}
 
 
 def _attempt(request, fn, ok: str = ""):
