@@ -543,6 +543,7 @@ def test_the_pages_speak_english_when_asked(client, department_user, achievement
         (f"/transfer/demands/{demand.public_id}/", "Matching Achievement"),
         ("/transfer/scenarios/", "Application scenario lists"),
         ("/transfer/review/", "Review queue"),
+        (f"/transfer/achievements/{achievement.public_id}/", "Published"),  # a status label
         ("/transfer/contracts/", "Technology contract registration"),
         ("/transfer/figures/", "technology contracts registered on the platform"),
         ("/transfer/mine/", "Matches for me"),
