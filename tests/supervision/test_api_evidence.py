@@ -273,3 +273,14 @@ def test_the_department_lists_its_draft_challenges_with_a_token(client, bearer, 
     assert client.get("/api/v1/challenges", **bearer(firm_user)).json() == []
     assert client.get(f"/api/v1/challenges/{code}").status_code == 404
     assert client.get("/api/v1/challenges", HTTP_AUTHORIZATION="Bearer stp_wrong").status_code == 401
+
+
+def test_json_sent_without_a_content_type_is_read_as_json(client, bearer, round_open, unit_a_user):
+    r = client.post(
+        "/api/v1/measures/A1-01/reports",
+        data='{"status": "in_progress", "progress": 25}',
+        content_type="application/x-www-form-urlencoded",  # what `curl -d` sends
+        **bearer(unit_a_user),
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["progress"] == 25

@@ -326,6 +326,8 @@ def _read_input(request, schema: type[Schema]) -> tuple[dict, list]:
     """
     fields = list(schema.model_fields)
     ctype = (request.content_type or "").lower()
+    if ctype == "application/x-www-form-urlencoded" and request.body.lstrip()[:1] in (b"{", b"["):
+        ctype = "application/json"  # `curl -d '{...}'` without a Content-Type header still means JSON
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         data = {k: request.POST[k] for k in fields if k in request.POST}
         return data, request.FILES.getlist("files")
