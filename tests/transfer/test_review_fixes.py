@@ -553,3 +553,15 @@ def test_the_pages_speak_english_when_asked(client, department_user, achievement
         html = client.get(url).content.decode()
         assert english in html, url
         assert "检索与匹配" not in html, url  # the section's own navigation is translated too
+
+
+def test_the_navigation_offers_only_what_the_role_may_submit(client, broker_user, bank_user, enterprise_user):
+    from steppe.transfer import permissions as perms
+
+    for user in (broker_user, bank_user, enterprise_user):
+        client.force_login(user)
+        html = client.get("/transfer/search/").content.decode()
+        for kind in ("achievement", "demand"):
+            assert (f'id="nav-new-{kind}"' in html) == perms.can_submit(user, kind), (user.role, kind)
+            if f'id="nav-new-{kind}"' in html:
+                assert client.get(f"/transfer/{kind}s/new/").status_code == 200
