@@ -140,7 +140,7 @@ def test_rounds_and_review_through_the_api(client, bearer, dept, unit_a_user):
     assert detail["total"]["submitted"] == 1 and {u["key"] for u in detail["units"]} == {"单位甲", "单位乙"}
     audit = client.get("/api/v1/supervision/audit", **d).json()
     assert {"round.open", "report.submit", "report.accept"} <= {e["action"] for e in audit}
-    assert client.get("/api/v1/supervision/audit", **bearer(unit_a_user)).status_code == 403
+    assert client.get("/api/v1/supervision/audit", **bearer(unit_a_user)).status_code == 404
 
 
 def test_milestones_baseline_is_frozen_at_first_approval(client, bearer, dept, unit_a_user):

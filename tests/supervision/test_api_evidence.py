@@ -284,3 +284,8 @@ def test_json_sent_without_a_content_type_is_read_as_json(client, bearer, round_
     )
     assert r.status_code == 201, r.content
     assert r.json()["progress"] == 25
+
+
+def test_what_a_lead_unit_may_not_read_answers_404_not_403(client, bearer, round_open, unit_a_user):
+    assert client.get("/api/v1/rounds/2026-Q4", **bearer(unit_a_user)).status_code == 404
+    assert client.get("/api/v1/supervision/audit", **bearer(unit_a_user)).status_code == 404
