@@ -565,3 +565,21 @@ def test_the_navigation_offers_only_what_the_role_may_submit(client, broker_user
             assert (f'id="nav-new-{kind}"' in html) == perms.can_submit(user, kind), (user.role, kind)
             if f'id="nav-new-{kind}"' in html:
                 assert client.get(f"/transfer/{kind}s/new/").status_code == 200
+
+
+def test_the_database_refuses_a_second_registered_copy_of_a_contract(department_user):
+    from django.db import IntegrityError, transaction
+
+    c = services.contract_register(actor=department_user, data={**CONTRACT, "number": ""})
+    copy = {
+        f: getattr(c, f) for f in ("title", "type", "seller", "buyer", "amount", "tech_amount", "signed_on")
+    }
+    copy |= {
+        "seller_region": c.seller_region,
+        "buyer_region": c.buyer_region,
+        "registered_on": c.registered_on,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():  # what a race past the service check meets
+        Contract.objects.create(**copy, fingerprint=c.fingerprint, channel="import")
+    services.contract_void(actor=department_user, contract=c, reason="录入错误")
+    Contract.objects.create(**copy, fingerprint=c.fingerprint, channel="import")  # a void one does not block

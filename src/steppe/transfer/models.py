@@ -378,6 +378,13 @@ class Contract(models.Model):
                 condition=~Q(number="") & Q(status="registered"),
                 name="contract_number_unique_registered",
             ),
+            # the same contract arriving by two channels at once (no number to collide on):
+            # services check first, this holds when two registrations race
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(status="registered"),
+                name="contract_fingerprint_unique_registered",
+            ),
         ]
 
     def __str__(self):

@@ -48,6 +48,7 @@ CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063
 MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MSG_BAD_STATE = "当前状态（{status}）不能执行此操作"
 MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
+MSG_DUPLICATE_RACE = "该合同刚由其他渠道登记，请刷新后核对"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
 MSG_OWN_RECORD = "不能对本单位的记录表达合作意向"
 MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
@@ -722,8 +723,8 @@ def contract_register(
             contract = Contract.objects.create(
                 **values, fingerprint=fingerprint, channel=channel, registered_by=actor, **links
             )
-    except IntegrityError as exc:  # a concurrent registration of the same number
-        raise DomainError("duplicate_contract", "该合同编号已登记", status=409) from exc
+    except IntegrityError as exc:  # a concurrent registration of the same contract
+        raise DomainError("duplicate_contract", MSG_DUPLICATE_RACE, status=409) from exc
     if interest is not None and interest.status != InterestStatus.CONTRACTED:
         Interest.objects.filter(pk=interest.pk).update(status=InterestStatus.CONTRACTED)
         interest.status = InterestStatus.CONTRACTED
@@ -888,8 +889,14 @@ def contract_import(
         _refuse(all_errors)
     if dry_run:
         return {"rows": len(cleaned), "created": 0, "dry_run": True}
-    for values in cleaned:
-        contract = Contract.objects.create(**values, channel=channel, registered_by=actor)
+    for n, values in enumerate(cleaned):
+        try:
+            with transaction.atomic():
+                contract = Contract.objects.create(**values, channel=channel, registered_by=actor)
+        except IntegrityError as exc:  # registered by another channel while this file was read
+            raise DomainError(
+                "duplicate_contract", MSG_DUPLICATE_RACE, status=409, data={"row": rows[n][0]}
+            ) from exc
         audit_record(
             actor=actor,
             action="transfer.contract.import",
