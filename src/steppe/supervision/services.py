@@ -982,7 +982,9 @@ def application_submit(*, actor, challenge: Challenge, proposal: str, requested_
     if amount > challenge.budget:
         raise _invalid("requested_budget", f"申请经费不能超过榜单经费 {challenge.budget} 万元")
     if Application.objects.filter(challenge=challenge, unit=actor.unit).exists():
-        raise DomainError("already_applied", f"{actor.unit} 已揭榜此榜单 This unit has already applied")
+        raise DomainError(
+            "already_applied", f"{actor.unit} 已揭榜此榜单 This unit has already applied", status=409
+        )
     app = Application.objects.create(
         challenge=challenge,
         unit=actor.unit,
