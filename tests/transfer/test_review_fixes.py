@@ -583,3 +583,15 @@ def test_the_database_refuses_a_second_registered_copy_of_a_contract(department_
         Contract.objects.create(**copy, fingerprint=c.fingerprint, channel="import")
     services.contract_void(actor=department_user, contract=c, reason="录入错误")
     Contract.objects.create(**copy, fingerprint=c.fingerprint, channel="import")  # a void one does not block
+
+
+def test_a_duplicate_is_caught_when_the_other_channel_writes_names_differently(department_user):
+    services.contract_register(
+        actor=department_user, data={**CONTRACT, "seller": "ＮＭＧ 稀土研究院", "number": ""}
+    )
+    with pytest.raises(DomainError) as exc:
+        services.contract_register(
+            actor=department_user,
+            data={**CONTRACT, "seller": "nmg稀土研究院", "number": "", "amount": "100.00"},
+        )
+    assert exc.value.code == "duplicate_contract"

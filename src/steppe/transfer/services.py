@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -618,7 +619,10 @@ def message_post(*, actor, interest: Interest, body: str) -> Message:
 
 
 def _norm_party(name: str) -> str:
-    return re.sub(r"[\s()（）·,，.。]+", "", name or "").lower()
+    """A party's name as the duplicate check compares it: full-width letters and digits folded
+    (NFKC: 'ＡＢＣ' = 'ABC'), case, spaces, brackets and punctuation ignored."""
+    folded = unicodedata.normalize("NFKC", name or "")
+    return re.sub(r"[\s()（）\[\]【】·,，.。、\-—_]+", "", folded).lower()
 
 
 def contract_fingerprint(*, seller: str, buyer: str, amount: Decimal, signed_on: dt.date) -> str:
