@@ -203,8 +203,48 @@ def choropleth_spec(
             ],
         ),
     ]
+    # the leagues' names on the map, so a printed map reads without hovering; the label points
+    # ride on the features (one copy of the boundaries for every layer)
+    for f in features:
+        c = _label_point(f.get("geometry"))
+        if c:
+            f.setdefault("properties", {}).update(lon=c[0], lat=c[1])
+    if any("lon" in (f.get("properties") or {}) for f in features):
+        named = base.transform_filter("isValid(datum.properties.lon)")
+        enc = {"longitude": "properties.lon:Q", "latitude": "properties.lat:Q", "text": "properties.name:N"}
+        layers.append(
+            named.mark_text(
+                fontSize=9, color="#222", stroke="#fff", strokeWidth=2.5, strokeOpacity=0.8
+            ).encode(**enc)
+        )
+        layers.append(named.mark_text(fontSize=9, color="#222").encode(**enc))
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
     return _cfg(chart, font=font)
+
+
+def _label_point(geom: dict | None) -> tuple[float, float] | None:
+    """A point inside-ish a (Multi)Polygon for its label: the area centroid of its largest ring."""
+    if not geom or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    best = None
+    for poly in polys:
+        ring = poly[0] if poly else []
+        if len(ring) < 3:
+            continue
+        a = cx = cy = 0.0
+        for p0, p1 in zip(ring, [*ring[1:], ring[0]], strict=True):
+            x0, y0, x1, y1 = p0[0], p0[1], p1[0], p1[1]
+            cross = x0 * y1 - x1 * y0
+            a += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if a == 0:
+            continue
+        cand = (abs(a), cx / (3 * a), cy / (3 * a))
+        if best is None or cand[0] > best[0]:
+            best = cand
+    return None if best is None else (round(best[1], 4), round(best[2], 4))
 
 
 def status_legend() -> list[dict]:

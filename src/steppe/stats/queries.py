@@ -278,6 +278,15 @@ class TargetAttainment:
         return ""
 
     @property
+    def part_year_texts(self) -> list[str]:
+        """Part-year figures of the target's indicator, said to be part-year and not scored."""
+        out = []
+        for ind, c, why in self.part_year:
+            v = f"{int(c.value)}" if float(c.value).is_integer() else f"{c.value:g}"
+            out.append(f"非全年数:{ind.name} {v}{c.unit}({why}),不参与判定。")
+        return out
+
+    @property
     def latest_cell(self) -> Cell | None:
         y = self.result.latest_year
         return self.series.get(y) if y is not None else None

@@ -122,6 +122,7 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
                 "rule": r.rule_zh,
                 "projection": describe_projection(r) if ta.target.kind != "qualitative" else "",
                 "baseline_note": ta.baseline_note,
+                "part_year": ta.part_year_texts,
                 "leagues": leagues,
                 "png": png,
                 "png_b64": base64.b64encode(png).decode() if png else None,
@@ -131,6 +132,7 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
     map_png = None
     if with_charts:
         map_png = _map_png(items)
+    map_rows = _map_rows(as_of)
     counts = {}
     for it in items:
         counts[it["status"]] = counts.get(it["status"], 0) + 1
@@ -153,11 +155,30 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
         ),
         "preference_rule": queries.PREFERENCE_RULE,
         "map_png": map_png,
+        "map_rows": map_rows,
         "map_b64": base64.b64encode(map_png).decode() if map_png else None,
     }
 
 
 MAP_INDICATOR = "rd_expenditure"
+
+
+def _map_rows(as_of: int) -> list[dict]:
+    """The map's figures as a table (12 leagues; missing stays missing)."""
+    table = queries.cells(indicators=[MAP_INDICATOR], year_to=as_of)
+    out = []
+    for lg in queries.leagues():
+        mine = [c for (r, _i, _y), c in table.items() if r == lg.code]
+        c = max(mine, key=lambda c: c.year) if mine else None
+        out.append(
+            {
+                "region": lg.name,
+                "value": None if c is None else _fmt(c.value, c.unit),
+                "year": None if c is None else c.year,
+                "source": "" if c is None else c.source_title,
+            }
+        )
+    return out
 
 
 def _map_png(items) -> bytes | None:
@@ -230,7 +251,16 @@ def report_pdf(data: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        Image,
+        KeepTogether,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     font = "STSong-Light"
     try:
@@ -307,10 +337,35 @@ def report_pdf(data: dict) -> bytes:
         )
     )
     if data.get("map_png"):
-        story += [
-            p("各盟市研发经费(最新年份)", h3),
-            Image(io.BytesIO(data["map_png"]), width=150 * mm, height=150 * mm * 0.68),
+        story.append(
+            KeepTogether(
+                [
+                    p("各盟市研发经费(最新年份)", h3),
+                    Image(io.BytesIO(data["map_png"]), width=150 * mm, height=150 * mm * 0.68),
+                ]
+            )
+        )
+    if data.get("map_rows"):
+        mrows = [[p(h, small) for h in ("盟市", "最新值", "年份", "来源")]] + [
+            [
+                p(r["region"], small),
+                p(r["value"] or "无数据", small),
+                p(r["year"] or "—", small),
+                p(r["source"][:70], small),
+            ]
+            for r in data["map_rows"]
         ]
+        mt = Table(mrows, colWidths=[28 * mm, 25 * mm, 15 * mm, 107 * mm], repeatRows=1)
+        mt.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [Spacer(1, 2 * mm), mt]
     story += [PageBreak(), p("二、各项目标", h2)]
     for it in data["items"]:
         story.append(p(f"{it['code']} {it['name']}({it['kind']} · {it['region']})", h3))
@@ -335,6 +390,8 @@ def report_pdf(data: dict) -> bytes:
         story.append(p(f"判定依据:{it['rule']}", base))
         if it["baseline_note"]:
             story.append(p(it["baseline_note"], small))
+        for text in it.get("part_year", []):
+            story.append(p(text, small))
         if it["projection"]:
             story.append(p(it["projection"], small))
         if it["cell"] is not None:
