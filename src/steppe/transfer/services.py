@@ -620,8 +620,11 @@ def message_post(*, actor, interest: Interest, body: str) -> Message:
 
 def _norm_party(name: str) -> str:
     """A party's name as the duplicate check compares it: full-width letters and digits folded
-    (NFKC: 'ＡＢＣ' = 'ABC'), case, spaces, brackets and punctuation ignored."""
-    folded = unicodedata.normalize("NFKC", name or "")
+    (NFKC: 'ＡＢＣ' = 'ABC'), bracketed notes dropped ('某公司（本部）' = '某公司'), case, spaces and
+    punctuation ignored. Two contracts also need the same other party, amount and signing date to
+    count as one, so dropping a note cannot merge two real contracts by itself."""
+    folded = unicodedata.normalize("NFKC", name or "")  # （） become ()
+    folded = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】", "", folded)
     return re.sub(r"[\s()（）\[\]【】·,，.。、\-—_]+", "", folded).lower()
 
 
