@@ -2,7 +2,8 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from steppe.core.api import router as core_router
 from steppe.core.errors import DomainError
@@ -13,7 +14,15 @@ from steppe.stats.api import router as stats_router
 from steppe.supervision.api import router as supervision_router
 from steppe.transfer.api import router as transfer_router
 
+
+class ReadableJSONRenderer(JSONRenderer):
+    """JSON with Chinese as characters, not \\uXXXX escapes, so curl users can read it."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="Steppe API",
     version="1",
     description="Steppe: the Inner Mongolia S&T plan as a running system. Errors: {\"error\": {code, message, data}}.",
@@ -30,10 +39,33 @@ def on_domain_error(request, exc: DomainError):
     return _error(request, exc.status, exc.code, exc.message, exc.data)
 
 
+def _field(loc) -> str:
+    """`body.payload.due` -> `due`; `query.year` -> `year`: the name the client sent."""
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in {"body", "query", "path", "form", "file", "header", "cookie", "payload"}:
+        parts.pop(0)
+    return ".".join(parts) or "body"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    errors = [{"path": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
-    return _error(request, 422, "invalid", "请求数据无效 Invalid request data", {"errors": errors})
+    errors = [{"field": _field(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    first = f"{errors[0]['field']}: {errors[0]['message']}" if errors else ""
+    return _error(request, 422, "invalid", f"请求数据无效 Invalid request data: {first}", {"errors": errors})
+
+
+HTTP_ERROR_CODES = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "throttled"}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """ninja's own errors (e.g. a body that is not JSON) in the same envelope as ours."""
+    message = str(exc)
+    data = {}
+    if message.startswith("Cannot parse request body"):
+        message = "请求体不是有效的 JSON Request body is not valid JSON"
+        data = {"errors": [{"field": "body", "message": str(exc)}]}
+    return _error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"), message, data)
 
 
 @api.exception_handler(AuthenticationError)

@@ -6,7 +6,8 @@ Environment variables:
   DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/steppe; default: SQLite in var/steppe.sqlite3
   ALLOWED_HOSTS       comma-separated host names (default in debug: localhost, 127.0.0.1)
   STEPPE_VAR_DIR      where the SQLite database, uploads and caches live (default: ./var)
-  STEPPE_EMAIL_BACKEND  Django e-mail backend path (default: console in debug, file otherwise)
+  STEPPE_EMAIL_BACKEND  Django e-mail backend path (default: files under var/mail/)
+  STEPPE_BASE_URL     the platform's address, for links in e-mails (default http://127.0.0.1:$PORT)
 """
 
 import os
@@ -165,10 +166,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-_MAIL_BACKEND = os.environ.get(
-    "STEPPE_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.filebased.EmailBackend",
-)
+# Files under var/mail/ by default, in development too: the console backend would mix every
+# e-mail into the output of commands that scripts read (`steppe supervise remind`).
+_MAIL_BACKEND = os.environ.get("STEPPE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 MAILERS = {
     "default": {
         "BACKEND": _MAIL_BACKEND,
@@ -176,6 +176,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("STEPPE_FROM_EMAIL", "steppe@localhost")
+# The address people reach the platform at, for links in e-mails.
+STEPPE_BASE_URL = os.environ.get("STEPPE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -57,7 +57,7 @@ def test_units_with_more_late_measures_come_first(dept, unit_a_user, unit_b_user
 def test_supervision_pages_load_the_phone_labels_script(client, dept, sup_plan):
     client.force_login(dept)
     html = client.get("/supervision/overview/").content.decode()
-    assert "supervision/labels.js" in html and "supervision/supervision.css" in html
+    assert "web/labels.js" in html and "supervision/supervision.css" in html
 
 
 def test_the_audit_page_shows_what_changed_not_whole_records(client, dept, unit_a_user, sup_plan):

@@ -38,3 +38,26 @@ def test_the_openapi_schema_is_served(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/plans" in schema["paths"]
     assert "/api/v1/plans/{code}" in schema["paths"]
+
+
+def test_malformed_json_gets_the_error_envelope(client, department_user):
+    client.force_login(department_user)
+    response = client.post("/api/v1/transfer/achievements", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["data"]["errors"][0]["field"] == "body"
+
+
+def test_a_wrong_field_is_named_in_the_message(client, department_user):
+    client.force_login(department_user)
+    response = client.post("/api/v1/transfer/achievements", data={"title": 5}, content_type="application/json")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    fields = [e["field"] for e in error["data"]["errors"]]
+    assert fields and not any(f.startswith("body") for f in fields)
+    assert fields[0] in error["message"]
+
+
+def test_chinese_is_not_escaped_in_api_answers(client, plan):
+    body = client.get("/api/v1/plans").content.decode()
+    assert "科技" in body and "\\u" not in body

@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     DEPARTMENT = "department", _("自治区科技厅")
     BUREAU = "bureau", _("盟市科技局")
-    LEAD_UNIT = "lead_unit", _("牵头单位")
+    LEAD_UNIT = "lead_unit", pgettext_lazy("role", "牵头单位")
     ENTERPRISE = "enterprise", _("企业")
     INSTITUTION = "institution", _("高校院所")
     BROKER = "broker", _("技术经纪人")

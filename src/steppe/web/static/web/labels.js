@@ -1,5 +1,5 @@
-// On a phone the tables stack their cells (web/steppe.css hides the header row); give each cell
-// its column's name so "800.00" reads as "支持经费 800.00". No library, nothing from a CDN.
+// On a phone web/steppe.css stacks table cells and hides the header row; give each cell its
+// column's name (shown before the value) so "800.00" reads as "支持经费 800.00". Nothing from a CDN.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("table.table").forEach(function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
