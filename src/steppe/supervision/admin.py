@@ -7,11 +7,13 @@ from .models import (
     ChallengeTarget,
     Commitment,
     CommitmentMilestone,
+    Evidence,
     ExpertReview,
     Milestone,
     Notification,
     ProgressReport,
     ProgressRound,
+    ReminderClaim,
     ReportVersion,
     Tranche,
 )
@@ -110,3 +112,22 @@ class CommitmentAdmin(admin.ModelAdmin):
     list_display = ["application", "state", "total_budget", "signed_at"]
     list_select_related = ["application__challenge", "application__unit"]
     inlines = [CommitmentMilestoneInline, TrancheInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("name", "milestone", "report", "commitment_milestone", "uploaded_by")
+    search_fields = ("name",)
+    raw_id_fields = ("milestone", "report", "commitment_milestone", "uploaded_by")
+
+
+@admin.register(ReminderClaim)
+class ReminderClaimAdmin(admin.ModelAdmin):
+    """One row per reminder sent: the unique key is what makes `supervise remind` send each once."""
+
+    list_display = ("key", "notification", "created_at")
+    search_fields = ("key",)
+    raw_id_fields = ("notification",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
