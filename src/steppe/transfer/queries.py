@@ -117,7 +117,9 @@ def review_queue(user) -> list[Listing]:
             status__in=[ListingStatus.SUBMITTED, ListingStatus.ACCEPTED]
         ).select_related("region", "unit", "submitted_by")
         if not is_department(user):
-            qs = qs.filter(region__code__startswith=user.region.code[:4])
+            qs = qs.filter(
+                region__code__startswith=region_prefix(user.region.code)
+            )  # a county bureau: its county
         out.extend(qs)
     return sorted(out, key=lambda x: x.submitted_at)
 
