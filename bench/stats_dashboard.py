@@ -164,6 +164,12 @@ def main():
     ap.add_argument(
         "--python-load", action="store_true", help="use the asyncio load generator even if wrk exists"
     )
+    ap.add_argument(
+        "--session-engine",
+        default="",
+        help="run the server with this SESSION_ENGINE (e.g. django.contrib.sessions.backends.cached_db) "
+        "through a settings shim in the temporary folder, to see what the session store costs",
+    )
     a = ap.parse_args()
     seconds = max(1, min(a.seconds, 60))
     connections = max(1, min(a.connections, 100))
@@ -177,6 +183,13 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     env.pop("STEPPE_TESTING", None)
+    if a.session_engine:
+        (tmp / "bench_settings.py").write_text(
+            f"from steppe.settings import *  # noqa: F403\nSESSION_ENGINE = {a.session_engine!r}\n"
+        )
+        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tmp), env.get("PYTHONPATH", "")) if p)
+        print(f"SESSION_ENGINE = {a.session_engine}")
     t = time.perf_counter()
     session = prepare(env)
     cookie = f"sessionid={session}"

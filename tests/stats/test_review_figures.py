@@ -175,3 +175,26 @@ def test_tables_show_counts_without_decimals_and_computed_values_rounded(client,
 def test_stats_pages_label_table_cells_for_phones(client, published):
     html = client.get("/monitoring/regions/150200/").content.decode()
     assert "stats/labels.js" in html
+
+
+def test_the_2022_intensity_is_checked_against_its_formula_on_the_page_and_api(client, published):
+    r = client.get(
+        "/api/v1/observations",
+        {"region": "150000", "indicator": "rd_intensity", "year_from": 2022, "year_to": 2022},
+    )
+    [o] = r.json()
+    assert o["value"] == 0.9 and not o["derived"]
+    assert o["formula_check"] == pytest.approx(209.5 / 23159 * 100, abs=1e-6)  # 0.9046 -> 0.90
+    html = client.get("/monitoring/indicators/rd_intensity/").content.decode()
+    assert "按公式核算 0.9046" in html
+
+
+def test_two_sources_for_hohhot_2022_are_both_kept_and_the_choice_explained(client, published):
+    r = client.get(
+        "/api/v1/observations",
+        {"region": "150100", "indicator": "rd_expenditure", "year_from": 2022, "year_to": 2022},
+    )
+    [o] = r.json()
+    assert o["value"] == 44.5  # the regional bulletin (2023-10-09)
+    assert [a["value"] for a in o["alternatives"]] == [52.4]  # the city's own figure, kept
+    assert "2023-10-09" in o["choice_reason"] and "未注明日期" in o["choice_reason"]

@@ -62,6 +62,7 @@ class ObservationOut(Schema):
     source: SourceOut
     alternatives: list[AlternativeOut]
     choice_reason: str | None
+    formula_check: float | None = None  # a published value of a derived indicator, recomputed by its formula
 
 
 class YearValue(Schema):
@@ -201,6 +202,7 @@ def observation_list(
                 "source": {"title": c.source_title, "url": c.source_url, "date": c.source_date},
                 "alternatives": c.alternatives,
                 "choice_reason": c.reason or None,
+                "formula_check": c.check_value,
             }
         )
     return out

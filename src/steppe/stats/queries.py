@@ -51,6 +51,9 @@ class Cell:
     formula: str = ""
     alternatives: list[dict] = field(default_factory=list)
     reason: str = ""
+    # for a published value of a derived indicator: the same figure computed by its formula from
+    # the published inputs (a check a statistician can read: 209.5 / 23,159 x 100 = 0.905 -> 0.90)
+    check_value: float | None = None
 
     @property
     def status_label(self) -> str:
@@ -82,6 +85,7 @@ class Cell:
             "formula": self.formula or None,
             "alternatives": self.alternatives,
             "reason": self.reason or None,
+            "formula_check": self.check_value,
         }
 
 
@@ -109,8 +113,12 @@ def choose(group: list[dict]) -> Cell:
         second = ranked[1]
         if STATUS_RANK.get(best["status"], 0) > STATUS_RANK.get(second["status"], 0):
             reason = f"取{Observation.Status(best['status']).label}值(修订 > 正式 > 初步)"
+        elif best["source__published_on"] and not second["source__published_on"]:
+            reason = (
+                f"状态相同,取有发布日期的来源({best['source__published_on']:%Y-%m-%d}发布;另一来源未注明日期)"
+            )
         elif (best["source__published_on"] or dt.date.min) > (second["source__published_on"] or dt.date.min):
-            reason = "状态相同,取发布日期最新的来源"
+            reason = f"状态相同,取发布日期最新的来源({best['source__published_on']:%Y-%m-%d}发布)"
         else:
             reason = "状态和发布日期相同,取最后导入的"
     return Cell(
@@ -209,7 +217,10 @@ def _add_derived(out: dict, formulas: dict[str, tuple[str, str]]) -> None:
         for i, r in enumerate(regs):
             for j, y in enumerate(years):
                 v = vals[i, j]
-                if np.isfinite(v) and (r, code, y) not in out:
+                have = out.get((r, code, y))
+                if have is not None and not have.derived and np.isfinite(v):
+                    have.check_value = float(round(v, 6))
+                if np.isfinite(v) and have is None:
                     out[(r, code, y)] = Cell(
                         value=float(round(v, 6)),
                         unit=unit,
