@@ -848,8 +848,9 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
 def _registered_listing_keys(model, titles: list[str]) -> dict[tuple[str, str, str], str]:
     """(title, first 50 characters of the description, unit name) -> status label of the records
     already in the register (withdrawn ones left out), for the titles of an import file."""
+    # titles with control characters are refused row by row; PostgreSQL cannot even compare them
     found = (
-        model.objects.filter(title__in={t for t in titles if t})
+        model.objects.filter(title__in={t for t in titles if t and not _CONTROL.search(t)})
         .exclude(status=ListingStatus.WITHDRAWN)
         .select_related("unit")
     )
