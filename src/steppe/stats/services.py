@@ -489,8 +489,9 @@ def _plan_changes(clean: pl.DataFrame) -> pl.DataFrame:
         <= 1e-6 * pl.max_horizontal(pl.lit(1.0), pl.col("value").abs())
     ) & (pl.col("status") == pl.col("old_status"))
     # a key none of whose versions is current (withdrawn) continues its numbering
-    gone = _withdrawn_versions(clean)
-    if gone.height:
+    new_keys = f.filter(pl.col("old_id").is_null())
+    gone = _withdrawn_versions(new_keys) if new_keys.height else None
+    if gone is not None and gone.height:
         f = f.join(
             gone, on=["region_id", "indicator_id", "year", "source_id"], how="left", maintain_order="left"
         )
