@@ -7,6 +7,8 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.models import Region
@@ -36,30 +38,30 @@ EXAMPLE = {
 
 
 CALC_ENTERPRISE_FIELDS = [
-    ("registered_on", "成立日期 (YYYY-MM-DD)"),
-    ("region", "旗县区代码"),
-    ("industry", "主营行业 (GB/T 4754)"),
-    ("hte_certificate_issued_on", "高企证书颁发日期"),
-    ("tsme_registration_number", "科小入库登记编号"),
+    ("registered_on", _("成立日期 (YYYY-MM-DD)")),
+    ("region", _("旗县区代码")),
+    ("industry", _("主营行业 (GB/T 4754)")),
+    ("hte_certificate_issued_on", _("高企证书颁发日期")),
+    ("tsme_registration_number", _("科小入库登记编号")),
 ]
 CALC_YEAR_FIELDS = [
-    ("employees", "职工总数"),
-    ("tech_staff", "科技人员"),
-    ("revenue", "销售收入"),
-    ("income_total", "收入总额"),
-    ("non_taxable_income", "不征税收入"),
-    ("investment_income", "投资收益"),
-    ("total_costs", "成本费用支出总额"),
-    ("total_assets", "资产总额"),
-    ("net_assets", "净资产"),
-    ("hightech_revenue", "高新技术产品(服务)收入"),
-    ("rd_expense", "研发费用"),
-    ("rd_expense_in_china", "境内研发费用"),
-    ("ip_class_i", "Ⅰ类知识产权"),
-    ("ip_class_ii", "Ⅱ类知识产权"),
-    ("conversions", "科技成果转化"),
-    ("tech_transfer_income", "技术转让所得"),
-    ("taxable_income", "应纳税所得额"),
+    ("employees", _("职工总数")),
+    ("tech_staff", _("科技人员")),
+    ("revenue", _("销售收入")),
+    ("income_total", _("收入总额")),
+    ("non_taxable_income", _("不征税收入")),
+    ("investment_income", _("投资收益")),
+    ("total_costs", _("成本费用支出总额")),
+    ("total_assets", _("资产总额")),
+    ("net_assets", _("净资产")),
+    ("hightech_revenue", _("高新技术产品(服务)收入")),
+    ("rd_expense", _("研发费用")),
+    ("rd_expense_in_china", _("境内研发费用")),
+    ("ip_class_i", _("Ⅰ类知识产权")),
+    ("ip_class_ii", _("Ⅱ类知识产权")),
+    ("conversions", _("科技成果转化")),
+    ("tech_transfer_income", _("技术转让所得")),
+    ("taxable_income", _("应纳税所得额")),
 ]
 
 
@@ -125,7 +127,7 @@ def calculator(request):
         try:
             year = int(request.POST.get("year", year))
         except ValueError:
-            error = "年度须为四位数字"
+            error = gettext("年度须为四位数字")
         if error is None:
             try:
                 if request.POST.get("mode") == "json":
@@ -136,7 +138,10 @@ def calculator(request):
                     text = json.dumps(case, ensure_ascii=False, indent=2)
                 result = evaluate(case, year)
             except json.JSONDecodeError as exc:
-                error = f"JSON 格式错误：第 {exc.lineno} 行 {exc.msg}"
+                error = gettext("JSON 格式错误：第 %(line)s 行 %(msg)s") % {
+                    "line": exc.lineno,
+                    "msg": exc.msg,
+                }
             except (CaseError, ValueError) as exc:
                 error = str(exc)
     grid = _grid(case if isinstance(case, dict) else {}, year)
@@ -158,7 +163,7 @@ def enterprise_list(request):
         dry_run = bool(request.POST.get("dry_run"))
         prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
         if upload is None:
-            ctx["import_error"] = "请选择 CSV 或 XLSX 文件"
+            ctx["import_error"] = gettext("请选择 CSV 或 XLSX 文件")
         else:
             try:
                 ctx["import_counts"] = register_import(
@@ -189,21 +194,21 @@ def enterprise_export(request):
 
 
 YEAR_FORM_FIELDS = [
-    ("employees", "职工总数"),
-    ("tech_staff", "科技人员"),
-    ("revenue", "销售收入"),
-    ("income_total", "收入总额"),
-    ("total_costs", "成本费用"),
-    ("total_assets", "资产总额"),
-    ("net_assets", "净资产"),
-    ("hightech_revenue", "高新技术产品(服务)收入"),
-    ("rd_expense", "研发费用"),
-    ("rd_expense_in_china", "境内研发费用"),
-    ("ip_class_i", "Ⅰ类知识产权"),
-    ("ip_class_ii", "Ⅱ类知识产权"),
-    ("conversions", "成果转化"),
-    ("tech_transfer_income", "技术转让所得"),
-    ("taxable_income", "应纳税所得额"),
+    ("employees", _("职工总数")),
+    ("tech_staff", _("科技人员")),
+    ("revenue", _("销售收入")),
+    ("income_total", _("收入总额")),
+    ("total_costs", _("成本费用")),
+    ("total_assets", _("资产总额")),
+    ("net_assets", _("净资产")),
+    ("hightech_revenue", _("高新技术产品(服务)收入")),
+    ("rd_expense", _("研发费用")),
+    ("rd_expense_in_china", _("境内研发费用")),
+    ("ip_class_i", _("Ⅰ类知识产权")),
+    ("ip_class_ii", _("Ⅱ类知识产权")),
+    ("conversions", _("成果转化")),
+    ("tech_transfer_income", _("技术转让所得")),
+    ("taxable_income", _("应纳税所得额")),
 ]
 
 
@@ -230,7 +235,7 @@ def enterprise_file(request, public_id):
             )  # fmt: skip
             return redirect("policy:enterprise", public_id=ent.public_id)
         except ValueError:
-            error = "日期格式应为 YYYY-MM-DD"
+            error = gettext("日期格式应为 YYYY-MM-DD")
         except DomainError as exc:
             error = exc.message
     elif request.method == "POST":
@@ -250,7 +255,7 @@ def enterprise_file(request, public_id):
             enterprise_year_save(actor=request.user, enterprise=ent, year=year, data=data)
             return redirect("policy:enterprise", public_id=ent.public_id)
         except ValueError:
-            error = "年度须为四位数字"
+            error = gettext("年度须为四位数字")
         except DomainError as exc:
             error = exc.message
     ctx = {
@@ -289,12 +294,18 @@ def runs(request):
             policy_run_start(int(request.POST.get("year", "0")), actor=request.user)
             return redirect("policy:runs")
         except ValueError:
-            error = "年度无效"
+            error = gettext("年度无效")
         except DomainError as exc:
             error = exc.message
     run = queries.latest_run()
     leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
-    names = dict(Region.objects.filter(level__in=("prefecture", "province")).values_list("code", "name"))
+    name_field = "name_en" if get_language() == "en" else "name"
+    names = {
+        code: name or zh
+        for code, zh, name in Region.objects.filter(level__in=("prefecture", "province")).values_list(
+            "code", "name", name_field
+        )
+    }
     prefix = permissions._league_prefix(request.user) if request.user.role == Role.BUREAU else None
     if prefix:
         leagues = [(k, v) for k, v in leagues if k.startswith(prefix)]
@@ -332,6 +343,8 @@ def white_list(request):
 
     rows = queries.white_list()
     weights, threshold = active_innovation_model()
-    indicators = [(k, v[0], weights.get(k, 0), v[3]) for k, v in innovation.INDICATORS.items()]
+    indicators = [
+        (k, gettext(v[0]), weights.get(k, 0), gettext(v[3])) for k, v in innovation.INDICATORS.items()
+    ]  # i18n_labels.py lists them
     ctx = {"rows": rows[:500], "indicators": indicators, "threshold": threshold}
     return render(request, "policy/white_list.html", ctx)

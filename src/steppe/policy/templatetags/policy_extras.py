@@ -1,39 +1,44 @@
-"""Display helpers for the policy pages (Simplified Chinese labels, percentages)."""
+"""Display helpers for the policy pages (labels in the active language, percentages).
+
+The labels are Chinese msgids marked with gettext_noop and translated when a filter runs, so the
+English switch (locale/en) applies to them."""
 
 from django import template
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_noop as _
 
 register = template.Library()
 
 CONDITION_LABELS = {
-    "registration_age": "注册成立满一年",
-    "owns_ip": "拥有知识产权",
-    "hightech_field": "属于国家重点支持的高新技术领域",
-    "tech_staff_ratio": "科技人员占比 ≥ 10%",
-    "rd_ratio": "研发费用占比达标",
-    "domestic_rd_share": "境内研发费用占比 ≥ 60%",
-    "hightech_revenue_share": "高新技术产品(服务)收入占比 ≥ 60%",
-    "innovation_score": "创新能力评价可达 71 分",
-    "compliance": "申请前一年内无重大事故或严重违法",
+    "registration_age": _("注册成立满一年"),
+    "owns_ip": _("拥有知识产权"),
+    "hightech_field": _("属于国家重点支持的高新技术领域"),
+    "tech_staff_ratio": _("科技人员占比 ≥ 10%"),
+    "rd_ratio": _("研发费用占比达标"),
+    "domestic_rd_share": _("境内研发费用占比 ≥ 60%"),
+    "hightech_revenue_share": _("高新技术产品(服务)收入占比 ≥ 60%"),
+    "innovation_score": _("创新能力评价可达 71 分"),
+    "compliance": _("申请前一年内无重大事故或严重违法"),
 }
 ROUTE_LABELS = {
-    "score": "评分达标",
-    "direct_hte": "直接认定：有效高企证书",
-    "direct_award": "直接认定：国家级科技奖励",
-    "direct_rd_institution": "直接认定：省部级以上研发机构",
-    "direct_standard": "直接认定：主导制定标准",
+    "score": _("评分达标"),
+    "direct_hte": _("直接认定：有效高企证书"),
+    "direct_award": _("直接认定：国家级科技奖励"),
+    "direct_rd_institution": _("直接认定：省部级以上研发机构"),
+    "direct_standard": _("直接认定：主导制定标准"),
 }
 
 POLICY_LABELS = {
-    "tsme": "科技型中小企业",
-    "hte": "高新技术企业",
-    "super_deduction": "研发费用加计扣除",
-    "tech_transfer": "技术转让所得",
+    "tsme": _("科技型中小企业"),
+    "hte": _("高新技术企业"),
+    "super_deduction": _("研发费用加计扣除"),
+    "tech_transfer": _("技术转让所得"),
 }
 
 
 @register.filter
 def policy_label(code):
-    return POLICY_LABELS.get(code, code)
+    return gettext(POLICY_LABELS[code]) if code in POLICY_LABELS else code
 
 
 @register.filter
@@ -47,9 +52,27 @@ def pct(value, digits=1):
 
 @register.filter
 def condition_label(code):
-    return CONDITION_LABELS.get(code, code)
+    return gettext(CONDITION_LABELS[code]) if code in CONDITION_LABELS else code
 
 
 @register.filter
 def route_label(code):
-    return ROUTE_LABELS.get(code, code or "—")
+    return gettext(ROUTE_LABELS[code]) if code in ROUTE_LABELS else (code or "—")
+
+
+@register.filter
+def region_name(region):
+    """A region's name in the active language: the English name under the English switch."""
+    if region is None:
+        return ""
+    if get_language() == "en" and getattr(region, "name_en", ""):
+        return region.name_en
+    return region.name
+
+
+@register.filter
+def distance_message(item):
+    """A calculator 'distance' item's message: the engine gives a Chinese one and an English one."""
+    if get_language() == "en" and item.get("message_en"):
+        return item["message_en"]
+    return item.get("message", "")

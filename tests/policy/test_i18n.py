@@ -1,0 +1,156 @@
+"""The policy pages follow the English switch: every text in the templates goes through the catalog
+(src/steppe/policy/locale/en), labels that arrive as data (model choices, conditions, routes,
+innovation indicators, form fields) are in it too, the catalog is complete and compiled, and the
+Chinese pages stay Chinese."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+import steppe.policy
+from steppe.policy import i18n_labels, innovation
+from steppe.policy.models import ComplianceEvent, Notification, PolicyRun
+from steppe.policy.services import policy_run
+from steppe.policy.templatetags import policy_extras
+from steppe.policy.views import CALC_ENTERPRISE_FIELDS, CALC_YEAR_FIELDS, EXAMPLE, YEAR_FORM_FIELDS
+
+from .test_register import BAOTOU, register  # noqa: F401  (the two-enterprise register fixture)
+
+APP = Path(steppe.policy.__file__).parent
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _outside_translation(source: str) -> str:
+    source = re.sub(r"\{% blocktranslate.*?%\}.*?\{% endblocktranslate %\}", "", source, flags=re.S)
+    source = re.sub(r"\{%.*?%\}", "", source, flags=re.S)  # translate tags, and tag arguments
+    return re.sub(r"\{\{.*?\}\}", "", source, flags=re.S)  # data
+
+
+@pytest.mark.parametrize("template", sorted((APP / "templates").rglob("*.html")), ids=lambda p: p.name)
+def test_no_template_text_escapes_translation(template):
+    source = template.read_text()
+    left = CJK.findall(_outside_translation(source))
+    assert not left, f"{template.name}: untranslated text {''.join(left)[:60]}"
+    # Chinese inside {{ }} (yesno:"符合,不符合", default:"无") would never be translated either
+    data = "".join(re.findall(r"\{\{.*?\}\}", source, flags=re.S))
+    assert not CJK.findall(data), f"{template.name}: Chinese literal in a variable: {data[:80]}"
+
+
+def test_the_catalog_is_complete_and_compiled():
+    po = (APP / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', po + "\n", re.M)
+    assert len(entries) > 150
+    empty = [
+        "".join(re.findall(r'"(.*)"', i)) for i, s in entries[1:] if not "".join(re.findall(r'"(.*)"', s))
+    ]
+    assert not empty, f"untranslated: {empty[:5]}"
+    assert "#, fuzzy" not in po, "fuzzy entries are not used at run time: review them and drop the flag"
+    assert (APP / "locale/en/LC_MESSAGES/django.mo").stat().st_mtime >= (
+        APP / "locale/en/LC_MESSAGES/django.po"
+    ).stat().st_mtime - 1, "django.mo is older than django.po: run `make messages`"
+    with translation.override("en"):
+        assert translation.gettext("惠企政策计算器").startswith("Enterprise support policy calculator")
+        assert translation.gettext("取决于专家评分") == "Depends on the expert score"
+        assert translation.gettext("创新积分白名单") == "Innovation-points white list"
+
+
+def _labels_shown_as_data():
+    labels = [label for _, label in PolicyRun.Status.choices]
+    labels += [label for _, label in ComplianceEvent.Kind.choices]
+    labels += [label for _, label in Notification.Kind.choices]
+    labels += [v[0] for v in innovation.INDICATORS.values()] + [v[3] for v in innovation.INDICATORS.values()]
+    return labels
+
+
+def test_every_label_that_arrives_as_data_is_listed_and_translated():
+    labels = _labels_shown_as_data()
+    missing = [label for label in labels if label not in i18n_labels.LABELS]
+    assert not missing, f"add to steppe/policy/i18n_labels.py: {missing}"
+    with translation.override("zh-hans"):  # the lazy form labels, as msgids
+        labels += [str(label) for _, label in CALC_ENTERPRISE_FIELDS + CALC_YEAR_FIELDS + YEAR_FORM_FIELDS]
+    for table in (policy_extras.CONDITION_LABELS, policy_extras.ROUTE_LABELS, policy_extras.POLICY_LABELS):
+        labels += list(table.values())
+    with translation.override("en"):
+        untranslated = [
+            label for label in labels if CJK.search(label) and translation.gettext(label) == label
+        ]
+        assert not untranslated, f"not in the English catalog: {untranslated[:5]}"
+        assert policy_extras.condition_label("owns_ip") == "Owns intellectual property"
+        assert policy_extras.route_label("direct_hte") == "Direct recognition: valid HTE certificate"
+        assert (
+            policy_extras.route_label(None) == "—" and policy_extras.condition_label("new_rule") == "new_rule"
+        )
+        assert str(dict(CALC_YEAR_FIELDS)["rd_expense"]) == "R&D expense"
+    with translation.override("zh-hans"):  # Chinese stays Chinese
+        assert policy_extras.condition_label("owns_ip") == "拥有知识产权"
+        assert str(dict(CALC_YEAR_FIELDS)["rd_expense"]) == "研发费用"
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_calculator_reads_in_english_and_stays_chinese_by_default(client):
+    form = {"mode": "json", "case": json.dumps(EXAMPLE), "year": "2024"}
+    zh = client.post("/policy/", form).content.decode()
+    assert "惠企政策计算器" in zh and "距离符合条件还差" in zh and "研发费用占比" in zh
+    assert "Still missing to qualify" not in zh
+    en = _english(client).post("/policy/", form).content.decode()
+    assert "Enterprise support policy calculator" in en and "惠企政策计算器）" not in en
+    assert "Still missing to qualify" in en and "距离符合条件还差" not in en
+    assert "Tech SME (科技型中小企业)" in en and "Qualifies" in en
+    assert "R&amp;D ratio 4.3%, need 5.0%" in en  # the engine's English distance message
+    assert "近三年研发费用还差" not in en
+    assert "R&amp;D expense in China" in en  # grid labels
+    bad = client.post("/policy/", {"mode": "json", "case": "{x", "year": "2024"}).content.decode()
+    assert "Input error: JSON format error: line 1:" in bad
+    bad = client.post("/policy/", {"mode": "json", "case": "{}", "year": "x"}).content.decode()
+    assert "The year must be four digits" in bad
+
+
+def _page_text(html: str) -> str:
+    html = re.sub(r"<(script|style|textarea)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.django_db
+def test_a_department_user_reads_the_register_runs_and_white_list_in_english(
+    register,  # noqa: F811
+    department_user,
+    login,
+):
+    baotou, _ = register
+    policy_run(2024)
+    ComplianceEvent.objects.create(enterprise=baotou, kind="accident", occurred_on="2024-05-01")
+    client = _english(login(department_user))
+    page = client.get("/policy/enterprises/").content.decode()
+    assert "Enterprise files (2 in all)" in page and "Kundoulun District" in page
+    assert "Check only (write nothing)" in page and "企业档案" not in page
+    page = client.post("/policy/enterprises/", {}).content.decode()
+    assert "Please choose a CSV or XLSX file" in page
+    page = client.get(f"/policy/enterprises/{baotou.public_id}/").content.decode()
+    assert f"Unified social credit code {BAOTOU}" in page and "Compliance events" in page
+    assert "Major safety or quality accident" in page and "Record compliance event" in page
+    assert "Depends on the expert score" in page or "Does not qualify" in page
+    page = client.get("/policy/runs/").content.decode()
+    assert "Policies to enterprises (政策找企业): batch results" in page and "Baotou" in page
+    assert "Run history" in page and "Year 2024 · Done · 2/2" in page
+    assert "运行记录" not in page and "包头市" not in page
+    page = client.get("/policy/white-list/").content.decode()
+    assert "Current indicators and weights" in page and "Technological innovation" in page
+    # what is left in Chinese on these pages is data: enterprise names, official names in brackets,
+    # and the notifications stored in Chinese
+    left = CJK.findall(_page_text(client.get("/policy/runs/").content.decode()).replace("政策找企业", ""))
+    assert "".join(left) == "中文"  # the language switch's own label
+
+
+@pytest.mark.django_db
+def test_a_bank_reads_the_white_list_in_english(register, bank_user, login):  # noqa: F811
+    policy_run(2024)
+    page = _english(login(bank_user)).get("/policy/white-list/").content.decode()
+    assert "Innovation-points white list (创新积分白名单, ≥ 70.0 points)" in page
+    assert "the official points prevail" in page and "当前指标与权重" not in page
