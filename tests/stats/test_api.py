@@ -111,6 +111,14 @@ def test_import_through_the_api_needs_the_department(client, published, bureau_u
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert r.status_code == 200 and r.json()["added"] == 1 and r.json()["dry_run"] is True
+    [added] = r.json()["changes"]["added"]  # the dry run lists what would be added
+    assert (added["row"], added["region"], added["indicator"], added["year"], added["value"]) == (
+        2,
+        "包头市",
+        "gdp",
+        2022,
+        3900.0,
+    )
     assert not Observation.objects.filter(region__code="150200", indicator__code="gdp", year=2022).exists()
     r = client.post(
         "/api/v1/observations/import",

@@ -198,3 +198,15 @@ def test_two_sources_for_hohhot_2022_are_both_kept_and_the_choice_explained(clie
     assert o["value"] == 44.5  # the regional bulletin (2023-10-09)
     assert [a["value"] for a in o["alternatives"]] == [52.4]  # the city's own figure, kept
     assert "2023-10-09" in o["choice_reason"] and "未注明日期" in o["choice_reason"]
+
+
+def test_the_import_history_says_what_a_withdrawal_did(client, published, department_user, tmp_path):
+    lines = PUBLISHED_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    short = tmp_path / "published_statistics.csv"
+    short.write_text("".join(ln for ln in lines if not ln.startswith("包头市,gdp,2023,")), encoding="utf-8")
+    published_load(path=short)
+    client.force_login(department_user)
+    html = client.get("/monitoring/import/").content.decode()
+    assert "撤回 1 个已不在公开统计文件中的数值" in html
+    csv_text = client.get("/monitoring/import/?format=csv").content.decode("utf-8-sig")
+    assert "说明" in csv_text.splitlines()[0] and "撤回 1 个" in csv_text

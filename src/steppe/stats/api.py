@@ -110,6 +110,18 @@ class ImportErrorOut(Schema):
     message: str
 
 
+class ChangeOut(Schema):
+    row: int
+    region: str | None
+    indicator: str | None
+    year: int
+    value: float
+    old_value: float | None
+    unit: str
+    status: str
+    source_title: str
+
+
 class ImportOut(Schema):
     file_name: str
     rows: int
@@ -118,6 +130,8 @@ class ImportOut(Schema):
     unchanged: int
     dry_run: bool
     import_id: int | None
+    # what would be (dry run) or was added, revised and left unchanged: the first 50 rows of each
+    changes: dict[str, list[ChangeOut]] = {}
 
 
 def _indicator_out(i: Indicator) -> dict:
@@ -274,4 +288,4 @@ def observation_import_api(request, file: File[UploadedFile], dry_run: Form[bool
     r = observation_import(
         data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
     )
-    return r.as_dict()
+    return {**r.as_dict(), "changes": r.samples}

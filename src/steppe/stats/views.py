@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -463,6 +464,14 @@ def indicator_detail(request, code: str):
     )
 
 
+def _import_note(note: str) -> str:
+    """An import's note in words an official reads (the withdrawal note is stored in English)."""
+    m = re.match(r"withdrawn: (\d+) value", note or "")
+    if m:
+        return f"撤回 {m.group(1)} 个已不在公开统计文件中的数值(保留在历史中,不再使用)"
+    return note or ""
+
+
 def _part_year_related(ind: Indicator) -> list[Indicator]:
     """The indicators holding part-year figures of this one, or the full-year one of a part-year one."""
     codes = [ind.code + sfx for sfx in queries.PART_YEAR_SUFFIXES]
@@ -586,9 +595,12 @@ def import_page(request):
     """Upload → preview (a dry run) → confirm. Department only; anyone else gets 404."""
     if not is_department(request.user):
         raise Http404()
-    ctx = {"imports": Import.objects.select_related("imported_by")[:20], "columns": services.COLUMNS}
+    imports = list(Import.objects.select_related("imported_by")[:20])
+    for i in imports:
+        i.note_text = _import_note(i.note)
+    ctx = {"imports": imports, "columns": services.COLUMNS}
     if request.method == "GET" and request.GET.get("format") in ("csv", "xlsx"):
-        cols = ["文件", "SHA-256", "导入人", "时间", "方式", "行", "新增", "修订", "未变"]
+        cols = ["文件", "SHA-256", "导入人", "时间", "方式", "行", "新增", "修订", "未变", "说明"]
         rows = [
             [
                 i.file_name,
@@ -600,6 +612,7 @@ def import_page(request):
                 i.added,
                 i.revised,
                 i.unchanged,
+                _import_note(i.note),
             ]
             for i in Import.objects.select_related("imported_by")
         ]
