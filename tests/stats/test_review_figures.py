@@ -210,3 +210,21 @@ def test_the_import_history_says_what_a_withdrawal_did(client, published, depart
     assert "撤回 1 个已不在公开统计文件中的数值" in html
     csv_text = client.get("/monitoring/import/?format=csv").content.decode("utf-8-sig")
     assert "说明" in csv_text.splitlines()[0] and "撤回 1 个" in csv_text
+
+
+def test_the_attainment_export_gives_growth_in_percent_without_float_tails(client, loaded):
+    import io
+
+    import openpyxl
+
+    r = client.get("/monitoring/?as_of=2025&format=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    t1 = dict(zip(head, next(x for x in rows if x[0] == "T1" and x[3] == "内蒙古自治区"), strict=True))
+    assert t1["实际年均增速(%)"] == pytest.approx(8.9, abs=0.01)
+    assert t1["所需年均增速(%)"] == pytest.approx(13.58, abs=0.01)
+    assert t1["比值(%)"] == pytest.approx(65.54, abs=0.01)
+    assert t1["目标年应达值"] == 294.332416
+    t7 = dict(zip(head, next(x for x in rows if x[0] == "T7"), strict=True))
+    assert t7["最新值"] is None and t7["实际年均增速(%)"] is None  # missing stays empty, never 0

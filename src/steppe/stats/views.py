@@ -231,6 +231,16 @@ _page_cache: OrderedDict = OrderedDict()
 CSRF_PLACEHOLDER = "__steppe_csrf_token__"
 
 
+def _r6(x):
+    """Figures in exported tables: no floating-point tails (294.3324160000001 -> 294.332416)."""
+    return None if x is None else round(x, 6)
+
+
+def _pct_num(x):
+    """A growth rate or ratio as a percentage number for tables (0.089 -> 8.9), missing stays missing."""
+    return None if x is None else round(x * 100, 2)
+
+
 def attainment_table(plan, as_of: int) -> tuple[list[str], list[list]]:
     cols = [
         "目标",
@@ -246,9 +256,9 @@ def attainment_table(plan, as_of: int) -> tuple[list[str], list[list]]:
         "目标年",
         "目标年应达值",
         "差距",
-        "实际年均增速",
-        "所需年均增速",
-        "比值",
+        "实际年均增速(%)",
+        "所需年均增速(%)",
+        "比值(%)",
         "状态",
         "判定规则",
         "趋势外推(估算)",
@@ -268,18 +278,18 @@ def attainment_table(plan, as_of: int) -> tuple[list[str], list[list]]:
                     ta.target.indicator,
                     r.target.unit,
                     ta.target.baseline_year,
-                    r.baseline_value,
+                    _r6(r.baseline_value),
                     r.latest_year,
-                    r.latest_value,
+                    _r6(r.latest_value),
                     ta.target.target_year,
-                    r.needed_value,
-                    r.gap,
-                    r.observed_growth,
-                    r.required_growth,
-                    r.ratio,
+                    _r6(r.needed_value),
+                    _r6(r.gap),
+                    _pct_num(r.observed_growth),
+                    _pct_num(r.required_growth),
+                    _pct_num(r.ratio),
                     STATUS_LABELS[r.status][0],
                     r.rule_zh,
-                    None if p is None else p.value,
+                    None if p is None else _r6(p.value),
                     None if cell is None else f"{cell.source_title} {cell.source_url}".strip(),
                 ]
             )
