@@ -235,3 +235,23 @@ def test_bad_spec_is_refused_with_its_code():
         TargetSpec("T9", "levels", "x", "%", 2025, 1.5, 2022)
     with pytest.raises(ValueError, match="comparison"):
         TargetSpec("T9", "level", "x", "%", 2025, 1.5, 2022, comparison="<")
+
+
+def test_rule_wording_for_a_shared_out_total_and_a_ratio_near_a_band_edge():
+    """A league's share of a regional total reads 达到基数的N倍 (not the ambiguous 翻N倍) and says
+    it is not a plan target; 94.6% is written 94.6%, never rounded to the band edge 95%."""
+    spec = TargetSpec(
+        code="T3",
+        kind="multiple",
+        indicator="rd_expenditure",
+        unit="亿元",
+        target_year=2025,
+        target_value=375 / 209.5,
+        baseline_year=2022,
+        statement="按全区目标同比例分解到盟市(规划未给盟市定目标,仅供对照)",
+    )
+    a = assess(spec, {2022: 44.1, 2023: 53.2}, as_of=2025)
+    assert a.status == "acceleration_needed"
+    assert "达到2022年基数的1.79倍" in a.rule_zh and "翻1.79倍" not in a.rule_zh
+    assert "规划未给盟市定目标" in a.rule_zh
+    assert "94.6%(60%—95%)" in a.rule_zh

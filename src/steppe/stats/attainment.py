@@ -525,10 +525,15 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
             "Qualitative target: no statistical measure, not scored; progress is reported by the lead department.",
         )
     if t.kind == "multiple":
+        # 翻番 is exactly twice; any other factor reads "达到基数的 N 倍" ("翻N倍" is ambiguous)
         goal_zh = (
-            f"以{t.baseline_year}年为基数翻{'番' if t.target_value == 2 else f'{_fmt(t.target_value)}倍'}"
+            f"以{t.baseline_year}年为基数翻番"
+            if t.target_value == 2
+            else f"达到{t.baseline_year}年基数的{_fmt(t.target_value)}倍"
         )
         goal_zh += f"(基数 {_fmt(a.baseline_value, u)},{t.target_year}年需{cmp_zh} {_fmt(a.needed_value, u)})"
+        if t.statement:
+            goal_zh += f",{t.statement}"
         goal_en = f"x{_fmt(t.target_value)} the {t.baseline_year} value ({_fmt(a.baseline_value)} -> {_fmt(a.needed_value)} {u} by {t.target_year})"
     elif t.kind == "avg_growth":
         goal_zh = f"{t.baseline_year}—{t.target_year}年年均增长{'高于' if t.comparison == '>' else '不低于'}{_fmt(t.target_value)}%"
@@ -595,7 +600,10 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         f"要在{t.target_year}年{cmp_zh}目标,{a.latest_year}年后每年还需增长 {_pct(a.required_growth)}"
     )
     core_en = f" Observed growth since {start}: {_pct(a.observed_growth)}; required from {a.latest_year}: {_pct(a.required_growth)}"
-    ratio_txt = "—" if a.ratio is None else f"{a.ratio * 100:.0f}%"
+    # one decimal below 100%, so a ratio of 94.6% never reads "95%" beside the band "60%—95%"
+    ratio_txt = (
+        "—" if a.ratio is None else (f"{a.ratio * 100:.1f}%" if a.ratio < 1 else f"{a.ratio * 100:.0f}%")
+    )
     if a.status == ON_TRACK:
         tail_zh = f";实际增速是所需增速的 {ratio_txt}(不低于95%),判为“进展顺利”。"
         tail_en = f"; ratio {ratio_txt} >= 95%: on track."

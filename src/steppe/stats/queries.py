@@ -369,7 +369,7 @@ def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.Targ
             baseline_year=spec.baseline_year,
             comparison=spec.comparison,
             direction=spec.direction,
-            statement=f"按全区目标同比例分解(全区需达基期的 {spec.target_value / region_baseline:.2f} 倍)",
+            statement="按全区目标同比例分解到盟市(规划未给盟市定目标,仅供对照)",
         )
     return None
 

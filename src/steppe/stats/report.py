@@ -118,7 +118,9 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
                 "gap": _fmt(r.gap, unit),
                 "observed": _pct(r.observed_growth),
                 "required": _pct(r.required_growth),
-                "ratio": "—" if r.ratio is None else f"{r.ratio * 100:.0f}%",
+                "ratio": "—"
+                if r.ratio is None
+                else (f"{r.ratio * 100:.1f}%" if r.ratio < 1 else f"{r.ratio * 100:.0f}%"),
                 "rule": r.rule_zh,
                 "projection": describe_projection(r) if ta.target.kind != "qualitative" else "",
                 "baseline_note": ta.baseline_note,
