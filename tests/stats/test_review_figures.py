@@ -228,3 +228,21 @@ def test_the_attainment_export_gives_growth_in_percent_without_float_tails(clien
     assert t1["目标年应达值"] == 294.332416
     t7 = dict(zip(head, next(x for x in rows if x[0] == "T7"), strict=True))
     assert t7["最新值"] is None and t7["实际年均增速(%)"] is None  # missing stays empty, never 0
+
+
+def test_league_comparison_marks_a_computed_latest_value(client, published, make_csv):
+    # Baotou's 2023 intensity is not published; with its 2023 R&D and GDP it is computed
+    observation_import(
+        data=make_csv(["包头市,rd_expenditure,2023,82,亿元,final,测试公报,,"]), file_name="b.csv"
+    )
+    html = client.get("/monitoring/indicators/rd_intensity/").content.decode()
+    row = html.split('href="/monitoring/regions/150200/"')[1].split("</tr>")[0]
+    assert "1.9231" in row and "计算值" in row  # 82 / 4,263.9 x 100
+    from steppe.stats import charts
+
+    spec = charts.league_bar_spec(
+        [{"region": "包头市", "value": 1.92312, "year": 2023, "derived": True, "status_label": "已实现"}],
+        title="t",
+        unit="%",
+    )
+    assert "1.923(2023,计算值)" in str(spec)

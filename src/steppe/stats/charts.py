@@ -146,7 +146,12 @@ def league_bar_spec(
 ) -> dict:
     """rows [{region, value, year, status}] — leagues without data are absent, never drawn as zero."""
     data = [
-        {**r, "label": f"{r['value']:g}({r['year']})" if r.get("year") else f"{r['value']:g}"}
+        {
+            **r,
+            "label": f"{_short(r['value'])}({r['year']}{',计算值' if r.get('derived') else ''})"
+            if r.get("year")
+            else _short(r["value"]),
+        }
         for r in rows
         if r.get("value") is not None
     ]
@@ -245,6 +250,11 @@ def _label_point(geom: dict | None) -> tuple[float, float] | None:
         if best is None or cand[0] > best[0]:
             best = cand
     return None if best is None else (round(best[1], 4), round(best[2], 4))
+
+
+def _short(v: float) -> str:
+    """A bar label: at most 4 significant decimals (1.92312 -> 1.923), counts without '.0'."""
+    return f"{int(v)}" if float(v).is_integer() else f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
 
 
 def status_legend() -> list[dict]:

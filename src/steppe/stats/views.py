@@ -323,7 +323,7 @@ def indicator_list(request):
     return render(request, "stats/indicators.html", {"indicators": inds})
 
 
-def _map_features(values: dict[str, tuple[float, int, str]], unit: str) -> list[dict]:
+def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
     feats = []
     for r in queries.leagues():
         if not r.boundary:
@@ -338,7 +338,9 @@ def _map_features(values: dict[str, tuple[float, int, str]], unit: str) -> list[
                     "code": r.code,
                     "value": None if v is None else v[0],
                     "year": None if v is None else v[1],
-                    "label": "无数据" if v is None else f"{fmt(v[0], unit)}({v[1]}年)",
+                    "label": "无数据"
+                    if v is None
+                    else f"{fmt(v[0], unit)}({v[1]}年{',计算值' if len(v) > 3 and v[3] else ''})",
                 },
             }
         )
@@ -411,7 +413,7 @@ def indicator_detail(request, code: str):
     latest = {}
     for (r, _i, y), c in rows:
         if names.get(r) and (r not in latest or y > latest[r][1]):
-            latest[r] = (c.value, y, c.unit)
+            latest[r] = (c.value, y, c.unit, c.derived)
     league_rows = []
     for lg in queries.leagues():
         v = latest.get(lg.code)
@@ -422,6 +424,7 @@ def indicator_detail(request, code: str):
                 "code": lg.code,
                 "value": None if v is None else v[0],
                 "year": None if v is None else v[1],
+                "derived": bool(v and v[3]),
                 "status": st,
                 "status_label": STATUS_LABELS[st][0],
             }
