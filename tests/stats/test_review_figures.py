@@ -246,3 +246,19 @@ def test_league_comparison_marks_a_computed_latest_value(client, published, make
         unit="%",
     )
     assert "1.923(2023,计算值)" in str(spec)
+
+
+def test_a_figure_of_another_scope_gets_its_own_indicator(client, published):
+    fiscal = queries.cells(indicators=["fiscal_st_expenditure"], regions=["150000"], with_derived=False)
+    assert {k[2] for k in fiscal} == {2020}  # 32.38 (bulletin); the 86.47 announced in 2025 is apart
+    announced = queries.cells(indicators=["fiscal_st_expenditure_announced"], regions=["150000"])
+    assert announced[("150000", "fiscal_st_expenditure_announced", 2024)].value == 86.47
+    census = queries.cells(indicators=["hightech_manufacturing_rd_expenditure"], regions=["150000"])
+    assert 2023 not in {k[2] for k in census}  # the economic-census figure is not the annual survey's
+
+
+def test_indicator_page_shows_each_values_note(client, published):
+    html = client.get("/monitoring/indicators/tech_contract_turnover/").content.decode()
+    assert "备注:" in html and "reprint site" in html
+    r = client.get("/monitoring/indicators/tech_contract_turnover/?format=csv")
+    assert "备注" in r.content.decode("utf-8-sig").splitlines()[0]

@@ -371,6 +371,7 @@ def indicator_detail(request, code: str):
             "发布日期",
             "取用说明",
             "其他来源",
+            "备注",
         ]
         out = [
             [
@@ -387,6 +388,7 @@ def indicator_detail(request, code: str):
                 c.source_date.isoformat() if c.source_date else "",
                 c.reason,
                 "; ".join(f"{a['value']} ({a['source']})" for a in c.alternatives),
+                c.note,
             ]
             for (r, _i, y), c in rows
         ]

@@ -7,7 +7,13 @@ What it does, row by row, and nothing else:
 - source_date: the YYYY-MM-DD date in the source title, where there is one;
 - unit: rd_expenditure_per_fte is 万元 per person-year (万元/人年), as its note says;
 - adds share_tsme_in_hightech_zones 2022 = 28.82%, the figure stated in the note of the
-  tech_smes_in_hightech_zones row (same source), so the region's 2022 tech-SME count can be derived.
+  tech_smes_in_hightech_zones row (same source), so the region's 2022 tech-SME count can be derived;
+- PART_YEAR: a figure for part of a year is never filed as that year's value. Counts stated at a
+  date within the year (e.g. "截至目前" on 2025-04-17) go to the *_interim indicators, first-half
+  figures (e.g. 鄂尔多斯 2023年上半年, 研发费用口径) to the *_h1 indicators; the note says why;
+- OTHER_SCOPE: a figure the collector marks as a different 口径 from the series it was filed under
+  goes to an indicator of its own (the 2024 figure announced at the science work conference, the
+  2023 economic-census figure), so a series never mixes 口径 silently.
 """
 
 import re
@@ -51,6 +57,23 @@ PART_YEAR = {
 }
 
 
+# (region, indicator, year): (indicator of its own 口径, why)
+OTHER_SCOPE = {
+    ("内蒙古自治区", "fiscal_st_expenditure", "2024"): (
+        "fiscal_st_expenditure_announced",
+        "科技工作会议通报数,口径可能与统计公报的财政科学技术支出不同",
+    ),
+    ("内蒙古自治区", "fiscal_st_expenditure_growth", "2024"): (
+        "fiscal_st_expenditure_announced_growth",
+        "科技工作会议通报数的增速,口径可能与统计公报不同",
+    ),
+    ("内蒙古自治区", "hightech_manufacturing_rd_expenditure", "2023"): (
+        "hightech_manufacturing_rd_expenditure_census",
+        "第五次全国经济普查口径,与年度R&D调查口径不同",
+    ),
+}
+
+
 def status_of(note: str) -> str:
     n = note or ""
     if "REVISED" in n:
@@ -69,7 +92,8 @@ def main():
         if r["indicator"] == "rd_expenditure_per_fte":
             unit = "万元/人年"
         indicator, note = r["indicator"], r["note"] or ""
-        moved = PART_YEAR.get((r["region"], r["indicator"], r["year"]))
+        key = (r["region"], r["indicator"], r["year"])
+        moved = PART_YEAR.get(key) or OTHER_SCOPE.get(key)
         if moved:
             indicator, why = moved
             note = f"{why}(原记为 {r['indicator']} {r['year']}); {note}"
