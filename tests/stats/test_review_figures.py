@@ -174,7 +174,7 @@ def test_tables_show_counts_without_decimals_and_computed_values_rounded(client,
 
 def test_stats_pages_label_table_cells_for_phones(client, published):
     html = client.get("/monitoring/regions/150200/").content.decode()
-    assert "stats/labels.js" in html
+    assert "web/labels.js" in html and "stats/labels.js" not in html  # the site-wide one, once
 
 
 def test_the_2022_intensity_is_checked_against_its_formula_on_the_page_and_api(client, published):
