@@ -262,3 +262,12 @@ def test_indicator_page_shows_each_values_note(client, published):
     assert "备注:" in html and "reprint site" in html
     r = client.get("/monitoring/indicators/tech_contract_turnover/?format=csv")
     assert "备注" in r.content.decode("utf-8-sig").splitlines()[0]
+
+
+def test_only_part_year_figures_newer_than_the_latest_year_are_shown(loaded):
+    by = {ta.target.code: ta for ta in queries.plan_attainment(loaded, as_of=2025)}
+    # T4: the 2023 first half (18.66) is older than full-year 2023; Jan-May 2024 (11.27) is newer
+    assert [(i.code, c.year, c.value) for i, c, _ in by["T4"].part_year] == [
+        ("tech_contract_turnover_ytd", 2024, 11.27)
+    ]
+    assert [(i.code, c.year) for i, c, _ in by["T5"].part_year] == [("high_tech_enterprises_interim", 2025)]

@@ -375,7 +375,7 @@ def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.Targ
 
 
 # indicators holding part-year figures of an indicator X are named X + one of these
-PART_YEAR_SUFFIXES = ("_interim", "_h1")
+PART_YEAR_SUFFIXES = ("_interim", "_h1", "_ytd")
 
 _cache: dict = {}
 _cache_lock = threading.Lock()
@@ -436,7 +436,12 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
             pc = [c for (r, i, _y), c in part_table.items() if r == t.region.code and pi and i == pi.code]
             if pc:
                 last = max(pc, key=lambda c: c.year)
-                why = (last.note or "").split("(原记为")[0].split(";")[0].strip() or pi.definition
+                note = last.note or ""
+                if "(原记为" in note:  # re-filed by normalise_published.py: its note says why
+                    why = note.split("(原记为")[0].strip()
+                else:  # the indicator's own definition, and the period the note names
+                    first = note.replace(":", ";").replace(",", ";").split(";")[0].strip()
+                    why = pi.definition + (f";{first}" if first else "")
                 ta.part_year.append((pi, last, why))
         out.append(ta)
         specs.append(spec)
@@ -461,6 +466,9 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
                 ta.result = res
             else:
                 ta.leagues.append((lg, res, lser))
+    for ta in out:  # a part-year figure is worth showing only when it is newer than the latest year
+        ly = ta.result.latest_year if ta.result is not None else None
+        ta.part_year = [p for p in ta.part_year if ly is None or p[1].year > ly]
     return out
 
 
