@@ -255,3 +255,12 @@ def test_rule_wording_for_a_shared_out_total_and_a_ratio_near_a_band_edge():
     assert "达到2022年基数的1.79倍" in a.rule_zh and "翻1.79倍" not in a.rule_zh
     assert "规划未给盟市定目标" in a.rule_zh
     assert "94.6%(60%—95%)" in a.rule_zh
+
+
+def test_an_achieved_target_has_no_ratio():
+    spec = TargetSpec(
+        code="T6", kind="multiple", unit="家", target_year=2025, target_value=2, baseline_year=2022
+    )
+    a = assess(spec, {2022: 1589.17, 2024: 3391}, as_of=2025)
+    assert a.status == "achieved" and a.required_growth < 0  # it may even fall and still meet it
+    assert a.ratio is None  # not a negative ratio that reads like deterioration

@@ -405,7 +405,9 @@ def assess_matrix(
         "gap": gap,
         "required": required,
         "observed": observed,
-        "ratio": ratio,
+        # an achieved target has no growth to compare (a negative "required" rate would make the
+        # ratio negative and read like deterioration)
+        "ratio": np.where(status == 0, np.nan, ratio),
         "proj_value": proj_value,
         "proj_low": proj_low,
         "proj_high": proj_high,
