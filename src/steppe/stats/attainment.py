@@ -634,3 +634,25 @@ def describe_projection(a: Attainment) -> str:
     elif p.meets_target is False:
         verdict = ",按趋势达不到目标"
     return f"估算:按已有年份的对数线性趋势外推,{p.year}年约为 {_fmt(p.value, u)}{rng}{verdict}。这是估算,不是统计数据。"
+
+
+def describe_projection_en(a: Attainment) -> str:
+    """describe_projection in English, for the English pages."""
+    p = a.projection
+    if p is None:
+        return "Fewer than two years of data: no trend projection."
+    u = a.target.unit
+    rng = (
+        f" (90% interval {_fmt(p.low, u)}-{_fmt(p.high, u)})"
+        if p.low is not None
+        else " (two years only, no interval)"
+    )
+    verdict = ""
+    if p.meets_target is True:
+        verdict = "; on this trend the target is met"
+    elif p.meets_target is False:
+        verdict = "; on this trend the target is missed"
+    return (
+        f"Estimate: extending the log-linear trend of the years so far, {p.year} comes to about "
+        f"{_fmt(p.value, u)}{rng}{verdict}. This is an estimate, not a statistic."
+    )

@@ -143,12 +143,13 @@ def league_bar_spec(
     target: float | None = None,
     font: str | None = PAGE_FONT,
     width: int | str = "container",
+    derived_word: str = ",计算值",
 ) -> dict:
     """rows [{region, value, year, status}] — leagues without data are absent, never drawn as zero."""
     data = [
         {
             **r,
-            "label": f"{_short(r['value'])}({r['year']}{',计算值' if r.get('derived') else ''})"
+            "label": f"{_short(r['value'])}({r['year']}{derived_word if r.get('derived') else ''})"
             if r.get("year")
             else _short(r["value"]),
         }
@@ -186,6 +187,7 @@ def choropleth_spec(
     width: int | str = "container",
     height: int = 380,
     missing_label: str = "无数据",
+    region_label: str = "地区",
 ) -> dict:
     """features: GeoJSON features with properties {name, value (None = missing), year}.
     Missing leagues are drawn grey with the word for 'no data', never as zero."""
@@ -196,14 +198,14 @@ def choropleth_spec(
     layers = [
         base.mark_geoshape(fill="#e0e0e0", stroke="#fff", strokeWidth=0.8).encode(
             tooltip=[
-                alt.Tooltip("properties.name:N", title="地区"),
+                alt.Tooltip("properties.name:N", title=region_label),
                 alt.Tooltip("properties.label:N", title=unit),
             ]
         ),
         has.mark_geoshape(stroke="#fff", strokeWidth=0.8).encode(
             color=alt.Color("properties.value:Q", title=unit, scale=alt.Scale(scheme="blues")),
             tooltip=[
-                alt.Tooltip("properties.name:N", title="地区"),
+                alt.Tooltip("properties.name:N", title=region_label),
                 alt.Tooltip("properties.label:N", title=unit),
             ],
         ),

@@ -1,4 +1,4 @@
-"""Monitoring pages (Simplified Chinese): dashboard, indicators, regions, scorecard, import, report."""
+"""Monitoring pages (Simplified Chinese, with the English switch): dashboard, indicators, regions, scorecard, import, report."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError
@@ -24,8 +25,16 @@ from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
 
 from . import charts, queries, services
-from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection
+from .attainment import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_RULES,
+    STATUSES,
+    describe_projection,
+    describe_projection_en,
+)
 from .export import table_response
+from .i18n import english, local_name, pick, target_name
 from .models import Import, Indicator
 
 KIND_LABELS = {
@@ -66,7 +75,7 @@ def _plan(request):
     code = request.GET.get("plan")
     plan = Plan.objects.filter(code=code).first() if code else plan_default()
     if code and plan is None:
-        raise Http404("未知规划")
+        raise Http404(gettext("未知规划"))
     return plan
 
 
@@ -78,6 +87,8 @@ def _as_of(request) -> int:
 
 
 def goal_text(t, res) -> str:
+    if english():
+        return goal_text_en(t, res)
     u = res.target.unit
     if t.kind == "qualitative":
         return t.statement or t.name
@@ -90,12 +101,50 @@ def goal_text(t, res) -> str:
     return f"{t.target_year}年{word} {fmt(res.needed_value, u)}"
 
 
+def unit_en(unit: str) -> str:
+    """A unit on an English page: the catalog's English, after a space (% stays as it is)."""
+    if unit in ("", "%", "rank", "index"):
+        return unit
+    return " " + gettext(unit)
+
+
+def fmt_en(v, unit: str = "") -> str:
+    s = fmt(v, "")
+    if v is None:
+        return s
+    if unit == "rank":
+        return f"No. {s}"
+    return s + unit_en(unit)
+
+
+def fmt_local(v, unit: str = "") -> str:
+    return fmt_en(v, unit) if english() else fmt(v, unit)
+
+
+def goal_text_en(t, res) -> str:
+    u = res.target.unit
+    if t.kind == "qualitative":
+        return t.statement or t.name  # the plan's own words (Chinese only)
+    if t.kind == "avg_growth":
+        word = "above" if t.comparison == ">" else "at least"
+        return f"average annual growth {word} {fmt(float(t.target_value))}% from {t.baseline_year} to {t.target_year}"
+    if t.kind == "multiple":
+        base = (
+            f" (base {fmt_en(res.baseline_value, u)})"
+            if res.baseline_value is not None
+            else " (base missing)"
+        )
+        return f"{fmt(float(t.target_value))} times the {t.baseline_year} value by {t.target_year}{base}"
+    word = "over" if t.comparison == ">" else "reach"
+    return f"{word} {fmt_en(res.needed_value, u)} by {t.target_year}"
+
+
 _cards_cache: dict = {}
 
 
 def target_cards(plan, as_of: int) -> list[dict]:
     """The dashboard's cards; cached per process until the data change (queries.data_version)."""
-    key = (plan.pk, as_of, queries.data_version())
+    key = (plan.pk, as_of, queries.data_version(), get_language())
     hit = _cards_cache.get(key)
     if hit is None:
         if len(_cards_cache) > 32:
@@ -113,28 +162,31 @@ def _target_cards(plan, as_of: int) -> list[dict]:
         league_counts = {}
         for _lg, lr, _ in ta.leagues:
             league_counts[lr.status] = league_counts.get(lr.status, 0) + 1
+        en = english()
         cards.append(
             {
                 "ta": ta,
                 "target": ta.target,
+                "name": target_name(ta.target),
                 "res": r,
-                "kind_label": KIND_LABELS.get(ta.target.kind, ta.target.kind),
-                "status_label": STATUS_LABELS[r.status][0],
+                "kind_label": gettext(KIND_LABELS.get(ta.target.kind, ta.target.kind)),
+                "status_label": pick(STATUS_LABELS[r.status]),
+                "rule": r.rule_en if en else r.rule_zh,
                 "colour": STATUS_COLOURS[r.status],
-                "latest": fmt(r.latest_value, r.target.unit),
+                "latest": fmt_local(r.latest_value, r.target.unit),
                 "goal": goal_text(ta.target, r),
-                "projection": describe_projection(r)
+                "projection": (describe_projection_en(r) if en else describe_projection(r))
                 if r.projection and ta.target.kind != "qualitative"
                 else "",
                 "cell": cell,
-                "baseline_note": ta.baseline_note,
+                "baseline_note": _baseline_note_en(ta) if en else ta.baseline_note,
                 "spark": charts.embed_json(
                     charts.sparkline_spec(points, target=r.needed_value, colour=STATUS_COLOURS[r.status])
                 )
                 if len(points) > 1
                 else None,
                 "leagues": [
-                    {"label": STATUS_LABELS[s][0], "n": n, "colour": STATUS_COLOURS[s]}
+                    {"label": pick(STATUS_LABELS[s]), "n": n, "colour": STATUS_COLOURS[s]}
                     for s, n in league_counts.items()
                 ],
                 "observed": pct(r.observed_growth),
@@ -142,6 +194,33 @@ def _target_cards(plan, as_of: int) -> list[dict]:
             }
         )
     return cards
+
+
+def _baseline_note_en(ta) -> str:
+    y = ta.target.baseline_year
+    c = ta.series.get(y) if y is not None else None
+    if c is not None and c.derived and ta.target.baseline_from_statistics:
+        return (
+            f"The {y} baseline value {c.value:g} is computed (not published by the statistics bureau): "
+            f"{ta.target.indicator} = {c.formula}"
+        )
+    return ""
+
+
+def _legend() -> list[dict]:
+    return [
+        {
+            "status": s,
+            "label": pick(STATUS_LABELS[s]),
+            "colour": STATUS_COLOURS[s],
+            "rule": pick(STATUS_RULES[s]),
+        }
+        for s in STATUSES
+    ]
+
+
+def _preference_rule() -> str:
+    return queries.PREFERENCE_RULE_EN if english() else queries.PREFERENCE_RULE
 
 
 _body_cache: dict = {}
@@ -172,18 +251,11 @@ def dashboard(request):
     # The body (cards, charts, rules) is the same for every visitor: rendered once per data version
     # and reused; only the frame (navigation, account, CSRF token) is rendered per request.
     platform = queries.dashboard_platform_figures()
-    key = (plan.pk, as_of, dv, id(platform))
+    # the language is part of the key: an English visitor never gets the Chinese body, nor the reverse
+    key = (plan.pk, as_of, dv, id(platform), get_language())
     body = _body_cache.get(key)
     if body is None:
-        legend = [
-            {
-                "status": s,
-                "label": STATUS_LABELS[s][0],
-                "colour": STATUS_COLOURS[s],
-                "rule": STATUS_RULES[s][0],
-            }
-            for s in STATUSES
-        ]
+        legend = _legend()
         body = render_to_string(
             "stats/_dashboard_body.html",
             {
@@ -192,7 +264,7 @@ def dashboard(request):
                 "cards": target_cards(plan, as_of),
                 "legend": legend,
                 "platform": platform,
-                "preference_rule": queries.PREFERENCE_RULE,
+                "preference_rule": _preference_rule(),
                 "years": list(range(plan.period_start - 1, dt.date.today().year + 1)),
                 "last_import": Import.objects.first(),
             },
@@ -208,7 +280,6 @@ def dashboard(request):
     # placeholder for the CSRF token (a context variable overrides the context processor's),
     # filled in per request.
     from django.middleware.csrf import get_token
-    from django.utils.translation import get_language
 
     u = request.user
     who = (u.pk, u.username, getattr(u, "role", ""), u.is_superuser) if u.is_authenticated else None
@@ -324,6 +395,7 @@ def indicator_list(request):
 
 
 def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
+    en = english()
     feats = []
     for r in queries.leagues():
         if not r.boundary:
@@ -334,12 +406,14 @@ def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
                 "type": "Feature",
                 "geometry": r.boundary,
                 "properties": {
-                    "name": r.name,
+                    "name": local_name(r),
                     "code": r.code,
                     "value": None if v is None else v[0],
                     "year": None if v is None else v[1],
-                    "label": "无数据"
+                    "label": gettext("无数据")
                     if v is None
+                    else f"{fmt_en(v[0], unit)} ({v[1]}{', computed' if len(v) > 3 and v[3] else ''})"
+                    if en
                     else f"{fmt(v[0], unit)}({v[1]}年{',计算值' if len(v) > 3 and v[3] else ''})",
                 },
             }
@@ -350,12 +424,18 @@ def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
 def indicator_detail(request, code: str):
     ind = Indicator.objects.filter(code=code).first()
     if ind is None:
-        raise Http404("未知指标")
+        raise Http404(gettext("未知指标"))
     region_code = request.GET.get("region") or PROVINCE_CODE
     region = Region.objects.filter(code=region_code).first() or queries.province()
     table = queries.cells(indicators=[code])
     names = dict(Region.objects.values_list("code", "name"))
     rows = sorted(table.items(), key=lambda kv: (kv[0][0] != PROVINCE_CODE, kv[0][0], kv[0][2]))
+    en = english()
+    shown = (
+        {c: en_name or names[c] for c, en_name in Region.objects.values_list("code", "name_en")}
+        if en
+        else names
+    )
     if request.GET.get("format") in ("csv", "xlsx"):
         cols = [
             "地区代码",
@@ -408,7 +488,7 @@ def indicator_detail(request, code: str):
                     status_by_league[lg.code] = lr.status
                 break
     series = [
-        {"year": y, "value": c.value, "kind": "计算值" if c.derived else "统计值"}
+        {"year": y, "value": c.value, "kind": gettext("计算值") if c.derived else gettext("统计值")}
         for (r, _i, y), c in rows
         if r == region.code
     ]
@@ -422,20 +502,24 @@ def indicator_detail(request, code: str):
         st = status_by_league.get(lg.code, "no_data")
         league_rows.append(
             {
-                "region": lg.name,
+                "region": local_name(lg),
                 "code": lg.code,
                 "value": None if v is None else v[0],
                 "year": None if v is None else v[1],
                 "derived": bool(v and v[3]),
                 "status": st,
-                "status_label": STATUS_LABELS[st][0],
+                "status_label": pick(STATUS_LABELS[st]),
             }
         )
+    ind_name = local_name(ind)
+    region_name = local_name(region)
     specs = {
         "series": charts.series_spec(
             series,
-            title=f"{region.name} · {ind.name}",
-            unit=ind.unit,
+            title=f"{region_name} · {ind_name}",
+            unit=unit_en(ind.unit).strip() if en else ind.unit,
+            year_label=gettext("年份"),
+            target_label=gettext("目标"),
             target=target_value,
             target_year=target_year,
             projection=projection,
@@ -443,12 +527,19 @@ def indicator_detail(request, code: str):
         if series
         else None,
         "leagues": charts.league_bar_spec(
-            league_rows, title=f"各盟市最新值 · {ind.name}", unit=ind.unit, target=target_value
+            league_rows,
+            title=f"Latest value by league · {ind_name}" if en else f"各盟市最新值 · {ind.name}",
+            unit=unit_en(ind.unit).strip() if en else ind.unit,
+            target=target_value,
+            derived_word=", computed" if en else ",计算值",
         )
         if any(r["value"] is not None for r in league_rows)
         else None,
         "map": charts.choropleth_spec(
-            _map_features(latest, ind.unit), title=f"12个盟市 · {ind.name}(最新年份)", unit=ind.unit
+            _map_features(latest, ind.unit),
+            title=f"12 leagues · {ind_name} (latest year)" if en else f"12个盟市 · {ind.name}(最新年份)",
+            unit=unit_en(ind.unit).strip() if en else ind.unit,
+            region_label=gettext("地区"),
         ),
     }
     history = {}
@@ -456,7 +547,7 @@ def indicator_detail(request, code: str):
         try:
             r, y = request.GET["history"].split(":")
             history = {
-                "key": f"{names.get(r, r)} {y}年",
+                "key": f"{shown.get(r, r)} {y}" if en else f"{names.get(r, r)} {y}年",
                 "rows": queries.observation_history(r, code, int(y)),
             }
         except ValueError:
@@ -467,10 +558,10 @@ def indicator_detail(request, code: str):
         {
             "ind": ind,
             "region": region,
-            "rows": [(names.get(k[0], k[0]), k, c) for k, c in rows],
+            "rows": [(shown.get(k[0], k[0]), k, c) for k, c in rows],
             "specs": {k: charts.embed_json(v) for k, v in specs.items() if v},
             "league_rows": league_rows,
-            "preference_rule": queries.PREFERENCE_RULE,
+            "preference_rule": _preference_rule(),
             "history": history,
             "fmt": fmt,
             "regions": [queries.province(), *queries.leagues()],
@@ -483,6 +574,8 @@ def _import_note(note: str) -> str:
     """An import's note in words an official reads (the withdrawal note is stored in English)."""
     m = re.match(r"withdrawn: (\d+) value", note or "")
     if m:
+        if english():
+            return f"Withdrew {m.group(1)} values no longer in the published statistics (kept in the history, no longer used)"
         return f"撤回 {m.group(1)} 个已不在公开统计文件中的数值(保留在历史中,不再使用)"
     return note or ""
 
@@ -497,7 +590,7 @@ def _part_year_related(ind: Indicator) -> list[Indicator]:
 def region_detail(request, code: str):
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise Http404("未知地区")
+        raise Http404(gettext("未知地区"))
     table = queries.cells(regions=[code])
     inds = {i.code: i for i in Indicator.objects.all()}
     years = sorted({k[2] for k in table})
@@ -559,6 +652,10 @@ def scorecard(request):
                     "value": fmt(res.latest_value, res.target.unit),
                     "year": res.latest_year,
                     "rule": res.rule_zh,
+                    # the page's words in its language (the exports above stay Chinese)
+                    "label_shown": pick(STATUS_LABELS[res.status]),
+                    "value_shown": fmt_local(res.latest_value, res.target.unit),
+                    "rule_shown": res.rule_en if english() else res.rule_zh,
                 }
             )
         grid.append({"region": lg, "cells": row})
@@ -575,20 +672,17 @@ def scorecard(request):
             for g in grid
         ]
         return table_response(cols, out, request.GET["format"], f"scorecard-{plan.code}-{as_of}")
-    legend = [
-        {"label": STATUS_LABELS[s][0], "colour": STATUS_COLOURS[s], "rule": STATUS_RULES[s][0]}
-        for s in STATUSES
-    ]
+    targets = [{"target": ta.target, "display_name": target_name(ta.target)} for ta in results]
     return render(
         request,
         "stats/scorecard.html",
-        {"plan": plan, "as_of": as_of, "targets": results, "grid": grid, "legend": legend},
+        {"plan": plan, "as_of": as_of, "targets": targets, "grid": grid, "legend": _legend()},
     )
 
 
 def template_download(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
-        raise Http404("模板只有 csv 和 xlsx 两种格式")
+        raise Http404(gettext("模板只有 csv 和 xlsx 两种格式"))
     if fmt == "xlsx":
         data, ctype = (
             services.template_xlsx(),
@@ -635,7 +729,7 @@ def import_page(request):
     if request.method == "POST" and request.POST.get("confirm"):
         stored = request.session.get("stats_import")
         if not stored or stored.get("token") != request.POST.get("confirm"):
-            messages.error(request, "预览已过期,请重新上传文件。")
+            messages.error(request, gettext("预览已过期,请重新上传文件。"))
             return redirect("stats:import")
         path = stored["path"]
         request.session.pop("stats_import", None)
@@ -662,17 +756,23 @@ def import_page(request):
             default_storage.delete(path) if default_storage.exists(path) else None
         if r.import_id:
             messages.success(
-                request, f"已导入 {r.file_name}:新增 {r.added},修订 {r.revised},未变 {r.unchanged}。"
+                request,
+                gettext("已导入 %(name)s:新增 %(added)s,修订 %(revised)s,未变 %(unchanged)s。")
+                % {"name": r.file_name, "added": r.added, "revised": r.revised, "unchanged": r.unchanged},
             )
         else:
-            messages.success(request, f"{r.file_name}:没有需要更新的数据(未变 {r.unchanged})。")
+            messages.success(
+                request,
+                gettext("%(name)s:没有需要更新的数据(未变 %(unchanged)s)。")
+                % {"name": r.file_name, "unchanged": r.unchanged},
+            )
         return redirect("stats:import")
     if request.method == "GET" and request.GET.get("job"):
         ctx["job"] = _job_token(request.GET["job"])
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
-            ctx["error"] = "请选择一个 CSV 或 XLSX 文件。"
+            ctx["error"] = gettext("请选择一个 CSV 或 XLSX 文件。")
             return render(request, "stats/import.html", ctx, status=400)
         data = f.read()
         try:
@@ -797,7 +897,7 @@ def report_download(request, fmt: str):
 
     plan = _plan(request)
     if plan is None:
-        raise Http404("未载入规划")
+        raise Http404(gettext("未载入规划"))
     as_of = _as_of(request)
     data, ctype = build_report(plan, as_of=as_of, fmt=fmt)
     resp = HttpResponse(data, content_type=ctype)

@@ -20,3 +20,12 @@ def num(v):
     if abs(x) >= 1:
         return f"{x:.4f}".rstrip("0").rstrip(".")
     return f"{x:.4g}"
+
+
+@register.filter
+def loc(obj):
+    """``{{ region|loc }}``: a region's, indicator's or target's name in the page's language: the
+    English name (``name_en``) on English pages when there is one, the Chinese name otherwise."""
+    from steppe.stats.i18n import local_name
+
+    return local_name(obj)

@@ -1,0 +1,90 @@
+"""The monitoring pages in English: names and texts that reach them as data (regions, indicators,
+status labels and rules) in the active language. The Chinese values stay what the code, the API and
+the report use; labels built in code are listed here with gettext_noop so ``makemessages`` keeps them
+in locale/en/LC_MESSAGES/django.po."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_noop as _
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def local_name(obj) -> str:
+    """The English name (``name_en``) of a region, indicator or target under English, when it has
+    one; a target without one of its own borrows its indicator's when the two Chinese names agree."""
+    if obj is None:
+        return ""
+    name = getattr(obj, "name", "") or ""
+    if not english():
+        return name
+    en = getattr(obj, "name_en", "") or ""
+    if not en:
+        ind = getattr(obj, "indicator_obj", None)
+        if ind is not None and ind.name == name:
+            en = ind.name_en
+    return en or name
+
+
+def target_name(target) -> str:
+    """A plan target's name: the catalog's English under English (plans keep Chinese only)."""
+    from django.utils.translation import gettext
+
+    return gettext(target.name) if target.name else ""
+
+
+def pick(pair: tuple[str, str]) -> str:
+    """(Chinese, English) -> the one for the active language."""
+    return pair[1] if english() else pair[0]
+
+
+LABELS = [
+    # views.py: KIND_LABELS
+    _("达到水平"),
+    _("总量"),
+    _("突破"),
+    _("年均增长"),
+    _("倍增"),
+    _("占比"),
+    _("定性"),
+    # charts.py / views.py: chart titles, axes, tooltips, legends
+    _("年份"),
+    _("目标"),
+    _("地区"),
+    _("无数据"),
+    _("统计值"),
+    _("计算值"),
+    # queries.py: Cell.status_label, models.py: Observation.Status
+    _("正式"),
+    _("初步"),
+    _("修订"),
+    # queries.py: PLATFORM_LABELS (the platform tables' columns on the dashboard)
+    _("成交额(万元)"),
+    _("输出(万元)"),
+    _("吸纳(万元)"),
+    _("合同数"),
+    _("高新技术企业"),
+    _("科技型中小企业"),
+    _("预审可认定高企"),
+    _("预审可入库科小"),
+    _("取决于专家评分"),
+    _("数值"),
+    # data/indicators.yaml: units (views.unit_en)
+    _("亿元"),
+    _("万元/人年"),
+    _("人年"),
+    _("个"),
+    _("家"),
+    _("项"),
+    # plans/data/nmg-sti-2023-2025.yaml: the targets' names (Target has no English name)
+    _("全社会研发经费投入年均增长"),
+    _("研发投入强度"),
+    _("全社会研发经费投入总量"),
+    _("技术市场成交额"),
+    _("高新技术企业数量翻番"),
+    _("科技型中小企业数量翻番"),
+    _("规模以上工业企业中有研发活动企业占比"),
+    _("区域创新能力达到全国中游水平"),
+    _("综合科技创新水平"),
+]
