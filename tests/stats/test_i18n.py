@@ -155,3 +155,26 @@ def test_the_report_stays_chinese_under_english(client, loaded):
     r = _english(client).get("/monitoring/report.html?as_of=2025")
     assert r.status_code == 200
     assert "目标监测报告" in r.content.decode()
+
+
+def test_choice_reasons_sources_and_units_read_in_english():
+    derived = queries.DERIVED_NOTE + " a = b / c"
+    with translation.override("en"):
+        assert i18n.reason_text("取修订值(修订 > 正式 > 初步)") == (
+            "the revised value is used (revised > final > preliminary)"
+        )
+        assert i18n.reason_text("状态相同,取发布日期最新的来源(2024-09-30发布)") == (
+            "same status: the most recently published source is used (published 2024-09-30)"
+        )
+        assert i18n.source_text(derived).startswith("Computed: the statistics bureau has not published")
+        assert i18n.source_text(derived).endswith(" a = b / c")
+    with translation.override("zh-hans"):
+        assert i18n.reason_text("取修订值(修订 > 正式 > 初步)") == "取修订值(修订 > 正式 > 初步)"
+        assert i18n.source_text(derived) == derived
+
+
+def test_the_status_rules_in_english_name_units_in_english(client, loaded):
+    en = _english(client).get("/monitoring/").content.decode()
+    assert "100 million yuan" in en
+    rules = re.findall(r'<p class="rule">(.*?)</p>', en, flags=re.S)
+    assert rules and not [r for r in rules if CJK.search(r) and "Qualitative" not in r]

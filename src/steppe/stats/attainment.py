@@ -64,6 +64,18 @@ STATUS_LABELS = {
     DETERIORATING: ("趋势恶化", "Deteriorating"),
     NO_DATA: ("暂无数据", "No data"),
 }
+# Units in the English texts (rule_en; the English pages use the same words)
+UNIT_EN = {
+    "亿元": "100 million yuan",
+    "万元": "10k yuan",
+    "万元/人年": "10k yuan per person-year",
+    "人年": "person-years",
+    "个": "units",
+    "家": "enterprises",
+    "项": "items",
+    "rank": "(rank)",
+    "index": "(index)",
+}
 STATUS_COLOURS = {
     ACHIEVED: "#1a7f37",
     ON_TRACK: "#4caf50",
@@ -520,6 +532,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
     """The rule behind this status, with this target's figures, in Chinese and English."""
     t = a.target
     u = t.unit
+    u_en = UNIT_EN.get(u, u)
     cmp_zh = "超过" if t.comparison == ">" else "达到"
     if t.kind == "qualitative":
         return (
@@ -536,7 +549,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         goal_zh += f"(基数 {_fmt(a.baseline_value, u)},{t.target_year}年需{cmp_zh} {_fmt(a.needed_value, u)})"
         if t.statement:
             goal_zh += f",{t.statement}"
-        goal_en = f"x{_fmt(t.target_value)} the {t.baseline_year} value ({_fmt(a.baseline_value)} -> {_fmt(a.needed_value)} {u} by {t.target_year})"
+        goal_en = f"x{_fmt(t.target_value)} the {t.baseline_year} value ({_fmt(a.baseline_value)} -> {_fmt(a.needed_value)} {u_en} by {t.target_year})"
     elif t.kind == "avg_growth":
         goal_zh = f"{t.baseline_year}—{t.target_year}年年均增长{'高于' if t.comparison == '>' else '不低于'}{_fmt(t.target_value)}%"
         if a.needed_value is not None:
@@ -544,7 +557,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         goal_en = f"average annual growth {t.comparison} {_fmt(t.target_value)}% from {t.baseline_year} to {t.target_year}"
     else:
         goal_zh = f"{t.target_year}年{cmp_zh} {_fmt(t.target_value, u)}"
-        goal_en = f"{t.comparison} {_fmt(t.target_value)} {u} by {t.target_year}"
+        goal_en = f"{t.comparison} {_fmt(t.target_value)} {u_en} by {t.target_year}"
 
     if reason == 1:
         return (
@@ -557,7 +570,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
             f"Target: {goal_en}. The {t.baseline_year} baseline value is missing; not scored.",
         )
     latest_zh = f"最新值为{a.latest_year}年的 {_fmt(a.latest_value, u)}"
-    latest_en = f"latest {a.latest_year}: {_fmt(a.latest_value)} {u}"
+    latest_en = f"latest {a.latest_year}: {_fmt(a.latest_value)} {u_en}"
     if reason == 4:
         return (
             f"目标:{goal_zh}。{latest_zh};数值非正,无法计算增速,暂不判定。",
@@ -585,7 +598,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         fallback_zh = f"(基期{a.baseline_year}年无数据,以最接近的{start}年为起点)"
     gap_zh = f"{_fmt(a.gap)}个百分点" if u == "%" else _fmt(a.gap, u)
     head_zh = f"目标:{goal_zh}。{latest_zh},距目标还差 {gap_zh}。"
-    head_en = f"Target: {goal_en}; {latest_en}, gap {_fmt(a.gap)} {u}."
+    head_en = f"Target: {goal_en}; {latest_en}, gap {_fmt(a.gap)} {u_en}."
     if a.latest_year is not None and t.target_year is not None and a.latest_year >= t.target_year:
         if a.status == DETERIORATING:
             return (

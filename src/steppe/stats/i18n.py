@@ -3,6 +3,8 @@ status labels and rules) in the active language. The Chinese values stay what th
 the report use; labels built in code are listed here with gettext_noop so ``makemessages`` keeps them
 in locale/en/LC_MESSAGES/django.po."""
 
+import re
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext_noop as _
 
@@ -70,6 +72,8 @@ LABELS = [
     _("预审可入库科小"),
     _("取决于专家评分"),
     _("数值"),
+    # queries.py: DERIVED_NOTE (the source of a computed value)
+    _("计算值:统计部门未发布该年数值,按公式由已发布指标计算。"),
     # data/indicators.yaml: units (views.unit_en)
     _("亿元"),
     _("万元/人年"),
@@ -88,3 +92,46 @@ LABELS = [
     _("区域创新能力达到全国中游水平"),
     _("综合科技创新水平"),
 ]
+
+
+_STATUS_EN = {"修订": "revised", "正式": "final", "初步": "preliminary"}
+_REASONS = [
+    (
+        re.compile(r"取(修订|正式|初步)值[(（]修订 > 正式 > 初步[)）]"),
+        lambda m: f"the {_STATUS_EN[m.group(1)]} value is used (revised > final > preliminary)",
+    ),
+    (
+        re.compile(r"状态相同,取有发布日期的来源[(（](\S+?)发布;另一来源未注明日期[)）]"),
+        lambda m: f"same status: the dated source is used (published {m.group(1)}; the other has no date)",
+    ),
+    (
+        re.compile(r"状态相同,取发布日期最新的来源[(（](\S+?)发布[)）]"),
+        lambda m: f"same status: the most recently published source is used (published {m.group(1)})",
+    ),
+    (
+        re.compile(r"状态和发布日期相同,取最后导入的"),
+        lambda m: "same status and date: the latest import is used",
+    ),
+]
+
+
+def reason_text(reason: str) -> str:
+    """Why a cell's value was chosen among several sources (queries.choose), in the page's language."""
+    if not reason or not english():
+        return reason
+    for pattern, english_text in _REASONS:
+        m = pattern.fullmatch(reason)
+        if m:
+            return english_text(m)
+    return reason
+
+
+def source_text(title: str) -> str:
+    """A cell's source title; the note standing in for the source of a computed value is translated."""
+    from . import queries
+
+    if english() and title and title.startswith(queries.DERIVED_NOTE):
+        from django.utils.translation import gettext
+
+        return gettext(queries.DERIVED_NOTE) + title[len(queries.DERIVED_NOTE) :]
+    return title

@@ -30,6 +30,7 @@ from .attainment import (
     STATUS_LABELS,
     STATUS_RULES,
     STATUSES,
+    UNIT_EN,
     describe_projection,
     describe_projection_en,
 )
@@ -104,8 +105,8 @@ def goal_text(t, res) -> str:
 def unit_en(unit: str) -> str:
     """A unit on an English page: the catalog's English, after a space (% stays as it is)."""
     if unit in ("", "%", "rank", "index"):
-        return unit
-    return " " + gettext(unit)
+        return "" if unit == "index" else unit
+    return " " + UNIT_EN.get(unit, gettext(unit))
 
 
 def fmt_en(v, unit: str = "") -> str:

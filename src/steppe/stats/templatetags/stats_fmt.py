@@ -29,3 +29,28 @@ def loc(obj):
     from steppe.stats.i18n import local_name
 
     return local_name(obj)
+
+
+@register.filter
+def reason(text):
+    """``{{ cell.reason|reason }}``: why this value among several sources, in the page's language."""
+    from steppe.stats.i18n import reason_text
+
+    return reason_text(text)
+
+
+@register.filter
+def source(title):
+    """``{{ cell.source_title|source }}``: the source, with the computed-value note in the page's language."""
+    from steppe.stats.i18n import source_text
+
+    return source_text(title)
+
+
+@register.filter
+def unit(u):
+    """``{{ cell.unit|unit }}``: a unit after a figure, in the page's language."""
+    from steppe.stats.i18n import english
+    from steppe.stats.views import unit_en
+
+    return unit_en(u or "").strip() if english() else u
