@@ -66,9 +66,9 @@ STATUS_LABELS = {
 }
 # Units in the English texts (rule_en; the English pages use the same words)
 UNIT_EN = {
-    "亿元": "100 million yuan",
-    "万元": "10k yuan",
-    "万元/人年": "10k yuan per person-year",
+    "亿元": "×100 million yuan",
+    "万元": "×10,000 yuan",
+    "万元/人年": "×10,000 yuan per person-year",
     "人年": "person-years",
     "个": "units",
     "家": "enterprises",
@@ -654,9 +654,13 @@ def describe_projection_en(a: Attainment) -> str:
     p = a.projection
     if p is None:
         return "Fewer than two years of data: no trend projection."
-    u = a.target.unit
+    u = UNIT_EN.get(a.target.unit, a.target.unit)
+
+    def f(x):
+        return f"{_fmt(x)}{'' if u in ('', '%') else ' '}{u}"
+
     rng = (
-        f" (90% interval {_fmt(p.low, u)}-{_fmt(p.high, u)})"
+        f" (90% interval {f(p.low)} to {f(p.high)})"
         if p.low is not None
         else " (two years only, no interval)"
     )
@@ -667,5 +671,5 @@ def describe_projection_en(a: Attainment) -> str:
         verdict = "; on this trend the target is missed"
     return (
         f"Estimate: extending the log-linear trend of the years so far, {p.year} comes to about "
-        f"{_fmt(p.value, u)}{rng}{verdict}. This is an estimate, not a statistic."
+        f"{f(p.value)}{rng}{verdict}. This is an estimate, not a statistic."
     )
