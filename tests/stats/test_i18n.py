@@ -178,3 +178,13 @@ def test_the_status_rules_in_english_name_units_in_english(client, loaded):
     assert "×100 million yuan" in en
     rules = re.findall(r'<p class="rule">(.*?)</p>', en, flags=re.S)
     assert rules and not [r for r in rules if CJK.search(r) and "Qualitative" not in r]
+
+
+def test_units_read_as_headings_or_after_a_figure():
+    from steppe.stats.templatetags.stats_fmt import unit, unit_after
+
+    with translation.override("en"):
+        assert unit("亿元") == "100 million yuan" and unit_after("亿元") == "×100 million yuan"
+        assert unit("家") == "enterprises" and unit("%") == "%"
+    with translation.override("zh-hans"):
+        assert unit("亿元") == "亿元" and unit_after("家") == "家"

@@ -49,7 +49,16 @@ def source(title):
 
 @register.filter
 def unit(u):
-    """``{{ cell.unit|unit }}``: a unit after a figure, in the page's language."""
+    """``{{ indicator.unit|unit }}``: a unit as a heading or column shows it, in the page's language."""
+    from steppe.stats.i18n import english
+    from steppe.stats.views import unit_en
+
+    return unit_en(u or "").strip().removeprefix("×") if english() else u
+
+
+@register.filter
+def unit_after(u):
+    """``{{ value }} {{ unit|unit_after }}``: a unit right after a figure (×100 million yuan in English)."""
     from steppe.stats.i18n import english
     from steppe.stats.views import unit_en
 
