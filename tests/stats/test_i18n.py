@@ -136,7 +136,7 @@ def test_indicator_and_region_pages_use_english_names_and_chart_labels(client, l
     en = _english(client).get("/monitoring/indicators/rd_intensity/").content.decode()
     assert "R&amp;D intensity" in en and "Leagues compared" in en and "Baotou" in en
     assert '"title": "Year"' in en or '\\"title\\": \\"Year\\"' in en or "Year" in en
-    assert "12 leagues · R&amp;D intensity (latest year)" in en or "12 leagues · R&D intensity" in en
+    assert "12 leagues (latest year)" in en and "Latest value by league" in en
     assert "各盟市最新值" not in en and "年份" not in _page_text(en)
     region = client.get("/monitoring/regions/150200/").content.decode()
     assert "Baotou" in region and "All indicators" in region and "全部指标" not in region

@@ -517,7 +517,7 @@ def indicator_detail(request, code: str):
     specs = {
         "series": charts.series_spec(
             series,
-            title=f"{region_name} · {ind_name}",
+            title=[region_name, ind_name] if en else f"{region_name} · {ind_name}",  # two lines: fits 400 px
             unit=unit_en(ind.unit).strip() if en else ind.unit,
             year_label=gettext("年份"),
             target_label=gettext("目标"),
@@ -529,7 +529,7 @@ def indicator_detail(request, code: str):
         else None,
         "leagues": charts.league_bar_spec(
             league_rows,
-            title=f"Latest value by league · {ind_name}" if en else f"各盟市最新值 · {ind.name}",
+            title=["Latest value by league", ind_name] if en else f"各盟市最新值 · {ind.name}",
             unit=unit_en(ind.unit).strip() if en else ind.unit,
             target=target_value,
             derived_word=", computed" if en else ",计算值",
@@ -538,7 +538,7 @@ def indicator_detail(request, code: str):
         else None,
         "map": charts.choropleth_spec(
             _map_features(latest, ind.unit),
-            title=f"12 leagues · {ind_name} (latest year)" if en else f"12个盟市 · {ind.name}(最新年份)",
+            title=["12 leagues (latest year)", ind_name] if en else f"12个盟市 · {ind.name}(最新年份)",
             unit=unit_en(ind.unit).strip() if en else ind.unit,
             region_label=gettext("地区"),
         ),
