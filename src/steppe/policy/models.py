@@ -96,7 +96,7 @@ class Enterprise(models.Model):
 
     @property
     def league_code(self) -> str:
-        return self.region.code[:4] + "00"
+        return self.region.league_code or self.region.code
 
 
 class ComplianceEvent(models.Model):

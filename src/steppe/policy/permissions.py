@@ -14,13 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
+from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
 
 from .models import Enterprise, PolicyResult, PolicyRun
-
-
-def is_department(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.DEPARTMENT))
 
 
 def _league_prefix(user) -> str | None:

@@ -16,14 +16,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
+from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
 from steppe.plans.models import Measure, MeasureUnit
 
 from .models import Application, Challenge, Commitment, Evidence, Milestone, ProgressReport
-
-
-def is_department(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.DEPARTMENT))
 
 
 def is_expert(user) -> bool:
