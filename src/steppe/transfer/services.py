@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.lifecycle import status_transition
 from steppe.core.regions import resolve_region
 from steppe.core.services import unit_get_or_create
 
@@ -47,7 +48,6 @@ DEFAULT_VALIDITY_DAYS = 365
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
 
 MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
-MSG_BAD_STATE = "当前状态（{status}）不能执行此操作"
 MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
 MSG_DUPLICATE_RACE = "该合同刚由其他渠道登记，请刷新后核对"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
@@ -321,23 +321,7 @@ def _listing_data(listing: Listing) -> dict:
 
 def _transition(listing: Listing, allowed: tuple[str, ...], new_status: str) -> str:
     """Move the status with a conditional update, so two operators cannot both act on one record."""
-    if listing.status not in allowed:
-        raise DomainError(
-            "bad_state",
-            MSG_BAD_STATE.format(status=listing.get_status_display()),
-            data={"status": listing.status},
-        )
-    now = timezone.now()
-    claimed = (
-        type(listing)
-        .objects.filter(pk=listing.pk, status=listing.status)
-        .update(status=new_status, updated_at=now)
-    )
-    if claimed != 1:
-        raise DomainError("conflict", "记录已被他人处理，请刷新后重试", status=409)
-    old = listing.status
-    listing.status, listing.updated_at = new_status, now
-    return old
+    return status_transition(listing, allowed, new_status)
 
 
 @transaction.atomic
