@@ -13,6 +13,7 @@ Environment variables:
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -194,3 +195,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("STEPPE_LOG_LEVEL", "WARNING")},
 }
+
+# Login throttling (django-axes, steppe.core.throttle): failures are counted per account and,
+# separately, per client address; past the limit either is refused for the cool-off time.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["steppe.core.backends.ThrottledLoginBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("STEPPE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STEPPE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "steppe.core.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "steppe.core.throttle.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto (see docs/operations.md).
+STEPPE_BEHIND_PROXY = env_bool("STEPPE_BEHIND_PROXY", False)
