@@ -99,3 +99,74 @@ def login(client):
         return client
 
     return _login
+
+
+# ---------------------------------------------------------------- supervision and 揭榜挂帅 personas
+
+
+def _user(username, role, unit, email=""):
+    from steppe.core.services import user_create
+
+    user, _, _ = user_create(username=username, role=role, unit=unit, email=email, password="pass-word-123")
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(username, role, unit_name, email="")``: a further persona for a test's own cast."""
+    return _user
+
+
+@pytest.fixture
+def dept(db, regions):
+    return _user("sup-dept", "department", "自治区科技厅", "dept@example.org")
+
+
+@pytest.fixture
+def firm_user(regions):
+    from steppe.core.services import user_create
+
+    user, _, _ = user_create(
+        username="sup-firm",
+        role="enterprise",
+        unit="包头某稀土企业",
+        region="150202",
+        password="pass-word-123",
+    )
+    return user
+
+
+@pytest.fixture
+def univ_user(regions):
+    from steppe.core.services import user_create
+
+    user, _, _ = user_create(
+        username="sup-univ",
+        role="institution",
+        unit="内蒙古某大学",
+        region="150100",
+        password="pass-word-123",
+    )
+    return user
+
+
+@pytest.fixture
+def expert(regions):
+    return _user("sup-expert", "expert", None)
+
+
+@pytest.fixture
+def expert2(regions):
+    return _user("sup-expert2", "expert", None)
+
+
+@pytest.fixture
+def bearer(db):
+    """Headers with a fresh API token of ``user``: ``client.get(url, **bearer(user))``."""
+    from steppe.core.models import ApiToken
+
+    def make(user):
+        _, raw = ApiToken.objects.issue(user, name="test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    return make

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from steppe.challenges.api import router as challenges_router
 from steppe.core.api import router as core_router
 from steppe.core.errors import DomainError
 from steppe.evaluation.api import router as evaluation_router
@@ -85,3 +86,4 @@ api.add_router("/", supervision_router)
 api.add_router("/", transfer_router)
 api.add_router("/", policy_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", challenges_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "steppe.plans",
     "steppe.stats",
     "steppe.supervision",
+    "steppe.challenges",
     "steppe.transfer",
     "steppe.policy",
     "steppe.evaluation",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("transfer/", include("steppe.transfer.urls")),
     path("policy/", include("steppe.policy.urls")),
     path("evaluation/", include("steppe.evaluation.urls")),
+    path("supervision/", include("steppe.challenges.urls")),
 ]

@@ -51,7 +51,7 @@ def session_for(browser, live_server):
 
 
 def test_a_challenge_from_publication_to_final_acceptance(live_server, session_for):
-    from steppe.supervision.models import Challenge, Commitment
+    from steppe.challenges.models import Challenge, Commitment
 
     dept = _user("e2e-dept", "department", unit="自治区科技厅")
     firm = _user("e2e-firm", "enterprise", unit="包头稀土研究院有限公司", region="150202")

@@ -1,4 +1,5 @@
-"""Supervision fixtures: a small plan of our own (independent of the plan file) and two lead units."""
+"""Supervision fixtures: a small plan of our own (independent of the plan file) and two lead units
+(the personas they share with 揭榜挂帅 are in tests/conftest.py)."""
 
 from datetime import date
 
@@ -45,66 +46,16 @@ def sup_plan(regions):
     return plan
 
 
-def _user(username, role, unit, email=""):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(username=username, role=role, unit=unit, email=email, password="pass-word-123")
-    return user
+@pytest.fixture
+def unit_a_user(sup_plan, make_user):
+    return make_user("unit-a", "lead_unit", "单位甲", "a@example.org")
 
 
 @pytest.fixture
-def dept(db, regions):
-    return _user("sup-dept", "department", "自治区科技厅", "dept@example.org")
-
-
-@pytest.fixture
-def unit_a_user(sup_plan):
-    return _user("unit-a", "lead_unit", "单位甲", "a@example.org")
-
-
-@pytest.fixture
-def unit_b_user(sup_plan):
-    return _user("unit-b", "lead_unit", "单位乙", "b@example.org")
+def unit_b_user(sup_plan, make_user):
+    return make_user("unit-b", "lead_unit", "单位乙", "b@example.org")
 
 
 @pytest.fixture
 def measure(sup_plan):
     return sup_plan.measures.get(code="A1-01")
-
-
-@pytest.fixture
-def firm_user(regions):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(
-        username="sup-firm",
-        role="enterprise",
-        unit="包头某稀土企业",
-        region="150202",
-        password="pass-word-123",
-    )
-    return user
-
-
-@pytest.fixture
-def univ_user(regions):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(
-        username="sup-univ",
-        role="institution",
-        unit="内蒙古某大学",
-        region="150100",
-        password="pass-word-123",
-    )
-    return user
-
-
-@pytest.fixture
-def expert(regions):
-    return _user("sup-expert", "expert", None)
-
-
-@pytest.fixture
-def expert2(regions):
-    return _user("sup-expert2", "expert", None)

@@ -6,20 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from steppe.core.models import ApiToken, AuditEntry
+from steppe.core.models import AuditEntry
 from steppe.supervision import services
 from steppe.supervision.models import Milestone, ProgressReport
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bearer():
-    def make(user):
-        _, raw = ApiToken.objects.issue(user, name="test")
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make
 
 
 def post(client, url, data, headers):
@@ -177,77 +168,3 @@ def test_milestones_baseline_is_frozen_at_first_approval(client, bearer, dept, u
         a,
     )
     assert done.status_code == 200 and done.json()["done_on"] == str(timezone.localdate())
-
-
-def test_challenges_through_the_api(client, bearer, dept, firm_user, expert):
-    d = bearer(dept)
-    deadline = str(timezone.localdate() + timedelta(days=20))
-    r = post(
-        client,
-        "/api/v1/challenges",
-        {
-            "title": "煤化工废水零排放",
-            "problem": "高盐废水处理",
-            "budget": "500",
-            "deadline": deadline,
-            "targets": [{"code": "recovery", "name": "水回收率", "unit": "%", "value": "95"}],
-        },
-        d,
-    )
-    assert r.status_code == 201, r.content
-    code = r.json()["code"]
-    assert client.get("/api/v1/challenges").json() == []  # a draft is not public
-    post(client, f"/api/v1/challenges/{code}/publish", {"note": "发布"}, d)
-    public = client.get("/api/v1/challenges").json()
-    assert [(c["code"], c["state"]) for c in public] == [(code, "published")]
-    app = post(
-        client,
-        f"/api/v1/challenges/{code}/applications",
-        {"proposal": "膜法", "requested_budget": "300"},
-        bearer(firm_user),
-    )
-    assert app.status_code == 201
-    app_id = app.json()["id"]
-    post(client, f"/api/v1/challenges/{code}/experts", {"usernames": ["sup-expert"]}, d)
-    post(client, f"/api/v1/challenges/{code}/review", {"note": ""}, d)
-    e = bearer(expert)
-    conflict = post(client, f"/api/v1/applications/{app_id}/reviews", {"conflict": True, "score": 90}, e)
-    assert conflict.status_code == 400 and conflict.json()["error"]["code"] == "conflict_cannot_score"
-    assert (
-        post(
-            client, f"/api/v1/applications/{app_id}/reviews", {"conflict": False, "score": 91}, e
-        ).status_code
-        == 200
-    )
-    # the firm cannot see expert scores; the department can
-    assert (
-        client.get(f"/api/v1/challenges/{code}/applications", **bearer(firm_user)).json()[0]["average_score"]
-        is None
-    )
-    assert client.get(f"/api/v1/challenges/{code}/applications", **d).json()[0]["average_score"] == 91.0
-    sel = post(client, f"/api/v1/challenges/{code}/select", {"applications": [app_id], "note": "评分第一"}, d)
-    cid = sel.json()[0]["id"]
-    post(
-        client,
-        f"/api/v1/commitments/{cid}/define",
-        {"milestones": [{"deliverable": "中试", "planned_on": "2027-06-30"}], "tranches": ["100", "200"]},
-        d,
-    )
-    signed = post(client, f"/api/v1/commitments/{cid}/sign", {}, bearer(firm_user)).json()
-    assert signed["state"] == "active" and signed["released"] == "100.00"
-    mid = signed["milestones"][0]["id"]
-    post(
-        client,
-        f"/api/v1/commitment-milestones/{mid}/submit",
-        {"evidence_note": "中试报告"},
-        bearer(firm_user),
-    )
-    dec = post(
-        client, f"/api/v1/commitment-milestones/{mid}/decide", {"accept": True, "note": "通过"}, d
-    ).json()
-    assert dec["released"] == "300.00"
-    final = post(
-        client, f"/api/v1/commitments/{cid}/final", {"achieved": {"recovery": "96.5"}, "note": "达标"}, d
-    )
-    assert final.json()["passed"] is True
-    assert client.get(f"/api/v1/challenges/{code}").json()["state"] == "completed"

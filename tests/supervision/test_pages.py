@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from steppe.core.models import AuditEntry
 from steppe.supervision import services
-from steppe.supervision.models import Challenge, Milestone, ProgressReport
+from steppe.supervision.models import Milestone, ProgressReport
 
 pytestmark = pytest.mark.django_db
 
@@ -154,61 +154,6 @@ def test_the_alignment_page_pairs_measures_and_targets(as_user, dept, unit_a_use
     codes = [r.measure.code for r, _ in data["on_schedule_off_course"]]
     assert codes in ([], ["A1-02"])
     assert as_user(dept).get("/supervision/alignment/").status_code == 200
-
-
-def test_challenge_pages_render_for_the_public_and_each_role(as_user, client, dept, firm_user, expert):
-    assert client.get("/supervision/challenges/").status_code == 200
-    d = as_user(dept)
-    assert d.get("/supervision/challenges/new/").status_code == 200
-    r = d.post(
-        "/supervision/challenges/new/",
-        {
-            "title": "风光氢储一体化关键技术",
-            "problem": "绿氢成本",
-            "budget": "600",
-            "deadline": str(timezone.localdate() + timedelta(days=30)),
-            "max_teams": "2",
-            "eligible_kinds": ["enterprise", "institution"],
-            "eligible_region_prefix": "15",
-            "t1_name": "电解效率",
-            "t1_cmp": ">=",
-            "t1_value": "80",
-            "t1_unit": "%",
-        },
-    )
-    challenge = Challenge.objects.get()
-    assert r.status_code == 302 and r.url == f"/supervision/challenges/{challenge.code}/"
-    client.logout()
-    assert (
-        client.get(f"/supervision/challenges/{challenge.code}/").status_code == 404
-    )  # a draft is not public
-    d = as_user(dept)
-    d.post(f"/supervision/challenges/{challenge.code}/act/", {"op": "publish", "note": "发布"})
-    client.logout()
-    public = client.get("/supervision/challenges/").content.decode()
-    assert challenge.code in public and "张榜中" in public
-    f = as_user(firm_user)
-    page = f.get(f"/supervision/challenges/{challenge.code}/").content.decode()
-    assert 'id="eligibility"' in page
-    f.post(
-        f"/supervision/challenges/{challenge.code}/act/",
-        {"op": "apply", "proposal": "PEM 路线", "requested_budget": "300"},
-    )
-    assert challenge.applications.count() == 1
-    e = as_user(expert)
-    # an unassigned expert does not see the applications
-    assert "PEM 路线" not in e.get(f"/supervision/challenges/{challenge.code}/").content.decode()
-
-
-def test_a_bad_challenge_form_shows_the_fields_and_creates_nothing(as_user, dept):
-    r = as_user(dept).post(
-        "/supervision/challenges/new/",
-        {"title": "", "problem": "x", "budget": "abc", "deadline": "2020-01-01"},
-        follow=True,
-    )
-    html = r.content.decode()
-    assert "title" in html and "budget" in html and "targets" in html
-    assert not Challenge.objects.exists()
 
 
 def test_attainment_is_indexed_by_indicator_keeping_the_worst():

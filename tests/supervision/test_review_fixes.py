@@ -224,27 +224,3 @@ def test_evidence_comes_along_into_the_next_round_and_can_be_removed(
     assert Evidence.objects.count() == 1
     entry = AuditEntry.objects.filter(action="report.submit", object_id=str(q4.pk)).get()
     assert entry.after["evidence_removed"] == ["批复.pdf"] and entry.after["evidence"] == []
-
-
-def test_applying_twice_is_a_conflict_and_changes_nothing(dept, firm_user):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from steppe.core.errors import DomainError
-    from steppe.supervision.models import Application
-
-    c = services.challenge_create(
-        actor=dept,
-        title="榜单",
-        problem="p",
-        budget="100",
-        deadline=timezone.localdate() + timedelta(days=9),
-        targets=[{"code": "t", "name": "n", "value": "1"}],
-    )
-    services.challenge_publish(actor=dept, challenge=c, note="发布")
-    services.application_submit(actor=firm_user, challenge=c, proposal="方案", requested_budget="50")
-    with pytest.raises(DomainError) as exc:
-        services.application_submit(actor=firm_user, challenge=c, proposal="再报", requested_budget="50")
-    assert (exc.value.code, exc.value.status) == ("already_applied", 409)
-    assert Application.objects.get().proposal == "方案"

@@ -1,21 +1,14 @@
 from django.contrib import admin
 
 from .models import (
-    Application,
     BaselineMilestone,
-    Challenge,
-    ChallengeTarget,
-    Commitment,
-    CommitmentMilestone,
     Evidence,
-    ExpertReview,
     Milestone,
     Notification,
     ProgressReport,
     ProgressRound,
     ReminderClaim,
     ReportVersion,
-    Tranche,
 )
 
 
@@ -73,52 +66,11 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
 
 
-class ChallengeTargetInline(admin.TabularInline):
-    model = ChallengeTarget
-    extra = 0
-
-
-@admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "state", "budget", "deadline", "max_teams"]
-    list_filter = ["state"]
-    inlines = [ChallengeTargetInline]
-
-
-@admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["challenge", "unit", "state", "requested_budget", "submitted_at"]
-    list_select_related = ["challenge", "unit"]
-
-
-@admin.register(ExpertReview)
-class ExpertReviewAdmin(admin.ModelAdmin):
-    list_display = ["application", "expert", "conflict", "score", "submitted_at"]
-    list_select_related = ["application__challenge", "application__unit", "expert"]
-
-
-class CommitmentMilestoneInline(admin.TabularInline):
-    model = CommitmentMilestone
-    extra = 0
-
-
-class TrancheInline(admin.TabularInline):
-    model = Tranche
-    extra = 0
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["application", "state", "total_budget", "signed_at"]
-    list_select_related = ["application__challenge", "application__unit"]
-    inlines = [CommitmentMilestoneInline, TrancheInline]
-
-
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ("name", "milestone", "report", "commitment_milestone", "uploaded_by")
+    list_display = ("name", "milestone", "report", "uploaded_by")
     search_fields = ("name",)
-    raw_id_fields = ("milestone", "report", "commitment_milestone", "uploaded_by")
+    raw_id_fields = ("milestone", "report", "uploaded_by")
 
 
 @admin.register(ReminderClaim)

@@ -1,4 +1,4 @@
-"""Supervision API: measures and their reports, milestones, rounds, reports, challenges, the inbox.
+"""Supervision API: measures and their reports, milestones, rounds, reports, evidence, the inbox.
 
 Machine clients authenticate with `Authorization: Bearer TOKEN` (core.auth.api_auth); every
 write goes through services.py, every permission through permissions.py.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse
@@ -17,11 +16,11 @@ from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
-from steppe.core.models import AuditEntry, User
+from steppe.core.validation import invalid
 
 from . import permissions as perms
 from . import queries, services
-from .models import Application, CommitmentMilestone, Evidence, Notification, ProgressRound
+from .models import Evidence, Notification, ProgressRound
 from .status import STATUS_LABELS
 
 router = Router(tags=["supervision"])
@@ -161,112 +160,6 @@ class MilestoneOut(Schema):
     approved: bool
 
 
-class TargetIO(Schema):
-    code: str
-    name: str
-    unit: str = ""
-    comparison: str = ">="
-    value: Decimal
-
-
-class ChallengeIn(Schema):
-    title: str
-    problem: str
-    budget: Decimal = Field(..., description="万元")
-    deadline: date
-    targets: list[TargetIO]
-    eligible_kinds: list[str] = ["enterprise", "institution"]
-    eligible_region_prefix: str = "15"
-    eligibility_note: str = ""
-    max_teams: int = 1
-
-
-class ChallengeOut(Schema):
-    code: str
-    title: str
-    problem: str
-    budget: Decimal
-    deadline: date
-    state: str
-    state_label: str
-    max_teams: int
-    eligible_kinds: list[str]
-    eligible_region_prefix: str
-    targets: list[TargetIO]
-    applications: int
-
-
-class NoteIn(Schema):
-    note: str = ""
-
-
-class ExpertsIn(Schema):
-    usernames: list[str]
-    note: str = ""
-
-
-class ApplicationIn(Schema):
-    proposal: str
-    requested_budget: Decimal
-
-
-class ApplicationOut(Schema):
-    id: int
-    challenge: str
-    unit: str
-    state: str
-    requested_budget: Decimal
-    submitted_at: datetime
-    average_score: float | None
-
-
-class ExpertReviewIn(Schema):
-    conflict: bool
-    score: Decimal | None = None
-    comment: str = ""
-    conflict_note: str = ""
-
-
-class SelectIn(Schema):
-    applications: list[int]
-    note: str
-
-
-class CommitmentMilestoneIn(Schema):
-    deliverable: str
-    planned_on: date
-
-
-class DefineIn(Schema):
-    milestones: list[CommitmentMilestoneIn]
-    tranches: list[Decimal]
-
-
-class CommitmentOut(Schema):
-    id: int
-    challenge: str
-    unit: str
-    state: str
-    total_budget: Decimal
-    released: Decimal
-    milestones: list[dict]
-
-
-class EvidenceIn(Schema):
-    evidence_note: str
-
-
-class DecideIn(Schema):
-    accept: bool
-    note: str
-    terminate: bool = False
-
-
-class FinalIn(Schema):
-    achieved: dict[str, Decimal]
-    note: str
-
-
 class NotificationOut(Schema):
     id: int
     kind: str
@@ -297,7 +190,7 @@ FILES_HELP = (
 )
 
 
-def _json_or_form(schema: type[Schema]) -> dict:
+def json_or_form(schema: type[Schema]) -> dict:
     """OpenAPI for an endpoint taking the schema's fields as JSON, or as multipart/form-data with `files`."""
     js = schema.model_json_schema()
     form = {
@@ -319,7 +212,7 @@ def _json_or_form(schema: type[Schema]) -> dict:
     }
 
 
-def _read_input(request, schema: type[Schema]) -> tuple[dict, list]:
+def read_input(request, schema: type[Schema]) -> tuple[dict, list]:
     """The schema's fields from a JSON object, or from a multipart/form-data body with its `files`.
 
     Values are checked by the service (which names each bad field); here only the body's shape.
@@ -334,16 +227,16 @@ def _read_input(request, schema: type[Schema]) -> tuple[dict, list]:
     try:
         data = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise services._invalid("body", f"不是有效的 JSON Invalid JSON ({exc})") from None
+        raise invalid("body", f"不是有效的 JSON Invalid JSON ({exc})") from None
     if not isinstance(data, dict):
-        raise services._invalid("body", "应为 JSON 对象 Expected a JSON object")
+        raise invalid("body", "应为 JSON 对象 Expected a JSON object")
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise services._invalid(unknown[0], f"未知字段，可用字段：{', '.join(fields)}")
+        raise invalid(unknown[0], f"未知字段，可用字段：{', '.join(fields)}")
     return data, []
 
 
-def _evidence_out(items) -> list[dict]:
+def evidence_out(items) -> list[dict]:
     out = []
     for e in items:
         try:
@@ -394,7 +287,7 @@ def _report_out(r) -> dict:
         "version": r.version,
         "submitted_at": r.submitted_at,
         "review_comment": r.review_comment,
-        "evidence": _evidence_out(r.evidence.all()),
+        "evidence": evidence_out(r.evidence.all()),
     }
 
 
@@ -428,66 +321,8 @@ def _milestone_out(ms) -> dict:
         "baseline_planned_on": base.planned_on if base else None,
         "done_on": ms.done_on,
         "evidence_note": ms.evidence_note,
-        "evidence": _evidence_out(ms.evidence.all()),
+        "evidence": evidence_out(ms.evidence.all()),
         "approved": ms.approved_at is not None,
-    }
-
-
-def _challenge_out(c) -> dict:
-    return {
-        "code": c.code,
-        "title": c.title,
-        "problem": c.problem,
-        "budget": c.budget,
-        "deadline": c.deadline,
-        "state": c.state,
-        "state_label": c.get_state_display(),
-        "max_teams": c.max_teams,
-        "eligible_kinds": c.eligible_kinds,
-        "eligible_region_prefix": c.eligible_region_prefix,
-        "targets": [
-            {"code": t.code, "name": t.name, "unit": t.unit, "comparison": t.comparison, "value": t.value}
-            for t in c.targets.all()
-        ],
-        "applications": c.applications.count(),
-    }
-
-
-def _application_out(a: Application, show_scores: bool) -> dict:
-    scores = [r.score for r in a.reviews.all() if not r.conflict and r.score is not None]
-    avg = float(sum(scores) / len(scores)) if scores and show_scores else None
-    return {
-        "id": a.pk,
-        "challenge": a.challenge.code,
-        "unit": a.unit.name,
-        "state": a.state,
-        "requested_budget": a.requested_budget,
-        "submitted_at": a.submitted_at,
-        "average_score": avg,
-    }
-
-
-def _commitment_out(c) -> dict:
-    released = sum((t.amount for t in c.tranches.all() if t.released_at), Decimal(0))
-    return {
-        "id": c.pk,
-        "challenge": c.challenge.code,
-        "unit": c.application.unit.name,
-        "state": c.state,
-        "total_budget": c.total_budget,
-        "released": released,
-        "milestones": [
-            {
-                "id": m.pk,
-                "seq": m.seq,
-                "deliverable": m.deliverable,
-                "planned_on": m.planned_on.isoformat(),
-                "state": m.state,
-                "evidence_note": m.evidence_note,
-                "evidence": _evidence_out(m.evidence.all()),
-            }
-            for m in c.milestones.all()
-        ],
     }
 
 
@@ -528,11 +363,11 @@ def measure_status(request, code: str):
         "multipart/form-data with evidence `files`. 409 while the caller's report in an open round "
         "awaits review."
     ),
-    openapi_extra=_json_or_form(ReportIn),
+    openapi_extra=json_or_form(ReportIn),
 )
 def post_measure_report(request, code: str):
     measure, _ = perms.get_measure_for_user(request.auth, code)
-    data, files = _read_input(request, ReportIn)
+    data, files = read_input(request, ReportIn)
     report = services.measure_report_progress(actor=request.auth, measure=measure, data=data, files=files)
     return Status(201, _report_out(report))
 
@@ -579,11 +414,11 @@ def change_milestone(request, pk: int, payload: MilestoneChangeIn):
     auth=api_auth,
     summary="A lead unit marks a milestone done, with its evidence (a note and/or files)",
     description="JSON `{done_on, evidence_note}`, or the same fields as multipart/form-data with `files`.",
-    openapi_extra=_json_or_form(MilestoneDoneIn),
+    openapi_extra=json_or_form(MilestoneDoneIn),
 )
 def milestone_done(request, pk: int):
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
-    data, files = _read_input(request, MilestoneDoneIn)
+    data, files = read_input(request, MilestoneDoneIn)
     ms = services.milestone_complete(
         actor=request.auth,
         milestone=ms,
@@ -646,11 +481,11 @@ def get_report(request, pk: int):
     response=ReportOut,
     auth=api_auth,
     summary="Submit (or resubmit after a return) a report, as JSON or multipart/form-data with `files`",
-    openapi_extra=_json_or_form(ReportIn),
+    openapi_extra=json_or_form(ReportIn),
 )
 def submit_report(request, pk: int):
     report, _ = perms.get_report_for_user(request.auth, pk)
-    data, files = _read_input(request, ReportIn)
+    data, files = read_input(request, ReportIn)
     return _report_out(services.report_submit(actor=request.auth, report=report, data=data, files=files))
 
 
@@ -660,209 +495,6 @@ def submit_report(request, pk: int):
 def review_report(request, pk: int, payload: ReviewIn):
     report, _ = perms.get_report_for_user(request.auth, pk)
     return _report_out(services.report_review(actor=request.auth, report=report, **payload.dict()))
-
-
-# ---------------------------------------------------------------- challenges
-
-
-@router.get(
-    "/challenges",
-    response=list[ChallengeOut],
-    auth=public_auth,
-    summary="Public list of challenges (揭榜挂帅) and their state; with the department's token, drafts too",
-)
-def list_challenges(request):
-    qs = perms.challenges_visible_to(request.auth).prefetch_related("targets", "applications")
-    return [_challenge_out(c) for c in qs]
-
-
-@router.get("/challenges/{code}", response=ChallengeOut, auth=public_auth)
-def get_challenge(request, code: str):
-    challenge, _ = perms.get_challenge_for_user(request.auth, code)
-    return _challenge_out(challenge)
-
-
-@router.post(
-    "/challenges", response={201: ChallengeOut}, auth=api_auth, summary="Department: draft a challenge"
-)
-def create_challenge(request, payload: ChallengeIn):
-    data = payload.dict()
-    data["targets"] = [dict(t) for t in data["targets"]]
-    challenge = services.challenge_create(actor=request.auth, **data)
-    return Status(201, _challenge_out(challenge))
-
-
-def _dept_challenge(request, code):
-    challenge, _ = perms.get_challenge_for_user(request.auth, code)
-    return challenge
-
-
-@router.post("/challenges/{code}/publish", response=ChallengeOut, auth=api_auth)
-def publish_challenge(request, code: str, payload: NoteIn):
-    c = services.challenge_publish(
-        actor=request.auth, challenge=_dept_challenge(request, code), note=payload.note
-    )
-    return _challenge_out(c)
-
-
-@router.post(
-    "/challenges/{code}/experts",
-    response=ChallengeOut,
-    auth=api_auth,
-    summary="Department: assign reviewing experts by username",
-)
-def assign_experts(request, code: str, payload: ExpertsIn):
-    usernames, note = payload.usernames, payload.note
-    experts = list(User.objects.filter(username__in=usernames))
-    missing = sorted(set(usernames) - {u.username for u in experts})
-    if missing:
-        raise services._invalid("usernames", f"未知用户 {', '.join(missing)}")
-    c = services.challenge_assign_experts(
-        actor=request.auth, challenge=_dept_challenge(request, code), experts=experts, note=note
-    )
-    return _challenge_out(c)
-
-
-@router.post(
-    "/challenges/{code}/applications",
-    response={201: ApplicationOut},
-    auth=api_auth,
-    summary="An enterprise or institution applies (揭榜); eligibility is checked",
-)
-def apply_challenge(request, code: str, payload: ApplicationIn):
-    challenge = _dept_challenge(request, code)
-    app = services.application_submit(actor=request.auth, challenge=challenge, **payload.dict())
-    return Status(201, _application_out(app, False))
-
-
-@router.get("/challenges/{code}/applications", response=list[ApplicationOut], auth=api_auth)
-def list_applications(request, code: str):
-    qs = perms.applications_visible_to(request.auth).filter(challenge__code=code).prefetch_related("reviews")
-    return [_application_out(a, perms.is_department(request.auth)) for a in qs]
-
-
-@router.post(
-    "/challenges/{code}/review",
-    response=ChallengeOut,
-    auth=api_auth,
-    summary="Department: close applications and start the expert review",
-)
-def start_review(request, code: str, payload: NoteIn):
-    c = services.challenge_close_applications(
-        actor=request.auth, challenge=_dept_challenge(request, code), note=payload.note
-    )
-    return _challenge_out(c)
-
-
-@router.post(
-    "/applications/{pk}/reviews",
-    auth=api_auth,
-    summary="An assigned expert scores an application or declares a conflict of interest",
-)
-def review_application(request, pk: int, payload: ExpertReviewIn):
-    app, _ = perms.get_application_for_user(request.auth, pk)
-    review = services.review_submit(actor=request.auth, application=app, **payload.dict())
-    return {"id": review.pk, "conflict": review.conflict, "score": review.score}
-
-
-@router.post(
-    "/challenges/{code}/select",
-    response=list[CommitmentOut],
-    auth=api_auth,
-    summary="Department: select one team or several (赛马), with the reason",
-)
-def select_teams(request, code: str, payload: SelectIn):
-    challenge = _dept_challenge(request, code)
-    apps = list(challenge.applications.filter(pk__in=payload.applications))
-    if len(apps) != len(set(payload.applications)):
-        raise services._invalid("applications", "包含不属于本榜单的申请")
-    commitments = services.challenge_select(
-        actor=request.auth, challenge=challenge, applications=apps, note=payload.note
-    )
-    return [_commitment_out(c) for c in commitments]
-
-
-@router.get("/commitments/{pk}", response=CommitmentOut, auth=api_auth)
-def get_commitment(request, pk: int):
-    c, _ = perms.get_commitment_for_user(request.auth, pk)
-    return _commitment_out(c)
-
-
-@router.post(
-    "/commitments/{pk}/define",
-    response=CommitmentOut,
-    auth=api_auth,
-    summary="Department: milestones and tranches of the 军令状",
-)
-def define_commitment(request, pk: int, payload: DefineIn):
-    c, _ = perms.get_commitment_for_user(request.auth, pk)
-    c = services.commitment_define(
-        actor=request.auth,
-        commitment=c,
-        milestones=[m.dict() for m in payload.milestones],
-        tranches=payload.tranches,
-    )
-    return _commitment_out(c)
-
-
-@router.post(
-    "/commitments/{pk}/sign", response=CommitmentOut, auth=api_auth, summary="The team signs the 军令状"
-)
-def sign_commitment(request, pk: int):
-    c, _ = perms.get_commitment_for_user(request.auth, pk)
-    return _commitment_out(services.commitment_sign(actor=request.auth, commitment=c))
-
-
-def _commitment_milestone(request, pk) -> CommitmentMilestone:
-    ms = (
-        CommitmentMilestone.objects.filter(pk=pk, commitment__in=perms.commitments_visible_to(request.auth))
-        .select_related("commitment")
-        .first()
-    )
-    if ms is None:
-        raise NotFound("里程碑不存在或无权查看 Milestone not found")
-    return ms
-
-
-@router.post(
-    "/commitment-milestones/{pk}/submit",
-    response=CommitmentOut,
-    auth=api_auth,
-    summary="The team submits a 军令状 milestone's evidence (a note and/or files)",
-    description="JSON `{evidence_note}`, or multipart/form-data with `evidence_note` and `files`.",
-    openapi_extra=_json_or_form(EvidenceIn),
-)
-def submit_commitment_milestone(request, pk: int):
-    ms = _commitment_milestone(request, pk)
-    data, files = _read_input(request, EvidenceIn)
-    services.commitment_milestone_submit(
-        actor=request.auth, milestone=ms, evidence_note=data.get("evidence_note", ""), files=files
-    )
-    return _commitment_out(ms.commitment)
-
-
-@router.post(
-    "/commitment-milestones/{pk}/decide",
-    response=CommitmentOut,
-    auth=api_auth,
-    summary="Department: accept (releases the next tranche) or fail (may terminate)",
-)
-def decide_commitment_milestone(request, pk: int, payload: DecideIn):
-    ms = _commitment_milestone(request, pk)
-    services.commitment_milestone_decide(actor=request.auth, milestone=ms, **payload.dict())
-    ms.commitment.refresh_from_db()
-    return _commitment_out(ms.commitment)
-
-
-@router.post(
-    "/commitments/{pk}/final", auth=api_auth, summary="Department: final acceptance against the targets"
-)
-def final_acceptance(request, pk: int, payload: FinalIn):
-    c, _ = perms.get_commitment_for_user(request.auth, pk)
-    result = services.commitment_final_accept(
-        actor=request.auth, commitment=c, achieved=payload.achieved, note=payload.note
-    )
-    return {"passed": result.passed, "checks": result.checks, "state": result.commitment.state}
 
 
 @router.get(
@@ -912,21 +544,18 @@ def read_notification(request, pk: int):
     return {"read": True}
 
 
-SUPERVISION_AUDIT_TYPES = ["plans.measure", "supervision."]
 
 
 @router.get(
     "/supervision/audit",
     response=list[AuditOut],
     auth=api_auth,
-    summary="Department: the audit trail of measures, milestones, reports and challenges",
+    summary="Department: the audit trail of measures, milestones, reports and challenges (揭榜挂帅)",
 )
 def audit(request, object_type: str | None = None, object_id: str | None = None, limit: int = 200):
     if not perms.can_see_audit(request.auth):
         raise NotFound()
-    from django.db.models import Q
-
-    qs = AuditEntry.objects.filter(Q(object_type="plans.measure") | Q(object_type__startswith="supervision."))
+    qs = queries.audit_entries()
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:

@@ -3,24 +3,21 @@
 * The department (and superusers) sees and changes everything.
 * A lead unit's user sees and edits only the measures its unit leads (and their milestones and
   reports); anything else answers 404 - we do not confirm that it exists.
-* An expert sees only the challenges assigned to them for review, and their applications.
-* Enterprises and institutions see published challenges and their own applications and
-  commitments.
-* Everyone, even anonymous, sees the public list of published challenges.
 
 Helpers named ``get_<thing>_for_user(user, ...) -> (obj, can_write)`` raise ``NotFound``.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
 from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
 from steppe.plans.models import Measure, MeasureUnit
 
-from .models import Application, Challenge, Commitment, Evidence, Milestone, ProgressReport
+from . import extensions
+from .models import Evidence, Milestone, ProgressReport
 
 
 def is_expert(user) -> bool:
@@ -104,74 +101,9 @@ def can_see_audit(user) -> bool:
     return is_department(user)
 
 
-# ---------------------------------------------------------------- challenges
-
-
-PUBLIC_CHALLENGE_STATES = [
-    Challenge.State.PUBLISHED,
-    Challenge.State.REVIEWING,
-    Challenge.State.IN_PROGRESS,
-    Challenge.State.COMPLETED,
-    Challenge.State.FAILED,
-]
-
-
-def challenges_visible_to(user) -> QuerySet[Challenge]:
-    if is_department(user):
-        return Challenge.objects.all()
-    return Challenge.objects.filter(state__in=PUBLIC_CHALLENGE_STATES)
-
-
-def get_challenge_for_user(user, code: str) -> tuple[Challenge, bool]:
-    challenge = challenges_visible_to(user).filter(code=code).first()
-    if challenge is None:
-        raise NotFound(f"榜单 {code} 不存在 Challenge {code} not found")
-    return challenge, is_department(user)
-
-
-def reviews_challenge(user, challenge: Challenge) -> bool:
-    return is_expert(user) and challenge.experts.filter(pk=user.pk).exists()
-
-
-def applications_visible_to(user) -> QuerySet[Application]:
-    qs = Application.objects.select_related("challenge", "unit")
-    if is_department(user):
-        return qs
-    if is_expert(user):
-        return qs.filter(challenge__experts=user)
-    unit_id = user_unit_id(user)
-    if unit_id is None:
-        return qs.none()
-    return qs.filter(unit_id=unit_id)
-
-
-def get_application_for_user(user, pk: int) -> tuple[Application, bool]:
-    app = applications_visible_to(user).filter(pk=pk).first()
-    if app is None:
-        raise NotFound("揭榜申请不存在或无权查看 Application not found")
-    return app, app.unit_id == user_unit_id(user)
-
-
-def commitments_visible_to(user) -> QuerySet[Commitment]:
-    qs = Commitment.objects.select_related("application", "application__challenge", "application__unit")
-    if is_department(user):
-        return qs
-    unit_id = user_unit_id(user)
-    q = Q(application__unit_id=unit_id) if unit_id is not None else Q(pk__in=[])
-    if is_expert(user):
-        q |= Q(application__challenge__experts=user)
-    return qs.filter(q).distinct()
-
-
-def get_commitment_for_user(user, pk: int) -> tuple[Commitment, bool]:
-    c = commitments_visible_to(user).filter(pk=pk).first()
-    if c is None:
-        raise NotFound("军令状不存在或无权查看 Commitment not found")
-    return c, c.application.unit_id == user_unit_id(user)
-
-
 def get_evidence_for_user(user, pk: int) -> Evidence:
-    """An evidence file, for whoever may see the report, milestone or 军令状 milestone it belongs to."""
+    """An evidence file, for whoever may see the report or milestone it belongs to (or what a higher app
+    links it to: a 军令状 milestone, see ``extensions.evidence_owners``)."""
     ev = Evidence.objects.filter(pk=pk).first()
     visible = ev is not None and (
         (ev.report_id and reports_visible_to(user).filter(pk=ev.report_id).exists())
@@ -179,15 +111,8 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
             ev.milestone_id
             and Milestone.objects.filter(pk=ev.milestone_id, measure__in=measures_visible_to(user)).exists()
         )
-        or (
-            ev.commitment_milestone_id
-            and commitments_visible_to(user).filter(milestones__pk=ev.commitment_milestone_id).exists()
-        )
+        or any(can_see(user, ev) for can_see in extensions.evidence_owners)
     )
     if not visible:
         raise NotFound("佐证材料不存在或无权查看 Evidence not found")
     return ev
-
-
-def application_allowed_roles() -> set[str]:
-    return {Role.ENTERPRISE, Role.INSTITUTION}

@@ -7,13 +7,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
+from steppe.core.models import AuditEntry
 from steppe.plans.models import Measure, MeasureUnit
 
+from . import extensions
 from . import permissions as perms
-from .models import Commitment, CommitmentMilestone, Milestone, Notification, ProgressReport, ProgressRound
+from .models import Milestone, Notification, ProgressReport, ProgressRound
 from .status import (
     STATUS_LABELS,
     STATUS_LIGHTS,
@@ -220,30 +222,16 @@ def todo(user, *, today: date | None = None) -> dict:
         if unit_id
         else Milestone.objects.none()
     )
-    commitment_ms = (
-        CommitmentMilestone.objects.filter(
-            commitment__application__unit_id=unit_id,
-            commitment__state=Commitment.State.ACTIVE,
-            state=CommitmentMilestone.State.PENDING,
-        )
-        .select_related("commitment__application__challenge")
-        .order_by("planned_on")
-        if unit_id
-        else CommitmentMilestone.objects.none()
-    )
-    unsigned = (
-        Commitment.objects.filter(application__unit_id=unit_id, state=Commitment.State.DRAFT).select_related(
-            "application__challenge"
-        )
-        if unit_id
-        else Commitment.objects.none()
-    )
     return {
         "today": today,
         "reports": [(r, (r.round.due_on - today).days) for r in reports],
         "milestones": [(m, (m.planned_on - today).days) for m in milestones],
-        "commitment_milestones": [(m, (m.planned_on - today).days) for m in commitment_ms],
-        "unsigned": list(unsigned),
+        # blocks higher apps add (揭榜挂帅: 军令状 to sign, milestones due), each with its template
+        "sections": [
+            (section.template, ctx)
+            for section in extensions.todo_sections
+            if (ctx := section.context(user=user, unit_id=unit_id, today=today))
+        ],
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
 
@@ -394,3 +382,14 @@ def late_unit_list(*, today: date | None = None) -> list[tuple[str, int]]:
         (names.get(int(k), k), len(v))
         for k, v in late_units(obligations, today=today, policy=DEFAULT_POLICY).items()
     ]
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+def audit_entries() -> QuerySet[AuditEntry]:
+    """Audit entries of measures, of supervision's records and of the apps that build on it."""
+    q = Q(object_type="plans.measure") | Q(object_type__startswith="supervision.")
+    for prefix in extensions.audited_apps:
+        q |= Q(object_type__startswith=prefix)
+    return AuditEntry.objects.filter(q)

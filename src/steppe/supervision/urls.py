@@ -19,10 +19,5 @@ urlpatterns = [
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<str:period>/", views.round_detail, name="round"),
     path("reports/<int:pk>/", views.report, name="report"),
-    path("challenges/", views.challenges, name="challenges"),
-    path("challenges/new/", views.challenge_new, name="challenge_new"),
-    path("challenges/<slug:code>/", views.challenge_detail, name="challenge"),
-    path("challenges/<slug:code>/act/", views.challenge_action, name="challenge_action"),
-    path("commitments/<int:pk>/", views.commitment, name="commitment"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

@@ -19,19 +19,19 @@ LINKS = {
     Role.ENTERPRISE: [
         ("政策计算器", "policy:calculator", ()), ("我的企业档案", "policy:enterprises", ()),
         ("我的需求与匹配", "transfer:mine", ()), ("发布技术需求", "transfer:new", ("demand",)),
-        ("揭榜挂帅", "supervision:challenges", ()),
+        ("揭榜挂帅", "challenges:challenges", ()),
     ],
     Role.INSTITUTION: [
         ("我的成果与匹配", "transfer:mine", ()), ("登记科技成果", "transfer:new", ("achievement",)),
-        ("揭榜挂帅", "supervision:challenges", ()),
+        ("揭榜挂帅", "challenges:challenges", ()),
     ],
     Role.BROKER: [("我的撮合", "transfer:broker", ()), ("成果与需求检索", "transfer:search", ())],
     Role.BANK: [("创新积分白名单", "policy:white_list", ())],
-    Role.EXPERT: [("揭榜挂帅评审", "supervision:challenges", ())],
+    Role.EXPERT: [("揭榜挂帅评审", "challenges:challenges", ())],
 }
 PUBLIC = [
     ("目标进展", "stats:dashboard", ()), ("成果与需求检索", "transfer:search", ()),
-    ("场景清单", "transfer:scenarios", ()), ("揭榜挂帅榜单", "supervision:challenges", ()),
+    ("场景清单", "transfer:scenarios", ()), ("揭榜挂帅榜单", "challenges:challenges", ()),
     ("政策计算器", "policy:calculator", ()),
 ]
 

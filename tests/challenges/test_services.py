@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from steppe.challenges import services
+from steppe.challenges.models import Application, Challenge, Commitment, ExpertReview
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import AuditEntry
-from steppe.supervision import services
-from steppe.supervision.models import Application, Challenge, Commitment, ExpertReview
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,20 @@ def test_money_is_rounded_to_what_the_column_stores(dept):
     )
     c.refresh_from_db()
     assert str(c.budget) == "10.01"
+
+
+def test_applying_twice_is_a_conflict_and_changes_nothing(dept, firm_user):
+    c = services.challenge_create(
+        actor=dept,
+        title="榜单",
+        problem="p",
+        budget="100",
+        deadline=timezone.localdate() + timedelta(days=9),
+        targets=[{"code": "t", "name": "n", "value": "1"}],
+    )
+    services.challenge_publish(actor=dept, challenge=c, note="发布")
+    services.application_submit(actor=firm_user, challenge=c, proposal="方案", requested_budget="50")
+    with pytest.raises(DomainError) as exc:
+        services.application_submit(actor=firm_user, challenge=c, proposal="再报", requested_budget="50")
+    assert (exc.value.code, exc.value.status) == ("already_applied", 409)
+    assert Application.objects.get().proposal == "方案"

@@ -1,0 +1,290 @@
+"""揭榜挂帅 pages (Simplified Chinese). Reads through permissions, writes through services; a refused
+write shows its message and changes nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from steppe.core.audit import audit_trail
+from steppe.core.errors import NotFound
+from steppe.core.models import AuditEntry, User
+from steppe.core.roles import Role
+from steppe.supervision.views import attempt
+
+from . import permissions as perms
+from . import services
+from .models import CommitmentMilestone
+
+
+def challenges(request):
+    items = perms.challenges_visible_to(request.user).prefetch_related("applications")
+    return render(
+        request,
+        "challenges/challenges.html",
+        {"items": items, "is_department": perms.is_department(request.user)},
+    )
+
+
+@login_required
+def challenge_new(request):
+    perms.require_department(request.user)
+    form = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        targets = []
+        for i in range(1, 6):
+            name = request.POST.get(f"t{i}_name", "").strip()
+            if name:
+                targets.append(
+                    {
+                        "code": f"t{i}",
+                        "name": name,
+                        "unit": request.POST.get(f"t{i}_unit", ""),
+                        "comparison": request.POST.get(f"t{i}_cmp", ">="),
+                        "value": request.POST.get(f"t{i}_value", ""),
+                    }
+                )
+        holder = {}
+
+        def create():
+            holder["c"] = services.challenge_create(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                problem=request.POST.get("problem", ""),
+                budget=request.POST.get("budget", ""),
+                deadline=request.POST.get("deadline", ""),
+                targets=targets,
+                eligible_kinds=request.POST.getlist("eligible_kinds"),
+                eligible_region_prefix=request.POST.get("eligible_region_prefix", ""),
+                eligibility_note=request.POST.get("eligibility_note", ""),
+                max_teams=int(request.POST.get("max_teams") or 1)
+                if (request.POST.get("max_teams") or "1").isdigit()
+                else 0,
+            )
+
+        if attempt(request, create, gettext("榜单草稿已保存")):
+            return redirect("challenges:challenge", code=holder["c"].code)
+    return render(request, "challenges/challenge_new.html", {"form": form, "rows": range(1, 4)})
+
+
+@login_required
+@require_POST
+def challenge_action(request, code):
+    """Every POST on a challenge page: publish, experts, apply, start review, review, select."""
+    challenge, _ = perms.get_challenge_for_user(request.user, code)
+    op = request.POST.get("op")
+    u = request.user
+    note = request.POST.get("note", "")
+    if op == "publish":
+        attempt(
+            request,
+            lambda: services.challenge_publish(actor=u, challenge=challenge, note=note),
+            gettext("榜单已发布"),
+        )
+    elif op == "experts":
+        experts = list(User.objects.filter(username__in=request.POST.getlist("experts")))
+        attempt(
+            request,
+            lambda: services.challenge_assign_experts(
+                actor=u, challenge=challenge, experts=experts, note=note
+            ),
+            gettext("已指定评审专家"),
+        )
+    elif op == "apply":
+        attempt(
+            request,
+            lambda: services.application_submit(
+                actor=u,
+                challenge=challenge,
+                proposal=request.POST.get("proposal", ""),
+                requested_budget=request.POST.get("requested_budget", ""),
+            ),
+            gettext("揭榜申请已提交"),
+        )
+    elif op == "start_review":
+        attempt(
+            request,
+            lambda: services.challenge_close_applications(actor=u, challenge=challenge, note=note),
+            gettext("揭榜截止，进入专家评审"),
+        )
+    elif op == "review":
+        app, _ = perms.get_application_for_user(u, int(request.POST.get("application", 0) or 0))
+        conflict = request.POST.get("conflict") == "on"
+        attempt(
+            request,
+            lambda: services.review_submit(
+                actor=u,
+                application=app,
+                conflict=conflict,
+                score=request.POST.get("score") or None,
+                comment=request.POST.get("comment", ""),
+                conflict_note=request.POST.get("conflict_note", ""),
+            ),
+            gettext("评审意见已提交"),
+        )
+    elif op == "select":
+        ids = [int(x) for x in request.POST.getlist("applications") if x.isdigit()]
+        apps = list(challenge.applications.filter(pk__in=ids))
+        attempt(
+            request,
+            lambda: services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note),
+            gettext("已确定揭榜团队"),
+        )
+    else:
+        raise NotFound()
+    return redirect("challenges:challenge", code=code)
+
+
+def challenge_detail(request, code):
+    challenge, _ = perms.get_challenge_for_user(request.user, code)
+    user = request.user
+    is_dept = perms.is_department(user)
+    is_reviewer = perms.reviews_challenge(user, challenge)
+    apps = perms.applications_visible_to(user).filter(challenge=challenge).prefetch_related("reviews__expert")
+    app_rows = []
+    for a in apps:
+        scores = [r.score for r in a.reviews.all() if not r.conflict and r.score is not None]
+        mine = next((r for r in a.reviews.all() if r.expert_id == getattr(user, "pk", None)), None)
+        app_rows.append(
+            {
+                "a": a,
+                "avg": (sum(scores) / len(scores)) if scores and is_dept else None,
+                "n": len(scores),
+                "conflicts": sum(1 for r in a.reviews.all() if r.conflict),
+                "mine": mine,
+                "commitment": getattr(a, "commitment", None) if a.state == "selected" else None,
+            }
+        )
+    checks = None
+    can_apply = (
+        user.is_authenticated
+        and user.role in perms.application_allowed_roles()
+        and challenge.state == challenge.State.PUBLISHED
+    )
+    if can_apply:
+        checks = services.eligibility_checks(challenge, unit=user.unit, today=timezone.localdate())
+    trail = None
+    if is_dept:
+        trail = AuditEntry.objects.filter(
+            Q(object_type="challenges.challenge", object_id=str(challenge.pk))
+            | Q(object_type="challenges.application", object_id__in=[str(r["a"].pk) for r in app_rows])
+        ).select_related("actor")
+    return render(
+        request,
+        "challenges/challenge.html",
+        {
+            "c": challenge,
+            "apps": app_rows,
+            "is_department": is_dept,
+            "is_reviewer": is_reviewer,
+            "can_apply": can_apply,
+            "checks": checks,
+            "trail": trail,
+            "experts": User.objects.filter(role=Role.EXPERT, is_active=True) if is_dept else [],
+        },
+    )
+
+
+@login_required
+def commitment(request, pk):
+    c, is_team = perms.get_commitment_for_user(request.user, pk)
+    u = request.user
+    if request.method == "POST":
+        op = request.POST.get("op")
+        note = request.POST.get("note", "")
+        if op == "define":
+            milestones = []
+            for line in request.POST.get("milestones", "").splitlines():
+                if line.strip():
+                    when, _, what = line.strip().partition(" ")
+                    milestones.append({"planned_on": when, "deliverable": what.strip()})
+            tranches = [
+                x.strip() for x in request.POST.get("tranches", "").replace("，", ",").split(",") if x.strip()
+            ]
+            attempt(
+                request,
+                lambda: services.commitment_define(
+                    actor=u, commitment=c, milestones=milestones, tranches=tranches
+                ),
+                gettext("里程碑与拨款计划已确定"),
+            )
+        elif op == "sign":
+            attempt(
+                request,
+                lambda: services.commitment_sign(actor=u, commitment=c),
+                gettext("军令状已签署，首笔经费已拨付"),
+            )
+        elif op in ("submit_ms", "accept_ms", "fail_ms"):
+            ms = CommitmentMilestone.objects.filter(
+                pk=request.POST.get("milestone") or 0, commitment=c
+            ).first()
+            if ms is None:
+                raise NotFound()
+            if op == "submit_ms":
+                attempt(
+                    request,
+                    lambda: services.commitment_milestone_submit(
+                        actor=u,
+                        milestone=ms,
+                        evidence_note=request.POST.get("evidence_note", ""),
+                        files=request.FILES.getlist("files"),
+                    ),
+                    gettext("里程碑成果已提交验收"),
+                )
+            else:
+                attempt(
+                    request,
+                    lambda: services.commitment_milestone_decide(
+                        actor=u,
+                        milestone=ms,
+                        accept=op == "accept_ms",
+                        note=note,
+                        terminate=request.POST.get("terminate") == "on",
+                    ),
+                    gettext("里程碑验收通过，已拨付下一笔经费")
+                    if op == "accept_ms"
+                    else gettext("已记录验收不通过"),
+                )
+        elif op == "final":
+            achieved = {t.code: request.POST.get(f"achieved_{t.code}", "") for t in c.challenge.targets.all()}
+            holder = {}
+
+            def final():
+                holder["r"] = services.commitment_final_accept(
+                    actor=u, commitment=c, achieved=achieved, note=note
+                )
+
+            if attempt(request, final):
+                messages.success(
+                    request,
+                    gettext("最终验收通过")
+                    if holder["r"].passed
+                    else gettext("最终验收未通过：技术指标未全部达到"),
+                )
+        else:
+            raise NotFound()
+        return redirect("challenges:commitment", pk=pk)
+    c.refresh_from_db()
+    tranches = list(c.tranches.all())
+    released = sum((t.amount for t in tranches if t.released_at), 0)
+    return render(
+        request,
+        "challenges/commitment.html",
+        {
+            "c": c,
+            "challenge": c.challenge,
+            "is_team": is_team,
+            "is_department": perms.is_department(u),
+            "milestones": c.milestones.prefetch_related("evidence"),
+            "tranches": tranches,
+            "released": released,
+            "targets": c.challenge.targets.all(),
+            "trail": audit_trail(c) if perms.is_department(u) else None,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,91 @@
+"""Declared interfaces between apps: a lower app reads what higher apps put in a registry.
+
+Data flows one way (docs/architecture.md): a lower app never imports a higher one. When a lower
+app must show something a higher app owns (the to-do list of supervision lists 揭榜挂帅 duties;
+statistics counts what the transfer and policy registers hold), the lower app declares a
+``Registry`` of providers with a typed contract, and each higher app registers its provider in
+its ``AppConfig.ready()``. The reader iterates the registry; it never names the higher app, never
+loads it by ``importlib`` or ``apps.get_model``, and never hides a provider's failure.
+
+Registries that several apps share are declared in this module (``platform_figures``); an app's own
+extension points are declared in that app (e.g. ``steppe.supervision.extensions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Registry[T]:
+    """Providers of one kind, by key, in the order they were registered (INSTALLED_APPS order)."""
+
+    def __init__(self, name: str, doc: str = ""):
+        self.name = name
+        self.__doc__ = doc or f"Registry {name}"
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, provider: T) -> T:
+        """Add a provider; a second provider under the same key is a configuration error."""
+        if key in self._items and self._items[key] is not provider:
+            raise ImproperlyConfigured(f"{self.name}: {key!r} is registered twice")
+        self._items[key] = provider
+        return provider
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items.values()))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def keys(self) -> list[str]:
+        return list(self._items)
+
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    @contextmanager
+    def override(self, **providers: T) -> Iterator[None]:
+        """For tests: replace (or add) providers within a block."""
+        saved = dict(self._items)
+        self._items.update(providers)
+        try:
+            yield
+        finally:
+            self._items = saved
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.name}: {', '.join(self._items) or 'empty'}>"
+
+
+# ---------------------------------------------------------------- platform figures
+
+
+@dataclass(frozen=True)
+class PlatformFigure:
+    """One figure a register holds for one year (e.g. the transfer network's contract turnover).
+
+    ``value`` is in ``unit`` as the indicator states it; ``source`` says where a reader can check it.
+    """
+
+    indicator: str
+    year: int
+    value: Decimal
+    unit: str
+    source: str
+    note: str = ""
+
+
+# A provider takes the indicator codes asked for and the region (GB/T 2260 code, or None for the
+# whole region) and returns the figures it holds for them; it returns [] for indicators it does not
+# keep. It may raise: the reader shows the failure, it does not swallow it.
+FiguresProvider = Callable[..., list[PlatformFigure]]
+
+platform_figures: Registry[FiguresProvider] = Registry(
+    "platform_figures",
+    "Figures the platform's own registers hold (transfer, policy, registers), read by stats.",
+)
