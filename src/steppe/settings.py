@@ -211,3 +211,5 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto (see docs/operations.md).
 STEPPE_BEHIND_PROXY = env_bool("STEPPE_BEHIND_PROXY", False)
+# after AuthenticationMiddleware: a Bearer token is the request's user on every /api/ endpoint
+MIDDLEWARE += ["steppe.core.middleware.ApiTokenMiddleware"]

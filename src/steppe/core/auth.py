@@ -7,7 +7,8 @@ from .models import ApiToken
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.authenticate(token)
+        # ApiTokenMiddleware has already checked the header's token on every /api/ request
+        found = getattr(request, "api_token", None) or ApiToken.objects.authenticate(token)
         if found is None:
             return None
         request.user = found.user

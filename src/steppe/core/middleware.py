@@ -31,3 +31,34 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class ApiTokenMiddleware:
+    """One authentication rule for the whole API: a Bearer token counts like the session.
+
+    On /api/ paths a valid `Authorization: Bearer` token makes its user `request.user`, so an
+    endpoint that reads the user without declaring `auth=` (public reads that show more to the
+    owner) sees the token's user exactly as it would see the session's. A token that is wrong,
+    revoked or of a deactivated user answers 401 everywhere, never silently the public view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if request.path_info.startswith("/api/") and header[:7].lower() == "bearer ":
+            from django.http import JsonResponse
+
+            from .models import ApiToken
+
+            found = ApiToken.objects.authenticate(header[7:].strip())
+            if found is None:
+                return JsonResponse(
+                    {"error": {"code": "unauthorized", "message": "API 令牌无效或已撤销 Invalid or revoked API token",
+                               "data": {}}},
+                    status=401, json_dumps_params={"ensure_ascii": False},
+                )
+            request.user = found.user
+            request.api_token = found
+        return self.get_response(request)
