@@ -18,8 +18,8 @@ from django.utils import timezone
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import status_transition
+from steppe.core.models import Unit
 from steppe.core.regions import resolve_region
-from steppe.core.services import unit_get_or_create
 
 from . import permissions as perms
 from .models import (
@@ -56,6 +56,9 @@ MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
 MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
 MSG_ALREADY_REGISTERED = "该记录已在平台登记（{status}），请勿重复导入"
 MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
+MSG_UNIT_NOT_OWN = "只能以本单位名义提交，不能代其他单位（{unit}）提交"
+MSG_UNIT_UNKNOWN = "平台上没有名为“{unit}”的单位，请先由管理员登记该单位"
+MSG_UNIT_OUTSIDE_AREA = "单位“{unit}”不在您负责的地区"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -227,11 +230,22 @@ def _listing_values(kind: str, data: dict, errors: _Errors) -> dict:
     return values
 
 
-def _unit_for(actor, data: dict, region):
-    name = str(data.get("unit") or "").strip()
-    if name:
-        return unit_get_or_create(name=name, region=region)
-    return getattr(actor, "unit", None)
+def _unit_for(actor, data: dict, errors: _Errors):
+    """The unit a record belongs to: the submitter's own. Only an operator may name another one,
+    an existing unit within its area; naming a unit never creates it."""
+    own = actor.unit if getattr(actor, "unit_id", None) else None
+    name = _text(data, "unit", errors, max_length=200)
+    if not name or (own is not None and name == own.name):
+        return own
+    if not perms.is_operator(actor):
+        errors.add("unit", MSG_UNIT_NOT_OWN.format(unit=name))
+        return own
+    unit = Unit.objects.filter(name=name).select_related("region").first()
+    if unit is None:
+        errors.add("unit", MSG_UNIT_UNKNOWN.format(unit=name))
+    elif unit.region_id and not perms.can_operate_region(actor, unit.region):
+        errors.add("unit", MSG_UNIT_OUTSIDE_AREA.format(unit=name))
+    return unit
 
 
 # ---------------------------------------------------------------- listings: life cycle
@@ -250,10 +264,11 @@ def listing_submit(*, actor, kind: str, data: dict, source: str = "platform") ->
     perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
     errors = _Errors()
     values = _listing_values(kind, data, errors)
+    unit = _unit_for(actor, data, errors)
     errors.raise_if_any()
     obj = model(
         **values,
-        unit=_unit_for(actor, data, values["region"]),
+        unit=unit,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
         source=source,
     )
@@ -806,23 +821,22 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
     for i, row in rows:
         errors = _Errors(row=i)
         values = _listing_values(kind, row, errors)
+        unit = _unit_for(actor, row, errors)
         key = (values["title"], values["description"][:50])
-        unit_name = str(row.get("unit") or "").strip() or actor_unit
+        unit_name = unit.name if unit is not None else actor_unit
         if values["title"] and key in seen:
             errors.add("title", f"与第 {seen[key]} 行重复")
         elif values["title"] and (*key, unit_name) in registered:
             errors.add("title", MSG_ALREADY_REGISTERED.format(status=registered[(*key, unit_name)]))
         seen.setdefault(key, i)
         all_errors += errors.items
-        cleaned.append((values, row))
+        cleaned.append((values, unit))
     if all_errors:
         _refuse(all_errors)
     if dry_run:
         return {"rows": len(cleaned), "created": 0, "dry_run": True}
-    for values, row in cleaned:
-        obj = model.objects.create(
-            **values, unit=_unit_for(actor, row, values["region"]), submitted_by=actor, source="import"
-        )
+    for values, unit in cleaned:
+        obj = model.objects.create(**values, unit=unit, submitted_by=actor, source="import")
         audit_record(
             actor=actor, action=f"transfer.{kind}.import", obj=obj, after=snapshot(obj), note=filename
         )
