@@ -18,6 +18,7 @@ GROUPS = {
     "supervise": "progress rounds, reminders and escalation",
     "match": "supply-demand matching (match bench ...)",
     "policy": "the policy engine (policy evaluate CASE.json --year Y, policy run --year Y)",
+    "index": "composite indices (index build FRAMEWORK.yaml --out RESULTS.csv [--uncertainty N])",
     "runserver": "development server",
 }
 
