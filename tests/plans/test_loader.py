@@ -178,3 +178,39 @@ def test_once_the_indicator_dictionary_is_loaded_an_unknown_indicator_is_refused
         plan_load(path=_broken(tmp_path, _misspelt))
     assert "targets[1].indicator" in exc.value.message and "rd_intensty" in exc.value.message
     assert _state() == before
+
+
+def test_the_format_2_links_types_and_lead_departments_are_stored(plan):
+    assert plan.format == 2 and plan.lead_departments == ["科技部成果转化与区域创新司", "自治区科技厅"]
+    t3 = plan.targets.get(code="T3")
+    assert {"A4-09", "A4-01", "A4-02"} <= set(t3.measures.values_list("code", flat=True))
+    assert plan.measures.get(code="A3-09").frequency == "per_round"
+    assert MeasureUnit.objects.filter(measure__plan=plan, basis="lead_departments", unit__name="自治区科技厅").exists()
+    assert list(plan.targets.get(code="Q4").lead_units.values_list("name", flat=True)) == ["自治区科技厅"]
+
+
+def test_a_format_1_file_still_loads_with_a_reading_of_types_and_links(regions, tmp_path):
+    fixture = Path(__file__).resolve().parent / "fixtures" / "valid-minimal.yaml"
+    result = plan_load(path=fixture)
+    plan = result.plan
+    assert plan.format == 2  # stored as read: format 1 upgraded
+    a101 = plan.measures.get(code="A1-01")
+    assert a101.type == "register" and list(a101.targets.values_list("code", flat=True)) == ["T2"]
+
+
+def test_the_cli_converts_a_format_1_file_and_the_result_loads_after_naming_the_missing_links(regions, tmp_path):
+    import yaml
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "valid-minimal.yaml"
+    out = tmp_path / "new.yaml"
+    stdout = StringIO()
+    call_command("plan", "convert", str(fixture), "--out", str(out), stdout=stdout)
+    assert "T1: no measure names this target" in stdout.getvalue()
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["format"] == 2
+    data["actions"][0]["measures"][1]["targets"] = ["T1", "T3"]
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = plan_load(path=out).plan
+    assert sorted(plan.measures.get(code="A1-02").targets.values_list("code", flat=True)) == ["T1", "T3"]
+    with pytest.raises(CommandError, match="already format 2"):
+        call_command("plan", "convert", str(out), "--out", str(tmp_path / "again.yaml"))

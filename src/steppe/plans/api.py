@@ -23,6 +23,7 @@ class PlanSummaryOut(Schema):
 class UnitRefOut(Schema):
     name: str
     inferred: bool
+    basis: str  # clause, lead_departments or inferred
 
 
 class MeasureOut(Schema):
@@ -34,6 +35,9 @@ class MeasureOut(Schema):
     cooperating_units: list[UnitRefOut]
     indicators: list[str]
     tags: list[str]
+    type: str  # mechanism, project, register, recurring, one_off ("" for a plan loaded before format 2)
+    frequency: str | None  # recurring measures only
+    targets: list[str]
 
 
 class ActionOut(Schema):
@@ -60,11 +64,17 @@ class TargetOut(Schema):
     comparison: str
     statement: str
     clause: str
+    measures: list[str]
+    lead_units: list[str]
+    peers: dict | None
 
 
 class PlanOut(PlanSummaryOut):
     source_title: str
     source_url: str
+    format: int
+    lead_departments: list[str]
+    lead_departments_clause: str
     targets: list[TargetOut]
     actions: list[ActionOut]
 
@@ -86,18 +96,24 @@ def list_plans(request):
 @router.get("/plans/{code}", response=PlanOut, summary="One plan with its targets and its actions' measures")
 def get_plan(request, code: str):
     plan = queries.plan_get(code)
+    skip = {"region", "measures", "lead_units", "peers"}
     targets = [
-        {**{f: getattr(t, f) for f in TargetOut.model_fields if f != "region"}, "region": t.region.code}
-        for t in queries.plan_targets(plan)
+        {**{f: getattr(t, f) for f in TargetOut.model_fields if f not in skip}, "region": t.region.code,
+         "measures": [m.code for m in t.measures.all() if m.active],
+         "lead_units": [u.name for u in t.lead_units.all()],
+         "peers": {"scope": t.peer_scope, "reach": t.peer_reach} if t.peer_scope else None}
+        for t in queries.plan_targets(plan).prefetch_related("measures", "lead_units")
     ]
     actions = []
     for a in queries.plan_actions(plan):
         measures = [
             {"code": m.code, "title": m.title, "clause": m.clause, "due_on": m.due_on, "indicators": m.indicators,
-             "tags": m.tags, **queries.measure_units(m)}
+             "tags": m.tags, "type": m.type, "frequency": m.frequency or None,
+             "targets": [t.code for t in m.targets.all() if t.active], **queries.measure_units(m)}
             for m in a.measures.all()
         ]
         actions.append({"code": a.code, "kind": a.kind, "number": a.number, "title": a.title, "summary": a.summary,
                         "measures": measures})
     return {**_summary(plan), "source_title": plan.source_title, "source_url": plan.source_url,
-            "targets": targets, "actions": actions}
+            "format": plan.format, "lead_departments": plan.lead_departments,
+            "lead_departments_clause": plan.lead_departments_clause, "targets": targets, "actions": actions}

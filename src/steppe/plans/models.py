@@ -15,6 +15,21 @@ TARGET_KIND_CHOICES = [
     ("qualitative", _("定性/位次")),
 ]
 
+MEASURE_TYPE_CHOICES = [
+    ("mechanism", _("机制政策")),
+    ("project", _("项目载体")),
+    ("register", _("建设清单")),
+    ("recurring", _("常态化工作")),
+    ("one_off", _("一次性任务")),
+]
+FREQUENCY_CHOICES = [
+    ("per_round", _("每轮调度")),
+    ("monthly", _("每月")),
+    ("quarterly", _("每季度")),
+    ("half_yearly", _("每半年")),
+    ("yearly", _("每年")),
+]
+
 
 class Plan(models.Model):
     """An S&T plan loaded from its YAML file; `versions` keeps every file loaded."""
@@ -31,6 +46,9 @@ class Plan(models.Model):
     source_title = models.CharField(max_length=300, blank=True)
     source_url = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=16, default="zh-hans")
+    format = models.PositiveSmallIntegerField(default=1, help_text="the format of the file last loaded")
+    lead_departments = models.JSONField(default=list, blank=True, help_text="牵头部门 named by the plan text")
+    lead_departments_clause = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -84,6 +102,11 @@ class Target(models.Model):
     clause = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True, help_text="false once a later version of the plan dropped it")
+    # format 2: compared also with peers (全国中游水平: the provinces' values, reach the median)
+    peer_scope = models.CharField(max_length=16, blank=True)
+    peer_reach = models.CharField(max_length=16, blank=True)
+    lead_units = models.ManyToManyField(Unit, blank=True, related_name="led_targets",
+                                        help_text="who reports on this target in each round (qualitative goals)")
 
     class Meta:
         ordering = ["plan", "order"]
@@ -117,6 +140,8 @@ class Action(models.Model):
 
 
 class Measure(models.Model):
+    """A commitment of the plan; `type` says what kind of work it is (docs/plan-format.md)."""
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measures")
     code = models.CharField(max_length=20)
@@ -128,6 +153,10 @@ class Measure(models.Model):
     order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     units = models.ManyToManyField(Unit, through="MeasureUnit", related_name="measures")
+    type = models.CharField(max_length=12, choices=MEASURE_TYPE_CHOICES, blank=True)
+    frequency = models.CharField(max_length=12, choices=FREQUENCY_CHOICES, blank=True)
+    targets = models.ManyToManyField(Target, blank=True, related_name="measures",
+                                     help_text="the targets this measure drives (the plan file's links)")
 
     class Meta:
         ordering = ["plan", "order"]
@@ -152,6 +181,9 @@ class MeasureUnit(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="measure_links")
     role = models.CharField(max_length=12, choices=Role.choices)
     inferred = models.BooleanField(default=False, help_text="the plan text does not name this unit; it is implied")
+    basis = models.CharField(max_length=20, default="clause",
+                             help_text="clause: named by the measure's words; lead_departments: the plan's lead "
+                                       "departments; inferred: implied by remit")
 
     class Meta:
         ordering = ["measure", "role", "id"]

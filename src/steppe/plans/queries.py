@@ -27,7 +27,7 @@ def _measure_prefetch():
     return Prefetch(
         "measures",
         queryset=Measure.objects.filter(active=True).order_by("order").prefetch_related(
-            Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit"))
+            Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit")), "targets"
         ),
     )
 
@@ -51,6 +51,8 @@ def action_get(plan: Plan, code: str) -> Action:
 
 
 def measure_units(measure: Measure) -> dict:
-    lead = [{"name": mu.unit.name, "inferred": mu.inferred} for mu in measure.unit_links.all() if mu.role == "lead"]
-    coop = [{"name": mu.unit.name, "inferred": mu.inferred} for mu in measure.unit_links.all() if mu.role == "cooperating"]
+    lead = [{"name": mu.unit.name, "inferred": mu.inferred, "basis": mu.basis}
+            for mu in measure.unit_links.all() if mu.role == "lead"]
+    coop = [{"name": mu.unit.name, "inferred": mu.inferred, "basis": mu.basis}
+            for mu in measure.unit_links.all() if mu.role == "cooperating"]
     return {"lead_units": lead, "cooperating_units": coop}

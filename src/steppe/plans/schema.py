@@ -24,7 +24,17 @@ TARGET_KINDS = ("level", "amount", "threshold", "avg_growth", "multiple", "share
 ACTION_KINDS = ("action", "safeguard")
 COMPARISONS = (">=", ">")
 FROM_STATISTICS = "from_statistics"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format; files in any of FORMAT_VERSIONS load
+FORMAT_VERSIONS = (1, 2)
+# Format 2: what kind of work a measure is (docs/plan-format.md, "Measure types").
+MEASURE_TYPES = ("mechanism", "project", "register", "recurring", "one_off")
+# How often a recurring measure is done; per_round: once in each progress round (the text says 定期).
+FREQUENCIES = ("per_round", "monthly", "quarterly", "half_yearly", "yearly")
+# Whom a target's status is compared with (全国中游水平: the region's value against the provinces').
+PEER_SCOPES = ("provinces",)
+PEER_REACH = ("median",)
+# How a unit came to be recorded for a measure.
+UNIT_BASIS = ("clause", "lead_departments", "inferred")
 
 # Storage limits of the plans tables, checked here so a valid file always loads.
 MAX_DIGITS = 20
@@ -65,6 +75,16 @@ MSG_KIND_NEEDS = "a target of kind {kind} needs {what}"
 MSG_TOO_LONG = "is too long ({length} characters; at most {max})"
 MSG_NUMBER_TOO_PRECISE = "has too many digits (at most 14 before and 6 after the decimal point)"
 MSG_BAD_COMPARISON = "must be one of " + ", ".join(repr(c) for c in COMPARISONS)
+MSG_UNKNOWN_TYPE = "unknown measure type {type!r}; use one of " + ", ".join(MEASURE_TYPES)
+MSG_TYPE_REQUIRED = "is required in format 2: one of " + ", ".join(MEASURE_TYPES)
+MSG_FREQUENCY_NEEDED = "a recurring measure needs a frequency: one of " + ", ".join(FREQUENCIES)
+MSG_UNKNOWN_FREQUENCY = "unknown frequency {frequency!r}; use one of " + ", ".join(FREQUENCIES)
+MSG_FREQUENCY_NOT_RECURRING = "only a recurring measure has a frequency (this one is {type})"
+MSG_UNKNOWN_TARGET = "unknown target {code!r} (the plan's targets are {known})"
+MSG_TARGET_UNDRIVEN = "no measure names this target in its targets; link the measures that drive it"
+MSG_NOT_LEAD_DEPARTMENT = "{name} is not one of the plan's lead_departments ({known})"
+MSG_QUALITATIVE_LEAD = "a qualitative target needs lead_units: the unit that reports on it in each round"
+MSG_FORMAT2_ONLY = "belongs to format 2; write format: 2 at the top of the file"
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,12 @@ class TargetSpec:
     comparison: str  # ">=" or ">"
     statement: str  # qualitative/rank targets only; "" otherwise
     clause: str  # quoted from the plan
+    # format 2: who reports on a (qualitative) target in each round
+    lead_units: list[UnitRef] = field(default_factory=list)
+    # format 2: whom the value is also compared with, e.g. PeerSpec("provinces", "median")
+    peers: PeerSpec | None = None
+    # the measures that name this target (filled from the measures' `targets`)
+    measures: list[str] = field(default_factory=list)
 
     @property
     def target_value_unit(self) -> str:
@@ -127,6 +153,25 @@ class TargetSpec:
 class UnitRef:
     name: str
     inferred: bool  # True when the plan text does not name this unit for the measure
+    # "clause": the measure's words name it; "lead_departments": the plan names it lead department
+    # for the whole plan (三(二)); "inferred": implied by its remit
+    basis: str = ""
+
+    def __post_init__(self):
+        if not self.basis:
+            self.basis = "inferred" if self.inferred else "clause"
+
+
+@dataclass
+class PeerSpec:
+    scope: str  # "provinces"
+    reach: str  # "median": at least the middle of the peers' values (全国中游水平)
+
+
+@dataclass
+class LeadDepartments:
+    units: list[str]
+    clause: str
 
 
 @dataclass
@@ -139,6 +184,9 @@ class MeasureSpec:
     due: date
     indicators: list[str]
     tags: list[str]
+    type: str = ""  # one of MEASURE_TYPES ("" only while a format 1 file is being read)
+    frequency: str = ""  # recurring measures only
+    targets: list[str] = field(default_factory=list)  # codes of the targets this measure drives
 
 
 @dataclass
@@ -168,6 +216,8 @@ class PlanSpec:
     language: str
     targets: list[TargetSpec]
     actions: list[ActionSpec] = field(default_factory=list)  # actions then safeguards, in order
+    format: int = FORMAT_VERSION  # the format the file was written in
+    lead_departments: LeadDepartments | None = None
 
     def iter_measures(self) -> Iterator[tuple[ActionSpec, MeasureSpec]]:
         """Every measure with its action, in file order."""
@@ -245,8 +295,13 @@ _PLAN_FIELDS = (
     "targets",
     "actions",
     "safeguards",
+    "lead_departments",
 )
-_TARGET_FIELDS = ("code", "name", "indicator", "kind", "region", "unit", "baseline", "target", "clause")
+_TARGET_FIELDS = (
+    "code", "name", "indicator", "kind", "region", "unit", "baseline", "target", "clause", "lead_units", "peers",
+)
+_FORMAT2_TARGET_FIELDS = ("lead_units", "peers")
+_FORMAT2_MEASURE_FIELDS = ("type", "frequency", "targets")
 _TARGET_GOAL_FIELDS = ("year", "value", "rate", "factor", "comparison", "statement")
 _BASELINE_FIELDS = ("year", "value")
 _ACTION_FIELDS = ("code", "number", "title", "summary", "clause", "measures")
@@ -259,8 +314,11 @@ _MEASURE_FIELDS = (
     "due",
     "indicators",
     "tags",
+    "type",
+    "frequency",
+    "targets",
 )
-_UNIT_FIELDS = ("name", "inferred")
+_UNIT_FIELDS = ("name", "inferred", "via")
 
 # Which of value/rate/factor/statement each kind takes; the first listed is required.
 _KIND_GOAL = {
@@ -287,6 +345,11 @@ class _Checker:
         self.known_indicators = known_indicators
         self.period: tuple[int, int] | None = None
         self.codes: dict[str, dict[str, str]] = {"target": {}, "action": {}, "measure": {}}
+        self.format = 1
+        self.lead_department_names: set[str] = set()
+        # (YAML path of the item, target code, measure code) of every measure -> target link
+        self.links: list[tuple[str, str, str]] = []
+        self.via_lead_departments: list[tuple[str, str]] = []  # (path, unit name)
 
     # small typed readers: each returns a value or _MISSING (after recording an issue)
 
@@ -468,10 +531,15 @@ class _Checker:
             return None
         m = self.fields(data, "", _PLAN_FIELDS)
         fmt = self.integer(m, "format", "", required=False)
-        if fmt is not _MISSING and fmt != FORMAT_VERSION:
+        if fmt is not _MISSING and fmt not in FORMAT_VERSIONS:
             self.issue(
-                "format", f"unsupported format version {fmt}; this Steppe reads format {FORMAT_VERSION}"
+                "format",
+                f"unsupported format version {fmt}; this Steppe reads formats "
+                + ", ".join(str(v) for v in FORMAT_VERSIONS),
             )
+        elif fmt is not _MISSING:
+            self.format = fmt
+        lead_departments = self.lead_departments(m)
 
         code = self.code(m, "code", "", max_length=80)
         title = self.text(m, "title", "", max_length=300)
@@ -513,6 +581,7 @@ class _Checker:
             actions.append(self.action(item, f"actions[{i}]", "action", i))
         for i, item in enumerate(self.items(m, "safeguards", "", required=False) or []):
             actions.append(self.action(item, f"safeguards[{i}]", "safeguard", i))
+        self.check_links(targets, actions)
 
         if self.issues:
             return None
@@ -531,7 +600,53 @@ class _Checker:
             language=language,
             targets=targets,
             actions=actions,
+            format=self.format,
+            lead_departments=lead_departments,
         )
+
+    def lead_departments(self, m: dict) -> LeadDepartments | None:
+        """Format 2: the plan's lead departments (牵头部门) and the words that name them."""
+        value = m.get("lead_departments")
+        if value is None:
+            return None
+        if self.format < 2:
+            self.issue("lead_departments", MSG_FORMAT2_ONLY)
+            return None
+        ld = self.fields(value, "lead_departments", ("units", "clause"))
+        if ld is None:
+            return None
+        units = self.text_list(ld, "units", "lead_departments", required=True)
+        if "units" in ld and isinstance(ld["units"], list) and not ld["units"]:
+            self.issue("lead_departments.units", "must name at least one unit")
+        clause = self.text(ld, "clause", "lead_departments")
+        if clause is _MISSING:
+            return None
+        self.lead_department_names = set(units)
+        return LeadDepartments(units=units, clause=clause)
+
+    def check_links(self, targets: list, actions: list) -> None:
+        """Measures name their targets; in format 2 every target is named by at least one measure."""
+        by_code = {t.code: t for t in targets if t is not None}
+        for path, code, measure_code in self.links:
+            target = by_code.get(code)
+            if target is None:
+                if code not in self.codes["target"]:  # a target with issues of its own is not unknown
+                    known = list(self.codes["target"])
+                    self.issue(path, MSG_UNKNOWN_TARGET.format(code=code, known=", ".join(known) or "none"))
+            elif measure_code not in target.measures:
+                target.measures.append(measure_code)
+        for path, name in self.via_lead_departments:
+            if name not in self.lead_department_names:
+                self.issue(
+                    path,
+                    MSG_NOT_LEAD_DEPARTMENT.format(
+                        name=name, known=", ".join(sorted(self.lead_department_names)) or "none given"
+                    ),
+                )
+        if self.format >= 2 and not self.issues:
+            for i, t in enumerate(targets):
+                if t is not None and not t.measures:
+                    self.issue(f"targets[{i}].code", f"{t.code}: {MSG_TARGET_UNDRIVEN}")
 
     def target(self, item: Any, path: str) -> TargetSpec | None:
         m = self.fields(item, path, _TARGET_FIELDS)
@@ -539,13 +654,24 @@ class _Checker:
             return None
         code = self.code(m, "code", path, scope="target", max_length=40)
         name = self.text(m, "name", path, max_length=200)
-        indicator = self.get(m, "indicator", path, True)
-        if indicator is not _MISSING:
-            indicator = self.indicator_code(indicator, _key(path, "indicator"))
         kind = self.text(m, "kind", path)
         if kind is not _MISSING and kind not in TARGET_KINDS:
             self.issue(_key(path, "kind"), MSG_UNKNOWN_KIND.format(kind=kind))
             kind = _MISSING
+        # format 2: a qualitative goal may have no indicator (区域科技创新体系全面完善); its lead unit reports
+        indicator_optional = self.format >= 2 and kind == "qualitative"
+        indicator = self.get(m, "indicator", path, not indicator_optional)
+        if indicator is not _MISSING:
+            indicator = self.indicator_code(indicator, _key(path, "indicator"))
+        elif indicator_optional:
+            indicator = ""
+        for key in _FORMAT2_TARGET_FIELDS:
+            if self.format < 2 and m.get(key) is not None:
+                self.issue(_key(path, key), MSG_FORMAT2_ONLY)
+        lead_units = self.units(m, "lead_units", path, required=False) if self.format >= 2 else []
+        if self.format >= 2 and kind == "qualitative" and not lead_units and "lead_units" not in m:
+            self.issue(_key(path, "lead_units"), MSG_QUALITATIVE_LEAD)
+        peers = self.peers(m, path, kind) if self.format >= 2 else None
         region = self.region(m, "region", path)
         unit = self.text(m, "unit", path, required=kind not in ("qualitative", _MISSING), max_length=20)
         clause = self.text(m, "clause", path)
@@ -591,7 +717,32 @@ class _Checker:
             comparison=comparison,
             statement=statement,
             clause=clause,
+            lead_units=lead_units,
+            peers=peers,
         )
+
+    def peers(self, m: dict, path: str, kind: Any) -> PeerSpec | None:
+        value = m.get("peers")
+        if value is None:
+            return None
+        ppath = _key(path, "peers")
+        p = self.fields(value, ppath, ("scope", "reach"))
+        if p is None:
+            return None
+        scope = self.text(p, "scope", ppath)
+        reach = self.text(p, "reach", ppath, required=False, default="median")
+        if scope is not _MISSING and scope not in PEER_SCOPES:
+            self.issue(_key(ppath, "scope"), "must be one of " + ", ".join(PEER_SCOPES))
+            return None
+        if reach not in PEER_REACH:
+            self.issue(_key(ppath, "reach"), "must be one of " + ", ".join(PEER_REACH))
+            return None
+        if kind not in ("level", "share", _MISSING):
+            self.issue(ppath, "a peer comparison applies to a level or share target")
+            return None
+        if scope is _MISSING:
+            return None
+        return PeerSpec(scope=scope, reach=reach)
 
     def goal(self, g: dict, path: str, kind: str, unit: Any) -> tuple[Any, str]:
         takes = _KIND_GOAL[kind]
@@ -712,6 +863,7 @@ class _Checker:
             if code_ is not _MISSING:
                 indicators.append(code_)
         tags = self.text_list(m, "tags", path)
+        mtype, frequency, targets = self.measure_kind(m, path, code)
         if self.issues:
             return None
         return MeasureSpec(
@@ -723,7 +875,48 @@ class _Checker:
             due=due,
             indicators=indicators,
             tags=tags,
+            type=mtype,
+            frequency=frequency,
+            targets=targets,
         )
+
+    def measure_kind(self, m: dict, path: str, code: Any) -> tuple[str, str, list[str]]:
+        """Format 2: the measure's type, its frequency (recurring only) and the targets it drives."""
+        if self.format < 2:
+            for key in _FORMAT2_MEASURE_FIELDS:
+                if m.get(key) is not None:
+                    self.issue(_key(path, key), MSG_FORMAT2_ONLY)
+            return "", "", []
+        mtype = self.get(m, "type", path, False)
+        if mtype is _MISSING:
+            self.issue(_key(path, "type"), MSG_TYPE_REQUIRED)
+            mtype = ""
+        elif mtype not in MEASURE_TYPES:
+            self.issue(_key(path, "type"), MSG_UNKNOWN_TYPE.format(type=mtype))
+            mtype = ""
+        frequency = self.get(m, "frequency", path, False)
+        if frequency is _MISSING:
+            frequency = ""
+            if mtype == "recurring":
+                self.issue(_key(path, "frequency"), MSG_FREQUENCY_NEEDED)
+        elif frequency not in FREQUENCIES:
+            self.issue(_key(path, "frequency"), MSG_UNKNOWN_FREQUENCY.format(frequency=frequency))
+        elif mtype and mtype != "recurring":
+            self.issue(_key(path, "frequency"), MSG_FREQUENCY_NOT_RECURRING.format(type=mtype))
+        targets = []
+        for i, value in enumerate(self.items(m, "targets", path, required=False) or []):
+            tpath = f"{path}.targets[{i}]"
+            if not isinstance(value, str) or not _CODE_RE.match(value.strip()):
+                self.issue(tpath, MSG_BAD_CODE)
+                continue
+            value = value.strip()
+            if value in targets:
+                self.issue(tpath, f"{value} is listed twice")
+                continue
+            targets.append(value)
+            if code is not _MISSING:
+                self.links.append((tpath, value, code))
+        return mtype, frequency, targets
 
     def units(self, m: dict, key: str, path: str, *, required: bool) -> list[UnitRef]:
         lpath = _key(path, key)
@@ -749,12 +942,27 @@ class _Checker:
                     continue
                 name = self.text(u, "name", upath, max_length=200)
                 inferred = self.boolean(u, "inferred", upath, default=False)
+                via = u.get("via")
                 if name is _MISSING:
                     continue
+                if via is not None:
+                    if self.format < 2:
+                        self.issue(_key(upath, "via"), MSG_FORMAT2_ONLY)
+                    elif via != "lead_departments":
+                        self.issue(_key(upath, "via"), "must be lead_departments (the plan's lead departments)")
+                    elif inferred:
+                        self.issue(upath, "a unit named by the plan's lead_departments is not inferred")
+                    else:
+                        self.via_lead_departments.append((upath, name))
+                        if any(ref.name == name for ref in out):
+                            self.issue(upath, f"{name} is listed twice")
+                            continue
+                        out.append(UnitRef(name=name, inferred=False, basis="lead_departments"))
+                        continue
             if any(ref.name == name for ref in out):
                 self.issue(upath, f"{name} is listed twice")
                 continue
-            out.append(UnitRef(name=name, inferred=inferred))
+            out.append(UnitRef(name=name, inferred=inferred, basis="inferred" if inferred else "clause"))
         return out
 
 

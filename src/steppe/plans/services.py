@@ -22,6 +22,7 @@ from steppe.core.roles import UnitKind
 from steppe.core.services import unit_get_or_create
 
 from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
+from .convert import upgrade
 from .schema import PlanFormatError, PlanSpec, parse_plan
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
@@ -83,7 +84,7 @@ def plan_load(*, text: str | None = None, path: str | Path | None = None, actor=
         if path is None:
             raise DomainError("invalid_call", "plan_load needs text or path")
         text = _read(path)
-    spec = plan_validate_text(text)
+    spec = upgrade(plan_validate_text(text))  # a format 1 file is read as format 2 (plans/convert.py)
     if dry_run:
         return LoadResult(plan=None, version=0, status="valid")
     return _write(spec, text=text, source_path=str(path or ""), actor=actor)
@@ -106,7 +107,9 @@ def _write(spec: PlanSpec, *, text: str, source_path: str, actor) -> LoadResult:
         "title": spec.title, "short_title": spec.short_title, "issuers": list(spec.issuers),
         "document_number": spec.document_number, "issued_on": spec.issued_on, "published_on": spec.published_on,
         "period_start": spec.period_start, "period_end": spec.period_end, "source_title": spec.source_title,
-        "source_url": spec.source_url, "language": spec.language or "zh-hans",
+        "source_url": spec.source_url, "language": spec.language or "zh-hans", "format": spec.format,
+        "lead_departments": list(spec.lead_departments.units) if spec.lead_departments else [],
+        "lead_departments_clause": spec.lead_departments.clause if spec.lead_departments else "",
     }
     created = plan is None
     if created:
@@ -151,27 +154,45 @@ def _sync_targets(plan: Plan, spec: PlanSpec, actor) -> dict:
             "baseline_from_statistics": bool(t.baseline and t.baseline.from_statistics),
             "target_year": t.target_year, "target_value": t.target_value, "comparison": t.comparison,
             "statement": t.statement or "", "clause": t.clause or "", "order": order, "active": True,
+            "peer_scope": t.peers.scope if t.peers else "", "peer_reach": t.peers.reach if t.peers else "",
         }
         obj = existing.get(t.code)
         if obj is None:
-            Target.objects.create(plan=plan, code=t.code, **values)
+            obj = Target.objects.create(plan=plan, code=t.code, **values)
+            _sync_target_units(obj, t)
             added.append(t.code)
         else:
-            before = snapshot(obj)
-            if _apply(obj, values):
+            before = {**snapshot(obj), "lead_units": sorted(u.name for u in obj.lead_units.all())}
+            fields_changed = _apply(obj, values)
+            if fields_changed:
                 obj.full_clean()
                 obj.save()
+            if _sync_target_units(obj, t) or fields_changed:
                 changed.append(t.code)
-                audit_record(actor=actor, action="plan.target_changed", obj=obj, before=before, after=snapshot(obj),
+                after = {**snapshot(obj), "lead_units": sorted(u.name for u in obj.lead_units.all())}
+                audit_record(actor=actor, action="plan.target_changed", obj=obj, before=before, after=after,
                              note="loaded from an edited plan file")
     retired = [c for c, o in existing.items() if o.active and c not in {t.code for t in spec.targets}]
     plan.targets.filter(code__in=retired).update(active=False)
     return _summary(added, changed, retired)
 
 
+def _unit_kind(name: str) -> str:
+    return UnitKind.BUREAU if ("盟市" in name or name.endswith(("盟", "市"))) else UnitKind.AGENCY
+
+
+def _sync_target_units(target: Target, t) -> bool:
+    wanted = sorted(u.name for u in t.lead_units)
+    if sorted(u.name for u in target.lead_units.all()) == wanted:
+        return False
+    target.lead_units.set([unit_get_or_create(name=name, kind=_unit_kind(name)) for name in wanted])
+    return True
+
+
 def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
     existing_actions = {a.code: a for a in plan.actions.all()}
-    existing_measures = {m.code: m for m in plan.measures.prefetch_related("unit_links__unit")}
+    existing_measures = {m.code: m for m in plan.measures.prefetch_related("unit_links__unit", "targets")}
+    targets = {t.code: t for t in plan.targets.filter(active=True)}
     a_added, a_changed, m_added, m_changed = [], [], [], []
     m_order = 0
     seen_measures = set()
@@ -188,23 +209,27 @@ def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
         for m in a.measures:
             seen_measures.add(m.code)
             values = {"action": action, "title": m.title, "clause": m.clause or "", "due_on": m.due,
-                      "indicators": list(m.indicators), "tags": list(m.tags), "order": m_order, "active": True}
+                      "indicators": list(m.indicators), "tags": list(m.tags), "order": m_order, "active": True,
+                      "type": m.type, "frequency": m.frequency}
             m_order += 1
             measure = existing_measures.get(m.code)
             if measure is None:
                 measure = Measure.objects.create(plan=plan, code=m.code, **values)
                 m_added.append(m.code)
-                units_changed = _sync_units(measure, m)
+                _sync_units(measure, m)
+                _sync_measure_targets(measure, m, targets)
             else:
-                before = {**snapshot(measure), "units": _unit_list(measure)}
+                before = {**snapshot(measure), "units": _unit_list(measure), "targets": _target_list(measure)}
                 fields_changed = _apply(measure, values)
                 if fields_changed:
                     measure.save()
                 units_changed = _sync_units(measure, m)
-                if fields_changed or units_changed:
+                links_changed = _sync_measure_targets(measure, m, targets)
+                if fields_changed or units_changed or links_changed:
                     m_changed.append(m.code)
                     audit_record(actor=actor, action="plan.measure_changed", obj=measure, before=before,
-                                 after={**snapshot(measure), "units": _unit_list(measure)},
+                                 after={**snapshot(measure), "units": _unit_list(measure),
+                                        "targets": _target_list(measure)},
                                  note="loaded from an edited plan file")
     a_retired = [c for c, o in existing_actions.items() if o.active and c not in {a.code for a in spec.actions}]
     plan.actions.filter(code__in=a_retired).update(active=False)
@@ -217,20 +242,33 @@ def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
 
 
 def _unit_list(measure: Measure) -> list[list]:
-    return sorted([mu.unit.name, mu.role, mu.inferred] for mu in measure.unit_links.select_related("unit"))
+    return sorted([mu.unit.name, mu.role, mu.basis] for mu in measure.unit_links.select_related("unit"))
+
+
+def _target_list(measure: Measure) -> list[str]:
+    return sorted(t.code for t in measure.targets.all())
+
+
+def _sync_measure_targets(measure: Measure, m, targets: dict) -> bool:
+    if _target_list(measure) == sorted(m.targets):
+        return False
+    measure.targets.set([targets[code] for code in m.targets])
+    return True
 
 
 def _sync_units(measure: Measure, m) -> bool:
     wanted = []
     for role, refs in ((MeasureUnit.Role.LEAD, m.lead_units), (MeasureUnit.Role.COOPERATING, m.cooperating_units)):
         for ref in refs:
-            wanted.append((ref.name, role, bool(ref.inferred)))
-    current = sorted((mu.unit.name, mu.role, mu.inferred) for mu in measure.unit_links.select_related("unit"))
+            wanted.append((ref.name, role, bool(ref.inferred), ref.basis))
+    current = sorted(
+        (mu.unit.name, mu.role, mu.inferred, mu.basis) for mu in measure.unit_links.select_related("unit")
+    )
     if sorted(wanted) == current:
         return False
     measure.unit_links.all().delete()
-    for name, role, inferred in wanted:
-        kind = UnitKind.BUREAU if ("盟市" in name or name.endswith(("盟", "市"))) else UnitKind.AGENCY
-        unit = unit_get_or_create(name=name, kind=kind)
-        MeasureUnit.objects.get_or_create(measure=measure, unit=unit, role=role, defaults={"inferred": inferred})
+    for name, role, inferred, basis in wanted:
+        unit = unit_get_or_create(name=name, kind=_unit_kind(name))
+        MeasureUnit.objects.get_or_create(measure=measure, unit=unit, role=role,
+                                          defaults={"inferred": inferred, "basis": basis})
     return True

@@ -15,6 +15,9 @@ class Command(BaseCommand):
         ld.add_argument("file")
         sub.add_parser("load-builtin", help="load the plan files shipped in steppe/plans/data")
         sub.add_parser("list", help="list loaded plans")
+        cv = sub.add_parser("convert", help="write a format 1 plan file as format 2 (plan convert OLD.yaml --out NEW.yaml)")
+        cv.add_argument("file")
+        cv.add_argument("--out", required=True)
 
     def handle(self, *args, action, **opts):
         try:
@@ -31,6 +34,8 @@ class Command(BaseCommand):
                     f"valid: {spec.code}: {len(spec.targets)} targets, {len(spec.actions)} actions, {n_measures} measures"))
             elif action == "load":
                 self._report(plan_load(path=opts["file"]))
+            elif action == "convert":
+                self._convert(opts["file"], opts["out"])
             elif action == "load-builtin":
                 for result in plan_load_builtin():
                     self._report(result)
@@ -42,6 +47,35 @@ class Command(BaseCommand):
                     self.stdout.write(f"{plan.code}\tv{v.number if v else '-'}\t{plan.period_start}-{plan.period_end}\t{plan.title}")
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+
+    def _convert(self, source, out):
+        from pathlib import Path
+
+        from steppe.plans.convert import plan_to_yaml
+        from steppe.plans.schema import PlanFormatError, parse_plan
+
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot read {source}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"$: {source} is not UTF-8 text") from exc
+        try:  # the file alone (no database needed); `plan validate` checks regions and indicators
+            spec = parse_plan(text)
+        except PlanFormatError as exc:
+            raise CommandError(f"{source} is not a valid plan file:\n{exc}") from exc
+        if spec.format >= 2:
+            raise CommandError(f"{source} is already format {spec.format}; nothing to convert")
+        converted = plan_to_yaml(spec)
+        Path(out).write_text(converted, encoding="utf-8")
+        try:
+            parse_plan(converted)
+        except PlanFormatError as exc:  # e.g. a target no measure names: format 2 asks for the link
+            self.stdout.write(f"written {out}; format 2 still needs (edit the file, then plan validate):")
+            for issue in exc.issues:
+                self.stdout.write(f"  {issue}")
+            return
+        self.stdout.write(self.style.SUCCESS(f"written {out} (format 2); check the measure types and links"))
 
     def _report(self, result):
         plan = result.plan
