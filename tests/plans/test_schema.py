@@ -15,7 +15,6 @@ from steppe.plans.schema import (
     TARGET_KINDS,
     BaselineSpec,
     PlanFormatError,
-    PlanIssue,
     UnitRef,
     load_plan_file,
     parse_plan,

@@ -21,8 +21,8 @@ from steppe.core.models import Region
 from steppe.core.roles import UnitKind
 from steppe.core.services import unit_get_or_create
 
-from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
 from .convert import upgrade
+from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
 from .schema import PlanFormatError, PlanSpec, parse_plan
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
