@@ -22,7 +22,10 @@ def test_users_create_prints_a_working_token_on_the_last_line(client, regions):
     assert user.role == "bureau" and user.region.code == "150200" and user.unit.name == "包头市科学技术局"
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert response.json() == {"username": "baotou", "role": "bureau", "region": "150200", "unit": "包头市科学技术局"}
+    body = response.json()
+    assert (body["username"], body["role"], body["region"], body["unit"]) == ("baotou", "bureau", "150200", "包头市科学技术局")
+    assert body["organisation"] == {"id": user.unit_id, "name": "包头市科学技术局", "kind": "government",
+                                    "status": "active", "credit_code": "", "region": "150200"}
 
 
 @pytest.mark.django_db

@@ -100,7 +100,7 @@ class Application(models.Model):
         NOT_SELECTED = "not_selected", "未入选"
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="applications")
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="challenge_applications")
+    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="challenge_applications")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

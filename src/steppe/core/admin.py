@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, AuditEntry, Region, Unit, User
+from .models import ApiToken, AuditEntry, Organisation, Region, User
 
 
 @admin.register(Region)
@@ -12,19 +12,19 @@ class RegionAdmin(admin.ModelAdmin):
     exclude = ("boundary",)
 
 
-@admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "region")
-    list_filter = ("kind",)
-    search_fields = ("name", "slug")
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "credit_code", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("name", "slug", "credit_code")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(User)
 class SteppeUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Steppe", {"fields": ("role", "region", "unit")}),)
-    list_display = ("username", "role", "region", "unit", "is_staff")
-    list_filter = ("role", "is_staff")
+    fieldsets = UserAdmin.fieldsets + (("Steppe", {"fields": ("role", "region", "unit", "org_role", "email_confirmed")}),)
+    list_display = ("username", "role", "region", "unit", "org_role", "is_staff")
+    list_filter = ("role", "org_role", "is_staff")
 
 
 @admin.register(ApiToken)

@@ -43,15 +43,36 @@ def get_region(request, code: str):
     return _region(region, True)
 
 
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    status: str
+    credit_code: str
+    region: str | None
+
+
 class MeOut(Schema):
+    id: int
     username: str
+    email: str
     role: str
     region: str | None
     unit: str | None
+    org_role: str | None
+    organisation: OrganisationOut | None
 
 
-@router.get("/me", response=MeOut, auth=api_auth, summary="The authenticated account")
+def organisation_out(org) -> dict:
+    return {"id": org.pk, "name": org.name, "kind": org.kind, "status": org.status,
+            "credit_code": org.credit_code, "region": org.region.code if org.region_id else None}
+
+
+@router.get("/me", response=MeOut, auth=api_auth,
+            summary="The authenticated account and its organisation (kind, status, credit code, region)")
 def me(request):
     u = request.auth
-    return {"username": u.username, "role": u.role, "region": u.region.code if u.region_id else None,
-            "unit": u.unit.name if u.unit_id else None}
+    org = u.unit
+    return {"id": u.pk, "username": u.username, "email": u.email, "role": u.role,
+            "region": u.region.code if u.region_id else None, "unit": org.name if org else None,
+            "org_role": u.org_role if org else None, "organisation": organisation_out(org) if org else None}

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, UnitKind
+from .credit_code import validate_credit_code
+from .roles import OrgKind, OrgRole, Role
 
 
 class Region(models.Model):
@@ -54,19 +56,68 @@ class Region(models.Model):
         return False
 
 
-class Unit(models.Model):
-    """An organisation: the department, a bureau, a lead unit, an enterprise, an institution, a bank."""
+class Organisation(models.Model):
+    """One legal entity: an enterprise, an institution, a service agency, a bank, a government unit.
+
+    Users are its members (``User.unit``) with an organisation role beside their platform role;
+    what they publish and file belongs to it. A self-signed-up organisation stays ``pending`` until
+    the bureau of its league (or the department) confirms it; one credit code, one organisation.
+    Until issue 11 this was ``Unit`` (same table rows; ``Unit`` stays as a Python alias).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACTIVE = "active", _("已确认")
+        REFUSED = "refused", _("未通过")
 
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=16, choices=UnitKind.choices, default=UnitKind.AGENCY)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    # not unique: a pending sign-up may share its name with a placeholder made by an import or the
+    # plan (no credit code), which joins it on approval; organisation_get_or_create looks names up
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
+    kind = models.CharField(_("单位类型"), max_length=16, choices=OrgKind.choices, default=OrgKind.GOVERNMENT)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name=_("所在地区")
+    )
+    # 统一社会信用代码 where it has one (government units from the plan may not): unique when set
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, default="", validators=[validate_credit_code]
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    refusal_reason = models.TextField(_("未通过理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~models.Q(credit_code=""), name="organisation_credit_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "active", "refused"]), name="organisation_status_known"
+            ),
+        ]
+        # the approval queue: filter(status="pending", region__code__startswith=league prefix)
+        indexes = [models.Index(fields=["status", "created_at"], name="organisation_status_idx")]
 
     def __str__(self):
         return self.name
+
+    @property
+    def league_code(self) -> str | None:
+        return self.region.league_code if self.region_id else None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+# The name before organisations; other apps still import it.
+Unit = Organisation
 
 
 class User(AbstractUser):
@@ -75,11 +126,28 @@ class User(AbstractUser):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
         help_text="For a league or city bureau: its league",
     )
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # the organisation this user is a member of (the field kept its pre-organisation name)
+    unit = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("所属单位"),
+    )
+    org_role = models.CharField(
+        _("单位内角色"), max_length=16, choices=OrgRole.choices, default=OrgRole.MEMBER
+    )
+    # False only between a self sign-up and the click on the link of the confirmation e-mail
+    email_confirmed = models.BooleanField(default=True)
 
     @property
     def is_department(self) -> bool:
         return self.is_superuser or self.role == Role.DEPARTMENT
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.unit
+
+    @property
+    def is_org_admin(self) -> bool:
+        return bool(self.unit_id) and self.org_role == OrgRole.ADMIN
 
 
 def _hash_token(raw: str) -> str:

@@ -6,6 +6,8 @@ their own rules in their `permissions.py`. Whatever a user may not see answers 4
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from .errors import NotFound
 from .models import Region
 from .roles import Role
@@ -47,3 +49,26 @@ def region_code_prefix(user) -> str | None:
     if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU and user.region_id:
         return user.region.code[:4]
     return None
+
+
+# ---------------------------------------------------------------- what belongs to an organisation
+
+
+def owns(user, *, org_id, person_id) -> bool:
+    """A record that names an organisation belongs to its members (colleagues share it; someone who
+    leaves takes nothing); only a record without one stays with the person who filed it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if org_id:
+        return bool(user.unit_id) and org_id == user.unit_id
+    return person_id is not None and person_id == user.pk
+
+
+def owned_q(user, *, org: str = "unit", person: str = "submitted_by") -> Q:
+    """`owns` as a query filter: `org` and `person` are the lookups of the two foreign keys."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q(**{f"{org}__isnull": True, person: user})
+    if user.unit_id:
+        q |= Q(**{org: user.unit_id})
+    return q

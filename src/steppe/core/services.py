@@ -1,4 +1,4 @@
-"""Writes for core: accounts, units and tokens. Pages, API and CLI all call these."""
+"""Writes for core: accounts, organisations and tokens. Pages, API and CLI all call these."""
 
 from __future__ import annotations
 
@@ -8,30 +8,39 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .errors import DomainError
-from .models import ApiToken, Unit, User
+from .models import ApiToken, Organisation, User
 from .regions import resolve_region
-from .roles import Role, UnitKind
+from .roles import OrgKind, Role
 
-ROLE_UNIT_KIND = {
-    Role.DEPARTMENT: UnitKind.DEPARTMENT, Role.BUREAU: UnitKind.BUREAU, Role.LEAD_UNIT: UnitKind.AGENCY,
-    Role.ENTERPRISE: UnitKind.ENTERPRISE, Role.INSTITUTION: UnitKind.INSTITUTION, Role.BROKER: UnitKind.BROKER,
-    Role.BANK: UnitKind.BANK, Role.EXPERT: UnitKind.OTHER, Role.PUBLIC: UnitKind.OTHER,
+ROLE_ORG_KIND = {
+    Role.DEPARTMENT: OrgKind.GOVERNMENT, Role.BUREAU: OrgKind.GOVERNMENT, Role.LEAD_UNIT: OrgKind.GOVERNMENT,
+    Role.ENTERPRISE: OrgKind.ENTERPRISE, Role.INSTITUTION: OrgKind.INSTITUTION, Role.BROKER: OrgKind.AGENCY,
+    Role.BANK: OrgKind.BANK, Role.EXPERT: OrgKind.OTHER, Role.PUBLIC: OrgKind.OTHER,
 }
 
 
-def unit_get_or_create(*, name: str, kind: str = UnitKind.AGENCY, region=None) -> Unit:
+def _free_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:70] or "org"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def organisation_get_or_create(*, name: str, kind: str = OrgKind.GOVERNMENT, region=None) -> Organisation:
+    """The active organisation of this name, or a new one (plans, imports and the CLI name them)."""
     name = name.strip()
     if not name:
         raise DomainError("invalid_unit", "单位名称为空 Unit name is empty")
-    unit = Unit.objects.filter(name=name).first()
-    if unit:
-        return unit
-    base = slugify(name, allow_unicode=True)[:70] or "unit"
-    slug, n = base, 1
-    while Unit.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return Unit.objects.create(name=name, slug=slug, kind=kind, region=region)
+    org = Organisation.objects.filter(name=name, status=Organisation.Status.ACTIVE).order_by("pk").first()
+    if org:
+        return org
+    return Organisation.objects.create(name=name, slug=_free_slug(name), kind=kind, region=region)
+
+
+# the name before organisations; other apps call it
+unit_get_or_create = organisation_get_or_create
 
 
 @transaction.atomic
@@ -51,7 +60,7 @@ def user_create(*, username: str, role: str, password: str | None = None, region
             raise DomainError("invalid_region", "盟市科技局必须指定一个盟市 A bureau needs --region with a league/city code")
     unit_obj = None
     if unit:
-        unit_obj = unit_get_or_create(name=unit, kind=ROLE_UNIT_KIND[Role(role)], region=region_obj)
+        unit_obj = unit_get_or_create(name=unit, kind=ROLE_ORG_KIND[Role(role)], region=region_obj)
     elif role in (Role.LEAD_UNIT, Role.ENTERPRISE, Role.INSTITUTION, Role.BANK):
         raise DomainError("invalid_unit", f"角色 {role} 需要指定单位 Role {role} needs --unit")
     generated = None

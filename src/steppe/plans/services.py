@@ -18,7 +18,7 @@ from django.utils import timezone
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError
 from steppe.core.models import Region
-from steppe.core.roles import UnitKind
+from steppe.core.roles import OrgKind
 from steppe.core.services import unit_get_or_create
 
 from .convert import upgrade
@@ -178,7 +178,8 @@ def _sync_targets(plan: Plan, spec: PlanSpec, actor) -> dict:
 
 
 def _unit_kind(name: str) -> str:
-    return UnitKind.BUREAU if ("盟市" in name or name.endswith(("盟", "市"))) else UnitKind.AGENCY
+    """Lead and cooperating units named by a plan are government units (bureaus, departments)."""
+    return OrgKind.GOVERNMENT
 
 
 def _sync_target_units(target: Target, t) -> bool:

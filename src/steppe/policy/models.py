@@ -11,29 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+# the one credit-code checker lives in core; its names stay importable from here for this app's
+# migrations and callers
+from steppe.core.credit_code import (  # noqa: F401
+    CREDIT_CODE_CHARS,
+    ERR_CREDIT_CODE,
+    credit_code_check_char,
+    validate_credit_code,
+)
 from steppe.core.models import Region, Unit
-
-# GB 32100-2015 统一社会信用代码: 18 characters from this 31-character set; the last is a check digit.
-CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-ERR_CREDIT_CODE = "统一社会信用代码无效 (GB 32100-2015): {reason}"
-
-
-def credit_code_check_char(first17: str) -> str:
-    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
-    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
-
-
-def validate_credit_code(value: str) -> None:
-    code = (value or "").strip().upper()
-    if len(code) != 18:
-        raise ValidationError(ERR_CREDIT_CODE.format(reason="须为 18 位"), code="credit_code")
-    bad = [c for c in code if c not in CREDIT_CODE_CHARS]
-    if bad:
-        raise ValidationError(ERR_CREDIT_CODE.format(reason=f"含非法字符 {bad[0]}"), code="credit_code")
-    if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError(ERR_CREDIT_CODE.format(reason="校验码不符"), code="credit_code")
 
 
 class Enterprise(models.Model):

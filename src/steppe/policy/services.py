@@ -20,12 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from steppe.core.audit import audit_record
+from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
 
 from . import engine, innovation
 from .models import (
-    CREDIT_CODE_CHARS,
     ComplianceEvent,
     Enterprise,
     EnterpriseYear,
@@ -34,8 +34,6 @@ from .models import (
     PolicyResult,
     PolicyRun,
     RdProject,
-    credit_code_check_char,
-    validate_credit_code,
 )
 from .rules import industry as gbt4754
 

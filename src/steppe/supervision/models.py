@@ -38,7 +38,7 @@ class Milestone(models.Model):
 
     measure = models.ForeignKey("plans.Measure", on_delete=models.CASCADE, related_name="milestones")
     unit = models.ForeignKey(
-        "core.Unit",
+        "core.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -122,7 +122,7 @@ class ProgressReport(models.Model):
         ProgressRound, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
     )
     measure = models.ForeignKey("plans.Measure", on_delete=models.CASCADE, related_name="progress_reports")
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="progress_reports")
+    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="progress_reports")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     status = models.CharField(
         max_length=12,

@@ -55,7 +55,7 @@ class Listing(models.Model):
     field = models.CharField("技术领域", max_length=64, blank=True)
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name="地区")
     unit = models.ForeignKey(
-        "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="单位"
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="单位"
     )
     contact = models.CharField("联系方式", max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=ListingStatus.choices, default=ListingStatus.SUBMITTED)
@@ -223,7 +223,7 @@ class Broker(models.Model):
     name = models.CharField("姓名", max_length=64)
     certificate_no = models.CharField("技术经纪人证书编号", max_length=64, unique=True)
     fields = models.JSONField("服务领域", default=list, blank=True)
-    unit = models.ForeignKey("core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(
         "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,7 +256,7 @@ class Interest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transfer_interests"
     )
-    unit = models.ForeignKey("core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     broker = models.ForeignKey(
         Broker, null=True, blank=True, on_delete=models.SET_NULL, related_name="interests"
     )
@@ -360,6 +360,10 @@ class Contract(models.Model):
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the organisation of whoever registered it: the contract is its members', not one person's
+    unit = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

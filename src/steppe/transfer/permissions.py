@@ -3,8 +3,8 @@
 - The operator of 蒙科聚 is the department (all records) or a league bureau (records of its
   league and counties): they review, publish, expire and register contracts.
 - Enterprises, institutions and brokers submit achievements; enterprises and institutions
-  submit demands; the submitter (or anyone of the same unit) edits a record until it is
-  published.
+  submit demands. A record belongs to the submitter's organisation: any member edits it until it
+  is published, and someone who leaves the organisation loses it (core.permissions.owns).
 - Published records are public; anything else is visible to its unit and its operator only,
   and answers 404 to everyone else.
 - A negotiation is seen by its parties: the interested user, the record's submitter and unit,
@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from steppe.core.errors import Forbidden, NotFound
-from steppe.core.permissions import can_see_region, is_department
+from steppe.core.permissions import can_see_region, is_department, owns
 from steppe.core.roles import Role
 
 from .models import Contract, Interest, Listing, ListingStatus
@@ -56,11 +56,7 @@ def can_submit(user, kind: str) -> bool:
 
 
 def is_owner(user, listing: Listing) -> bool:
-    if not _authed(user):
-        return False
-    if listing.submitted_by_id == user.pk:
-        return True
-    return bool(user.unit_id and listing.unit_id == user.unit_id)
+    return owns(user, org_id=listing.unit_id, person_id=listing.submitted_by_id)
 
 
 def can_view_listing(user, listing: Listing) -> bool:
@@ -97,7 +93,7 @@ def can_express_interest(user, listing: Listing) -> bool:
 def is_party(user, interest: Interest) -> bool:
     if not _authed(user):
         return False
-    if interest.user_id == user.pk or (user.unit_id and interest.unit_id == user.unit_id):
+    if owns(user, org_id=interest.unit_id, person_id=interest.user_id):
         return True
     if is_owner(user, interest.listing):
         return True
@@ -115,7 +111,7 @@ def can_register_contract(user, *, interest: Interest | None = None, seller_regi
 def can_view_contract(user, contract: Contract) -> bool:
     if not _authed(user):
         return False
-    if contract.registered_by_id == user.pk:
+    if owns(user, org_id=contract.unit_id, person_id=contract.registered_by_id):
         return True
     if contract.interest_id and is_party(user, contract.interest):
         return True

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
-from steppe.core.permissions import is_department
+from steppe.core.permissions import is_department, owned_q
 from steppe.core.regions import resolve_region
 from steppe.core.roles import Role
 
@@ -98,13 +98,10 @@ def listings_for_operator(user, kind: str):
 
 
 def listings_for_user(user, kind: str):
-    """Records the user's unit submitted (any status)."""
+    """Records of the user's organisation (any status); the user's own where they name none."""
     if not getattr(user, "is_authenticated", False):
         return listing_model(kind).objects.none()
-    q = Q(submitted_by=user)
-    if user.unit_id:
-        q |= Q(unit_id=user.unit_id)
-    return listing_model(kind).objects.filter(q).select_related("region")
+    return listing_model(kind).objects.filter(owned_q(user)).select_related("region")
 
 
 def review_queue(user) -> list[Listing]:
@@ -306,9 +303,12 @@ def matches_for_user(user, *, k: int = 5) -> list[tuple[Listing, dict]]:
 def interests_for_user(user):
     if not getattr(user, "is_authenticated", False):
         return Interest.objects.none()
-    q = Q(user=user) | Q(achievement__submitted_by=user) | Q(demand__submitted_by=user) | Q(broker__user=user)
-    if user.unit_id:
-        q |= Q(unit_id=user.unit_id) | Q(achievement__unit_id=user.unit_id) | Q(demand__unit_id=user.unit_id)
+    q = (
+        owned_q(user, org="unit", person="user")
+        | owned_q(user, org="achievement__unit", person="achievement__submitted_by")
+        | owned_q(user, org="demand__unit", person="demand__submitted_by")
+        | Q(broker__user=user)
+    )
     return (
         Interest.objects.filter(q)
         .select_related("achievement", "demand", "user__unit", "broker")
@@ -343,21 +343,15 @@ def contracts_for_user(user):
     # the same people permissions.can_view_contract lets see one: who registered it, both sides of
     # the negotiation (the interested party and the record's owner), the broker, the operator
     q = (
-        Q(registered_by=user)
-        | Q(interest__user=user)
+        owned_q(user, org="unit", person="registered_by")
+        | owned_q(user, org="interest__unit", person="interest__user")
+        | owned_q(user, org="interest__achievement__unit", person="interest__achievement__submitted_by")
+        | owned_q(user, org="interest__demand__unit", person="interest__demand__submitted_by")
         | Q(broker__user=user)
-        | Q(interest__achievement__submitted_by=user)
-        | Q(interest__demand__submitted_by=user)
     )
     if user.role == Role.BUREAU and user.region_id:
         prefix = region_prefix(user.region.code)
         q |= Q(seller_region__code__startswith=prefix) | Q(buyer_region__code__startswith=prefix)
-    if user.unit_id:
-        q |= (
-            Q(interest__unit_id=user.unit_id)
-            | Q(interest__achievement__unit_id=user.unit_id)
-            | Q(interest__demand__unit_id=user.unit_id)
-        )
     return qs.filter(q).distinct()
 
 

@@ -727,7 +727,12 @@ def contract_register(
     try:
         with transaction.atomic():
             contract = Contract.objects.create(
-                **values, fingerprint=fingerprint, channel=channel, registered_by=actor, **links
+                **values,
+                fingerprint=fingerprint,
+                channel=channel,
+                registered_by=actor,
+                unit=getattr(actor, "unit", None),
+                **links,
             )
     except IntegrityError as exc:  # a concurrent registration of the same contract
         raise DomainError("duplicate_contract", MSG_DUPLICATE_RACE, status=409) from exc
@@ -898,7 +903,9 @@ def contract_import(
     for n, values in enumerate(cleaned):
         try:
             with transaction.atomic():
-                contract = Contract.objects.create(**values, channel=channel, registered_by=actor)
+                contract = Contract.objects.create(
+                    **values, channel=channel, registered_by=actor, unit=getattr(actor, "unit", None)
+                )
         except IntegrityError as exc:  # registered by another channel while this file was read
             raise DomainError(
                 "duplicate_contract", MSG_DUPLICATE_RACE, status=409, data={"row": rows[n][0]}
