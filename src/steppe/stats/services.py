@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from steppe.core.errors import DomainError
+from steppe.core.links import MSG_NOT_HTTP
 
 from . import derive
 from .models import Import, Indicator, Observation, Source
@@ -73,6 +74,7 @@ E_DATE = "发布日期应为 YYYY-MM-DD Invalid source date"
 E_NO_SOURCE = "缺少来源标题 Source title is required"
 E_DUPLICATE = "同一地区、指标、年份和来源在文件中出现两次且数值不同 Same key twice with different values"
 E_TOO_LONG = "文字过长 Text too long"
+E_NOT_WEB_URL = MSG_NOT_HTTP
 E_TOO_LARGE = "数值超出范围(绝对值须小于 10^14) Value out of range"
 MAX_ABS_VALUE = 1e14
 E_EMPTY_FILE = "文件没有数据行 The file has no data rows"
@@ -345,6 +347,13 @@ def check_table(df: pl.DataFrame) -> tuple[pl.DataFrame, list[dict], int]:
         ),
         _err(df, pl.col("source_title").str.len_chars() > 400, "source_title", E_TOO_LONG + " (400)"),
         _err(df, pl.col("source_url").str.len_chars() > 600, "source_url", E_TOO_LONG + " (600)"),
+        _err(
+            df,
+            (pl.col("source_url").fill_null("") != "")
+            & ~pl.col("source_url").fill_null("").str.contains(r"^(?i)https?://[^\x00-\x20\x7f]+$"),
+            "source_url",
+            E_NOT_WEB_URL,
+        ),
         _err(df, pl.col("value_f").abs() >= MAX_ABS_VALUE, "value", E_TOO_LARGE),
     ]
     # unit mismatch messages name the expected unit
