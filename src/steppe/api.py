@@ -11,6 +11,7 @@ from steppe.core.errors import DomainError
 from steppe.evaluation.api import router as evaluation_router
 from steppe.plans.api import router as plans_router
 from steppe.policy.api import router as policy_router
+from steppe.registers.api import router as registers_router
 from steppe.stats.api import router as stats_router
 from steppe.supervision.api import router as supervision_router
 from steppe.transfer.api import router as transfer_router
@@ -87,3 +88,4 @@ api.add_router("/", transfer_router)
 api.add_router("/", policy_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", challenges_router)
+api.add_router("/", registers_router)

@@ -19,6 +19,7 @@ GROUPS = {
     "match": "supply-demand matching (match bench ...)",
     "policy": "the policy engine (policy evaluate CASE.json --year Y, policy run --year Y)",
     "index": "composite indices (index build FRAMEWORK.yaml --out RESULTS.csv [--uncertainty N])",
+    "registers": "platforms, talent, cooperation, science finance (registers seed | import | export | counts)",
     "runserver": "development server",
 }
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "steppe.transfer",
     "steppe.policy",
     "steppe.evaluation",
+    "steppe.registers",
     "steppe.web",
 ]
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("policy/", include("steppe.policy.urls")),
     path("evaluation/", include("steppe.evaluation.urls")),
     path("supervision/", include("steppe.challenges.urls")),
+    path("registers/", include("steppe.registers.urls")),
 ]

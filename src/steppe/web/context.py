@@ -8,6 +8,7 @@ NAV = [
     ("transfer", "蒙科聚一张网", ["transfer:index", "transfer:search"]),
     ("policy", "惠企政策", ["policy:index", "policy:calculator"]),
     ("evaluation", "创新评价", ["evaluation:index"]),
+    ("registers", "登记簿", ["registers:index"]),
 ]
 
 

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         if "stats" in get_commands():
             call_command("stats", "load-published", stdout=self.stdout)
         call_command("plan", "load-builtin", stdout=self.stdout)
+        if "registers" in get_commands():  # the platforms the plan names, once
+            call_command("registers", "seed", stdout=self.stdout)
         self._ensure_admin()
 
     def _ensure_admin(self):

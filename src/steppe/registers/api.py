@@ -1,0 +1,257 @@
+"""The registers' JSON API. Each register gets the same routes under its path:
+
+    POST   /<path>                 file a record (201, {"id": ...}); bad input -> 400 naming each field
+    GET    /<path>                 the records the caller may see, filtered by the register's fields
+    GET    /<path>/counts?year=Y   counts (and amounts) per league
+    GET    /<path>/{id}            one record, with its history
+    PATCH  /<path>/{id}            change it (the filer, or the department)
+    POST   /<path>/{id}/review     verify or return (the department)
+    POST   /<path>/{id}/withdraw   withdraw (the filer, or the department)
+
+Paths: platforms, talent, cooperation, finance/loans, finance/claims, finance/investments,
+finance/listed, soe. Inputs are loosely typed on purpose: the registers' forms check them, so a
+bad ``level`` or ``region`` is a 400 that names the field, as on the pages.
+"""
+
+
+from uuid import UUID
+
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import BaseModel, ConfigDict
+
+from steppe.core.audit import audit_trail
+from steppe.core.auth import api_auth
+from steppe.core.errors import ValidationFailed
+
+from . import permissions as perms
+from . import queries, services
+from .exports import record_row
+from .kinds import KINDS, RegisterKind
+
+router = Router(tags=["registers"])
+
+Scalar = str | int | float | bool | None
+
+
+class PlatformIn(Schema):
+    name: str = ""
+    kind: str = ""
+    level: str = ""
+    host: str = ""
+    region: str | int = ""
+    field: str = ""
+    status: str = ""
+    plan_status: str = ""
+    approved_on: str | None = None
+    evaluated_on: str | None = None
+    evaluation_outcome: str = ""
+    closed_on: str | None = None
+    measures: list[str] | str = []
+    source: str = ""
+    source_url: str = ""
+    note: str = ""
+
+
+class TalentIn(Schema):
+    name: str = ""
+    organisation: str = ""
+    field: str = ""
+    programme: str = ""
+    year: Scalar = None
+    funding_wan: Scalar = None
+    region: str | int = ""
+    measures: list[str] | str = []
+    source: str = ""
+    note: str = ""
+
+
+class CooperationIn(Schema):
+    name: str = ""
+    kind: str = ""
+    partner_area: str = ""
+    partners: str = ""
+    scope: str = ""
+    status: str = ""
+    plan_status: str = ""
+    started_on: str | None = None
+    ends_on: str | None = None
+    region: str | int = ""
+    measures: list[str] | str = []
+    source: str = ""
+    note: str = ""
+
+
+class LoanIn(Schema):
+    enterprise: str = ""
+    amount_wan: Scalar = None
+    lent_on: str | None = None
+    term_months: Scalar = None
+    measures: list[str] | str = []
+    note: str = ""
+
+
+class AnyIn(BaseModel):
+    """A register's fields as its form names them (see the list route's answer for the names)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class RecordCreated(Schema):
+    id: UUID
+    review: str
+
+
+class ImportOut(Schema):
+    rows: int
+    created: int
+    dry_run: bool
+
+
+class ReviewIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ListFilters(Schema):
+    region: str | None = None
+    review: str | None = None
+    measure: str | None = None
+    year: int | None = None
+    q: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    status: str | None = None
+    programme: str | None = None
+    partner_area: str | None = None
+    stage: str | None = None
+    board: str | None = None
+    limit: int = 200
+    offset: int = 0
+
+
+INPUTS: dict[str, type[Schema] | None] = {
+    "platforms": PlatformIn, "talent": TalentIn, "cooperation": CooperationIn, "loans": LoanIn,
+}
+
+
+def _out(kind: RegisterKind, obj) -> dict:
+    row = record_row(kind, obj)
+    for name in kind.filters:  # the choice values themselves, for scripts that filter on them
+        if name != "programme":
+            row[f"{name}_code"] = getattr(obj, name)
+    row["review_code"] = obj.review
+    return row
+
+
+def _add_routes(kind: RegisterKind) -> None:
+    path = f"/{kind.api_path}"
+    schema = INPUTS.get(kind.slug)
+
+    def create(request, payload):
+        data = payload.model_dump(exclude_unset=True)
+        obj = services.record_submit(actor=request.auth, kind=kind, data=data, via="api")
+        return Status(201, {"id": obj.public_id, "review": obj.review})
+
+    if schema is not None:
+        def create_typed(request, payload: schema):  # type: ignore[valid-type]
+            return create(request, payload)
+        handler = create_typed
+    else:
+        def create_any(request, payload: AnyIn):
+            return create(request, payload)
+        handler = create_any
+    router.add_api_operation(path, ["POST"], handler, auth=api_auth, response={201: RecordCreated},
+                             summary=f"File a {kind.slug} record", operation_id=f"registers_{kind.slug}_create")
+
+    def import_file(request, file: UploadedFile = File(...), dry_run: bool = False):
+        return services.records_import(actor=request.auth, kind=kind, filename=file.name, content=file.read(),
+                                       dry_run=dry_run)
+
+    router.add_api_operation(f"{path}/import", ["POST"], import_file, auth=api_auth, response=ImportOut,
+                             summary=f"Import {kind.slug} from CSV/XLSX (all or nothing)",
+                             operation_id=f"registers_{kind.slug}_import")
+
+    def listing(request, filters: Query[ListFilters]):
+        user = request.auth
+        if filters.limit < 1 or filters.limit > 1000 or filters.offset < 0:
+            raise ValidationFailed("limit 应在 1–1000 之间，offset ≥ 0",
+                                   [{"field": "limit", "message": "1..1000"}])
+        qs = queries.records(user, kind, filters.dict())
+        total = qs.count()
+        items = [_out(kind, o) for o in qs[filters.offset: filters.offset + filters.limit]]
+        return {"count": total, "items": items}
+
+    router.add_api_operation(path, ["GET"], listing, auth=[*api_auth, _anonymous],
+                             summary=f"List {kind.slug}", operation_id=f"registers_{kind.slug}_list")
+
+    def counts(request, year: int):
+        if year < 1978 or year > 2100:
+            raise ValidationFailed("year 应在 1978–2100 之间", [{"field": "year", "message": "1978..2100"}])
+        if kind.slug == "platforms":
+            rows = queries.platform_counts(year)
+        else:
+            rows = [{**r, "amount_wan": str(r["amount_wan"])} if "amount_wan" in r else r
+                    for r in queries.counts_by_league(kind, year)]
+        return {"year": year, "counts": rows}
+
+    router.add_api_operation(f"{path}/counts", ["GET"], counts, auth=[*api_auth, _anonymous],
+                                 summary=f"{kind.slug} per league", operation_id=f"registers_{kind.slug}_counts")
+
+    def detail(request, public_id: UUID):
+        user = request.auth
+        obj = perms.get_for_user(user, kind, public_id)
+        out = _out(kind, obj)
+        if perms.can_edit(user, kind, obj) or perms.can_review(user):
+            out["history"] = [{"at": e.at.isoformat(), "actor": str(e.actor) if e.actor else "",
+                               "action": e.action, "before": e.before, "after": e.after, "note": e.note}
+                              for e in audit_trail(obj)]
+        return out
+
+    router.add_api_operation(f"{path}/{{public_id}}", ["GET"], detail, auth=[*api_auth, _anonymous],
+                             summary=f"One {kind.slug} record", operation_id=f"registers_{kind.slug}_get")
+
+    def update(request, public_id: UUID, payload: AnyIn):
+        obj = perms.get_for_user(request.auth, kind, public_id)
+        obj = services.record_update(actor=request.auth, kind=kind, obj=obj, data=payload.model_dump())
+        return _out(kind, obj)
+
+    router.add_api_operation(f"{path}/{{public_id}}", ["PATCH"], update, auth=api_auth,
+                             summary=f"Change a {kind.slug} record", operation_id=f"registers_{kind.slug}_update")
+
+    def review(request, public_id: UUID, payload: ReviewIn):
+        obj = perms.get_for_user(request.auth, kind, public_id)
+        obj = services.record_review(actor=request.auth, obj=obj, decision=payload.decision, reason=payload.reason)
+        return _out(kind, obj)
+
+    router.add_api_operation(f"{path}/{{public_id}}/review", ["POST"], review, auth=api_auth,
+                             summary="Verify or return", operation_id=f"registers_{kind.slug}_review")
+
+    def withdraw(request, public_id: UUID, payload: ReasonIn):
+        obj = perms.get_for_user(request.auth, kind, public_id)
+        obj = services.record_withdraw(actor=request.auth, obj=obj, reason=payload.reason)
+        return _out(kind, obj)
+
+    router.add_api_operation(f"{path}/{{public_id}}/withdraw", ["POST"], withdraw, auth=api_auth,
+                             summary="Withdraw", operation_id=f"registers_{kind.slug}_withdraw")
+
+
+def _anonymous(request):
+    """Reads are open: what an anonymous caller sees is decided by the registers' permissions."""
+    return request.user if getattr(request, "user", None) is not None else True
+
+
+@router.get("/registers/measures", auth=None, summary="What the registers hold for each measure")
+def measure_counts(request, codes: str):
+    """``codes``: comma-separated measure codes; per code, per register: count, by year, amount."""
+    wanted = [c.strip() for c in codes.split(",") if c.strip()]
+    return {code: [{**r, **({"amount_wan": str(r["amount_wan"])} if "amount_wan" in r else {})} for r in rows]
+            for code, rows in queries.measure_registers(wanted).items()}
+
+
+for _kind in KINDS.values():
+    _add_routes(_kind)

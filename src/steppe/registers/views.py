@@ -1,0 +1,244 @@
+"""Pages of the registers: an index, a filtered list with a league map, a detail page with its
+history, the filing form, review and withdrawal, import and export. Every write calls services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from steppe.core.audit import audit_trail
+from steppe.core.errors import DomainError, NotFound
+from steppe.stats import charts
+from steppe.stats.i18n import local_name
+
+from . import permissions as perms
+from . import queries, services
+from .exports import export_columns, export_table, record_row
+from .kinds import KINDS, kind_get
+
+PAGE_SIZE = 100
+
+
+def _kind(slug):
+    try:
+        return kind_get(slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _record(request, kind, public_id):
+    try:
+        return perms.get_for_user(request.user, kind, public_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def index(request):
+    cards = []
+    for kind in KINDS.values():
+        cards.append({"kind": kind, "count": perms.visible(request.user, kind).exclude(review="withdrawn").count(),
+                      "can_submit": perms.can_submit(request.user, kind)})
+    return render(request, "registers/index.html", {"cards": cards})
+
+
+def _map_spec(kind, year):
+    rows = queries.counts_by_league(kind, year)
+    names = {r.code: local_name(r) for r in queries.regions_named([r["league"] for r in rows])}
+    for r in rows:
+        r["name"] = names.get(r["league"], r["league"])
+    values = {r["league"]: r for r in rows}
+    use_amount = kind.amount_field is not None
+    unit = _("万元") if use_amount else _("个")
+    feats = []
+    for region in queries.leagues():
+        if not region.boundary:
+            continue
+        v = values.get(region.code)
+        value = None if v is None else float(v["amount_wan"] if use_amount else v["count"])
+        label = _("无登记") if v is None else (f"{value:,.2f} {unit}" if use_amount else f"{v['count']} {unit}")
+        feats.append({"type": "Feature", "geometry": region.boundary,
+                      "properties": {"name": local_name(region), "code": region.code, "value": value, "label": label}})
+    title = f"{kind.label} · {year}" if year else str(kind.label)
+    spec = charts.choropleth_spec(feats, title=title, unit=str(unit), region_label=_("地区"),
+                                  missing_label=_("无登记"))
+    return charts.embed_json(spec), rows
+
+
+def record_list(request, slug):
+    kind = _kind(slug)
+    filters = {k: v for k, v in request.GET.items() if v}
+    year = None
+    if filters.get("year"):
+        try:
+            year = int(filters["year"])
+        except ValueError:
+            messages.error(request, _("年份应为整数：%(value)s") % {"value": filters["year"]})
+            filters.pop("year")
+        else:
+            filters["year"] = year
+    qs = queries.records(request.user, kind, filters)
+    total = qs.count()
+    columns = [c for c in export_columns(kind) if c[0] in kind.columns]
+    rows = []
+    for obj in qs[:PAGE_SIZE]:
+        row = record_row(kind, obj)
+        rows.append((obj, [row.get(key) for key, _label in columns]))
+    form = kind.form(actor=request.user)
+    choice_filters = [(name, form.fields[name].label if name in form.fields else name,
+                       _filter_choices(kind, name), str(filters.get(name, ""))) for name in kind.filters]
+    map_json, league_rows = _map_spec(kind, year)
+    context = {
+        "kind": kind, "rows": rows, "total": total, "shown": len(rows), "columns": columns,
+        "filters": filters, "choice_filters": choice_filters, "leagues": queries.leagues(),
+        "map_json": map_json, "league_rows": league_rows, "year": year,
+        "can_submit": perms.can_submit(request.user, kind),
+        "query": request.GET.urlencode(),
+    }
+    if kind.slug == "soe":
+        context["coverage"] = queries.soe_coverage(year or dt.date.today().year - 1)
+        names = {r.code: local_name(r) for r in queries.regions_named([r["league"] for r in
+                                                                       context["coverage"]["leagues"]])}
+        for r in context["coverage"]["leagues"]:
+            r["name"] = names.get(r["league"], r["league"])
+        context["coverage_year"] = year or dt.date.today().year - 1
+    return render(request, "registers/list.html", context)
+
+
+def _filter_choices(kind, name):
+    if name == "programme":
+        from .models import TalentProgramme
+
+        return [(p.code, p.name) for p in TalentProgramme.objects.all()]
+    return list(kind.model._meta.get_field(name).choices)
+
+
+def record_detail(request, slug, public_id):
+    kind = _kind(slug)
+    obj = _record(request, kind, public_id)
+    can_edit = perms.can_edit(request.user, kind, obj)
+    can_review = perms.can_review(request.user)
+    fields = []
+    form = kind.form(instance=obj, actor=request.user)
+    row = record_row(kind, obj)
+    for name in form.fields:
+        if name in ("measures", "region"):
+            continue
+        value = row.get(name, getattr(obj, name, ""))
+        if name in ("enterprise",):
+            value = f"{obj.enterprise.name}（{obj.enterprise.credit_code}）"
+        if name == "programme":
+            value = obj.programme.name
+        fields.append((form.fields[name].label, value))
+    for name in kind.columns:
+        if name not in form.fields:
+            fields.append((kind.model._meta.get_field(name).verbose_name, row.get(name)))
+    history = list(audit_trail(obj)) if (can_edit or can_review) else []
+    return render(request, "registers/detail.html", {
+        "kind": kind, "obj": obj, "fields": fields, "measures": list(obj.measures.all()),
+        "can_edit": can_edit, "can_review": can_review and obj.review == "submitted",
+        "history": history, "projects": list(obj.projects.all()) if kind.slug == "cooperation" else [],
+    })
+
+
+def _service(request, call, ok: str):
+    try:
+        result = call()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        errors = exc.data.get("errors") or []
+        messages.error(request, exc.message if not errors else _("未保存：") + "；".join(
+            f"{e.get('row', '') and _('第 %(row)s 行 ') % {'row': e['row']}}{e['field']}：{e['message']}"
+            for e in errors[:30]))
+        return None
+    messages.success(request, ok)
+    return result
+
+
+@login_required
+def record_new(request, slug):
+    kind = _kind(slug)
+    if not perms.can_submit(request.user, kind):
+        raise Http404
+    form = kind.form(data=request.POST or None, actor=request.user)
+    if request.method == "POST":
+        obj = _service(request, lambda: services.record_submit(actor=request.user, kind=kind, data=request.POST.dict()),
+                       _("已提交，等待自治区科技厅核实"))
+        if obj is not None:
+            return redirect("registers:detail", slug, obj.public_id)
+        form.is_valid()  # the same checks, to show each message next to its field
+    return render(request, "registers/form.html", {"kind": kind, "form": form, "obj": None})
+
+
+@login_required
+def record_edit(request, slug, public_id):
+    kind = _kind(slug)
+    obj = _record(request, kind, public_id)
+    if not perms.can_edit(request.user, kind, obj):
+        raise Http404
+    if request.method == "POST":
+        done = _service(request, lambda: services.record_update(actor=request.user, kind=kind, obj=obj,
+                                                                data=request.POST.dict()), _("已保存"))
+        if done is not None:
+            return redirect("registers:detail", slug, obj.public_id)
+        form = kind.form(data=request.POST, instance=kind.model.objects.get(pk=obj.pk), actor=request.user)
+        form.is_valid()
+    else:
+        form = kind.form(instance=obj, actor=request.user)
+    return render(request, "registers/form.html", {"kind": kind, "form": form, "obj": obj})
+
+
+@login_required
+@require_POST
+def record_act(request, slug, public_id):
+    kind = _kind(slug)
+    obj = _record(request, kind, public_id)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    if action in ("verify", "return"):
+        _service(request, lambda: services.record_review(actor=request.user, obj=obj, decision=action, reason=reason),
+                 _("已核实") if action == "verify" else _("已退回"))
+    elif action == "withdraw":
+        _service(request, lambda: services.record_withdraw(actor=request.user, obj=obj, reason=reason), _("已撤回"))
+    else:
+        raise Http404
+    return redirect("registers:detail", slug, obj.public_id)
+
+
+def record_export(request, slug, fmt):
+    kind = _kind(slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = {k: v for k, v in request.GET.items() if v}
+    data = export_table(kind, queries.records(request.user, kind, filters), fmt)
+    ctype = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{kind.slug}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def record_import(request, slug):
+    kind = _kind(slug)
+    if not perms.can_submit(request.user, kind):
+        raise Http404
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件"))
+        return redirect("registers:list", slug)
+    dry_run = bool(request.POST.get("dry_run"))
+    result = _service(request, lambda: services.records_import(actor=request.user, kind=kind, filename=upload.name,
+                                                               content=upload.read(), dry_run=dry_run),
+                      _("文件检查通过") if dry_run else _("已导入"))
+    if result is not None:
+        messages.info(request, _("%(rows)s 行，新建 %(created)s 条") % result)
+    return redirect(reverse("registers:list", args=[slug]))
