@@ -483,6 +483,7 @@ def build(fw: Framework, ds: Dataset, *, overrides: dict | None = None) -> Build
     imputed = np.zeros_like(reported)
     denominator_missing = np.zeros_like(reported)
     datasets = {"Raw": ds.values.copy()}
+    inp = ds.values.copy()  # the data as reported (denominated), never imputed or treated
     treatments: list[Treatment] = []
     screened_out: list[tuple[str, float]] = []
     steps_run = []
@@ -504,6 +505,7 @@ def build(fw: Framework, ds: Dataset, *, overrides: dict | None = None) -> Build
                 ),
             )
             reported &= ~lost
+            inp = x.copy()
             denominator_missing |= lost
             datasets["Denominated"] = x.copy()
         elif name == "impute":
@@ -519,6 +521,7 @@ def build(fw: Framework, ds: Dataset, *, overrides: dict | None = None) -> Build
             screened_out = [(units[k], float(av[k])) for k in np.flatnonzero(~keep)]
             x, imputed, reported, rows = x[keep], imputed[keep], reported[keep], rows[keep]
             denominator_missing = denominator_missing[keep]
+            inp = inp[keep]
             units = [u for u, k in zip(units, keep, strict=True) if k]
             names = [u for u, k in zip(names, keep, strict=True) if k]
             groups = {g: [v for v, k in zip(vals, keep, strict=True) if k] for g, vals in groups.items()}
@@ -540,6 +543,7 @@ def build(fw: Framework, ds: Dataset, *, overrides: dict | None = None) -> Build
             weight_method = params.get("method", "given")
         elif name == "aggregate":
             agg_params = params
+    datasets["Input"] = inp
     if "Normalised" not in datasets:
         raise FrameworkError("aggregate needs the normalise step before it")
 
