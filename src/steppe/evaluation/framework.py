@@ -65,6 +65,7 @@ _INDICATOR_KEYS = {
 }
 _AGGREGATE_KEYS = {"code", "name", "name_en", "parent", "weight", "definition", "note"}
 _TOP_KEYS = {
+    "methods",
     "code",
     "name",
     "name_en",
@@ -134,6 +135,7 @@ class Framework:
     steps: list[tuple[str, dict]]
     data: dict = field(default_factory=dict)
     uncertainty: dict = field(default_factory=dict)
+    methods: dict = field(default_factory=dict)  # named alternatives, e.g. official: {normalise: {...}}
     name_en: str = ""
     source: str = ""
     references: list = field(default_factory=list)
@@ -411,6 +413,21 @@ def parse_framework(raw: dict, *, path: Path | None = None) -> Framework:
     if len(set(names)) != len(names):
         raise err("each step appears once", "steps")
 
+    methods = raw.get("methods") or {}
+    if not isinstance(methods, dict):
+        raise err(
+            "a mapping of named alternatives, e.g. {official: {normalise: {method: standard}}}", "methods"
+        )
+    for mname, ov in methods.items():
+        if not isinstance(ov, dict) or not set(ov) <= set(STEP_NAMES):
+            raise err(f"each alternative overrides steps ({', '.join(STEP_NAMES)})", f"methods.{mname}")
+        for sname, sp in ov.items():
+            _check_step(sname, sp or {}, f"{where}methods.{mname}.{sname}", levels)
+    data = raw.get("data") or {}
+    if not isinstance(data, dict) or (data and not ({"file", "stats"} & set(data))):
+        raise err("names a data file (file: ...) or the statistics (stats: {level: league|county})", "data")
+    if "stats" in data and (data["stats"] or {}).get("level") not in ("league", "county"):
+        raise err("level is league or county", "data.stats.level")
     return Framework(
         code=str(raw["code"]),
         name=str(raw["name"]),
@@ -418,8 +435,9 @@ def parse_framework(raw: dict, *, path: Path | None = None) -> Framework:
         indicators=indicators,
         aggregates=aggregates,
         steps=steps,
-        data=raw.get("data") or {},
+        data=data,
         uncertainty=raw.get("uncertainty") or {},
+        methods=methods,
         name_en=str(raw.get("name_en") or ""),
         source=str(raw.get("source") or ""),
         references=list(raw.get("references") or []),

@@ -1,5 +1,5 @@
-"""Where a framework's data come from: its own data file, or (for the Inner Mongolia frameworks)
-the statistics the platform has imported. One function for the CLI, pages and API."""
+"""Where a framework's data come from: its own data file (COINr's example, the parks), or the
+statistics the platform has imported (leagues, counties). One function for the CLI, pages and API."""
 
 from __future__ import annotations
 
@@ -7,5 +7,8 @@ from .framework import Dataset, Framework, load_dataset
 
 
 def dataset_for(fw: Framework, *, year: int | None = None) -> Dataset:
-    """The framework's data: the file it names (relative to itself)."""
+    if "stats" in fw.data:
+        from .queries import dataset_from_stats
+
+        return dataset_from_stats(fw, year=year).dataset
     return load_dataset(fw)

@@ -48,6 +48,12 @@ _UNITS: dict[str, tuple[str, float]] = {
     "rank": ("rank", 1.0),
     "位": ("rank", 1.0),
     "index": ("index", 1.0),
+    "篇": ("count", 1.0),
+    "吨标准煤": ("energy", 1000.0),
+    "千克标准煤": ("energy", 1.0),
+    "平方米": ("area", 1.0),
+    "千平方米": ("area", 1000.0),
+    "百户": ("count", 100.0),
 }
 
 Dim = dict[str, Fraction]

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         # statistics first: the plan's targets are checked against the indicator dictionary
         if "stats" in get_commands():
             call_command("stats", "load-published", stdout=self.stdout)
+        if "index" in get_commands():
+            call_command("index", "load-indicators", stdout=self.stdout)
         call_command("plan", "load-builtin", stdout=self.stdout)
         if "registers" in get_commands():  # the platforms the plan names, once
             call_command("registers", "seed", stdout=self.stdout)

@@ -33,6 +33,13 @@ class Command(BaseCommand):
         b.add_argument("--seed", type=int, default=1)
         b.add_argument("--decimals", type=int, default=4, help="decimals of the scores (at least 2)")
         sub.add_parser("frameworks", help="list the shipped frameworks")
+        sub.add_parser(
+            "load-indicators", help="add the frameworks' indicator definitions to the statistics dictionary"
+        )
+        t = sub.add_parser("template", help="the empty data template of a framework (CSV)")
+        t.add_argument("framework")
+        t.add_argument("--out", required=True)
+        t.add_argument("--year", type=int, required=False)
 
     def handle(self, *args, action, **opts):
         if action == "frameworks":
@@ -40,24 +47,43 @@ class Command(BaseCommand):
                 fw = load_framework(path)
                 self.stdout.write(f"{code}\t{len(fw.indicators)} indicators\t{fw.name}")
             return
+        if action == "load-indicators":
+            from steppe.evaluation.services import evaluation_indicators_load
+
+            c = evaluation_indicators_load()
+            self.stdout.write(
+                f"evaluation indicators: {c['total']} ({c['created']} new, {c['updated']} updated)"
+            )
+            return
         try:
+            if action == "template":
+                from steppe.evaluation.services import data_template
+
+                fw = load_framework(self._path(opts["framework"]))
+                with open(opts["out"], "w", encoding="utf-8", newline="") as fh:
+                    fh.write(data_template(fw, year=opts.get("year")))
+                self.stdout.write(f"template written: {opts['out']}")
+                return
             self._build(opts)
         except FrameworkError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _path(self, name: str) -> Path:
+        path = Path(name)
+        if path.is_file():
+            return path
+        shipped = builtin_frameworks()
+        if name not in shipped:
+            raise CommandError(
+                f"no framework file {name!r} and no shipped framework of that code ({', '.join(shipped)})"
+            )
+        return shipped[name]
 
     def _build(self, opts):
         from steppe.evaluation.composite import build, results_table
         from steppe.evaluation.sources import dataset_for
 
-        name = opts["framework"]
-        path = Path(name)
-        if not path.is_file():
-            shipped = builtin_frameworks()
-            if name not in shipped:
-                raise CommandError(
-                    f"no framework file {name!r} and no shipped framework of that code ({', '.join(shipped)})"
-                )
-            path = shipped[name]
+        path = self._path(opts["framework"])
         if opts["decimals"] < 2:
             raise CommandError("--decimals must be at least 2")
         if opts["uncertainty"] < 0:
