@@ -50,7 +50,7 @@ class RegisterRecord(models.Model):
     source = models.TextField(_("来源"), blank=True, help_text="the plan's sentence, or a published source")
     source_url = models.CharField(_("来源链接"), max_length=500, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    unit = models.ForeignKey("core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    unit = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("填报单位"))
     review = models.CharField(_("核实状态"), max_length=12, choices=Review.choices, default=Review.SUBMITTED)
     review_note = models.TextField(_("审核意见"), blank=True)
@@ -279,7 +279,7 @@ class Loan(RegisterRecord):
     """企业创新积分贷: a loan a bank records against a white-listed enterprise. ``innovation_points``
     are the enterprise's points on the white list when the loan was recorded (copied, with the run)."""
 
-    bank = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("贷款银行"))
+    bank = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("贷款银行"))
     enterprise = models.ForeignKey("policy.Enterprise", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("企业"))
     amount_wan = models.DecimalField(_("贷款金额(万元)"), max_digits=12, decimal_places=2)
