@@ -47,7 +47,6 @@ class Migration(migrations.Migration):
         ("supervision", "0004_remove_evidence_commitment_milestone"),
         ("challenges", "0002_own_tables_and_evidence"),
         ("transfer", "0003_contract_fingerprint_unique"),
-        ("registers", "0001_initial"),
     ]
 
     operations = [
