@@ -194,6 +194,17 @@ class Attainment:
         return STATUS_LABELS[self.status][0]
 
     @property
+    def stale(self) -> bool:
+        """Unscored, and the only figure predates the baseline year (a 2015 value for a 2022-2025
+        target): pages say so instead of showing it as the latest value beside 暂无数据."""
+        return (
+            self.status == NO_DATA
+            and self.latest_year is not None
+            and self.baseline_year is not None
+            and self.latest_year < self.baseline_year
+        )
+
+    @property
     def label_en(self) -> str:
         return STATUS_LABELS[self.status][1]
 
@@ -522,6 +533,10 @@ def _fmt(x: float | None, unit: str = "") -> str:
     else:
         s = f"{x:.3g}"
     return f"{s}{unit}" if unit not in ("", "rank", "index") else s
+
+
+# the figures pages, charts and reports print: counts never show a fractional tail (1572.07 家 reads 1,572)
+fmt_figure = _fmt
 
 
 def _pct(x: float | None) -> str:

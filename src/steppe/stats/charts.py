@@ -13,7 +13,7 @@ from pathlib import Path
 
 import altair as alt
 
-from .attainment import STATUS_COLOURS, STATUS_LABELS
+from .attainment import STATUS_COLOURS, STATUS_LABELS, fmt_figure
 
 CJK_FONT_DIRS = [
     Path("/usr/share/fonts/opentype/noto"),
@@ -102,7 +102,7 @@ def series_spec(
         tdata = [
             {
                 "value": target,
-                "label": f"{target_label} {target:g}{unit if unit not in ('rank', 'index') else ''}",
+                "label": f"{target_label} {fmt_figure(target)}{unit if unit not in ('rank', 'index') else ''}",
                 "year": target_year or (max(d["year"] for d in data) if data else 2025),
             }
         ]

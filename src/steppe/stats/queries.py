@@ -285,7 +285,7 @@ class TargetAttainment:
         y = self.target.baseline_year
         c = self.series.get(y) if y is not None else None
         if c is not None and c.derived and self.target.baseline_from_statistics:
-            return f"{y}年基期值 {c.value:g} 为计算值(统计部门未发布):{self.target.indicator} = {c.formula}"
+            return f"{y}年基期值 {att.fmt_figure(c.value)} 为计算值(统计部门未发布):{self.target.indicator} = {c.formula}"
         return ""
 
     @property

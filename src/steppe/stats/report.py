@@ -14,7 +14,7 @@ import io
 from django.template.loader import render_to_string
 
 from . import charts, queries
-from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection
+from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection, fmt_figure
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -209,7 +209,7 @@ def _map_png(items) -> bytes | None:
                 "properties": {
                     "name": name,
                     "value": None if v is None else v[0],
-                    "label": ("无数据" if cjk else "no data") if v is None else f"{v[0]:g} ({v[1]})",
+                    "label": ("无数据" if cjk else "no data") if v is None else f"{fmt_figure(v[0])} ({v[1]})",
                 },
             }
         )

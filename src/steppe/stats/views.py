@@ -202,7 +202,7 @@ def _baseline_note_en(ta) -> str:
     c = ta.series.get(y) if y is not None else None
     if c is not None and c.derived and ta.target.baseline_from_statistics:
         return (
-            f"The {y} baseline value {c.value:g} is computed (not published by the statistics bureau): "
+            f"The {y} baseline value {fmt(c.value)} is computed (not published by the statistics bureau): "
             f"{ta.target.indicator} = {c.formula}"
         )
     return ""
@@ -657,6 +657,8 @@ def scorecard(request):
                     "label_shown": pick(STATUS_LABELS[res.status]),
                     "value_shown": fmt_local(res.latest_value, res.target.unit),
                     "rule_shown": res.rule_en if english() else res.rule_zh,
+                    "stale": res.stale,
+                    "baseline_year": res.baseline_year,
                 }
             )
         grid.append({"region": lg, "cells": row})

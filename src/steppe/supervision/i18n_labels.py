@@ -28,9 +28,9 @@ LABELS = [
     _("无举措"),
     _("待审核"),
     # queries.py: indicator attainment from the monitoring app
-    _("已达成"),
+    _("已实现"),
     _("进展顺利"),
-    _("需加快"),
+    _("需加快进度"),
     _("进展有限"),
-    _("趋于恶化"),
+    _("趋势恶化"),
 ]

@@ -281,12 +281,14 @@ def _index_attainment(items) -> dict[str, str]:
     return out
 
 
+# the monitoring app's words for a target's status (steppe.stats.attainment.STATUS_LABELS; a test
+# keeps the two the same: one vocabulary on every page)
 ATTAINMENT_LABELS = {
-    "achieved": "已达成",
+    "achieved": "已实现",
     "on_track": "进展顺利",
-    "acceleration_needed": "需加快",
+    "acceleration_needed": "需加快进度",
     "limited_progress": "进展有限",
-    "deteriorating": "趋于恶化",
+    "deteriorating": "趋势恶化",
 }
 
 
