@@ -12,10 +12,12 @@ from django.utils import translation
 
 import steppe.policy
 from steppe.policy import i18n_labels, innovation
+from steppe.policy.forms import ENTERPRISE_FIELDS as CALC_ENTERPRISE_FIELDS
+from steppe.policy.forms import YEAR_FIELDS as CALC_YEAR_FIELDS
 from steppe.policy.models import ComplianceEvent, Notification, PolicyRun
 from steppe.policy.services import policy_run
 from steppe.policy.templatetags import policy_extras
-from steppe.policy.views import CALC_ENTERPRISE_FIELDS, CALC_YEAR_FIELDS, EXAMPLE, YEAR_FORM_FIELDS
+from steppe.policy.views import EXAMPLE, YEAR_FORM_FIELDS
 
 from .test_register import BAOTOU, register  # noqa: F401  (the two-enterprise register fixture)
 

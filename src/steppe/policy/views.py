@@ -16,6 +16,7 @@ from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
+from .forms import ENGINE_MESSAGES, CalculatorForm
 from .models import ComplianceEvent, PolicyRun
 from .services import (
     enterprise_case,
@@ -37,115 +38,59 @@ EXAMPLE = {
 }  # fmt: skip
 
 
-CALC_ENTERPRISE_FIELDS = [
-    ("registered_on", _("成立日期 (YYYY-MM-DD)")),
-    ("region", _("旗县区代码")),
-    ("industry", _("主营行业 (GB/T 4754)")),
-    ("hte_certificate_issued_on", _("高企证书颁发日期")),
-    ("tsme_registration_number", _("科小入库登记编号")),
-]
-CALC_YEAR_FIELDS = [
-    ("employees", _("职工总数")),
-    ("tech_staff", _("科技人员")),
-    ("revenue", _("销售收入")),
-    ("income_total", _("收入总额")),
-    ("non_taxable_income", _("不征税收入")),
-    ("investment_income", _("投资收益")),
-    ("total_costs", _("成本费用支出总额")),
-    ("total_assets", _("资产总额")),
-    ("net_assets", _("净资产")),
-    ("hightech_revenue", _("高新技术产品(服务)收入")),
-    ("rd_expense", _("研发费用")),
-    ("rd_expense_in_china", _("境内研发费用")),
-    ("ip_class_i", _("Ⅰ类知识产权")),
-    ("ip_class_ii", _("Ⅱ类知识产权")),
-    ("conversions", _("科技成果转化")),
-    ("tech_transfer_income", _("技术转让所得")),
-    ("taxable_income", _("应纳税所得额")),
-]
-
-
-def _form_value(text: str):
-    text = text.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        return text  # evaluate() names the field
-    return int(value) if value.is_integer() else value
-
-
-def case_from_form(post, year: int) -> dict:
-    """The calculator's grid (enterprise fields, then Y−2..Y columns) as an evaluate() case."""
-    ent: dict = {"compliance_ok": bool(post.get("e_compliance_ok"))}
-    for name, _label in CALC_ENTERPRISE_FIELDS:
-        text = post.get(f"e_{name}", "").strip()
-        if text:
-            ent[name] = text
-    years: dict = {}
-    for k, y in enumerate((year - 2, year - 1, year)):
-        row = {}
-        for name, _label in CALC_YEAR_FIELDS:
-            text = post.get(f"y{k}_{name}", "").strip()
-            if text:
-                row[name] = _form_value(text)
-        if row:
-            years[str(y)] = row
-    return {"enterprise": ent, "years": years}
-
-
-def _grid(case: dict, year: int) -> dict:
-    ent = case.get("enterprise", {})
-    years = case.get("years", {})
-    cols = [years.get(str(y), {}) for y in (year - 2, year - 1, year)]
-    return {
-        "enterprise": [(n, label, ent.get(n) or "") for n, label in CALC_ENTERPRISE_FIELDS],
-        "compliance_ok": ent.get("compliance_ok", True),
-        "years": [year - 2, year - 1, year],
-        "rows": [
-            (n, label, [("" if c.get(n) is None else c.get(n)) for c in cols])
-            for n, label in CALC_YEAR_FIELDS
-        ],
-    }
-
-
 def calculator(request):
-    """Enter (grid or JSON) or load a file, and see per policy: qualifies, why, value, distance."""
+    """Enter (grid or JSON) or load a file, and see per policy: qualifies, why, value, distance.
+
+    The grid is a page form (policy.forms.CalculatorForm): every bad cell is reported at once,
+    beside it; the JSON mode names the JSON path of the first bad value."""
     year = 2024
     error = None
     result = None
     case = EXAMPLE
+    loaded = None
     load = request.GET.get("load")
     if load and request.user.is_authenticated:
         try:
-            ent, _ = permissions.get_enterprise_for_user(request.user, load)
+            loaded, _ = permissions.get_enterprise_for_user(request.user, load)
         except NotFound:
             raise Http404 from None
-        year = int(request.GET.get("year") or year)
-        case = enterprise_case(ent, year)
+        try:
+            year = int(request.GET.get("year") or year)
+        except ValueError:
+            year = 2024
+        case = enterprise_case(loaded, year)
+    elif request.user.is_authenticated and request.method == "GET":
+        own = permissions.enterprises_visible_to(request.user).first() if request.user.role == Role.ENTERPRISE else None
+        if own is not None:
+            loaded, case = own, enterprise_case(own, year)
     text = json.dumps(case, ensure_ascii=False, indent=2)
+    form = CalculatorForm(year=year, initial_case=case)
     if request.method == "POST":
         try:
             year = int(request.POST.get("year", year))
         except ValueError:
             error = gettext("年度须为四位数字")
-        if error is None:
+        if error is None and request.POST.get("mode") == "json":
+            text = request.POST.get("case", "")
             try:
-                if request.POST.get("mode") == "json":
-                    text = request.POST.get("case", "")
-                    case = json.loads(text)
-                else:
-                    case = case_from_form(request.POST, year)
-                    text = json.dumps(case, ensure_ascii=False, indent=2)
+                case = json.loads(text)
                 result = evaluate(case, year)
+                form = CalculatorForm(year=year, initial_case=case if isinstance(case, dict) else {})
             except json.JSONDecodeError as exc:
-                error = gettext("JSON 格式错误：第 %(line)s 行 %(msg)s") % {
-                    "line": exc.lineno,
-                    "msg": exc.msg,
-                }
-            except (CaseError, ValueError) as exc:
-                error = str(exc)
-    grid = _grid(case if isinstance(case, dict) else {}, year)
-    ctx = {"case_text": text, "year": year, "result": result, "error": error, "grid": grid}
+                error = gettext("JSON 格式错误：第 %(line)s 行 %(msg)s") % {"line": exc.lineno, "msg": exc.msg}
+            except CaseError as exc:
+                message = next((str(zh) for en, zh in ENGINE_MESSAGES if en in exc.message), gettext("取值无效"))
+                error = f"{exc.field}{gettext('：')}{message}"
+        elif error is None:
+            form = CalculatorForm(request.POST, year=year)
+            if form.is_valid():
+                case = form.case()
+                text = json.dumps(case, ensure_ascii=False, indent=2)
+                try:
+                    result = evaluate(case, year)
+                except CaseError as exc:
+                    form.add_case_error(exc)
+    ctx = {"case_text": text, "year": year, "result": result, "error": error, "form": form, "loaded": loaded}
     return render(request, "policy/calculator.html", ctx)
 
 
