@@ -70,7 +70,7 @@ def test_evidence_on_pages_is_served_with_permissions_not_from_media(
 ):
     r = client.post(
         "/api/v1/measures/A1-01/reports",
-        {"status": "in_progress", "progress": "40", "files": [pdf()]},
+        {"status": "in_progress", "progress": "40", "done": "完成阶段任务", "files": [pdf()]},
         **bearer(unit_a_user),
     )
     ev = Evidence.objects.get(pk=r.json()["evidence"][0]["id"])
@@ -96,7 +96,7 @@ def test_bad_files_are_refused_by_field_name_and_change_nothing(
 ):
     r = client.post(
         "/api/v1/measures/A1-01/reports",
-        {"status": "in_progress", "progress": "40", "files": files},
+        {"status": "in_progress", "progress": "40", "done": "完成阶段任务", "files": files},
         **bearer(unit_a_user),
     )
     assert r.status_code == 400, r.content
@@ -113,7 +113,7 @@ def test_a_file_over_the_size_limit_is_refused(
     monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 10)
     r = client.post(
         "/api/v1/measures/A1-01/reports",
-        {"status": "in_progress", "progress": "40", "files": [pdf(content=b"x" * 11)]},
+        {"status": "in_progress", "progress": "40", "done": "完成阶段任务", "files": [pdf(content=b"x" * 11)]},
         **bearer(unit_a_user),
     )
     assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "files"
@@ -160,7 +160,7 @@ def _post_raw(client, url, raw, headers):
         ("[1, 2]", "body"),
         ('{"status": "in_progress", "progress": true}', "progress"),  # a boolean is not a percentage
         ('{"status": "in_progress", "progres": 40}', "progres"),  # a typo is named, not ignored
-        ('{"status": null, "progress": 40}', "status"),
+        ('{"status": null, "progress": 40, "done": "完成阶段任务"}', "status"),
     ],
 )
 def test_malformed_report_bodies_name_the_field_and_change_nothing(
@@ -177,7 +177,7 @@ def test_malformed_report_bodies_name_the_field_and_change_nothing(
 def test_a_second_report_while_the_first_awaits_review_is_refused(
     client, bearer, round_open, unit_a_user, dept
 ):
-    body = {"status": "in_progress", "progress": 30}
+    body = {"status": "in_progress", "progress": 30, "done": "完成阶段任务"}
     first = _post_raw(client, "/api/v1/measures/A1-01/reports", json.dumps(body), bearer(unit_a_user))
     assert first.status_code == 201
     count = ProgressReport.objects.count()
@@ -215,7 +215,7 @@ def test_the_openapi_schema_documents_json_and_multipart(client):
 def test_json_sent_without_a_content_type_is_read_as_json(client, bearer, round_open, unit_a_user):
     r = client.post(
         "/api/v1/measures/A1-01/reports",
-        data='{"status": "in_progress", "progress": 25}',
+        data='{"status": "in_progress", "progress": 25, "done": "完成阶段任务"}',
         content_type="application/x-www-form-urlencoded",  # what `curl -d` sends
         **bearer(unit_a_user),
     )

@@ -58,7 +58,7 @@ def test_the_report_form_submits_and_the_department_returns_it(as_user, client, 
     page = c.get(f"/supervision/reports/{rep.pk}/")
     assert page.status_code == 200 and 'id="report-form"' in page.content.decode()
     bad = c.post(
-        f"/supervision/reports/{rep.pk}/", {"op": "submit", "status": "in_progress", "progress": "300"}
+        f"/supervision/reports/{rep.pk}/", {"op": "submit", "status": "in_progress", "progress": "300", "done": "完成阶段任务"}
     )
     assert bad.status_code == 200 and "progress" in bad.content.decode()
     rep.refresh_from_db()
@@ -111,7 +111,7 @@ def test_a_lead_unit_changing_another_units_measure_gets_404_and_nothing_changes
         c.get(f"/supervision/reports/{b_report.pk}/"),
         c.post(
             f"/supervision/reports/{b_report.pk}/",
-            {"op": "submit", "status": "in_progress", "progress": "99"},
+            {"op": "submit", "status": "in_progress", "progress": "99", "done": "完成阶段任务"},
         ),
     ]
     assert [r.status_code for r in responses] == [404] * 5
@@ -207,7 +207,7 @@ def test_list_pages_do_not_query_per_measure(as_user, dept, unit_a_user, sup_pla
     from steppe.supervision.models import ProgressReport
 
     for rep in ProgressReport.objects.filter(unit=unit_a_user.unit):
-        services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 10})
+        services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 10, "done": "完成阶段任务"})
     assert counts() == before
 
 

@@ -17,7 +17,7 @@ def test_the_round_page_shows_completeness_and_timeliness_rates_per_unit_and_act
     services.measure_report_progress(
         actor=unit_a_user,
         measure=unit_a_user.unit.measures.get(code="A1-01"),
-        data={"status": "in_progress", "progress": 20},
+        data={"status": "in_progress", "progress": 20, "done": "完成阶段任务"},
     )
     client.force_login(dept)
     html = client.get("/supervision/rounds/2026-Q4/").content.decode()
@@ -63,7 +63,7 @@ def test_supervision_pages_load_the_phone_labels_script(client, dept, sup_plan):
 def test_the_audit_page_shows_what_changed_not_whole_records(client, dept, unit_a_user, sup_plan):
     services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
     rep = sup_plan.measures.get(code="A1-01").progress_reports.get()
-    services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 35})
+    services.report_submit(actor=unit_a_user, report=rep, data={"status": "in_progress", "progress": 35, "done": "完成阶段任务"})
     client.force_login(dept)
     r = client.get("/supervision/audit/?type=supervision.progressreport")
     (entry,) = [e for e in r.context["entries"] if e.action == "report.submit"]
@@ -150,7 +150,7 @@ def test_pages_name_indicators_from_the_monitoring_register(client, dept, unit_a
     assert "研发投入强度 · 进展顺利" in html
     client.cookies["django_language"] = "en"
     en = client.get("/supervision/alignment/").content.decode()
-    assert "R&amp;D intensity · on track" in en, en[en.find("late-on-course") :][:1500]
+    assert "R&amp;D intensity · On track" in en, en[en.find("late-on-course") :][:1500]
 
 
 def test_a_measures_own_deadline_is_reminded_urged_and_cleared_once_completed(
@@ -203,12 +203,12 @@ def test_evidence_comes_along_into_the_next_round_and_can_be_removed(
         {
             "op": "save",
             "status": "in_progress",
-            "progress": "30",
+            "progress": "30", "done": "完成阶段任务",
             "files": SimpleUploadedFile("批复.pdf", b"%PDF"),
         },
     )
     assert [e.name for e in q3.evidence.all()] == ["批复.pdf"]
-    client.post(f"/supervision/reports/{q3.pk}/", {"op": "submit", "status": "in_progress", "progress": "30"})
+    client.post(f"/supervision/reports/{q3.pk}/", {"op": "submit", "status": "in_progress", "progress": "30", "done": "完成阶段任务"})
 
     services.round_open(actor=dept, period="2026-Q4", due_on="2099-12-31")
     q4 = ProgressReport.objects.get(round__period="2026-Q4", measure__code="A1-01")
@@ -218,7 +218,7 @@ def test_evidence_comes_along_into_the_next_round_and_can_be_removed(
     assert 'name="remove_evidence"' in page and "批复.pdf" in page
     client.post(
         f"/supervision/reports/{q4.pk}/",
-        {"op": "submit", "status": "in_progress", "progress": "50", "remove_evidence": [str(carried.pk)]},
+        {"op": "submit", "status": "in_progress", "progress": "50", "done": "完成阶段任务", "remove_evidence": [str(carried.pk)]},
     )
     assert not q4.evidence.exists() and q3.evidence.exists()  # the earlier report keeps its file
     assert Evidence.objects.count() == 1

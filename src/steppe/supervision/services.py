@@ -305,6 +305,9 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     except ValidationError as exc:
         raise invalid("period", exc.messages[0].split(": ", 1)[-1]) from None
     due = parse_date(due_on, "due")
+    if due < _today():
+        # a past due date would put every lead unit on the 通报 list the moment the round opens
+        raise invalid("due", f"截止日期 {due.isoformat()} 早于今天 {_today().isoformat()}，不能开启已过期的调度")
     if ProgressRound.objects.filter(period=period).exists():
         raise DomainError(
             ERR_ROUND_EXISTS,
@@ -386,8 +389,15 @@ def round_close(*, actor, round: ProgressRound) -> ProgressRound:
     return round
 
 
-def clean_report_data(data: dict) -> dict:
-    """Validate a report's fields; raise ValidationFailed naming every bad field."""
+ERR_PROGRESS_REQUIRED = "请填写完成进度（0 到 100）"
+ERR_DONE_REQUIRED = "请填写本期完成情况"
+
+
+def clean_report_data(data: dict, *, submitting: bool = False) -> dict:
+    """Validate a report's fields; raise ValidationFailed naming every bad field.
+
+    A draft may be incomplete; a submission needs its progress and what was done (a blank report
+    does not count as submitted)."""
     errors = []
     out = {}
     status = data.get("status", None)
@@ -402,7 +412,9 @@ def clean_report_data(data: dict) -> dict:
         p = progress
     elif isinstance(progress, str) and progress.strip().isdigit():
         p = int(progress.strip())
-    if p is None or not 0 <= p <= 100:
+    if progress is None or (isinstance(progress, str) and not progress.strip()):
+        errors.append({"field": "progress", "message": ERR_PROGRESS_REQUIRED})
+    elif p is None or not 0 <= p <= 100:
         errors.append({"field": "progress", "message": f"“{progress}” 应为 0 到 100 之间的整数"})
     else:
         out["progress"] = p
@@ -414,6 +426,8 @@ def clean_report_data(data: dict) -> dict:
             errors.append({"field": name, "message": "不能超过 5000 字"})
         else:
             out[name] = value.strip()
+    if submitting and "done" in out and not out["done"]:
+        errors.append({"field": "done", "message": ERR_DONE_REQUIRED})
     if not errors:
         if out["status"] == ReportStatus.COMPLETED and out["progress"] != 100:
             errors.append({"field": "progress", "message": "状态为已完成时进度应为 100"})
@@ -472,7 +486,9 @@ def report_submit(
         )
     files = check_files(files)
     before = snapshot(report, REPORT_FIELDS)
-    clean = clean_report_data(data if data is not None else {f: getattr(report, f) for f in MEASURE_FIELDS})
+    clean = clean_report_data(
+        data if data is not None else {f: getattr(report, f) for f in MEASURE_FIELDS}, submitting=True
+    )
     now = timezone.now()
     for k, v in clean.items():
         setattr(report, k, v)
@@ -545,7 +561,7 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
     unit_id = perms.user_unit_id(actor)
     if unit_id is None or not perms.leads_measure(actor, measure):
         raise perms.NotFound(f"举措 {measure.code} 不存在或无权查看 Measure {measure.code} not found")
-    clean = clean_report_data(data)
+    clean = clean_report_data(data, submitting=True)
     files = check_files(files)
     in_open_rounds = ProgressReport.objects.filter(
         measure=measure, unit_id=unit_id, round__closed_at__isnull=True, round__isnull=False

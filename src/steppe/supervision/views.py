@@ -29,14 +29,31 @@ def attempt(request, fn, ok_message: str = "") -> bool:
         if exc.status == 404:
             raise
         errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
-        detail = "；".join(f"{e.get('field')}: {e.get('message')}" for e in errors) if errors else ""
-        messages.error(
-            request, exc.message if not detail or detail in exc.message else f"{exc.message}（{detail}）"
-        )
+        if errors:
+            # every error at once, beside its field (templates read request.field_errors), and named
+            # by the field's label at the top - never by its code
+            request.field_errors = {e.get("field"): e.get("message") for e in errors}
+            messages.error(
+                request,
+                gettext("有 %(n)s 处需要修改：") % {"n": len(errors)}
+                + "；".join(f"{gettext(FIELD_LABELS.get(e.get('field'), ''))}{gettext('：')}{e.get('message')}"
+                           if e.get("field") in FIELD_LABELS else str(e.get("message")) for e in errors),
+            )
+        else:
+            messages.error(request, exc.message)
         return False
     if ok_message:
         messages.success(request, ok_message)
     return True
+
+
+# the labels of the page fields a service names in its errors
+FIELD_LABELS = {
+    "status": "推进状态", "progress": "完成进度", "done": "本期完成情况", "problems": "存在问题",
+    "next_steps": "下一步工作", "period": "调度周期", "due": "填报截止日期", "comment": "审核意见",
+    "files": "佐证材料", "title": "榜单名称", "problem": "技术难题", "budget": "支持经费（万元）",
+    "deadline": "揭榜截止日期", "targets": "考核指标", "max_teams": "最多立项团队数（大于 1 为赛马制）",
+}  # fmt: skip
 
 
 def _back(request, fallback: str):
@@ -252,7 +269,11 @@ def rounds(request):
         if ok:
             return redirect("supervision:round", period=request.POST["period"].strip())
     items = [(r, queries.round_completeness(r)["total"]) for r in ProgressRound.objects.all()]
-    return render(request, "supervision/rounds.html", {"items": items, "form": request.POST})
+    return render(
+        request,
+        "supervision/rounds.html",
+        {"items": items, "form": request.POST, "errors": getattr(request, "field_errors", {})},
+    )
 
 
 @login_required
@@ -340,6 +361,7 @@ def _report_ctx(request, rep, can_write, data):
         "versions": _versions(rep),
         "statuses": REPORT_STATUS_LABELS.items(),
         "evidence": rep.evidence.all(),
+        "errors": getattr(request, "field_errors", {}),
     }
 
 
