@@ -73,7 +73,8 @@ def test_every_label_that_arrives_as_data_is_translated(plan):
         untranslated = [label for label in labels if translation.gettext(label) == label]
         assert not untranslated, f"not in the English catalog: {untranslated[:5]}"
         assert i18n.pick(STATUS_LABELS["on_track"]) == "On track"
-        assert views.fmt_local(1234.5, "亿元") == "1,234 ×100 million yuan"
+        assert views.fmt_local(1234.5, "亿元") == "123.45 billion yuan"  # not "1,234 ×100 million yuan"
+        assert views.fmt_local(251.3, "亿元") == "25.13 billion yuan"
         assert views.fmt_local(3, "rank") == "No. 3"
     with translation.override("zh-hans"):
         assert i18n.pick(STATUS_LABELS["on_track"]) == "进展顺利"
@@ -175,7 +176,7 @@ def test_choice_reasons_sources_and_units_read_in_english():
 
 def test_the_status_rules_in_english_name_units_in_english(client, loaded):
     en = _english(client).get("/monitoring/").content.decode()
-    assert "×100 million yuan" in en
+    assert "billion yuan" in en and "×100 million yuan" not in en
     rules = re.findall(r'<p class="rule">(.*?)</p>', en, flags=re.S)
     assert rules and not [r for r in rules if CJK.search(r) and "Qualitative" not in r]
 

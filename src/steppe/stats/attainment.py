@@ -538,6 +538,24 @@ def _fmt(x: float | None, unit: str = "") -> str:
 # the figures pages, charts and reports print: counts never show a fractional tail (1572.07 家 reads 1,572)
 fmt_figure = _fmt
 
+# money in English reads in billions and millions of yuan, not "251.3 ×100 million yuan"
+_MONEY_EN = {"亿元": (0.1, "billion yuan"), "万元": (0.01, "million yuan")}
+
+
+def fmt_figure_en(x: float | None, unit: str = "") -> str:
+    """A figure with its unit on an English page: 251.3 亿元 reads "25.13 billion yuan"."""
+    if x is None:
+        return "—"
+    if unit in _MONEY_EN:
+        factor, word = _MONEY_EN[unit]
+        return f"{_fmt(x * factor)} {word}"
+    u = UNIT_EN.get(unit, unit)
+    if unit in ("", "index"):
+        return _fmt(x)
+    if unit == "rank":
+        return f"No. {_fmt(x)}"
+    return f"{_fmt(x)}{'' if unit == '%' else ' '}{u}"
+
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
@@ -547,7 +565,6 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
     """The rule behind this status, with this target's figures, in Chinese and English."""
     t = a.target
     u = t.unit
-    u_en = UNIT_EN.get(u, u)
     cmp_zh = "超过" if t.comparison == ">" else "达到"
     if t.kind == "qualitative":
         return (
@@ -564,7 +581,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         goal_zh += f"(基数 {_fmt(a.baseline_value, u)},{t.target_year}年需{cmp_zh} {_fmt(a.needed_value, u)})"
         if t.statement:
             goal_zh += f",{t.statement}"
-        goal_en = f"x{_fmt(t.target_value)} the {t.baseline_year} value ({_fmt(a.baseline_value)} -> {_fmt(a.needed_value)} {u_en} by {t.target_year})"
+        goal_en = f"x{_fmt(t.target_value)} the {t.baseline_year} value ({fmt_figure_en(a.baseline_value, u)} -> {fmt_figure_en(a.needed_value, u)} by {t.target_year})"
     elif t.kind == "avg_growth":
         goal_zh = f"{t.baseline_year}—{t.target_year}年年均增长{'高于' if t.comparison == '>' else '不低于'}{_fmt(t.target_value)}%"
         if a.needed_value is not None:
@@ -572,7 +589,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         goal_en = f"average annual growth {t.comparison} {_fmt(t.target_value)}% from {t.baseline_year} to {t.target_year}"
     else:
         goal_zh = f"{t.target_year}年{cmp_zh} {_fmt(t.target_value, u)}"
-        goal_en = f"{t.comparison} {_fmt(t.target_value)} {u_en} by {t.target_year}"
+        goal_en = f"{t.comparison} {fmt_figure_en(t.target_value, u)} by {t.target_year}"
 
     if reason == 1:
         return (
@@ -585,7 +602,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
             f"Target: {goal_en}. The {t.baseline_year} baseline value is missing; not scored.",
         )
     latest_zh = f"最新值为{a.latest_year}年的 {_fmt(a.latest_value, u)}"
-    latest_en = f"latest {a.latest_year}: {_fmt(a.latest_value)} {u_en}"
+    latest_en = f"latest {a.latest_year}: {fmt_figure_en(a.latest_value, u)}"
     if reason == 4:
         return (
             f"目标:{goal_zh}。{latest_zh};数值非正,无法计算增速,暂不判定。",
@@ -613,7 +630,7 @@ def explain_status(a: Attainment, *, reason: int = 0) -> tuple[str, str]:
         fallback_zh = f"(基期{a.baseline_year}年无数据,以最接近的{start}年为起点)"
     gap_zh = f"{_fmt(a.gap)}个百分点" if u == "%" else _fmt(a.gap, u)
     head_zh = f"目标:{goal_zh}。{latest_zh},距目标还差 {gap_zh}。"
-    head_en = f"Target: {goal_en}; {latest_en}, gap {_fmt(a.gap)} {u_en}."
+    head_en = f"Target: {goal_en}; {latest_en}, gap {fmt_figure_en(a.gap, u)}."
     if a.latest_year is not None and t.target_year is not None and a.latest_year >= t.target_year:
         if a.status == DETERIORATING:
             return (
@@ -669,10 +686,8 @@ def describe_projection_en(a: Attainment) -> str:
     p = a.projection
     if p is None:
         return "Fewer than two years of data: no trend projection."
-    u = UNIT_EN.get(a.target.unit, a.target.unit)
-
     def f(x):
-        return f"{_fmt(x)}{'' if u in ('', '%') else ' '}{u}"
+        return fmt_figure_en(x, a.target.unit)
 
     rng = (
         f" (90% interval {f(p.low)} to {f(p.high)})"

@@ -33,6 +33,7 @@ from .attainment import (
     UNIT_EN,
     describe_projection,
     describe_projection_en,
+    fmt_figure_en,
 )
 from .export import table_response
 from .i18n import english, local_name, pick, target_name
@@ -113,6 +114,8 @@ def fmt_en(v, unit: str = "") -> str:
     s = fmt(v, "")
     if v is None:
         return s
+    if unit in ("亿元", "万元"):
+        return fmt_figure_en(v, unit)  # 251.3 亿元 reads "25.13 billion yuan"
     if unit == "rank":
         return f"No. {s}"
     return s + unit_en(unit)

@@ -14,7 +14,7 @@ CONDITION_LABELS = {
     "owns_ip": _("拥有知识产权"),
     "hightech_field": _("属于国家重点支持的高新技术领域"),
     "tech_staff_ratio": _("科技人员占比 ≥ 10%"),
-    "rd_ratio": _("研发费用占比达标"),
+    "rd_ratio": _("近三年研发费用占销售收入比例（按收入规模 5%、4%、3%）"),
     "domestic_rd_share": _("境内研发费用占比 ≥ 60%"),
     "hightech_revenue_share": _("高新技术产品(服务)收入占比 ≥ 60%"),
     "innovation_score": _("创新能力评价可达 71 分"),

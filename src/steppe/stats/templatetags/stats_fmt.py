@@ -63,3 +63,16 @@ def unit_after(u):
     from steppe.stats.views import unit_en
 
     return unit_en(u or "").strip() if english() else u
+
+
+@register.filter
+def figure(v, u=""):
+    """``{{ value|figure:unit }}``: a figure with its unit in the page's language (251.3 亿元 reads
+    "25.13 billion yuan" in English)."""
+    from steppe.stats.attainment import fmt_figure, fmt_figure_en
+    from steppe.stats.i18n import english
+
+    if v is None or v == "":
+        return "—"
+    x = float(v)
+    return fmt_figure_en(x, u) if english() else fmt_figure(x, u)
