@@ -15,9 +15,62 @@ def _plan_context(plan):
     }
 
 
+def _target_progress(plan, targets) -> tuple[dict, dict]:
+    """Each target's latest value and status (code -> dict), and where the plan's final
+    assessment stands: statuses as of the plan's last year, and how many targets still wait
+    for that year's statistics."""
+    import datetime as dt
+
+    from steppe.stats import queries as stats_queries
+    from steppe.stats.attainment import NO_DATA, STATUS_COLOURS, STATUS_LABELS, fmt_figure, fmt_figure_en
+    from steppe.stats.i18n import english, pick
+
+    today = dt.date.today()
+    rows = stats_queries.plan_attainment(plan, as_of=today.year, with_leagues=False)
+    by_code = {}
+    for ta in rows:
+        r = ta.result
+        latest = None
+        if r.latest_value is not None and not r.stale:
+            unit = r.target.unit
+            latest = fmt_figure_en(r.latest_value, unit) if english() else fmt_figure(r.latest_value, unit)
+        by_code[ta.target.code] = {
+            "status": r.status,
+            "label": pick(STATUS_LABELS[r.status]),
+            "colour": STATUS_COLOURS[r.status],
+            "latest": latest,
+            "year": r.latest_year if latest else None,
+        }
+    end = plan.period_end
+    scored = [ta for ta in rows if ta.target.kind != "qualitative"]
+    final_in = [ta for ta in scored if (ta.result.latest_year or 0) >= end]
+    counts: dict[str, int] = {}
+    for ta in scored:
+        counts[ta.result.status] = counts.get(ta.result.status, 0) + 1
+    assessment = {
+        "ended": today.year > end,
+        "end": end,
+        "targets": len(rows),
+        "scored": len(scored),
+        "with_final_year": len(final_in),
+        "waiting": len(scored) - len(final_in),
+        "statuses": [
+            {"status": s, "label": pick(STATUS_LABELS[s]), "colour": STATUS_COLOURS[s], "n": n}
+            for s, n in sorted(counts.items(), key=lambda kv: list(STATUS_LABELS).index(kv[0]))
+            if s != NO_DATA or n
+        ],
+    }
+    return by_code, assessment
+
+
 def home(request):
     plan = plan_queries.plan_default()
     context = _plan_context(plan) if plan else {"plan": None}
+    if plan:
+        progress, assessment = _target_progress(plan, context["targets"])
+        for t in context["targets"]:
+            t.progress = progress.get(t.code)
+        context["assessment"] = assessment
     context["work_links"] = work_links(request.user)
     return render(request, "web/home.html", context)
 
