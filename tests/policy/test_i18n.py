@@ -96,7 +96,7 @@ def _english(client):
     return client
 
 
-def test_the_calculator_reads_in_english_and_stays_chinese_by_default(client):
+def test_the_calculator_reads_in_english_and_stays_chinese_by_default(client, regions):
     form = {"mode": "json", "case": json.dumps(EXAMPLE), "year": "2024"}
     zh = client.post("/policy/", form).content.decode()
     assert "惠企政策计算器" in zh and "距离符合条件还差" in zh and "研发费用占比" in zh

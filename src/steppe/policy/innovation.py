@@ -14,17 +14,31 @@ import numpy as np
 
 # indicator -> (class, default weight, cap for normalisation, description)
 INDICATORS: dict[str, tuple[str, float, float, str]] = {
-    "rd_intensity": ("技术创新", 20, 0.10, "研发费用 / 销售收入, full marks at 10%"),
-    "tech_staff_ratio": ("技术创新", 12, 0.40, "科技人员 / 职工, full marks at 40%"),
-    "ip_class_i": ("技术创新", 12, 5, "Ⅰ类知识产权, full marks at 5"),
-    "ip_class_ii": ("技术创新", 6, 10, "Ⅱ类知识产权, full marks at 10"),
-    "conversions": ("技术创新", 10, 5, "科技成果转化 that year, full marks at 5"),
-    "hightech_revenue_share": ("成长经营", 10, 0.80, "高新技术产品收入 / 收入, full marks at 80%"),
-    "revenue_growth": ("成长经营", 12, 0.30, "销售收入增长率 (HTE formula), full marks at 30%"),
-    "net_asset_growth": ("成长经营", 8, 0.30, "净资产增长率, full marks at 30%"),
-    "hte_certificate": ("辅助", 4, 1, "valid 高新技术企业 certificate"),
-    "tsme": ("辅助", 3, 1, "科技型中小企业 registration number of the year"),
-    "compliance": ("辅助", 3, 1, "no compliance event in the year"),
+    "rd_intensity": ("技术创新", 20, 0.10, "研发费用 / 销售收入，达 10% 得满分"),
+    "tech_staff_ratio": ("技术创新", 12, 0.40, "科技人员 / 职工总数，达 40% 得满分"),
+    "ip_class_i": ("技术创新", 12, 5, "Ⅰ类知识产权件数，5 件得满分"),
+    "ip_class_ii": ("技术创新", 6, 10, "Ⅱ类知识产权件数，10 件得满分"),
+    "conversions": ("技术创新", 10, 5, "当年科技成果转化项数，5 项得满分"),
+    "hightech_revenue_share": ("成长经营", 10, 0.80, "高新技术产品收入 / 收入总额，达 80% 得满分"),
+    "revenue_growth": ("成长经营", 12, 0.30, "销售收入增长率（高企认定口径），达 30% 得满分"),
+    "net_asset_growth": ("成长经营", 8, 0.30, "净资产增长率，达 30% 得满分"),
+    "hte_certificate": ("辅助", 4, 1, "持有有效的高新技术企业证书"),
+    "tsme": ("辅助", 3, 1, "当年取得科技型中小企业入库登记编号"),
+    "compliance": ("辅助", 3, 1, "当年无违规记录"),
+}
+# what pages call each indicator (never its code)
+LABELS = {
+    "rd_intensity": "研发投入强度",
+    "tech_staff_ratio": "科技人员占比",
+    "ip_class_i": "Ⅰ类知识产权",
+    "ip_class_ii": "Ⅱ类知识产权",
+    "conversions": "科技成果转化",
+    "hightech_revenue_share": "高新技术产品收入占比",
+    "revenue_growth": "销售收入增长率",
+    "net_asset_growth": "净资产增长率",
+    "hte_certificate": "高新技术企业证书",
+    "tsme": "科技型中小企业入库",
+    "compliance": "无违规记录",
 }
 DEFAULT_WEIGHTS = {k: v[1] for k, v in INDICATORS.items()}
 DEFAULT_THRESHOLD = 70.0
@@ -84,12 +98,18 @@ def indicator_values(columns: dict, year: int, results: dict) -> dict[str, np.nd
     }
 
 
-def score(columns: dict, year: int, results: dict, weights: dict | None = None) -> np.ndarray:
-    """Innovation points 0..100 for every enterprise."""
+def breakdown(columns: dict, year: int, results: dict, weights: dict | None = None) -> dict[str, np.ndarray]:
+    """The points each indicator contributes (weight × value / cap, capped), for every enterprise:
+    what the white list shows a bank beside the total."""
     weights = check_weights(dict(weights or DEFAULT_WEIGHTS))
     values = indicator_values(columns, year, results)
+    return {k: w * np.clip(values[k] / INDICATORS[k][2], 0, 1) for k, w in weights.items()}
+
+
+def score(columns: dict, year: int, results: dict, weights: dict | None = None) -> np.ndarray:
+    """Innovation points 0..100 for every enterprise (the sum of ``breakdown``)."""
+    parts = breakdown(columns, year, results, weights)
     total = np.zeros(len(results["tsme_eligible"]))
-    for k, w in weights.items():
-        cap = INDICATORS[k][2]
-        total += w * np.clip(values[k] / cap, 0, 1)
+    for points in parts.values():
+        total += points
     return np.round(total, 1)

@@ -52,13 +52,20 @@ def latest_run(year: int | None = None) -> PolicyRun | None:
     return qs.order_by("-finished_at").first()
 
 
-def white_list(year: int | None = None):
-    """The latest white-list results (innovation points ≥ threshold), best first."""
+def white_list(year: int | None = None, *, league: str | None = None, min_points: float | None = None):
+    """The latest white-list results (innovation points ≥ threshold), best first; optionally
+    of one league (GB/T 2260 code of the league) and at or above a score."""
     run = latest_run(year)
     if run is None:
         return PolicyResult.objects.none()
-    return (
-        PolicyResult.objects.filter(run=run, white_list=True)
-        .select_related("enterprise", "enterprise__region")
-        .order_by("-innovation_points")
-    )
+    qs = PolicyResult.objects.filter(run=run, white_list=True)
+    if league:
+        qs = qs.filter(enterprise__region__code__startswith=league[:4])
+    if min_points is not None:
+        qs = qs.filter(innovation_points__gte=min_points)
+    return qs.select_related("enterprise", "enterprise__region").order_by("-innovation_points", "enterprise__name")
+
+
+def white_list_entry(public_id):
+    """One enterprise's row on the latest white list, or None (not on it, or no such id)."""
+    return white_list().filter(enterprise__public_id=public_id).first()

@@ -677,6 +677,16 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
 # ----------------------------------------------------------------------------- batch run
 
 
+def _condition_names(codes: list[str]) -> str:
+    """The HTE conditions an enterprise misses, by their names (a notice never shows rd_ratio)."""
+    from django.utils import translation
+
+    from .templatetags.policy_extras import CONDITION_LABELS
+
+    with translation.override("zh-hans"):
+        return "、".join(str(CONDITION_LABELS.get(c, c)) for c in codes)
+
+
 def active_innovation_model() -> tuple[dict, float]:
     m = InnovationModel.objects.filter(active=True).first()
     if m is None:
@@ -742,7 +752,9 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
         say(f"loaded {n:,} enterprises (years {year - 2}-{year + 1})")
         res = engine.evaluate_many(columns, year)
         weights, threshold = active_innovation_model()
+        parts = innovation.breakdown(columns, year, res, weights)
         points = innovation.score(columns, year, res, weights)
+        part_cols = {k: np.round(v, 2).astype(float).tolist() for k, v in parts.items()}
         official = meta["official_score"]
         points = np.where(np.isnan(official), points, official)
         white = points >= threshold
@@ -771,6 +783,7 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
         # plain Python lists: indexing numpy scalars 100,000 × 30 times is the slow part otherwise
         trace_cols = [res[key].astype(float).round(4).tolist() for key in _TRACE_KEYS]
         pts = points.astype(float).tolist()
+        official_list = [None if np.isnan(x) else float(x) for x in official.tolist()]
         tsme_ok = res["tsme_eligible"].tolist()
         tsme_score = res["tsme_score"].astype(int).tolist()
         hte = res["hte_eligibility"].astype(int).tolist()
@@ -790,6 +803,12 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
                 eid = ids_list[k]
                 trace = dict(zip(_TRACE_KEYS, (c[k] for c in trace_cols), strict=True))
                 trace["innovation_points"] = pts[k]
+                # the points by indicator behind the score (the white list's breakdown); an officially
+                # issued score prevails and has none of ours
+                if official_list[k] is None:
+                    trace["innovation"] = {name: col[k] for name, col in part_cols.items()}
+                else:
+                    trace["innovation_official"] = True
                 failed = engine.failed_conditions(masks[k]) if masks[k] else []
                 t_ok = tsme_ok[k]
                 h = hte[k]
@@ -810,7 +829,7 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
                     msg = f"按 {year - 2}-{year} 年数据，贵企业{word}高新技术企业认定条件，可于 {year + 1} 年申报。"
                     notes.append((eid, run.pk, "newly_qualifies", "hte", msg, trace_json, now))
                 if h == 0 and expires[k]:
-                    msg = f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{'、'.join(failed)}。"
+                    msg = f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{_condition_names(failed)}。"
                     notes.append((eid, run.pk, "about_to_lose", "hte", msg, trace_json, now))
                 if len(rows) >= chunk or k == n - 1:
                     with transaction.atomic():

@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("white-list/", views.white_list, name="white_list"),
+    path("white-list/<uuid:public_id>/", views.white_list_entry, name="white_list_entry"),
 ]

@@ -280,16 +280,89 @@ def run_progress(request, pk: int):
     return render(request, "policy/_run_progress.html", {"r": run})
 
 
+def _may_see_white_list(user) -> bool:
+    return permissions.is_department(user) or user.role == Role.BANK
+
+
+def _score_parts(result, weights) -> list[dict]:
+    """The white list's breakdown of one result: each indicator's points and weight, by class."""
+    parts = (result.trace or {}).get("innovation") or {}
+    return [
+        {"code": k, "label": gettext(innovation.LABELS[k]), "cls": gettext(v[0]), "weight": weights.get(k, 0),
+         "points": parts.get(k), "rule": gettext(v[3])}
+        for k, v in innovation.INDICATORS.items()
+    ]
+
+
+def _class_totals(result) -> dict[str, float | None]:
+    parts = (result.trace or {}).get("innovation")
+    if not parts:
+        return {}
+    out: dict[str, float] = {}
+    for k, points in parts.items():
+        cls = innovation.INDICATORS[k][0]
+        out[cls] = round(out.get(cls, 0) + points, 1)
+    return out
+
+
 @login_required
 def white_list(request):
-    if not (permissions.is_department(request.user) or request.user.role == Role.BANK):
+    """The white list for banks: score broken down by class, filters by league and score, export."""
+    if not _may_see_white_list(request.user):
         raise Http404
     from .services import active_innovation_model
 
-    rows = queries.white_list()
+    league = request.GET.get("league") or ""
+    leagues = list(Region.objects.filter(level="prefecture", code__startswith="15").order_by("code"))
+    if league and league not in {r.code for r in leagues}:
+        league = ""
+    min_text = (request.GET.get("min") or "").strip()
+    min_points, min_error = None, ""
+    if min_text:
+        try:
+            min_points = float(min_text)
+        except ValueError:
+            min_error = gettext("最低积分须为数字")
+    rows = list(queries.white_list(league=league or None, min_points=min_points)[:2000])
+    classes = list(dict.fromkeys(v[0] for v in innovation.INDICATORS.values()))
+    for r in rows:
+        totals = _class_totals(r)
+        r.class_points = [totals.get(c) for c in classes]
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        from steppe.stats.export import table_response
+
+        cols = [gettext("企业"), gettext("统一社会信用代码"), gettext("旗县区"), gettext("年度"),
+                gettext("创新积分"), *[gettext(c) for c in classes]]  # fmt: skip
+        out = [[r.enterprise.name, r.enterprise.credit_code, r.enterprise.region.name, r.year,
+                r.innovation_points, *r.class_points] for r in rows]  # fmt: skip
+        return table_response(cols, out, fmt, "white-list")
     weights, threshold = active_innovation_model()
     indicators = [
-        (k, gettext(v[0]), weights.get(k, 0), gettext(v[3])) for k, v in innovation.INDICATORS.items()
+        (gettext(innovation.LABELS[k]), gettext(v[0]), weights.get(k, 0), gettext(v[3]))
+        for k, v in innovation.INDICATORS.items()
     ]  # i18n_labels.py lists them
-    ctx = {"rows": rows[:500], "indicators": indicators, "threshold": threshold}
+    ctx = {
+        "rows": rows[:500], "total": len(rows), "indicators": indicators, "threshold": threshold,
+        "classes": [gettext(c) for c in classes], "leagues": leagues, "league": league, "min": min_text,
+        "min_error": min_error, "query": request.GET.urlencode(),
+    }  # fmt: skip
     return render(request, "policy/white_list.html", ctx)
+
+
+@login_required
+def white_list_entry(request, public_id):
+    """One white-listed enterprise as a bank sees it: its score and the points behind it."""
+    if not _may_see_white_list(request.user):
+        raise Http404
+    from .services import active_innovation_model
+
+    result = queries.white_list_entry(public_id)
+    if result is None:
+        raise Http404
+    weights, threshold = active_innovation_model()
+    ctx = {
+        "r": result, "e": result.enterprise, "parts": _score_parts(result, weights), "threshold": threshold,
+        "official": bool((result.trace or {}).get("innovation_official")), "classes": _class_totals(result),
+    }  # fmt: skip
+    return render(request, "policy/white_list_entry.html", ctx)
