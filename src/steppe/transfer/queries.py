@@ -317,6 +317,11 @@ def interests_for_user(user):
     )
 
 
+def broker_choices():
+    """Every registered broker, for the contract forms' drop-down."""
+    return Broker.objects.order_by("name", "id")
+
+
 def broker_deals(user) -> dict:
     broker = Broker.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
     if broker is None:

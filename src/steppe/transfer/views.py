@@ -12,10 +12,12 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.roles import Role
 
 from . import permissions as perms
 from . import queries, services
@@ -76,6 +78,12 @@ def _uuid(value):
         return uuid.UUID(str(value)) if value else None
     except ValueError:
         return None
+
+
+def _broker_from(data) -> Broker | None:
+    """The broker a contract form names (the drop-down sends a public id), or None."""
+    pid = _uuid(data.get("broker"))
+    return Broker.objects.filter(public_id=pid).first() if pid else None
 
 
 def _float(value):
@@ -415,7 +423,21 @@ def review(request):
 
 @login_required
 def broker(request):
-    return render(request, "transfer/broker.html", queries.broker_deals(request.user))
+    """A broker's deals; a broker without a profile registers it here (self-service)."""
+    errors = {}
+    is_broker = request.user.role == Role.BROKER
+    if request.method == "POST" and is_broker and not Broker.objects.filter(user=request.user).exists():
+        try:
+            services.broker_register(actor=request.user, data=request.POST.dict(), user=request.user)
+            messages.success(request, gettext("技术经纪人信息已登记"))
+            return redirect("transfer:broker")
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            errors = {e.get("field"): e.get("message") for e in (exc.data or {}).get("errors", [])}
+    ctx = queries.broker_deals(request.user)
+    ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
+    return render(request, "transfer/broker.html", ctx)
 
 
 # ---------------------------------------------------------------- negotiation and contracts
@@ -429,7 +451,9 @@ def interest(request, public_id):
             data = request.POST.dict()
             c = _attempt(
                 request,
-                lambda: services.contract_register(actor=request.user, data=data, interest=obj),
+                lambda: services.contract_register(
+                    actor=request.user, data=data, interest=obj, broker=_broker_from(data) or obj.broker
+                ),
                 "技术合同已登记",
             )
             if c:
@@ -452,6 +476,7 @@ def interest(request, public_id):
             "messages_list": obj.messages.select_related("author"),
             "types": ContractType.values,
             "leagues": queries.league_choices(),
+            "brokers": queries.broker_choices(),
             **_contract_defaults(obj, listing),
         },
     )
@@ -512,7 +537,9 @@ def contracts(request):
         else:
             _attempt(
                 request,
-                lambda: services.contract_register(actor=user, data=request.POST.dict()),
+                lambda: services.contract_register(
+                    actor=user, data=request.POST.dict(), broker=_broker_from(request.POST)
+                ),
                 "技术合同已登记",
             )
         return redirect("transfer:contracts")
@@ -536,6 +563,7 @@ def contracts(request):
             "is_operator": perms.is_operator(user),
             "types": ContractType.values,
             "leagues": queries.league_choices(),
+            "brokers": queries.broker_choices(),
         },
     )
 
