@@ -61,5 +61,7 @@ def test_a_bad_challenge_form_shows_the_fields_and_creates_nothing(login, dept):
         follow=True,
     )
     html = r.content.decode()
-    assert "title" in html and "budget" in html and "targets" in html
+    # every error at once, named by the form's labels (never the field codes title/budget/targets)
+    assert "榜单名称" in html and "支持经费（万元）" in html and "考核指标" in html
+    assert "title:" not in html and "budget:" not in html
     assert not Challenge.objects.exists()

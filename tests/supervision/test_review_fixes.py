@@ -69,7 +69,7 @@ def test_the_audit_page_shows_what_changed_not_whole_records(client, dept, unit_
     (entry,) = [e for e in r.context["entries"] if e.action == "report.submit"]
     changes = {field: (old, new) for field, old, new in entry.changes}
     assert changes["state"] == ("draft", "submitted") and changes["progress"] == ("0", "35")
-    assert "done" not in changes  # unchanged fields are left out
+    assert "problems" not in changes and changes["done"] == ("—", "完成阶段任务")  # unchanged fields are left out
     assert "draft → submitted" in r.content.decode()
 
 
