@@ -33,7 +33,12 @@ def _target_progress(plan, targets) -> tuple[dict, dict]:
         latest = None
         if r.latest_value is not None and not r.stale:
             unit = r.target.unit
-            latest = fmt_figure_en(r.latest_value, unit) if english() else fmt_figure(r.latest_value, unit)
+            if english():
+                latest = fmt_figure_en(r.latest_value, unit)
+            elif unit == "rank":
+                latest = f"第{fmt_figure(r.latest_value)}位"
+            else:
+                latest = fmt_figure(r.latest_value, unit)
         by_code[ta.target.code] = {
             "status": r.status,
             "label": pick(STATUS_LABELS[r.status]),
