@@ -11,15 +11,6 @@ from steppe.supervision import services
 from steppe.supervision.models import ProgressReport, ProgressRound
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def _open(dept):
     services.round_open(actor=dept, period="2026-Q4", due_on=timezone.localdate() + timedelta(days=10))
     return ProgressReport.objects.order_by("pk").first()
@@ -52,9 +43,9 @@ def test_a_round_due_in_the_past_is_refused_and_nothing_opens(dept, unit_a_user)
     assert not ProgressRound.objects.exists() and not ProgressReport.objects.exists()
 
 
-def test_the_report_page_names_each_missing_field_beside_it(as_user, dept, unit_a_user):
+def test_the_report_page_names_each_missing_field_beside_it(login, dept, unit_a_user):
     report = _open(dept)
-    page = as_user(unit_a_user).post(
+    page = login(unit_a_user).post(
         f"/supervision/reports/{report.pk}/", {"op": "submit", "status": "in_progress", "progress": "", "done": ""}
     ).content.decode()
     assert 'id="error-progress"' in page and 'id="error-done"' in page
@@ -62,8 +53,8 @@ def test_the_report_page_names_each_missing_field_beside_it(as_user, dept, unit_
     assert "done:" not in page and "progress:" not in page
 
 
-def test_the_rounds_page_puts_a_past_due_date_beside_its_field(as_user, dept, unit_a_user):
+def test_the_rounds_page_puts_a_past_due_date_beside_its_field(login, dept, unit_a_user):
     past = (timezone.localdate() - timedelta(days=3)).isoformat()
-    page = as_user(dept).post("/supervision/rounds/", {"period": "2026-Q4", "due": past}).content.decode()
+    page = login(dept).post("/supervision/rounds/", {"period": "2026-Q4", "due": past}).content.decode()
     assert 'id="error-due"' in page and "早于今天" in page
     assert not ProgressRound.objects.exists()

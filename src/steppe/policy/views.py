@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.models import Region
@@ -16,7 +15,7 @@ from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
-from .forms import ENGINE_MESSAGES, CalculatorForm
+from .forms import ENGINE_MESSAGES, YEAR_FIELDS, CalculatorForm
 from .models import ComplianceEvent, PolicyRun
 from .services import (
     enterprise_case,
@@ -138,23 +137,8 @@ def enterprise_export(request):
     return resp
 
 
-YEAR_FORM_FIELDS = [
-    ("employees", _("职工总数")),
-    ("tech_staff", _("科技人员")),
-    ("revenue", _("销售收入")),
-    ("income_total", _("收入总额")),
-    ("total_costs", _("成本费用")),
-    ("total_assets", _("资产总额")),
-    ("net_assets", _("净资产")),
-    ("hightech_revenue", _("高新技术产品(服务)收入")),
-    ("rd_expense", _("研发费用")),
-    ("rd_expense_in_china", _("境内研发费用")),
-    ("ip_class_i", _("Ⅰ类知识产权")),
-    ("ip_class_ii", _("Ⅱ类知识产权")),
-    ("conversions", _("成果转化")),
-    ("tech_transfer_income", _("技术转让所得")),
-    ("taxable_income", _("应纳税所得额")),
-]
+# the enterprise file's yearly form: the calculator's rows less the two incomes it derives
+YEAR_FORM_FIELDS = [f for f in YEAR_FIELDS if f[0] not in ("non_taxable_income", "investment_income")]
 
 
 @login_required
