@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from steppe.core.credit_code import validate_credit_code
 from steppe.core.forms import PageForm
 from steppe.core.models import Region
 
@@ -182,3 +183,24 @@ class CalculatorForm(PageForm):
 
     def enterprise_fields(self):
         return [self[f"e_{name}"] for name, _l in ENTERPRISE_FIELDS]
+
+
+class EnterpriseFileForm(PageForm):
+    """An enterprise's own file, entered by its user (services.enterprise_file_open checks it)."""
+
+    def __init__(self, data=None, *, org=None):
+        super().__init__(data, initial={"name": getattr(org, "name", ""),
+                                        "credit_code": getattr(org, "credit_code", "")})  # fmt: skip
+        self.fields["name"] = forms.CharField(label=_("企业名称"), max_length=200, required=False)
+        self.fields["credit_code"] = forms.CharField(label=_("统一社会信用代码"), max_length=18,
+                                                     validators=[validate_credit_code])  # fmt: skip
+        self.fields["region"] = forms.ChoiceField(label=_("所在旗县区"), choices=county_choices())
+        self.fields["industry"] = forms.ChoiceField(label=_("主营行业 (GB/T 4754)"), required=False,
+                                                    choices=industry_choices())  # fmt: skip
+        self.fields["registered_on"] = forms.DateField(label=_("成立日期"),
+                                                       widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    def add_service_errors(self, exc) -> None:
+        for e in (getattr(exc, "data", None) or {}).get("errors", []):
+            field = e.get("field")
+            self.add_error(field if field in self.fields else None, e.get("message"))

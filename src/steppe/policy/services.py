@@ -405,6 +405,73 @@ def compliance_event_record(
     return event
 
 
+ERR_FILE_EXISTS = "本单位已有企业档案"
+ERR_CODE_MISMATCH = "须与本单位登记的统一社会信用代码一致（{code}）"
+ERR_CODE_TAKEN = "该统一社会信用代码的企业档案属于其他单位"
+
+
+@transaction.atomic
+def enterprise_file_open(*, actor, data: dict) -> tuple[Enterprise, bool]:
+    """An enterprise user's own file: the register's row under their organisation's credit code
+    when one is waiting (not yet anyone's), otherwise a new file from what they enter.
+
+    Returns (file, from_register). Every bad field is reported at once (ValidationFailed, fields
+    name, credit_code, region, industry, registered_on) and nothing is written."""
+    from steppe.core.errors import NotFound
+    from steppe.core.roles import Role
+
+    org = getattr(actor, "unit", None)
+    if getattr(actor, "role", None) != Role.ENTERPRISE or org is None:
+        raise NotFound()
+    if Enterprise.objects.filter(unit=org).exists():
+        raise DomainError("file_exists", ERR_FILE_EXISTS, status=409)
+    errors: list[dict] = []
+    code = str(data.get("credit_code") or org.credit_code or "").strip().upper()
+    try:
+        validate_credit_code(code)
+    except ValidationError as exc:
+        errors.append({"field": "credit_code", "message": exc.messages[0]})
+    if not errors and org.credit_code and code != org.credit_code:
+        errors.append({"field": "credit_code", "message": ERR_CODE_MISMATCH.format(code=org.credit_code)})
+    existing = Enterprise.objects.filter(credit_code=code).first() if not errors else None
+    if existing is not None:
+        if existing.unit_id is not None or not org.credit_code:
+            # only an organisation confirmed under this credit code takes the register's row
+            errors.append({"field": "credit_code", "message": ERR_CODE_TAKEN})
+            raise ValidationFailed(errors[0]["message"], errors)
+        before = {"unit": None}
+        existing.unit = org
+        existing.save(update_fields=["unit"])
+        audit_record(actor=actor, action="policy.enterprise.claim", obj=existing, before=before,
+                     after={"unit": org.name})  # fmt: skip
+        return existing, True
+    name = str(data.get("name") or "").strip() or org.name
+    region = Region.objects.filter(code=str(data.get("region") or "").strip(), level="county").first()
+    if region is None:
+        errors.append({"field": "region", "message": "请选择所在旗县区"})
+    industry = str(data.get("industry") or "").strip().upper()
+    if industry:
+        try:
+            gbt4754.parse(industry)
+        except gbt4754.IndustryCodeError:
+            errors.append({"field": "industry", "message": "不是有效的 GB/T 4754-2017 行业代码"})
+    registered = data.get("registered_on")
+    try:
+        registered = registered if isinstance(registered, date) else date.fromisoformat(str(registered or ""))
+        if registered > timezone.localdate():
+            errors.append({"field": "registered_on", "message": "成立日期不能晚于今天"})
+    except ValueError:
+        errors.append({"field": "registered_on", "message": "请填写成立日期（YYYY-MM-DD）"})
+    if errors:
+        raise ValidationFailed("；".join(e["message"] for e in errors), errors)
+    ent = Enterprise.objects.create(
+        name=name, credit_code=code, region=region, industry=industry, registered_on=registered, unit=org
+    )
+    audit_record(actor=actor, action="policy.enterprise.create", obj=ent,
+                 after={"name": name, "credit_code": code, "region": region.code})  # fmt: skip
+    return ent, False
+
+
 def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict) -> EnterpriseYear:
     """Create or replace one year of an enterprise's file (its own user, its bureau or the department).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,11 @@ from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
-from .forms import ENGINE_MESSAGES, YEAR_FIELDS, CalculatorForm
+from .forms import ENGINE_MESSAGES, YEAR_FIELDS, CalculatorForm, EnterpriseFileForm
 from .models import ComplianceEvent, PolicyRun
 from .services import (
     enterprise_case,
+    enterprise_file_open,
     enterprise_year_save,
     policy_run_start,
     register_export,
@@ -100,7 +102,8 @@ def enterprise_list(request):
         raise Http404  # a bank sees the white list only
     qs = permissions.enterprises_visible_to(request.user).order_by("name")
     ctx = {"total": qs.count(), "can_import": permissions.can_import(request.user)}
-    if request.method == "POST":
+    opening = request.method == "POST" and request.POST.get("form") == "open"
+    if request.method == "POST" and not opening:
         if not ctx["can_import"]:
             raise Http404
         upload = request.FILES.get("file")
@@ -117,6 +120,25 @@ def enterprise_list(request):
             except DomainError as exc:
                 ctx["import_error"] = exc.message
                 ctx["import_errors"] = (exc.data or {}).get("errors", [])[:200]
+    if request.user.role == Role.ENTERPRISE and ctx["total"] == 0:
+        # an enterprise without a file opens it here: the register's row under its credit code,
+        # or a new file from what it enters
+        form = EnterpriseFileForm(request.POST if opening else None, org=request.user.unit)
+        if opening and request.user.unit_id and form.is_valid():
+            data = {**form.cleaned_data, "registered_on": form.cleaned_data["registered_on"]}
+            try:
+                ent, from_register = enterprise_file_open(actor=request.user, data=data)
+                messages.success(request, gettext("已从企业名录关联本单位的档案") if from_register
+                                 else gettext("企业档案已建立"))  # fmt: skip
+                return redirect("policy:enterprise", public_id=ent.public_id)
+            except DomainError as exc:
+                if exc.status == 404:
+                    raise Http404 from None
+                if exc.data.get("errors"):
+                    form.add_service_errors(exc)
+                else:
+                    form.add_error(None, exc.message)
+        ctx["open_form"] = form
     ctx["enterprises"] = qs[:200]
     return render(request, "policy/enterprise_list.html", ctx)
 
