@@ -8,6 +8,7 @@ import pytest
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--lang=zh-CN",  # date inputs read 2019/03/01 as a Chinese user sees them
 ]
 
 

@@ -3,6 +3,8 @@
 The labels are Chinese msgids marked with gettext_noop and translated when a filter runs, so the
 English switch (locale/en) applies to them."""
 
+import re
+
 from django import template
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as _
@@ -76,3 +78,30 @@ def distance_message(item):
     if get_language() == "en" and item.get("message_en"):
         return item["message_en"]
     return item.get("message", "")
+
+
+# the engine's assumptions (English in the API's JSON) in the page's words
+_NOTES = [
+    (re.compile(r"enterprise\.registered_on not given: .*"), _("未填写成立日期：假定在三个会计年度之前已成立"), ()),
+    (re.compile(r"hightech_field not given: .*"), _("未填写高新技术领域：假定属于国家重点支持的八大领域"), ()),
+    (re.compile(r"compliance_ok not given: .*"), _("未填写合规情况：假定无事故、违法、失信或异常名录记录"), ()),
+    (re.compile(r"years\.(\d{4})\.income_total not given: .*"),
+     _("%(year)s 年未填写收入总额：按销售收入 + 投资收益 + 不征税收入计"), ("year",)),
+    (re.compile(r"years\.(\d{4})\.rd_expense_in_china not given: .*"),
+     _("%(year)s 年未填写境内研发费用：假定研发费用全部发生在境内"), ("year",)),
+    (re.compile(r"years\.(\d{4})\.income_by_industry not given: all revenue assigned to (\S+)"),
+     _("%(year)s 年未填写分行业收入：全部收入计入 %(code)s"), ("year", "code")),
+    (re.compile(r"years\.(\d{4})\.rd_projects not given: .*"),
+     _("%(year)s 年未填写研发项目：研发费用按一个费用化项目的前五项费用计"), ("year",)),
+    (re.compile(r"years\.(\d{4}) not given: .*"), _("%(year)s 年没有数据：其金额按 0 计"), ("year",)),
+]  # fmt: skip
+
+
+@register.filter
+def note_label(note: str) -> str:
+    """An assumption the engine made, in the page's language (unknown ones as they are)."""
+    for pattern, text, names in _NOTES:
+        m = pattern.fullmatch(note or "")
+        if m:
+            return gettext(text) % dict(zip(names, m.groups(), strict=False))
+    return note

@@ -1,0 +1,218 @@
+"""Every outside role finishes its journey in Chromium, signing in through the login page: an
+enterprise to its policy results and the notice of a batch run, a broker to an attributed deal,
+a bank to the white list, a bureau to its league's figures and enterprises.
+
+With STEPPE_SCREENS set to a folder (``make screens`` sets docs/screens), each step is also
+photographed at desktop (1280 px) and phone (390 px) widths: <journey>-<n>-<step>-<width>.png.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENS = os.environ.get("STEPPE_SCREENS", "")
+WIDTHS = {"desktop": 1280, "phone": 390}
+PASSWORD = "pass-word-123"
+
+
+def shoot(page, name: str) -> None:
+    """Photograph the page at both widths (only when screens are asked for)."""
+    if not SCREENS:
+        return
+    folder = Path(SCREENS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(150)  # reflow
+        page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
+def _user(username, role, unit=None, region=None):
+    from steppe.core.regions import regions_ensure
+    from steppe.core.services import user_create
+
+    regions_ensure()
+    user, _, _ = user_create(username=username, role=role, unit=unit, region=region, password=PASSWORD)
+    return user
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    """A fresh browser (Chinese first) signed in through the login page as this user."""
+    contexts = []
+
+    def make(user):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_selector(".who")
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+def test_an_enterprise_opens_its_file_and_reaches_its_policy_results(live_server, sign_in):
+    from steppe.core.credit_code import credit_code_check_char
+    from steppe.policy.models import Enterprise
+    from steppe.policy.services import policy_run
+
+    firm = _user("e2e-firm", "enterprise", unit="包头稀土新材料有限公司", region="150202")
+    code = "91150203MA0E2E001"
+    code += credit_code_check_char(code)
+    page = sign_in(firm)
+    shoot(page, "enterprise-1-home")
+    page.click(".worklinks >> text=我的企业档案")
+    page.wait_for_selector("#open-file")
+    page.fill("#open-file input[name=credit_code]", code)
+    page.select_option("#open-file select[name=region]", "150203")
+    page.select_option("#open-file select[name=industry]", "C39")
+    page.fill("#open-file input[name=registered_on]", "2019-03-01")
+    shoot(page, "enterprise-2-open-file")
+    page.click("#open-file-submit")
+    page.wait_for_selector("#year-form")
+    ent = Enterprise.objects.get(credit_code=code)
+    assert ent.unit == firm.unit
+    # the enterprise enters its last three years
+    for year, staff, tech, revenue, rd in ((2022, 80, 16, 3000, 120), (2023, 90, 18, 3500, 150), (2024, 100, 20, 4000, 180)):
+        page.fill("#year-form input[name=year]", str(year))
+        for name, value in (("employees", staff), ("tech_staff", tech), ("revenue", revenue), ("rd_expense", rd),
+                            ("net_assets", revenue // 3), ("ip_class_ii", 3)):  # fmt: skip
+            page.fill(f"#year-form input[name={name}]", str(value))
+        page.click("#save-year")
+        page.wait_for_selector(f"#years >> text={year}")
+    shoot(page, "enterprise-3-file")
+    # the calculator loads the file by itself and gives results with reasons and distance
+    page.click("#to-calculator")
+    page.wait_for_selector("#loaded")
+    assert page.input_value("select[name=e_region]") == "150203"
+    page.click("#calculate")
+    page.wait_for_selector("#results")
+    results = page.inner_text("#policy-results")
+    assert "科技型中小企业" in results and "得分" in results
+    assert "距离符合条件还差" in page.inner_text("main")
+    shoot(page, "enterprise-4-results")
+    # a batch run finds it newly qualifying and tells it so on its file
+    policy_run(2024)
+    page.goto(f"{live_server.url}/policy/enterprises/{ent.public_id}/")
+    notices = page.inner_text("#notices")
+    assert "新符合条件" in notices and "科技型中小企业" in notices
+    shoot(page, "enterprise-5-notice")
+
+
+def test_a_broker_registers_and_sees_the_deal_attributed_to_them(live_server, sign_in):
+    from steppe.transfer import services
+    from steppe.transfer.models import Contract, Interest
+    from steppe.transfer.search import reset_index
+
+    reset_index()
+    dept = _user("e2e-b-dept", "department", unit="自治区科技厅")
+    univ = _user("e2e-b-univ", "institution", unit="内蒙古大学", region="150100")
+    firm = _user("e2e-b-firm", "enterprise", unit="包头稀土永磁电机有限公司", region="150202")
+    agent = _user("e2e-b-broker", "broker", unit="蒙科聚技术转移中心", region="150100")
+    listing = services.listing_submit(actor=univ, kind="achievement", data={
+        "title": "钕铁硼晶界扩散技术", "description": "降低重稀土用量的晶界扩散工艺，适用于永磁电机。",
+        "field": "材料科学与工程", "region": "150100", "readiness": 6, "transfer_modes": "许可"})  # fmt: skip
+    services.listing_review(actor=dept, listing=listing, decision="accept")
+    services.listing_publish(actor=dept, listing=listing)
+    services.interest_express(actor=firm, listing=listing, note="希望许可使用")
+    interest = Interest.objects.get()
+
+    page = sign_in(agent)
+    page.click(".worklinks >> text=我的撮合")
+    page.wait_for_selector("#broker-profile")
+    page.fill("#broker-profile input[name=name]", "王经纪")
+    page.fill("#broker-profile input[name=certificate_no]", "NMG-JJR-2026-018")
+    page.fill("#broker-profile input[name=fields]", "新材料、先进制造")
+    page.select_option("#broker-profile select[name=region]", "150100")
+    shoot(page, "broker-1-profile")
+    page.click("#broker-register")
+    page.wait_for_selector("#broker-contracts")
+
+    # the institution registers the contract and names the broker from the drop-down
+    p_univ = sign_in(univ)
+    p_univ.goto(f"{live_server.url}/transfer/interests/{interest.public_id}/")
+    form = "#contract-form"
+    p_univ.fill(f"{form} input[name=number]", "2026150100000918")
+    p_univ.fill(f"{form} input[name=seller]", "内蒙古大学")
+    p_univ.select_option(f"{form} select[name=seller_region]", "150100")
+    p_univ.fill(f"{form} input[name=buyer]", "包头稀土永磁电机有限公司")
+    p_univ.select_option(f"{form} select[name=buyer_region]", "150200")
+    p_univ.fill(f"{form} input[name=amount]", "60")
+    p_univ.fill(f"{form} input[name=signed_on]", "2026-05-01")
+    assert p_univ.locator("#contract-broker option").count() == 2  # none, and the broker
+    p_univ.select_option("#contract-broker", label="王经纪（NMG-JJR-2026-018）")
+    p_univ.click("#register-contract")
+    p_univ.wait_for_selector("#contracts")
+    assert Contract.objects.get().broker.name == "王经纪"
+
+    page.reload()
+    assert "钕铁硼晶界扩散技术" in page.inner_text("#broker-contracts")
+    shoot(page, "broker-2-deals")
+    reset_index()
+
+
+def test_a_bank_reads_the_white_list(live_server, sign_in):
+    from steppe.policy import innovation
+    from steppe.policy.models import InnovationModel
+    from steppe.policy.services import enterprises_generate, policy_run
+
+    _user("e2e-seed", "department")  # regions
+    enterprises_generate(200, year=2024, seed=11)
+    InnovationModel.objects.create(name="e2e", weights=dict(innovation.DEFAULT_WEIGHTS), white_list_threshold=55,
+                                   active=True)  # fmt: skip
+    policy_run(2024)
+    bank = _user("e2e-bank", "bank", unit="某银行内蒙古分行", region="150100")
+    page = sign_in(bank)
+    page.click(".worklinks >> text=创新积分白名单")
+    page.wait_for_selector("#white-list")
+    total = page.locator("#white-list tbody tr").count()
+    assert total > 1
+    shoot(page, "bank-1-white-list")
+    page.select_option("select[name=league]", "150200")
+    page.click("#white-list-filters button[type=submit]")
+    page.wait_for_selector("#white-list")
+    rows = page.locator("#white-list tbody tr")
+    assert 0 < rows.count() < total
+    page.click("#white-list tbody tr >> nth=0 >> a")
+    page.wait_for_selector("#score-parts")
+    assert "研发投入强度" in page.inner_text("#score-parts")
+    shoot(page, "bank-2-detail")
+    page.go_back()
+    with page.expect_download() as dl:
+        page.click("#export-csv")
+    assert dl.value.suggested_filename == "white-list.csv"
+
+
+def test_a_bureau_sees_its_league(live_server, sign_in):
+    from steppe.plans.services import plan_load_builtin
+    from steppe.policy.services import enterprises_generate
+    from steppe.stats.services import indicators_load, published_load
+
+    bureau = _user("e2e-bureau", "bureau", unit="包头市科学技术局", region="150200")
+    plan_load_builtin()
+    indicators_load()
+    published_load()
+    enterprises_generate(100, year=2024, seed=5)
+    page = sign_in(bureau)
+    shoot(page, "bureau-1-home")
+    page.click(".worklinks >> text=本盟市指标")
+    page.wait_for_load_state()
+    assert "包头市" in page.inner_text("main h1")
+    shoot(page, "bureau-2-league-figures")
+    page.goto(live_server.url + "/")
+    page.click(".worklinks >> text=本盟市企业")
+    page.wait_for_load_state()
+    names = page.inner_text("main")
+    assert "企业档案" in names
+    shoot(page, "bureau-3-league-enterprises")
