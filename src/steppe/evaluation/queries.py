@@ -103,3 +103,33 @@ def coverage(fw: Framework, ds: Dataset) -> Coverage:
         for j, i in enumerate(fw.indicators)
     ]
     return Coverage(units, inds, float(have.mean()) if have.size else 0.0)
+
+
+def latest_run(framework: str, *, ok: bool | None = None):
+    from .models import IndexRun
+
+    qs = IndexRun.objects.filter(framework=framework)
+    if ok is not None:
+        qs = qs.filter(ok=ok)
+    return qs.order_by("-created_at", "-id").first()
+
+
+def runs_of(framework: str, limit: int = 20):
+    from .models import IndexRun
+
+    return list(
+        IndexRun.objects.filter(framework=framework)
+        .order_by("-created_at", "-id")
+        .defer("data", "result", "framework_text")[:limit]
+    )
+
+
+def run_by_uid(uid):
+    from steppe.core.errors import NotFound
+
+    from .models import IndexRun
+
+    run = IndexRun.objects.filter(uid=uid).first()
+    if run is None:
+        raise NotFound("未找到该次计算 Run not found")
+    return run

@@ -1,0 +1,83 @@
+"""Evaluation pages: every page renders, the department builds a run, others may read but not build,
+failed runs say what is missing, the change page splits data from method."""
+
+import pytest
+
+from steppe.evaluation.models import IndexRun
+from steppe.evaluation.services import index_run_build
+
+
+@pytest.fixture
+def asem_run(regions):
+    return index_run_build(framework="asem-coinr-example", replications=60, seed=2)
+
+
+def test_every_page_renders(client, login, department_user, asem_run):
+    login(department_user)
+    second = index_run_build(framework="asem-coinr-example")
+    for url in [
+        "/evaluation/",
+        "/evaluation/asem-coinr-example/",
+        "/evaluation/asem-coinr-example/framework/",
+        "/evaluation/asem-coinr-example/units/CHE/",
+        f"/evaluation/asem-coinr-example/change/?from={asem_run.uid}&to={second.uid}",
+        "/evaluation/nmg-parks-htz/",
+        "/evaluation/nmg-leagues-cstii/framework/",
+    ]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+
+
+def test_ranking_shows_intervals_and_coverage(client, login, bureau_user, asem_run):
+    login(bureau_user)
+    html = client.get("/evaluation/asem-coinr-example/").content.decode()
+    assert 'class="whiskers"' in html and "<circle" in html and "<line" in html
+    che = next(u for u in asem_run.result["units"] if u["code"] == "CHE")
+    assert f"{che['rank_lo']:.0f}–{che['rank_hi']:.0f}" in html
+    assert "68.38" in html
+
+
+def test_the_profile_lists_what_moves_the_rank(client, login, bureau_user, asem_run):
+    login(bureau_user)
+    html = client.get("/evaluation/asem-coinr-example/units/IND/").content.decode()
+    ind = next(u for u in asem_run.result["units"] if u["code"] == "IND")
+    assert ind["movers"] and asem_run.result["names"][ind["movers"][0]["code"]] in html
+    assert client.get("/evaluation/asem-coinr-example/units/XXX/").status_code == 404
+
+
+def test_only_the_department_builds_and_others_get_404(client, login, bureau_user, department_user, regions):
+    login(bureau_user)
+    assert client.post("/evaluation/asem-coinr-example/build/", {"replications": 0}).status_code == 404
+    assert not IndexRun.objects.exists()
+    login(department_user)
+    r = client.post("/evaluation/asem-coinr-example/build/", {"replications": 50})
+    assert r.status_code == 302 and IndexRun.objects.get().ok
+
+
+def test_a_failed_run_says_what_is_missing_and_shows_no_ranking(
+    client, login, department_user, league_figures
+):
+    login(department_user)
+    client.post("/evaluation/nmg-leagues-cstii/build/", {"replications": 0})
+    run = IndexRun.objects.get(framework="nmg-leagues-cstii")
+    assert not run.ok and "screen" in run.error
+    html = client.get("/evaluation/nmg-leagues-cstii/").content.decode()
+    assert "呼和浩特市" in html and 'class="whiskers"' not in html
+    assert run.error in html
+
+
+def test_pages_need_an_account_and_unknown_frameworks_are_404(client, login, department_user, regions):
+    assert client.get("/evaluation/").status_code == 302
+    login(department_user)
+    assert client.get("/evaluation/nope/").status_code == 404
+
+
+def test_export_is_xlsx_with_every_unit(client, login, department_user, asem_run):
+    import io
+
+    import openpyxl
+
+    login(department_user)
+    r = client.get("/evaluation/asem-coinr-example/export.xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert ws.max_row == 52 and ws.cell(1, 1).value == "uCode" and ws.cell(2, 1).value == "CHE"
