@@ -28,6 +28,14 @@ def test_every_page_renders(client, login, department_user, asem_run):
         assert r.status_code == 200, url
 
 
+def test_the_tree_names_every_indicator_with_its_audit_figures(client, login, bureau_user, asem_run):
+    login(bureau_user)
+    html = client.get("/evaluation/asem-coinr-example/framework/").content.decode()
+    assert "Logistics Performance Index" in html and "Sustainable Connectivity" in html
+    lpi = next(a for a in asem_run.result["audit"]["indicators"] if a["code"] == "LPI")
+    assert f"{lpi['skew']:.2f}" in html
+
+
 def test_ranking_shows_intervals_and_coverage(client, login, bureau_user, asem_run):
     login(bureau_user)
     html = client.get("/evaluation/asem-coinr-example/").content.decode()

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError
@@ -23,7 +23,37 @@ from steppe.core.permissions import is_department
 from . import queries, services
 from .framework import builtin_frameworks, load_framework
 
-KIND_LABELS = {"country": "国家", "league": "盟市", "county": "旗县(市、区)", "park": "园区"}
+KIND_LABELS = {
+    "country": gettext_noop("国家"),
+    "league": gettext_noop("盟市"),
+    "county": gettext_noop("旗县(市、区)"),
+    "park": gettext_noop("园区"),
+}
+
+
+def _en() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _names(fw) -> dict[str, str]:
+    """Each indicator's and aggregate's name in the page's language (English where the framework has it)."""
+    en = _en()
+    return {x.code: (x.name_en if en and x.name_en else x.name) for x in [*fw.indicators, *fw.aggregates]}
+
+
+def _unit_names(fw, units: list[dict]) -> dict[str, str]:
+    names = {u["code"]: u["name"] for u in units}
+    if _en() and fw.unit_kind in ("league", "county"):
+        from steppe.core.models import Region
+
+        for code, name_en in Region.objects.filter(code__in=list(names)).values_list("code", "name_en"):
+            if name_en:
+                names[code] = name_en
+    return names
+
+
+def _fw_name(fw) -> str:
+    return fw.name_en if _en() and fw.name_en else fw.name
 
 
 def _framework(code: str):
@@ -46,6 +76,7 @@ def index(request):
         rows.append(
             {
                 "fw": fw,
+                "name": _fw_name(fw),
                 "kind": gettext(KIND_LABELS.get(fw.unit_kind, fw.unit_kind)),
                 "run": run,
                 "n_ind": len(fw.indicators),
@@ -117,6 +148,7 @@ def framework_page(request, code: str):
     ok_run = queries.latest_run(code, ok=True)
     ctx = {
         "fw": fw,
+        "fw_name": _fw_name(fw),
         "run": run,
         "ok_run": ok_run,
         "can_build": is_department(request.user),
@@ -126,8 +158,10 @@ def framework_page(request, code: str):
     if ok_run:
         res = ok_run.result
         cols = res["columns"]
-        units = res["units"]
-        ctx["columns"] = [{"code": c, "name": res["names"].get(c, c)} for c in cols]
+        names = _names(fw)
+        unames = _unit_names(fw, res["units"])
+        units = [{**u, "name": unames[u["code"]]} for u in res["units"]]
+        ctx["columns"] = [{"code": c, "name": names.get(c, c)} for c in cols]
         ctx["units"] = [
             {
                 **u,
@@ -143,8 +177,12 @@ def framework_page(request, code: str):
             ctx["map_spec"] = _league_map(ok_run)
     if run and not run.ok:
         cov = run.result.get("coverage", {})
-        ctx["missing_units"] = cov.get("units", [])
-        ctx["missing_indicators"] = cov.get("indicators", [])
+        names = _names(fw)
+        unames = _unit_names(fw, cov.get("units", []))
+        ctx["missing_units"] = [{**u, "name": unames[u["code"]]} for u in cov.get("units", [])]
+        ctx["missing_indicators"] = [
+            {**i, "name": names.get(i["code"], i["name"])} for i in cov.get("indicators", [])
+        ]
     return render(request, "evaluation/framework.html", ctx)
 
 
@@ -192,7 +230,8 @@ def unit_page(request, code: str, unit: str):
     me = next((u for u in units if u["code"] == unit), None)
     if me is None:
         raise Http404(gettext("未找到该单位"))
-    names = run.result["names"]
+    names = _names(fw)
+    me = {**me, "name": _unit_names(fw, [me])[me["code"]]}
     pillars = []
     for c in run.result["columns"][1:]:
         vals = [u["scores"][c] for u in units if u["scores"][c] is not None]
@@ -212,6 +251,7 @@ def unit_page(request, code: str, unit: str):
         )
     ctx = {
         "fw": fw,
+        "fw_name": _fw_name(fw),
         "run": run,
         "u": me,
         "pillars": pillars,
@@ -236,6 +276,8 @@ def tree_page(request, code: str):
         audit = {a["code"]: a for a in run.result["audit"]["indicators"]}
         agg_audit = {a["code"]: a for a in run.result["audit"]["aggregates"]}
 
+    names = _names(fw)
+
     def node(a):
         kids = [node(b) for b in fw.aggregates if b.parent == a.code]
         inds = []
@@ -245,6 +287,7 @@ def tree_page(request, code: str):
                 inds.append(
                     {
                         "i": i,
+                        "name": names[i.code],
                         "avail": "—" if not s else f"{100 * s['availability']:.0f}%",
                         "skew": _f(s.get("skew")),
                         "kurt": _f(s.get("kurtosis")),
@@ -256,6 +299,7 @@ def tree_page(request, code: str):
         aa = agg_audit.get(a.code, {})
         return {
             "a": a,
+            "name": names[a.code],
             "kids": kids,
             "inds": inds,
             "alpha": _f(aa.get("cronbach_alpha")),
@@ -263,7 +307,9 @@ def tree_page(request, code: str):
         }
 
     return render(
-        request, "evaluation/tree.html", {"fw": fw, "run": run, "root": node(fw.top), "steps": fw.steps}
+        request,
+        "evaluation/tree.html",
+        {"fw": fw, "fw_name": _fw_name(fw), "run": run, "root": node(fw.top), "steps": fw.steps},
     )
 
 
@@ -279,12 +325,19 @@ def change_page(request, code: str):
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
-        return render(request, "evaluation/change.html", {"fw": fw, "error": exc.message}, status=400)
+        return render(
+            request,
+            "evaluation/change.html",
+            {"fw": fw, "fw_name": _fw_name(fw), "error": exc.message},
+            status=400,
+        )
     except ValueError:
         raise Http404 from None
+    unames = _unit_names(fw, change["rows"])
     rows = [
         {
             **r,
+            "name": unames[r["code"]],
             "old_s": _f(r["old"]),
             "new_s": _f(r["new"]),
             "change_s": _f(r["change"]),
@@ -296,7 +349,14 @@ def change_page(request, code: str):
     return render(
         request,
         "evaluation/change.html",
-        {"fw": fw, "old": old, "new": new, "rows": rows, "same_method": change["same_method"]},
+        {
+            "fw": fw,
+            "fw_name": _fw_name(fw),
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "same_method": change["same_method"],
+        },
     )
 
 
