@@ -4,12 +4,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from steppe.api import api
+from steppe.core import views as core_views
 from steppe.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("", include("steppe.web.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("accounts/login/", core_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("evaluation/", include("steppe.evaluation.urls")),
     path("supervision/", include("steppe.challenges.urls")),
     path("registers/", include("steppe.registers.urls")),
+    path("accounts/", include("steppe.core.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, AuditEntry, Organisation, Region, User
+from .models import ApiToken, AuditEntry, Invitation, Organisation, Region, User
 
 
 @admin.register(Region)
@@ -47,3 +47,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "invited_by", "created_at", "accepted_at")
+    list_filter = ("role",)
+    search_fields = ("email",)
+    readonly_fields = ("key_hash", "created_at", "accepted_at", "accepted_user")

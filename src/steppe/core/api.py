@@ -1,9 +1,11 @@
-from ninja import Router, Schema
+from django.db.models import Count
+from ninja import Router, Schema, Status
 
-from steppe.core.errors import NotFound
+from steppe.core.errors import NotFound, ValidationFailed
 
+from . import services
 from .auth import api_auth
-from .models import Region
+from .models import Organisation, Region
 
 router = Router(tags=["core"])
 
@@ -76,3 +78,102 @@ def me(request):
     return {"id": u.pk, "username": u.username, "email": u.email, "role": u.role,
             "region": u.region.code if u.region_id else None, "unit": org.name if org else None,
             "org_role": u.org_role if org else None, "organisation": organisation_out(org) if org else None}
+
+
+# ---------------------------------------------------------------- sign-up, tokens, organisations (issue 11)
+
+
+class SignupIn(Schema):
+    """Every field is checked by the sign-up form (all problems at once, 400 naming the fields)."""
+
+    kind: str = ""
+    name: str = ""
+    credit_code: str = ""
+    region: str = ""
+    email: str = ""
+    password: str = ""
+
+
+class SignupOut(Schema):
+    id: int
+    status: str
+
+
+@router.post("/signup", response={201: SignupOut}, auth=None,
+             summary="Self sign-up (kind enterprise|institution|agency|bank): a pending organisation; "
+                     "400 names each bad field and writes nothing; 409 when the credit code is registered")
+def signup(request, payload: SignupIn):
+    org, _user = services.organisation_signup(data=payload.dict())
+    return Status(201, {"id": org.pk, "status": org.status})
+
+
+class TokenIn(Schema):
+    email: str = ""
+    password: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@router.post("/auth/token", response=TokenOut, auth=None,
+             summary="An API token for e-mail and password; 403 while the organisation is pending "
+                     "or the e-mail unconfirmed, 401 for wrong credentials, 429 when throttled")
+def auth_token(request, payload: TokenIn):
+    return {"token": services.token_issue(request=request, email=payload.email, password=payload.password)}
+
+
+class OrganisationDetailOut(OrganisationOut):
+    refusal_reason: str
+    created_at: str
+    members: int
+
+
+def _organisation_detail(org) -> dict:
+    return {**organisation_out(org), "refusal_reason": org.refusal_reason, "created_at": org.created_at.isoformat(),
+            "members": getattr(org, "n_members", None) or org.users.count()}
+
+
+@router.get("/organisations", response=list[OrganisationDetailOut], auth=api_auth,
+            summary="Organisations this account may see (a bureau: its league's; the department: all); "
+                    "`status=pending` is the approval queue")
+def list_organisations(request, status: str | None = None, kind: str | None = None):
+    qs = services.organisations_visible_to(request.auth).annotate(n_members=Count("users"))
+    if status:
+        if status not in Organisation.Status.values:
+            raise ValidationFailed(f"未知状态 Unknown status: {status}",
+                                   [{"field": "status", "message": f"one of {', '.join(Organisation.Status.values)}"}])
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [_organisation_detail(o) for o in qs.order_by("created_at", "pk")]
+
+
+@router.get("/organisations/{org_id}", response=OrganisationDetailOut, auth=api_auth, summary="One organisation")
+def get_organisation(request, org_id: int):
+    return _organisation_detail(services.get_organisation_for_user(request.auth, org_id))
+
+
+class ApproveOut(OrganisationDetailOut):
+    joined: list[str]
+
+
+@router.post("/organisations/{org_id}/approve", response=ApproveOut, auth=api_auth,
+             summary="Confirm a pending organisation (its league's bureau or the department; 404 for anyone else); "
+                     "what exists under its credit code joins it")
+def approve_organisation(request, org_id: int):
+    org = services.get_organisation_to_decide(request.auth, org_id)
+    joined = services.organisation_approve(actor=request.auth, organisation=org)
+    return {**_organisation_detail(org), "joined": joined}
+
+
+class RefuseIn(Schema):
+    reason: str = ""
+
+
+@router.post("/organisations/{org_id}/refuse", response=OrganisationDetailOut, auth=api_auth,
+             summary="Refuse a pending organisation with a reason (400 naming `reason` when it is empty)")
+def refuse_organisation(request, org_id: int, payload: RefuseIn):
+    org = services.get_organisation_to_decide(request.auth, org_id)
+    services.organisation_refuse(actor=request.auth, organisation=org, reason=payload.reason)
+    return _organisation_detail(org)

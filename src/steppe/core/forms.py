@@ -11,7 +11,14 @@ service still lands beside its field.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from . import credit_code as cc
+from .credit_code import credit_code_normalise, credit_code_problem
+from .models import Organisation, Region, User
+from .roles import SIGNUP_KIND_ROLE, OrgKind, Role
 
 REQUIRED = _("必填")
 
@@ -45,3 +52,217 @@ class PageForm(forms.Form):
         name = (fields or {}).get(field, field) if field else None
         message = getattr(exc, "message", None) or str(exc)
         self.add_error(name if name in self.fields else None, message)
+
+
+# ---------------------------------------------------------------- accounts (sign-up, decisions, invitations)
+
+MSG_CREDIT_CODE = _("统一社会信用代码无效（GB 32100-2015）：%(reason)s")
+MSG_REGION = _("请选择内蒙古的一个旗县区（6 位代码）")
+MSG_EMAIL_TAKEN = _("该邮箱已注册，请直接登录或找回密码")
+MSG_NAME_TAKEN = _("已有同名单位以另一统一社会信用代码注册，请核对名称或信用代码")
+MSG_PASSWORDS_DIFFER = _("两次输入的密码不一致")
+MSG_REASON_REQUIRED = _("请填写不通过的理由")
+
+# the checker's reasons, as the page's language gives them
+CREDIT_REASONS = {
+    cc.REASON_LENGTH: _("须为 18 位"),
+    cc.REASON_CHECK: _("校验码不符"),
+}
+MSG_CREDIT_CHARACTER = _("含非法字符 %(char)s")
+
+
+def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Counties grouped by league, for the region picker."""
+    leagues: dict[str, tuple[str, list]] = {}
+    for r in Region.objects.filter(level=Region.Level.PREFECTURE, code__startswith="15").order_by("code"):
+        leagues[r.code] = (r.name, [])
+    for r in Region.objects.filter(level=Region.Level.COUNTY, code__startswith="15").order_by("code"):
+        league = leagues.get(r.league_code)
+        if league:
+            league[1].append((r.code, f"{r.name}（{r.code}）"))
+    return [("", "—")] + [(name, counties) for name, counties in leagues.values()]
+
+
+class ErrorsMixin:
+    """What the API returns for a form's errors (the same messages the page shows beside fields)."""
+
+    def error_list(self) -> list[dict]:
+        """[{field, message}] in the form's field order: what the API returns."""
+        out = []
+        for name, errors in self.errors.items():
+            for message in errors:
+                out.append({"field": name if name != "__all__" else "body", "message": str(message)})
+        return out
+
+
+class SignupForm(ErrorsMixin, PageForm):
+    kind = forms.ChoiceField(label=_("单位类型"), choices=[(k.value, k.label) for k in SIGNUP_KIND_ROLE])
+    name = forms.CharField(label=_("单位名称"), max_length=200)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40)
+    region = forms.CharField(label=_("所在旗县区"), max_length=6)
+    email = forms.EmailField(label=_("管理员邮箱"))
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+    # the page asks twice; the API sends it once
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False, required=False)
+
+    def __init__(self, *args, ask_twice: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ask_twice = ask_twice
+        self.fields["password2"].required = ask_twice
+        self.fields["password2"].error_messages["required"] = REQUIRED
+        self.fields["region"].widget = forms.Select(choices=county_choices())
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        return OrgKind(kind)
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_credit_code(self):
+        code = credit_code_normalise(self.cleaned_data["credit_code"])
+        problem = credit_code_problem(code)
+        if problem:
+            bad = [c for c in code if c not in cc.CREDIT_CODE_CHARS]
+            reason = CREDIT_REASONS.get(problem) or MSG_CREDIT_CHARACTER % {"char": bad[0] if bad else ""}
+            raise forms.ValidationError(MSG_CREDIT_CODE, code="credit_code", params={"reason": reason})
+        return code
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip()
+        region = Region.objects.filter(code=code, level=Region.Level.COUNTY, code__startswith="15").first()
+        if region is None:
+            raise forms.ValidationError(MSG_REGION, code="region")
+        return region
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username=email).exists():
+            raise forms.ValidationError(MSG_EMAIL_TAKEN, code="email_taken")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        if self.ask_twice and password and data.get("password2") and data["password2"] != password:
+            self.add_error("password2", MSG_PASSWORDS_DIFFER)
+        name, code = data.get("name"), data.get("credit_code")
+        if name and code:
+            clash = Organisation.objects.filter(name=name).exclude(credit_code="").exclude(credit_code=code)
+            if clash.exists():
+                self.add_error("name", MSG_NAME_TAKEN)
+        return data
+
+    @property
+    def role(self) -> Role:
+        return SIGNUP_KIND_ROLE[self.cleaned_data["kind"]]
+
+
+class RefuseForm(ErrorsMixin, PageForm):
+    reason = forms.CharField(label=_("不通过的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             error_messages={"required": MSG_REASON_REQUIRED})
+
+
+class InviteForm(ErrorsMixin, PageForm):
+    """An organisation's administrator invites a colleague; the department invites a lead unit's
+    staff or an expert (`role` and `organisation` only on the department's form)."""
+
+    email = forms.EmailField(label=_("邮箱"))
+    role = forms.ChoiceField(label=_("角色"), required=False,
+                             choices=[(Role.LEAD_UNIT.value, Role.LEAD_UNIT.label), (Role.EXPERT.value, Role.EXPERT.label)])
+    organisation = forms.CharField(label=_("所在单位"), max_length=200, required=False)
+
+    def __init__(self, *args, by_department: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_department = by_department
+        if not by_department:
+            del self.fields["role"]
+            del self.fields["organisation"]
+        else:
+            self.fields["role"].required = True
+            self.fields["role"].error_messages["required"] = REQUIRED
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username=email).exists():
+            raise forms.ValidationError(MSG_EMAIL_TAKEN, code="email_taken")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if self.by_department and data.get("role") == Role.LEAD_UNIT and not (data.get("organisation") or "").strip():
+            self.add_error("organisation", _("牵头单位的人员须填写所在单位"))
+        return data
+
+
+class AcceptInvitationForm(ErrorsMixin, PageForm):
+    full_name = forms.CharField(label=_("姓名"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        if password and data.get("password2") and data["password2"] != password:
+            self.add_error("password2", MSG_PASSWORDS_DIFFER)
+        return data
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with the e-mail address (or the user name of an account made by an operator)."""
+
+    error_messages = {
+        "invalid_login": _("邮箱（用户名）或密码不正确。"),
+        "inactive": _("该账号已停用，请联系单位管理员。"),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("邮箱或用户名")
+        self.fields["username"].error_messages["required"] = REQUIRED
+        self.fields["password"].error_messages["required"] = REQUIRED
+
+    def clean(self):
+        from .services import username_for_login
+
+        if self.cleaned_data.get("username"):
+            self.cleaned_data["username"] = username_for_login(self.cleaned_data["username"])
+        return super().clean()
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from .services import sign_in_refusal
+
+        refusal = sign_in_refusal(user)
+        if refusal:
+            raise forms.ValidationError(refusal.message, code=refusal.code)
+
+
+class PasswordResetPageForm(PasswordResetForm):
+    """Django's reset forms with the pages' error summary and messages."""
+
+    error_summary = PageForm.error_summary
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+
+
+class SetPasswordPageForm(SetPasswordForm):
+    error_summary = PageForm.error_summary
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED

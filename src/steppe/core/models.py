@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .credit_code import validate_credit_code
 from .roles import OrgKind, OrgRole, Role
@@ -66,9 +67,9 @@ class Organisation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待审核")
-        ACTIVE = "active", _("已确认")
-        REFUSED = "refused", _("未通过")
+        PENDING = "pending", pgettext_lazy("organisation status", "待审核")
+        ACTIVE = "active", pgettext_lazy("organisation status", "已确认")
+        REFUSED = "refused", pgettext_lazy("organisation status", "未通过")
 
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     # not unique: a pending sign-up may share its name with a placeholder made by an import or the
@@ -92,7 +93,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("单位")
+        verbose_name = pgettext_lazy("organisation", "单位")
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~models.Q(credit_code=""), name="organisation_credit_code_unique"
@@ -206,3 +207,32 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Invitation(models.Model):
+    """An invitation to join: the department invites lead units' staff and experts, an
+    organisation's administrator invites colleagues. The link carries a secret; only its hash is kept."""
+
+    email = models.EmailField(_("邮箱"))
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation or self.get_role_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

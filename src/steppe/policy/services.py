@@ -1060,3 +1060,28 @@ def enterprises_generate(count: int, *, year: int = 2024, seed: int = 0, progres
             _insert(EnterpriseYear, columns, years[i : i + 20000])
         say(f"created {len(years):,} enterprise-years")
     return count
+
+
+# ---------------------------------------------------------------- an approved organisation claims its file
+
+
+def enterprise_join(organisation, *, apply: bool) -> list[str]:
+    """On approval (core.services.organisation_joiners): the register row with the organisation's
+    credit code becomes its file; an organisation without a credit code that held the row (made by
+    an import) is merged into it, with whatever it owned."""
+    from steppe.core.services import organisation_merge
+
+    if not organisation.credit_code:
+        return []
+    ent = Enterprise.objects.select_related("unit").filter(credit_code=organisation.credit_code).first()
+    if ent is None or ent.unit_id == organisation.pk:
+        return []
+    line = f"企业档案“{ent.name}”（{ent.credit_code}）"
+    if apply:
+        previous = ent.unit
+        Enterprise.objects.filter(pk=ent.pk).update(unit=organisation)
+        if previous is not None and not previous.credit_code:
+            organisation_merge(source=previous, into=organisation)
+        audit_record(actor=None, action="policy.enterprise.join", obj=ent,
+                     before={"unit": previous.pk if previous else None}, after={"unit": organisation.pk})
+    return [line]

@@ -1,0 +1,62 @@
+"""The account pages follow the English switch: every template text goes through the catalog
+(src/steppe/core/locale/en), the catalog is complete and compiled, and Chinese pages stay Chinese."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+import steppe.core
+
+APP = Path(steppe.core.__file__).parent
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _outside_translation(source: str) -> str:
+    source = re.sub(r"\{% blocktranslate.*?%\}.*?\{% endblocktranslate %\}", "", source, flags=re.S)
+    source = re.sub(r"\{%.*?%\}", "", source, flags=re.S)
+    return re.sub(r"\{\{.*?\}\}", "", source, flags=re.S)
+
+
+@pytest.mark.parametrize("template", sorted((APP / "templates").rglob("*.*")), ids=lambda p: p.name)
+def test_no_template_text_escapes_translation(template):
+    source = template.read_text()
+    left = CJK.findall(_outside_translation(source))
+    assert not left, f"{template.name}: untranslated text {''.join(left)[:60]}"
+    data = "".join(re.findall(r"\{\{.*?\}\}", source, flags=re.S))
+    assert not CJK.findall(data), f"{template.name}: Chinese literal in a variable: {data[:80]}"
+
+
+def test_the_catalog_is_complete_and_compiled():
+    po = (APP / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', po + "\n", re.M)
+    assert len(entries) > 100
+    empty = ["".join(re.findall(r'"(.*)"', i)) for i, s in entries[1:] if not "".join(re.findall(r'"(.*)"', s))]
+    assert not empty, f"untranslated: {empty[:5]}"
+    assert "#, fuzzy" not in po
+    assert (APP / "locale/en/LC_MESSAGES/django.mo").stat().st_mtime >= (
+        APP / "locale/en/LC_MESSAGES/django.po").stat().st_mtime - 1, "django.mo is older than django.po"
+    with translation.override("en"):
+        assert translation.gettext("单位注册审核") == "Organisation sign-ups"
+        assert translation.pgettext("organisation status", "待审核") == "Pending"
+
+
+@pytest.mark.django_db
+def test_the_signup_page_in_english_has_no_chinese_but_names(client, regions):
+    client.cookies["django_language"] = "en"
+    html = client.get("/accounts/signup/").content.decode()
+    assert "Kind of organisation" in html and "Unified social credit code" in html
+    r = client.post("/accounts/signup/", {"kind": "enterprise", "credit_code": "9115020"})
+    text = re.sub(r"<option.*?</option>|<[^>]+>", " ", r.content.decode(), flags=re.S)
+    assert "it must have 18 characters" in text and "Required" in text
+    assert not CJK.findall(text.replace("中文", "")), CJK.findall(text)[:20]
+
+
+@pytest.mark.django_db
+def test_the_signup_page_in_chinese_has_no_english_labels(client, regions):
+    r = client.post("/accounts/signup/", {"kind": "enterprise", "credit_code": "9115020"})
+    text = re.sub(r"<[^>]+>", " ", r.content.decode())
+    assert "须为 18 位" in text and "必填" in text
+    for english in ("Required", "This field", "Enter a valid", "credit_code"):
+        assert english not in text
