@@ -167,6 +167,10 @@ class RefuseForm(ErrorsMixin, PageForm):
     reason = forms.CharField(label=_("不通过的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                              error_messages={"required": MSG_REASON_REQUIRED})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = MSG_REASON_REQUIRED
+
 
 class InviteForm(ErrorsMixin, PageForm):
     """An organisation's administrator invites a colleague; the department invites a lead unit's
