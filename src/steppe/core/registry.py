@@ -89,3 +89,27 @@ platform_figures: Registry[FiguresProvider] = Registry(
     "platform_figures",
     "Figures the platform's own registers hold (transfer, policy, registers), read by stats.",
 )
+
+
+# ---------------------------------------------------------------- monitoring report sections
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section a higher app adds to the monitoring report (HTML, PDF, XLSX): a title, a few
+    paragraphs and one table. Missing values in ``rows`` are None (shown empty, never zero)."""
+
+    key: str
+    title: str
+    paragraphs: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+
+# A provider takes the report's year (as_of) and returns its section, or None when it has nothing.
+ReportSectionProvider = Callable[[int], ReportSection | None]
+
+report_sections: Registry[ReportSectionProvider] = Registry(
+    "report_sections",
+    "Sections higher apps (evaluation) add to the monitoring report, read by stats.report.",
+)

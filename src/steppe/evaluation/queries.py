@@ -133,3 +133,42 @@ def run_by_uid(uid):
     if run is None:
         raise NotFound("未找到该次计算 Run not found")
     return run
+
+
+REPORT_FRAMEWORKS = ("nmg-leagues-cstii", "nmg-counties-innovative", "nmg-parks-htz")
+
+
+def report_section(as_of: int):
+    """The monitoring report's section on the composite indices: for each Inner Mongolia framework
+    the latest run (ranks, intervals, coverage), or why no index could be computed. Registered in
+    core.registry.report_sections by EvaluationConfig.ready."""
+    from steppe.core.registry import ReportSection
+
+    from .framework import builtin_frameworks, load_framework
+
+    paragraphs, rows = [], []
+    for code in REPORT_FRAMEWORKS:
+        fw = load_framework(builtin_frameworks()[code])
+        run = latest_run(code)
+        if run is None:
+            paragraphs.append(f"{fw.name}:尚未计算。")
+            continue
+        when = run.created_at.strftime("%Y-%m-%d")
+        cov = f"{100 * run.coverage:.0f}%"
+        if not run.ok:
+            paragraphs.append(
+                f"{fw.name}:{when} 计算未能得出指数(数据覆盖率 {cov}),原因:{run.error}。缺失数据不按零计。"
+            )
+            continue
+        paragraphs.append(f"{fw.name}:{when} 计算,数据年份 {run.year or '—'},数据覆盖率 {cov}。")
+        top = run.result["columns"][0]
+        for u in run.result["units"]:
+            interval = None if u.get("rank_lo") is None else f"{u['rank_lo']:.0f}–{u['rank_hi']:.0f}"
+            rows.append((fw.name, u["name"], u["rank"], u["scores"][top], interval, u["coverage"]))
+    return ReportSection(
+        key="evaluation",
+        title="附:综合创新评价",
+        paragraphs=tuple(paragraphs),
+        columns=("评价框架", "单位", "排名", "综合得分", "排名区间(5%–95%)", "数据覆盖率"),
+        rows=tuple(rows),
+    )

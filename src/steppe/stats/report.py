@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import html
 import io
+import re
 
 from django.template.loader import render_to_string
 
@@ -159,7 +160,15 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
         "map_png": map_png,
         "map_rows": map_rows,
         "map_b64": base64.b64encode(map_png).decode() if map_png else None,
+        "sections": _extra_sections(as_of),
     }
+
+
+def _extra_sections(as_of: int) -> list:
+    """Sections other apps declare through core.registry.report_sections (e.g. the composite indices)."""
+    from steppe.core.registry import report_sections
+
+    return [s for provider in report_sections if (s := provider(as_of)) is not None]
 
 
 MAP_INDICATOR = "rd_expenditure"
@@ -422,6 +431,13 @@ def report_pdf(data: dict) -> bytes:
                 )
             )
             story += [p("盟市情况(只列有数据的盟市)", small), lt]
+    for sec in data.get("sections", []):
+        story += [PageBreak(), p(sec.title, h2), *[p(t, base) for t in sec.paragraphs]]
+        if sec.rows:
+            st = Table([list(sec.columns)] + [["" if v is None else str(v) for v in r] for r in sec.rows],
+                       repeatRows=1)
+            st.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 7)]))
+            story.append(st)
     story += [PageBreak(), p("三、数据来源", h2)]
     for s in data["sources"]:
         story.append(
@@ -501,6 +517,20 @@ def report_xlsx(data: dict) -> bytes:
         ss.write_row(i, 0, [s["title"], s["url"], s["date"], s["used_for"]])
     ss.set_column(0, 0, 70)
     ss.set_column(1, 1, 50)
+    for sec in data.get("sections", []):
+        xs = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sec.title)[:31])
+        for i, text in enumerate(sec.paragraphs):
+            xs.write(i, 0, text)
+        top = len(sec.paragraphs) + 1
+        xs.write_row(top, 0, list(sec.columns), bold)
+        for i, r in enumerate(sec.rows, start=top + 1):
+            for j, v in enumerate(r):
+                if v is None:
+                    xs.write_blank(i, j, None)
+                elif isinstance(v, int | float):
+                    xs.write_number(i, j, v)
+                else:
+                    xs.write_string(i, j, str(v))
     rs = wb.add_worksheet("判定规则")
     for i, r in enumerate(data["rules"]):
         rs.write_row(i, 0, [r["label"], r["rule"]])
