@@ -15,7 +15,10 @@ def test_report_pdf_is_produced_with_charts(loaded, tmp_path):
     data = out.read_bytes()
     assert data[:5] == b"%PDF-"
     assert data.count(b"/Subtype /Image") >= 5  # one chart per quantitative target with data, and the map
-    assert b"STSong-Light" in data
+    # the Chinese font travels with the file: a TrueType subset embedded (FontFile2), no CID font
+    # left for the reader to supply (STSong-Light was never embedded)
+    assert b"WenQuanYiMicroHei" in data and b"/FontFile2" in data
+    assert b"STSong-Light" not in data
 
 
 def test_report_html_and_xlsx_from_the_dashboard(client, loaded):

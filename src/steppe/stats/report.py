@@ -1,4 +1,5 @@
-"""The monitoring report (目标监测报告): HTML, PDF (reportlab, built-in CID font STSong-Light) and XLSX.
+"""The monitoring report (目标监测报告): HTML, PDF (reportlab, with a subset of WenQuanYi Micro Hei
+embedded, so the Chinese reads the same on any reader) and XLSX.
 
 Everything in it comes from ``queries.plan_attainment``; charts are the same Vega-Lite specs the
 pages draw, rendered to PNG by vl-convert.
@@ -254,6 +255,27 @@ def build_report(plan, *, as_of: int, fmt: str) -> tuple[bytes, str]:
 # --------------------------------------------------------------------------- PDF
 
 
+PDF_FONT = "WenQuanYiMicroHei"
+
+
+def _cjk_font(pdfmetrics) -> str:
+    """Register the TrueType CJK font once; reportlab embeds the subset of glyphs a report uses.
+
+    The font is WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPL-3.0 with the font exception),
+    shipped as a file by the PyPI package paperang-p2-fonts-cjk. A built-in CID font such as
+    STSong-Light is never embedded: readers without it substitute another font or show boxes."""
+    from importlib.resources import files
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    try:
+        pdfmetrics.getFont(PDF_FONT)
+    except KeyError:
+        path = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
+        pdfmetrics.registerFont(TTFont(PDF_FONT, str(path), subfontIndex=0))
+    return PDF_FONT
+
+
 def report_pdf(data: dict) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
@@ -261,7 +283,6 @@ def report_pdf(data: dict) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import (
         Image,
         KeepTogether,
@@ -273,11 +294,7 @@ def report_pdf(data: dict) -> bytes:
         TableStyle,
     )
 
-    font = "STSong-Light"
-    try:
-        pdfmetrics.getFont(font)
-    except KeyError:
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = _cjk_font(pdfmetrics)
     base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
     small = ParagraphStyle("small", parent=base, fontSize=8, leading=11)
     h1 = ParagraphStyle("h1", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=6)
@@ -461,6 +478,7 @@ def report_pdf(data: dict) -> bytes:
         bottomMargin=16 * mm,
         title="目标监测报告",
         author="Steppe",
+        initialFontName=font,
     )
     doc.build(story, onFirstPage=page_no, onLaterPages=page_no)
     return buf.getvalue()
