@@ -66,3 +66,8 @@ bench: install ## every benchmark under bench/, printing figures
 
 clean: ## remove the virtualenv and the local database
 	rm -rf $(VENV) var
+
+.PHONY: screens
+screens: install chromium ## photograph each role's journey at desktop and phone widths into docs/screens/
+	rm -f docs/screens/*.png
+	STEPPE_TESTING=1 DATABASE_URL= STEPPE_SCREENS=$(CURDIR)/docs/screens $(PY) -m pytest -q -p no:randomly tests/e2e/test_journeys.py
