@@ -56,3 +56,22 @@ def test_a_credit_code_of_another_organisations_file_is_refused(register, enterp
     assert "属于其他单位" in page
     baotou.refresh_from_db()
     assert baotou.unit.name == "另一家公司"
+
+
+def test_what_the_file_never_had_is_left_to_the_stated_assumptions(enterprise_user):
+    from datetime import date
+
+    from steppe.core.models import Region
+    from steppe.policy.engine import evaluate
+    from steppe.policy.services import enterprise_case, enterprise_year_save
+
+    ent = Enterprise.objects.create(name="包头稀土新材料有限公司", credit_code=_code(NEW_CODE),
+                                    region=Region.objects.get(code="150203"), registered_on=date(2019, 3, 1),
+                                    unit=enterprise_user.unit)  # fmt: skip
+    enterprise_year_save(actor=enterprise_user, enterprise=ent, year=2024,
+                         data={"employees": 100, "tech_staff": 20, "revenue": 4000, "rd_expense": 180})  # fmt: skip
+    row = enterprise_case(ent, 2024)["years"]["2024"]
+    assert "income_total" not in row and "rd_expense_in_china" not in row and row["revenue"] == 4000
+    result = evaluate(enterprise_case(ent, 2024), 2024)
+    assert result["hte"]["domestic_rd_share"] == 1.0  # all R&D in China, as the note says
+    assert any("income_total not given" in n for n in result["notes"])

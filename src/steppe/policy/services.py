@@ -567,6 +567,13 @@ def enterprise_case(enterprise: Enterprise, year: int) -> dict:
     for y in enterprise.years.filter(year__in=[year - 2, year - 1, year]).prefetch_related("rd_projects"):
         row = {c: float(getattr(y, c)) for c in YEAR_AMOUNTS}
         row.update({c: int(getattr(y, c)) for c in YEAR_COUNTS})
+        # the file stores 0 for what was never filled in; a total income of 0 beside sales revenue,
+        # or no R&D in China beside R&D expense, cannot be true: leave them to the engine's stated
+        # assumptions (income = revenue + investment + non-taxable; all R&D in China)
+        if row.get("income_total") == 0 and row.get("revenue", 0) > 0:
+            del row["income_total"]
+        if row.get("rd_expense_in_china") == 0 and row.get("rd_expense", 0) > 0:
+            del row["rd_expense_in_china"]
         if y.income_by_industry:
             row["income_by_industry"] = y.income_by_industry
         projects = list(y.rd_projects.all())
