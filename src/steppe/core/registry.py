@@ -113,3 +113,41 @@ report_sections: Registry[ReportSectionProvider] = Registry(
     "report_sections",
     "Sections higher apps (evaluation) add to the monitoring report, read by stats.report.",
 )
+
+
+# ---------------------------------------------------------------- what the registers hold for a measure
+
+
+@dataclass(frozen=True)
+class MeasureRecords:
+    """What one register holds for one measure of the plan (e.g. A1-07: 3 自治区级重点实验室, 2024 年批准).
+
+    ``groups`` are (count, what, year or None) with ``what`` already in the page's language;
+    ``amount`` is in ``unit`` where the register keeps money; ``url`` lists the records.
+    """
+
+    register: str
+    label: str
+    count: int
+    groups: tuple[tuple[int, str, int | None], ...] = ()
+    amount: Decimal | None = None
+    unit: str = ""
+    url: str = ""
+
+
+# A provider takes measure codes and returns, per code it holds records for, its MeasureRecords.
+MeasureRecordsProvider = Callable[[list[str]], dict[str, list[MeasureRecords]]]
+
+measure_records: Registry[MeasureRecordsProvider] = Registry(
+    "measure_records",
+    "What the registers hold for each measure: read by the plan pages and supervision (register-type measures).",
+)
+
+
+def records_for_measures(codes: list[str]) -> dict[str, list[MeasureRecords]]:
+    """Every provider's records for these measure codes, merged (codes without records are left out)."""
+    out: dict[str, list[MeasureRecords]] = {}
+    for provider in measure_records:
+        for code, items in provider(list(codes)).items():
+            out.setdefault(code, []).extend(items)
+    return out

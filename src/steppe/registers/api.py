@@ -249,8 +249,10 @@ def _anonymous(request):
 def measure_counts(request, codes: str):
     """``codes``: comma-separated measure codes; per code, per register: count, by year, amount."""
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
-    return {code: [{**r, **({"amount_wan": str(r["amount_wan"])} if "amount_wan" in r else {})} for r in rows]
-            for code, rows in queries.measure_registers(wanted).items()}
+    return {code: [{"register": r.register, "label": r.label, "count": r.count,
+                    "groups": [{"count": n, "what": what, "year": year} for n, what, year in r.groups],
+                    "amount_wan": None if r.amount is None else str(r.amount)} for r in items]
+            for code, items in queries.measure_records(wanted).items()}
 
 
 for _kind in KINDS.values():

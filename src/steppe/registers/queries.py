@@ -14,8 +14,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 
 from steppe.core.models import Region
+from steppe.core.registry import MeasureRecords
 from steppe.plans.models import Measure
 
 from . import permissions as perms
@@ -163,36 +165,46 @@ def soe_coverage(year: int) -> dict:
 # ---------------------------------------------------------------- measures
 
 
-def measure_registers(measures) -> dict[str, list[dict]]:
-    """For each measure (by code): what the registers hold for it, per register and per year of the
-    record ({register, label, count, by_year: {year: n}, amount_wan}). Counted records only."""
-    codes = [m.code if hasattr(m, "code") else str(m) for m in measures]
-    out: dict[str, list[dict]] = {c: [] for c in codes}
+def _group_label(kind: RegisterKind, obj) -> str:
+    """What a record is, in the page's language: 自治区级重点实验室, 科技合作, 创新积分贷 ..."""
+    if kind.slug == "platforms":
+        return f"{obj.get_level_display()}{obj.get_kind_display()}"
+    if kind.slug == "talent":
+        return str(obj.programme)
+    return str(kind.label)
+
+
+def measure_records(codes: list[str]) -> dict[str, list[MeasureRecords]]:
+    """For each measure code: what each register holds for it (counted records only), grouped by
+    what the record is and its year ("3 个自治区级重点实验室，2024 年")."""
+    out: dict[str, list[MeasureRecords]] = {}
     for kind in KINDS.values():
         through = kind.model.measures.through
         fk = next(f.name for f in through._meta.fields if f.related_model is kind.model)
-        ids = counted(kind).values("pk")
-        links = through.objects.filter(**{f"{fk}__in": ids, "measure__code__in": codes}).values_list(
-            "measure__code", f"{fk}_id")
-        by_measure: dict[str, list[int]] = defaultdict(list)
-        for code, pk in links:
-            by_measure[code].append(pk)
-        if not by_measure:
+        links = list(through.objects.filter(**{f"{fk}__in": counted(kind).values("pk"),
+                                               "measure__code__in": list(codes)})
+                     .values_list("measure__code", f"{fk}_id"))
+        if not links:
             continue
-        objs = {o.pk: o for o in kind.model.objects.filter(pk__in={pk for pks in by_measure.values() for pk in pks})}
-        for code, pks in by_measure.items():
-            by_year: dict[int, int] = defaultdict(int)
+        objs = _related(kind, kind.model.objects.filter(pk__in={pk for _, pk in links})).in_bulk()
+        by_measure: dict[str, set[int]] = defaultdict(set)
+        for code, pk in links:
+            by_measure[code].add(pk)
+        for code, pks in sorted(by_measure.items()):
+            groups: dict[tuple[str, int | None], int] = defaultdict(int)
             amount = Decimal(0)
-            for pk in set(pks):
+            for pk in pks:
                 obj = objs[pk]
-                year = record_year(kind, obj)
-                if year:
-                    by_year[year] += 1
+                groups[(_group_label(kind, obj), record_year(kind, obj))] += 1
                 if kind.amount_field and getattr(obj, kind.amount_field) is not None:
                     amount += getattr(obj, kind.amount_field)
-            out[code].append({"register": kind.slug, "label": str(kind.label), "count": len(set(pks)),
-                              "by_year": dict(sorted(by_year.items())),
-                              **({"amount_wan": amount} if kind.amount_field else {})})
+            ordered = sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] or 0))
+            out.setdefault(code, []).append(MeasureRecords(
+                register=kind.slug, label=str(kind.label), count=len(pks),
+                groups=tuple((n, what, year) for (what, year), n in ordered),
+                amount=amount if kind.amount_field else None, unit="万元" if kind.amount_field else "",
+                url=reverse("registers:list", args=[kind.slug]) + f"?measure={code}",
+            ))
     return out
 
 

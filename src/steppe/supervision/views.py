@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
 
 from . import permissions as perms
@@ -175,6 +176,7 @@ def measure_detail(request, code):
         {
             "measure": measure,
             "indicators": queries.indicator_tags(measure.indicators),
+            "register_records": records_for_measures([measure.code]).get(measure.code, []),
             "row": row,
             "milestones": milestones,
             "reports": reports,

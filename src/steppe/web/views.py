@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from steppe.core.registry import records_for_measures
 from steppe.plans import queries as plan_queries
 
 from .worklinks import work_links
@@ -90,7 +91,11 @@ def plan_public(request, code: str | None = None):
 def action_detail(request, code: str, action: str):
     plan = plan_queries.plan_get(code)
     act = plan_queries.action_get(plan, action)
-    return render(request, "web/action.html", {"plan": plan, "action": act, "measures": list(act.measures.all())})
+    measures = list(act.measures.all())
+    records = records_for_measures([m.code for m in measures])  # what the registers hold for each
+    for m in measures:
+        m.register_records = records.get(m.code, [])
+    return render(request, "web/action.html", {"plan": plan, "action": act, "measures": measures})
 
 
 def plans_index(request):
