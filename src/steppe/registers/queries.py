@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from steppe.core.models import Region
 from steppe.core.registry import MeasureRecords
@@ -168,7 +169,8 @@ def soe_coverage(year: int) -> dict:
 def _group_label(kind: RegisterKind, obj) -> str:
     """What a record is, in the page's language: 自治区级重点实验室, 科技合作, 创新积分贷 ..."""
     if kind.slug == "platforms":
-        return f"{obj.get_level_display()}{obj.get_kind_display()}"
+        sep = " " if (get_language() or "").startswith("en") else ""
+        return f"{obj.get_level_display()}{sep}{obj.get_kind_display()}"
     if kind.slug == "talent":
         return str(obj.programme)
     return str(kind.label)
