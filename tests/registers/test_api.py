@@ -22,7 +22,7 @@ def test_a_bureau_files_a_platform_and_gets_its_id(seeded, bureau_user, login):
 
 @pytest.mark.parametrize("field,value", [("level", "provincial"), ("region", "999999"), ("region", "15020"),
                                          ("kind", "castle"), ("approved_on", "2024-13-01"),
-                                         ("measures", ["Z9-99"])])
+                                         ("measures", ["Z9-99"]), ("source_url", "javascript:alert(1)")])
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(seeded, bureau_user, login, field, value):
     client = login(bureau_user)
     before = Platform.objects.count()

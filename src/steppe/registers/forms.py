@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import DomainError
+from steppe.core.links import MSG_NOT_HTTP, is_web_url
 from steppe.core.regions import resolve_region
 from steppe.plans.models import Measure
 from steppe.plans.queries import plan_default
@@ -119,6 +120,12 @@ class RecordForm(forms.ModelForm):
             return resolve_region(value)
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def clean_source_url(self):
+        value = (self.cleaned_data.get("source_url") or "").strip()
+        if value and not is_web_url(value):
+            raise forms.ValidationError(MSG_NOT_HTTP)
+        return value
 
     def clean_measures(self):
         raw = self.cleaned_data.get("measures") or ""
