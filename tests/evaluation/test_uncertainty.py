@@ -81,3 +81,14 @@ def test_rank_movers_are_the_heaviest_indicators_with_room_to_grow(asem):
     assert ind[0].new_rank == res.ranks[k] - ind[0].rank_gain
     # the leader cannot rise
     assert all(m.rank_gain == 0 for m in movers["CHE"])
+
+
+def test_the_weights_perturbed_are_the_weights_built_with_pca_too(asem):
+    fw, ds, _res = asem
+    pca = fw.with_steps(weights={"method": "pca"})
+    nominal = build(pca, ds)
+    assert np.abs(nominal.ranks - _res.ranks).max() >= 5  # PCA weights rank differently from the given ones
+    # with only the weights perturbed around the PCA weights, the median rank stays near the nominal one
+    only_w = pca.__class__(**{**pca.__dict__, "uncertainty": {"weights_noise": 0.05}})
+    mc = monte_carlo(only_w, ds, 60, seed=1, nominal=nominal)
+    assert np.abs(mc.rank_median - nominal.ranks).max() <= 2

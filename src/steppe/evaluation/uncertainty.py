@@ -198,11 +198,10 @@ def monte_carlo(
     if "aggregate" not in col:
         aggs = [None]  # use the framework's per-level methods
     # weights: a pool of perturbed weight sets; the factor picks one
-    given = {i.code: i.weight for i in fw.indicators} | {a.code: a.weight for a in fw.aggregates}
     pool = max(base_n, 1)
     level_w = []
     for _lev, child_codes, _parents, _member in st.levels:
-        w0 = np.array([given[c] for c in child_codes])
+        w0 = np.array([nominal.weights[c] for c in child_codes])  # as built: given, equal or PCA
         if "weights" in col:
             noise = rng.uniform(1 - spec.weights_noise, 1 + spec.weights_noise, size=(pool, len(child_codes)))
             level_w.append(w0[None, :] * noise)
