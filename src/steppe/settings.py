@@ -214,3 +214,16 @@ AXES_VERBOSE = False
 STEPPE_BEHIND_PROXY = env_bool("STEPPE_BEHIND_PROXY", False)
 # after AuthenticationMiddleware: a Bearer token is the request's user on every /api/ endpoint
 MIDDLEWARE += ["steppe.core.middleware.ApiTokenMiddleware"]
+
+# OpenID Connect sign-in (steppe.core.oidc, mozilla-django-oidc) where a provider is configured;
+# local accounts stay the default. Endpoints come from the issuer's discovery document.
+OIDC_ISSUER = os.environ.get("STEPPE_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("STEPPE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("STEPPE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("STEPPE_OIDC_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = os.environ.get("STEPPE_OIDC_NAME", "")
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if OIDC_ISSUER and OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "steppe.core.oidc.ProviderBackend"]

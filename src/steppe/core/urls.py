@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("people/", views.people, name="people"),
+    path("oidc/authenticate/", oidc.ProviderStart.as_view(), name="oidc_start"),
+    path("oidc/callback/", oidc.ProviderCallback.as_view(), name="oidc_callback"),
 ]

@@ -86,6 +86,12 @@ def confirm_email(request, token: str):
 class SignInView(auth_views.LoginView):
     template_name = "web/login.html"
 
+    def get_context_data(self, **kwargs):
+        from . import oidc
+
+        return {**super().get_context_data(**kwargs),
+                "oidc_provider": oidc.provider_name() if oidc.enabled() else ""}
+
     def get_form_class(self):
         from .forms import SignInForm
 
