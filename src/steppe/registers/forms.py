@@ -35,6 +35,7 @@ from .models import (
     Talent,
     TalentProgramme,
 )
+from .permissions import loans_visible  # a bank names only its own loans
 
 MSG_REGION = _("应为 6 位行政区划代码或地区名称")
 MSG_UNKNOWN_MEASURE = _("未知举措编号：{codes}")
@@ -268,8 +269,6 @@ class RiskClaimForm(RecordForm):
             self.initial["loan"] = self.instance.loan.public_id
 
     def clean_loan(self):
-        from .permissions import loans_visible  # the bank's own loans only
-
         loan = loans_visible(self.actor).filter(public_id=self.cleaned_data["loan"]).first()
         if loan is None:
             raise forms.ValidationError(MSG_UNKNOWN_LOAN)
