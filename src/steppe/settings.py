@@ -187,6 +187,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Caps on every CSV/XLSX upload (core.tables): the file as sent, an XLSX unpacked, its compression
+# ratio, and data rows. The error names the cap that was hit.
+from steppe.core.tables import MB as _MB  # noqa: E402
+from steppe.core.tables import Limits as _TableLimits  # noqa: E402
+
+STEPPE_TABLE_LIMITS = _TableLimits(
+    max_bytes=int(os.environ.get("STEPPE_UPLOAD_MAX_MB", "50")) * _MB,
+    max_uncompressed=int(os.environ.get("STEPPE_UPLOAD_MAX_UNCOMPRESSED_MB", "300")) * _MB,
+    max_ratio=int(os.environ.get("STEPPE_UPLOAD_MAX_RATIO", "200")),
+    max_rows=int(os.environ.get("STEPPE_UPLOAD_MAX_ROWS", "500000")),
+)
+
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("STEPPE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -9,13 +9,18 @@ import pytest
 
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import ApiToken
+from steppe.core.tables import read_records
+from steppe.core.tables import write_records as write_table
 from steppe.transfer import queries, services
 from steppe.transfer.models import Achievement, Contract, Demand
-from steppe.transfer.tables import read_table, write_table
 
 from .conftest import ACHIEVEMENT, CONTRACT
 
 pytestmark = pytest.mark.django_db
+
+
+def read_table(name: str, data: bytes) -> list[dict]:
+    return [row for _, row in read_records(data, name)[1]]
 
 
 def _bearer(user):
@@ -65,7 +70,7 @@ def test_an_xlsx_import_error_names_the_sheet_row(institution_user):
     [
         ("标题,title,描述,地区\n甲,乙,描述,包头\n", "列重复"),  # two headers for one field
         ("标题,标题,描述,地区\n甲,乙,描述,包头\n", "列名重复"),
-        ("标题,描述,地区\n甲,描述,包头,多出来的\n", "第 2 行有表头之外的数据"),
+        ("标题,描述,地区\n甲,描述,包头,多出来的\n", "第 2 行 row 2, 第 4 列 column 4: 有表头之外的数据"),
         ("标题,描述,地区\n", "没有数据行"),
     ],
 )

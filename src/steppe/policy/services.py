@@ -6,8 +6,6 @@ the row and column, and changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from datetime import date
@@ -23,6 +21,7 @@ from steppe.core.audit import audit_record
 from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
+from steppe.core.tables import read_records, read_upload, table_format, write_records
 
 from . import engine, innovation
 from .models import (
@@ -71,24 +70,19 @@ REQUIRED_COLUMNS = ["credit_code", "name", "region", "registered_on", "year"]
 # ------------------------------------------------------------------------------ import
 
 
-def _read_rows(path_or_file, filename: str | None = None) -> list[dict]:
-    name = filename or str(path_or_file)
-    if name.lower().endswith((".xlsx", ".xls")):
-        from python_calamine import CalamineWorkbook
-
-        data = path_or_file.read() if hasattr(path_or_file, "read") else Path(path_or_file).read_bytes()
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = wb.get_sheet_by_index(0).to_python()
-        if not sheet:
-            return []
-        head = [str(h).strip() for h in sheet[0]]
-        return [{h: ("" if v is None else v) for h, v in zip(head, row, strict=False)} for row in sheet[1:]]
+def _read_rows(path_or_file, filename: str | None = None):
+    """``(table, [(row number, {column: text})])`` through core.tables (encodings, caps, errors
+    naming row and column)."""
+    name = filename or str(getattr(path_or_file, "name", "") or path_or_file)
     if hasattr(path_or_file, "read"):
-        raw = path_or_file.read()
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        data = read_upload(path_or_file)
     else:
-        text = Path(path_or_file).read_text(encoding="utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+        p = Path(path_or_file)
+        if not p.is_file():
+            raise DomainError("not_found", f"文件不存在 File not found: {p}", status=404)
+        with p.open("rb") as fh:
+            data = read_upload(fh)
+    return read_records(data, name)
 
 
 def _dec(value, col, row_no, errors, *, signed=False, integer=False):
@@ -154,25 +148,26 @@ def register_import(
     data row, as in a spreadsheet). Returns counts {enterprises_created, enterprises_updated,
     years_created, years_updated}.
     """
-    rows = _read_rows(path_or_file, filename)
+    table, rows = _read_rows(path_or_file, filename)
     errors: list[dict] = []
     if not rows:
         raise ValidationFailed(
-            "文件没有数据行 The file has no data rows", [{"row": 1, "column": "", "message": "empty"}]
+            "文件没有数据行 The file has no data rows",
+            [{"row": table.header_row + 1, "column": "", "message": "empty"}],
         )
-    missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
-    unknown = [c for c in rows[0] if c and c not in IMPORT_COLUMNS]
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
+    unknown = [c for c in table.header if c and c not in IMPORT_COLUMNS]
     for c in missing:
-        errors.append({"row": 1, "column": c, "message": "缺少必需列 missing required column"})
+        errors.append({"row": table.header_row, "column": c, "message": "缺少必需列 missing required column"})
     for c in unknown:
-        errors.append({"row": 1, "column": c, "message": "未知列 unknown column"})
+        errors.append({"row": table.header_row, "column": c, "message": "未知列 unknown column"})
     if errors:
         raise ValidationFailed("导入文件表头有误 Bad header", errors)
     regions = {r.code: r for r in Region.objects.all()}
     by_name = {r.name: r for r in regions.values()}
     ents: dict[str, dict] = {}
     years: dict[tuple[str, int], dict] = {}
-    for i, row in enumerate(rows, start=2):
+    for i, row in rows:
         code = str(row.get("credit_code", "")).strip().upper()
         try:
             validate_credit_code(code)
@@ -311,8 +306,8 @@ def register_import(
     return counts
 
 
-def register_export(path_or_file, *, enterprises=None, filename: str | None = None) -> int:
-    """Write the register (one row per enterprise-year) as CSV or XLSX; returns the row count."""
+def register_export_rows(*, enterprises=None) -> list[dict]:
+    """The register, one row per enterprise-year, in the import's columns (amounts as numbers)."""
     qs = EnterpriseYear.objects.select_related("enterprise", "enterprise__region").order_by(
         "enterprise__credit_code", "year"
     )
@@ -334,44 +329,27 @@ def register_export(path_or_file, *, enterprises=None, filename: str | None = No
             "year": y.year,
         }
         for col in YEAR_AMOUNTS + YEAR_COUNTS:
-            row[col] = str(getattr(y, col))
+            row[col] = getattr(y, col)
         row["income_by_industry"] = ";".join(f"{k}:{v:g}" for k, v in (y.income_by_industry or {}).items())
         rows.append(row)
-    name = filename or str(path_or_file)
-    if name.lower().endswith(".xlsx"):
-        import xlsxwriter
+    return rows
 
-        buf = io.BytesIO()
-        # text stays text (never a formula: a name starting with "=" is not evaluated by Excel);
-        # amounts, counts and the year are numbers so that Excel can sum them
-        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
-        ws = wb.add_worksheet("register")
-        ws.write_row(0, 0, IMPORT_COLUMNS)
-        numeric = set(YEAR_AMOUNTS + YEAR_COUNTS) | {"year"}
-        for r, row in enumerate(rows, start=1):
-            for c, col in enumerate(IMPORT_COLUMNS):
-                value = row[col]
-                if col in numeric:
-                    ws.write_number(r, c, float(value))
-                else:
-                    ws.write_string(r, c, str(value or ""))
-        wb.close()
-        data = buf.getvalue()
-        if hasattr(path_or_file, "write"):
-            path_or_file.write(data)
-        else:
-            Path(path_or_file).write_bytes(data)
+
+def register_export_bytes(fmt: str, *, enterprises=None) -> tuple[bytes, int]:
+    """The register as CSV or XLSX through the one table writer (formula guard); ``(bytes, rows)``."""
+    rows = register_export_rows(enterprises=enterprises)
+    return write_records([(c, c) for c in IMPORT_COLUMNS], rows, fmt, sheet="register"), len(rows)
+
+
+def register_export(path_or_file, *, enterprises=None, filename: str | None = None) -> int:
+    """Write the register (one row per enterprise-year) as CSV or XLSX; returns the row count."""
+    name = filename or str(getattr(path_or_file, "name", "") or path_or_file)
+    data, n = register_export_bytes(table_format(name), enterprises=enterprises)
+    if hasattr(path_or_file, "write"):
+        path_or_file.write(data)
     else:
-        out = io.StringIO()
-        w = csv.DictWriter(out, fieldnames=IMPORT_COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
-        if hasattr(path_or_file, "write"):
-            path_or_file.write(out.getvalue())
-        else:
-            # with a BOM, so that Excel reads the Chinese names as UTF-8
-            Path(path_or_file).write_text(out.getvalue(), encoding="utf-8-sig")
-    return len(rows)
+        Path(path_or_file).write_bytes(data)
+    return n
 
 
 # ------------------------------------------------------------------ case from the register

@@ -23,7 +23,7 @@ from .services import (
     enterprise_file_open,
     enterprise_year_save,
     policy_run_start,
-    register_export,
+    register_export_bytes,
     register_import,
 )
 
@@ -148,15 +148,11 @@ def enterprise_export(request):
     """The visible files as CSV (same columns as the import)."""
     if request.user.role == Role.BANK:
         raise Http404
-    import io
+    from steppe.core.tables import file_response
 
-    from django.http import HttpResponse
-
-    buf = io.StringIO()
-    register_export(buf, enterprises=permissions.enterprises_visible_to(request.user), filename="x.csv")
-    resp = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
-    return resp
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    data, _ = register_export_bytes(fmt, enterprises=permissions.enterprises_visible_to(request.user))
+    return file_response(data, fmt, "enterprises")
 
 
 # the enterprise file's yearly form: the calculator's rows less the two incomes it derives

@@ -280,11 +280,13 @@ def plan_attainment(request, code: str, as_of: int | None = None):
 def observation_import_api(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     """All or nothing: any bad row refuses the file with `error.data.errors` = [{row, column, message}].
     With `dry_run` nothing is written and the counts say what would change."""
+    from steppe.core.tables import read_upload
+
     from .services import observation_import
 
     if not is_department(request.auth):
         raise Forbidden("只有自治区科技厅可以导入统计数据 Only the department may import statistics")
-    data = file.read()
+    data = read_upload(file)
     r = observation_import(
         data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
     )

@@ -488,25 +488,23 @@ def report_pdf(data: dict) -> bytes:
 
 
 def report_xlsx(data: dict) -> bytes:
-    import xlsxwriter
+    from steppe.core.tables import write_cell, xlsx_workbook
 
     from .views import attainment_table
 
+    def write_row(ws, i, cells, fmt=None):
+        for j, v in enumerate(cells):
+            write_cell(ws, i, j, v, text_format=fmt)
+
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsx_workbook(buf)
     bold = wb.add_format({"bold": True, "bg_color": "#eef1f4", "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     ws = wb.add_worksheet("目标")
     cols, rows = attainment_table(data["plan"], data["as_of"])
-    ws.write_row(0, 0, cols, bold)
+    write_row(ws, 0, cols, bold)
     for i, r in enumerate(rows, start=1):
-        for j, v in enumerate(r):
-            if v is None:
-                ws.write_blank(i, j, None)
-            elif isinstance(v, int | float):
-                ws.write_number(i, j, v)
-            else:
-                ws.write_string(i, j, str(v), wrap)
+        write_row(ws, i, r, wrap)
     ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 24)
     ws.set_column(17, 17, 60)
@@ -516,7 +514,7 @@ def report_xlsx(data: dict) -> bytes:
     row = 0
     for it in data["items"]:
         if it["png"]:
-            cs.write(row, 0, f"{it['code']} {it['name']}", bold)
+            write_cell(cs, row, 0, f"{it['code']} {it['name']}", text_format=bold)
             cs.insert_image(
                 row + 1,
                 0,
@@ -525,14 +523,14 @@ def report_xlsx(data: dict) -> bytes:
             )
             row += 18
     if data.get("map_png"):
-        cs.write(row, 0, "12个盟市", bold)
+        write_cell(cs, row, 0, "12个盟市", text_format=bold)
         cs.insert_image(
             row + 1, 0, "map.png", {"image_data": io.BytesIO(data["map_png"]), "x_scale": 0.5, "y_scale": 0.5}
         )
     ss = wb.add_worksheet("来源")
-    ss.write_row(0, 0, ["来源", "网址", "发布日期", "用于"], bold)
+    write_row(ss, 0, ["来源", "网址", "发布日期", "用于"], bold)
     for i, s in enumerate(data["sources"], start=1):
-        ss.write_row(i, 0, [s["title"], s["url"], s["date"], s["used_for"]])
+        write_row(ss, i, [s["title"], s["url"], s["date"], s["used_for"]])
     ss.set_column(0, 0, 70)
     ss.set_column(1, 1, 50)
     for sec in data.get("sections", []):
@@ -551,9 +549,8 @@ def report_xlsx(data: dict) -> bytes:
                     xs.write_string(i, j, str(v))
     rs = wb.add_worksheet("判定规则")
     for i, r in enumerate(data["rules"]):
-        rs.write_row(i, 0, [r["label"], r["rule"]])
-    rs.write(len(data["rules"]) + 1, 0, "取值规则")
-    rs.write(len(data["rules"]) + 1, 1, data["preference_rule"])
+        write_row(rs, i, [r["label"], r["rule"]])
+    write_row(rs, len(data["rules"]) + 1, ["取值规则", data["preference_rule"]])
     rs.set_column(1, 1, 100)
     wb.close()
     return buf.getvalue()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from steppe.core.errors import DomainError
 from steppe.core.links import MSG_NOT_HTTP
+from steppe.core.tables import read_frame, table_format, write_table, xlsx_workbook
 
 from . import derive
 from .models import Import, Indicator, Observation, Source
@@ -173,55 +174,10 @@ class ImportResult:
         }
 
 
-def _detect_format(file_name: str, data: bytes) -> str:
-    name = file_name.lower()
-    if name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return "xlsx"
-    return "csv"
-
-
-def read_table(data: bytes, fmt: str) -> pl.DataFrame:
-    """Every column as text; header row 1, data from row 2 (as a spreadsheet numbers them)."""
-    try:
-        if fmt == "xlsx":
-            df = _read_xlsx(data)
-        else:
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            df = pl.read_csv(
-                io.BytesIO(data), infer_schema=False, truncate_ragged_lines=False, encoding="utf8"
-            )
-    except UnicodeDecodeError:
-        raise DomainError("import_unreadable", f"{E_UNREADABLE}: 不是 UTF-8 编码的 CSV (not UTF-8)") from None
-    except Exception as e:  # polars/calamine raise many types for a malformed file
-        raise DomainError("import_unreadable", f"{E_UNREADABLE}: {e}") from None
-    df = df.rename({c: c.strip().lower() for c in df.columns})
-    return df.with_columns(pl.all().cast(pl.Utf8))
-
-
-def _cell_text(v) -> str | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if isinstance(v, dt.datetime | dt.date):
-        return v.date().isoformat() if isinstance(v, dt.datetime) else v.isoformat()
-    return str(v)
-
-
-def _read_xlsx(data: bytes) -> pl.DataFrame:
-    """The first sheet of an XLSX file as text columns (python-calamine; numbers without a spurious '.0')."""
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    if not rows:
-        return pl.DataFrame()
-    header = [str(h).strip() if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[0])]
-    body = [[_cell_text(v) for v in r] for r in rows[1:] if any(v not in (None, "") for v in r)]
-    return pl.DataFrame(body, schema={h: pl.Utf8 for h in header}, orient="row")
+def read_table(data: bytes, file_name: str) -> pl.DataFrame:
+    """Every column as text, header names lower-cased, and a ``row`` column with each row's
+    spreadsheet number (core.tables: encodings, caps, errors naming row and column)."""
+    return read_frame(data, file_name)[1]
 
 
 def _region_map() -> dict[str, int]:
@@ -271,7 +227,7 @@ def check_table(df: pl.DataFrame) -> tuple[pl.DataFrame, list[dict], int]:
     for c in COLUMNS:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c))
-    df = df.select(COLUMNS).with_row_index("row", offset=2)
+    df = df.select(["row", *COLUMNS])
     df = df.with_columns([pl.col(c).str.strip_chars() for c in COLUMNS])
 
     regions = _region_map()
@@ -568,9 +524,9 @@ def observation_import(
         timings[name] = timings.get(name, 0.0) + now - clock[0]
         clock[0] = now
 
-    fmt = _detect_format(file_name, data)
+    fmt = table_format(file_name, data)
     say("read", 0, 0)
-    df = read_table(data, fmt)
+    df = read_table(data, file_name)
     lap("read")
     say("check", 0, df.height)
     clean, errors, n_errors = check_table(df)
@@ -735,7 +691,7 @@ def published_load(*, actor=None, progress=None, path: Path | None = None) -> Im
 
 
 def _withdraw_stale_published(data: bytes, file_name: str, *, actor=None) -> int:
-    clean, _, n_errors = check_table(read_table(data, "csv"))
+    clean, _, n_errors = check_table(read_table(data, file_name))
     if n_errors:
         return 0
     src = {(t, u): i for i, t, u in Source.objects.values_list("id", "title", "url")}
@@ -803,16 +759,12 @@ TEMPLATE_ROWS = [
 
 
 def template_csv() -> bytes:
-    buf = io.StringIO()
-    pl.DataFrame([dict(zip(COLUMNS, r, strict=True)) for r in TEMPLATE_ROWS]).write_csv(buf)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return write_table(COLUMNS, TEMPLATE_ROWS, "csv")
 
 
 def template_xlsx() -> bytes:
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsx_workbook(buf)
     ws = wb.add_worksheet("observations")
     bold = wb.add_format({"bold": True, "bg_color": "#e8eef7"})
     ws.write_row(0, 0, COLUMNS, bold)

@@ -23,6 +23,7 @@ from steppe.core.errors import DomainError
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
+from steppe.core.tables import file_response, read_upload, table_response
 
 from . import charts, queries, services
 from .attainment import (
@@ -35,7 +36,6 @@ from .attainment import (
     describe_projection_en,
     fmt_figure_en,
 )
-from .export import table_response
 from .i18n import english, local_name, pick, target_name
 from .models import Import, Indicator
 
@@ -689,16 +689,8 @@ def scorecard(request):
 def template_download(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404(gettext("模板只有 csv 和 xlsx 两种格式"))
-    if fmt == "xlsx":
-        data, ctype = (
-            services.template_xlsx(),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        data, ctype = services.template_csv(), "text/csv; charset=utf-8"
-    resp = HttpResponse(data, content_type=ctype)
-    resp["Content-Disposition"] = f"attachment; filename=observations-template.{fmt}"
-    return resp
+    data = services.template_xlsx() if fmt == "xlsx" else services.template_csv()
+    return file_response(data, fmt, "observations-template")
 
 
 UPLOAD_DIR = "stats-imports"
@@ -780,8 +772,8 @@ def import_page(request):
         if f is None:
             ctx["error"] = gettext("请选择一个 CSV 或 XLSX 文件。")
             return render(request, "stats/import.html", ctx, status=400)
-        data = f.read()
         try:
+            data = read_upload(f)
             r = services.observation_import(
                 data=data, file_name=f.name, actor=request.user, via="page", dry_run=True
             )

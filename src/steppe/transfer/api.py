@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError
+from steppe.core.tables import read_upload
 
 from . import permissions as perms
 from . import queries, services
@@ -386,7 +387,7 @@ def _register_listing_routes(plural: str, model):
     )
     def listing_import(request, file: UploadedFile = File(...), dry_run: bool = False):
         return services.listing_import(
-            actor=request.auth, kind=kind, filename=file.name, content=file.read(), dry_run=dry_run
+            actor=request.auth, kind=kind, filename=file.name, content=read_upload(file), dry_run=dry_run
         )
 
     @router.get(
@@ -713,7 +714,7 @@ def contract_create(request, payload: ContractIn):
 @router.post("/transfer/contracts/import", response=ImportOut, auth=api_auth)
 def contract_import(request, file: UploadedFile = File(...), dry_run: bool = False):
     return services.contract_import(
-        actor=request.auth, filename=file.name, content=file.read(), dry_run=dry_run
+        actor=request.auth, filename=file.name, content=read_upload(file), dry_run=dry_run
     )
 
 

@@ -20,6 +20,7 @@ from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import status_transition
 from steppe.core.models import Unit
 from steppe.core.regions import resolve_region
+from steppe.core.tables import read_records
 
 from . import permissions as perms
 from .models import (
@@ -42,7 +43,6 @@ from .models import (
     TransferMode,
 )
 from .search import schedule_sync
-from .tables import TableError, read_table_rows
 
 DEFAULT_VALIDITY_DAYS = 365
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
@@ -786,10 +786,8 @@ def _map_columns(
 def _table_rows(filename: str, content: bytes, columns) -> list[tuple[int, dict]]:
     """``(row number, {field: text})`` for each data row; a file that cannot be read, an unknown
     or repeated column, or a file without data rows is refused before any row is looked at."""
-    try:
-        header, raw = read_table_rows(filename, content)
-    except TableError as exc:
-        raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from exc
+    table, raw = read_records(content, filename)  # a TableError names the row and column
+    header = table.header_row
     if not raw:
         raise ValidationFailed(MSG_NO_DATA_ROWS, [{"field": "file", "message": MSG_NO_DATA_ROWS}])
     rows, unknown, repeated = _map_columns(raw, columns)

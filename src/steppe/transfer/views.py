@@ -9,7 +9,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.roles import Role
+from steppe.core.tables import file_response, read_upload, write_records
 
 from . import permissions as perms
 from . import queries, services
@@ -34,7 +34,6 @@ from .models import (
     ScenarioRound,
     TransferMode,
 )
-from .tables import write_table
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "expert": _("专家")}
@@ -528,7 +527,7 @@ def contracts(request):
             dry = bool(request.POST.get("dry_run"))
             out = _attempt(
                 request,
-                lambda: services.contract_import(actor=user, filename=f.name, content=f.read(), dry_run=dry),
+                lambda: services.contract_import(actor=user, filename=f.name, content=read_upload(f), dry_run=dry),
             )
             if out:
                 messages.success(
@@ -546,15 +545,8 @@ def contracts(request):
     qs = queries.contracts_for_user(user)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        data = write_table(queries.CONTRACT_EXPORT_COLUMNS, queries.contract_export_rows(qs), fmt)
-        resp = HttpResponse(
-            data,
-            content_type="text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = f'attachment; filename="contracts.{fmt}"'
-        return resp
+        data = write_records(queries.CONTRACT_EXPORT_COLUMNS, queries.contract_export_rows(qs), fmt)
+        return file_response(data, fmt, "contracts")
     return render(
         request,
         "transfer/contracts.html",
@@ -578,7 +570,7 @@ def listing_import(request, kind: str):
         out = _attempt(
             request,
             lambda: services.listing_import(
-                actor=request.user, kind=kind, filename=f.name, content=f.read(), dry_run=dry
+                actor=request.user, kind=kind, filename=f.name, content=read_upload(f), dry_run=dry
             ),
         )
         if out:
@@ -594,15 +586,8 @@ def listing_import(request, kind: str):
             qs = queries.listings_for_operator(request.user, kind)
         else:
             qs = queries.listings_for_user(request.user, kind)
-        data = write_table(queries.LISTING_EXPORT_COLUMNS[kind], queries.listing_export_rows(kind, qs), fmt)
-        resp = HttpResponse(
-            data,
-            content_type="text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = f'attachment; filename="{kind}s.{fmt}"'
-        return resp
+        data = write_records(queries.LISTING_EXPORT_COLUMNS[kind], queries.listing_export_rows(kind, qs), fmt)
+        return file_response(data, fmt, f"{kind}s")
     return render(
         request,
         "transfer/import.html",
