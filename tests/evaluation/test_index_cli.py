@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 
 def read(path):
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 

@@ -28,7 +28,6 @@ guessed: an unknown key, a missing parent, a direction other than 1/-1 is refuse
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -526,8 +525,9 @@ def load_dataset(fw: Framework) -> Dataset:
     file = (base / spec["file"]).resolve()
     if not file.is_file():
         raise FrameworkError(f"data file not found: {spec['file']}", path="data.file")
-    with file.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    from steppe.core.tables import read_records  # the one table reader (encodings, caps, row numbers)
+
+    rows = [row for _, row in read_records(file.read_bytes(), file.name)[1]]
     return dataset_from_rows(fw, rows, source=spec["file"])
 
 

@@ -6,7 +6,6 @@
 FRAMEWORK is a path or the code of a framework shipped in src/steppe/evaluation/frameworks/.
 """
 
-import csv
 import time
 from pathlib import Path
 
@@ -105,10 +104,9 @@ class Command(BaseCommand):
                 row["Rank_lo"] = float(mc.rank_lo[k])
                 row["Rank_hi"] = float(mc.rank_hi[k])
             cols += ["Rank_median", "Rank_lo", "Rank_hi"]
-        with open(opts["out"], "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=cols)
-            w.writeheader()
-            w.writerows(rows)
+        from steppe.core.tables import table_format, write_records
+
+        Path(opts["out"]).write_bytes(write_records([(c, c) for c in cols], rows, table_format(opts["out"])))
         imputed = int(res.imputed.sum())
         self.stdout.write(
             f"{fw.code}: {len(res.units)} units × {len(fw.indicators)} indicators; "
