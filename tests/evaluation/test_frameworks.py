@@ -83,7 +83,7 @@ def test_league_data_come_from_the_statistics_import_and_missing_stays_missing(l
 
 def test_park_template_lists_the_registered_parks_with_empty_figures():
     fw = load_framework(builtin_frameworks()["nmg-parks-htz"])
-    text = data_template(fw)
+    text = data_template(fw).decode("utf-8-sig")
     assert "HTZ-150200-01,包头稀土高新技术产业开发区" in text
     ds = load_dataset(fw)
     assert np.isnan(ds.values).all()
@@ -92,7 +92,7 @@ def test_park_template_lists_the_registered_parks_with_empty_figures():
 
 def test_county_template_is_in_the_statistics_import_layout(eval_indicators):
     fw = load_framework(builtin_frameworks()["nmg-counties-innovative"])
-    lines = data_template(fw, year=2024).splitlines()
+    lines = data_template(fw, year=2024).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("region,indicator,year,value,unit")
     assert len(lines) == 1 + 103 * 15
     assert ",county_fiscal_st_share,2024,,%," in lines[1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from .framework import Framework
@@ -19,21 +17,21 @@ def evaluation_indicators_load() -> dict:
     return indicators_load(path=INDICATORS_FILE)
 
 
-def data_template(fw: Framework, *, year: int | None = None) -> str:
-    """The empty data template of a framework.
+def data_template(fw: Framework, *, year: int | None = None) -> bytes:
+    """The empty data template of a framework, as CSV through the one table writer.
 
     Leagues and counties: rows in the statistics import layout (region, indicator, year, value, unit,
     source_title, ...), one per unit and indicator, value empty, for `steppe stats import`.
     Parks: the framework's data file layout, one row per registered park.
     """
-    buf = io.StringIO()
+    from steppe.core.tables import read_records, write_table
+
     if "stats" in fw.data:
         from steppe.stats.services import COLUMNS
 
         from .queries import units_of
 
-        w = csv.writer(buf)
-        w.writerow(COLUMNS)
+        rows = []
         for _code, name in units_of(fw):
             for ind in fw.indicators:
                 row = {
@@ -43,28 +41,19 @@ def data_template(fw: Framework, *, year: int | None = None) -> str:
                     "value": "",
                     "unit": ind.unit,
                 }
-                w.writerow([row.get(c, "") for c in COLUMNS])
-        return buf.getvalue()
+                rows.append([row.get(c, "") for c in COLUMNS])
+        return write_table(COLUMNS, rows, "csv")
     base = fw.path.parent if fw.path else Path.cwd()
     reg = fw.data.get("register")
     ucol = fw.data.get("unit_code", "uCode")
     ncol = fw.data.get("unit_name", "uName")
     groups = list(fw.data.get("groups") or [])
-    w = csv.writer(buf)
-    w.writerow([ucol, ncol, *groups, "year", *fw.indicator_codes])
+    rows = []
     if reg:
-        with (base / reg).open(encoding="utf-8") as fh:
-            for r in csv.DictReader(fh):
-                w.writerow(
-                    [
-                        r[ucol],
-                        r[ncol],
-                        *[r.get(g, "") for g in groups],
-                        year or "",
-                        *[""] * len(fw.indicators),
-                    ]
-                )
-    return buf.getvalue()
+        path = base / reg
+        for _, r in read_records(path.read_bytes(), path.name)[1]:
+            rows.append([r[ucol], r[ncol], *[r.get(g, "") for g in groups], year or "", *[""] * len(fw.indicators)])
+    return write_table([ucol, ncol, *groups, "year", *fw.indicator_codes], rows, "csv")
 
 
 # --------------------------------------------------------------------------- index runs

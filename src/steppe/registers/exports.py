@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 # the one table writer (moving to core.tables; until then the network's)
-from steppe.transfer.tables import write_table
+from steppe.core.tables import write_records
 
 from .kinds import RegisterKind
 from .models import RegisterRecord
@@ -70,4 +70,4 @@ def export_table(kind: RegisterKind, records, fmt: str) -> bytes:
             if isinstance(v, Decimal | dt.date):
                 row[k] = v
         rows.append(row)
-    return write_table(export_columns(kind), rows, fmt)
+    return write_records(export_columns(kind), rows, fmt)

@@ -13,7 +13,7 @@ from steppe.core.errors import ValidationFailed
 from steppe.core.lifecycle import status_transition
 
 # the one table reader (moving to core.tables; until then the network's)
-from steppe.transfer.tables import TableError, read_table_rows
+from steppe.core.tables import read_records
 
 from . import permissions as perms
 from .kinds import RegisterKind, kind_of
@@ -190,10 +190,8 @@ def import_columns(kind: RegisterKind) -> dict[str, tuple[str, ...]]:
 
 
 def _table_rows(kind: RegisterKind, filename: str, content: bytes) -> list[tuple[int, dict]]:
-    try:
-        header_row, raw = read_table_rows(filename, content)
-    except TableError as exc:
-        raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from exc
+    table, raw = read_records(content, filename)  # a TableError (a ValidationFailed) names row and column
+    header_row = table.header_row
     if not raw:
         raise ValidationFailed(MSG_NO_DATA_ROWS, [{"field": "file", "message": MSG_NO_DATA_ROWS}])
     alias = {a.lower(): name for name, names in import_columns(kind).items() for a in names}

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.tables import file_response
 from steppe.stats import charts
 from steppe.stats.i18n import local_name
 
@@ -218,11 +219,7 @@ def record_export(request, slug, fmt):
         raise Http404
     filters = {k: v for k, v in request.GET.items() if v}
     data = export_table(kind, queries.records(request.user, kind, filters), fmt)
-    ctype = "text/csv; charset=utf-8" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(data, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{kind.slug}.{fmt}"'
-    return response
+    return file_response(data, fmt, kind.slug)
 
 
 @login_required

@@ -59,8 +59,7 @@ class Command(BaseCommand):
                 from steppe.evaluation.services import data_template
 
                 fw = load_framework(self._path(opts["framework"]))
-                with open(opts["out"], "w", encoding="utf-8", newline="") as fh:
-                    fh.write(data_template(fw, year=opts.get("year")))
+                Path(opts["out"]).write_bytes(data_template(fw, year=opts.get("year")))
                 self.stdout.write(f"template written: {opts['out']}")
                 return
             self._build(opts)
