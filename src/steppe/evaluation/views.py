@@ -8,11 +8,10 @@ runs. Unknown frameworks, runs or units answer 404.
 from __future__ import annotations
 
 import statistics
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
@@ -362,7 +361,7 @@ def change_page(request, code: str):
 
 @login_required
 def export(request, code: str):
-    from steppe.stats.export import table_bytes
+    from steppe.core.tables import file_response, write_table
 
     fw = _framework(code)
     run = queries.latest_run(code, ok=True)
@@ -392,7 +391,4 @@ def export(request, code: str):
         ]
         for u in run.result["units"]
     ]
-    body, ctype = table_bytes(header, rows, "xlsx", sheet=fw.code)
-    resp = HttpResponse(body, content_type=ctype)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(fw.code)}.xlsx"
-    return resp
+    return file_response(write_table(header, rows, "xlsx", sheet=fw.code), "xlsx", fw.code)

@@ -332,7 +332,7 @@ def white_list(request):
         r.class_points = [totals.get(c) for c in classes]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        from steppe.stats.export import table_response
+        from steppe.core.tables import table_response
 
         cols = [gettext("企业"), gettext("统一社会信用代码"), gettext("旗县区"), gettext("年度"),
                 gettext("创新积分"), *[gettext(c) for c in classes]]  # fmt: skip
