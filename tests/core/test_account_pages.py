@@ -185,3 +185,28 @@ def test_password_reset_by_email(client, enterprise_user):
     r = client.post(r.redirect_chain[-1][0], {"new_password1": "new-pass-word-9", "new_password2": "new-pass-word-9"})
     assert r.status_code == 302
     assert client.login(username="firm", password="new-pass-word-9")
+
+
+@pytest.mark.django_db
+def test_the_organisations_and_people_pages_cost_the_same_queries_for_more_rows(client, regions, bureau_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_signup_api import code
+
+    def add(i):
+        services.organisation_signup(data={**SIGNUP, "name": f"企业{i}", "email": f"e{i}@firm.example",
+                                           "credit_code": code(f"91150202MA0DDDD{i:02d}")})
+
+    client.force_login(bureau_user)
+    counts = []
+    for n in (1, 6):
+        for i in range(len(counts) * 10, len(counts) * 10 + n):
+            add(i)
+        per_page = []
+        for url in ("/accounts/organisations/?status=pending", "/accounts/people/?state=pending"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            per_page.append(len(ctx))
+        counts.append(per_page)
+    assert counts[0] == counts[1]

@@ -182,3 +182,17 @@ def test_a_refusal_needs_a_reason_and_then_says_it_at_sign_in(client, signed_up,
 def test_unknown_status_filter_is_refused_naming_status(client, department_user):
     r = client.get("/api/v1/organisations?status=nope", headers={"Authorization": f"Bearer {bearer(department_user)}"})
     assert r.status_code == 400 and r.json()["error"]["data"]["errors"][0]["field"] == "status"
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_many_sign_ups(client, regions, department_user, django_assert_num_queries):
+    from steppe.core.services import organisation_signup
+
+    for i in range(6):
+        organisation_signup(data={**SIGNUP, "name": f"企业{i}", "email": f"e{i}@firm.example",
+                                  "credit_code": code(f"91150202MA0CCCC{i:02d}")})
+    token = bearer(department_user)
+    # token lookup, the organisations with their member counts
+    with django_assert_num_queries(2):
+        r = client.get("/api/v1/organisations?status=pending", headers={"Authorization": f"Bearer {token}"})
+    assert len(r.json()) == 6 and {o["members"] for o in r.json()} == {1}

@@ -131,7 +131,7 @@ class OrganisationDetailOut(OrganisationOut):
 
 def _organisation_detail(org) -> dict:
     return {**organisation_out(org), "refusal_reason": org.refusal_reason, "created_at": org.created_at.isoformat(),
-            "members": getattr(org, "n_members", None) or org.users.count()}
+            "members": org.n_members if hasattr(org, "n_members") else org.users.count()}
 
 
 @router.get("/organisations", response=list[OrganisationDetailOut], auth=api_auth,
