@@ -1,6 +1,7 @@
-"""Every outside role finishes its journey in Chromium, signing in through the login page: an
-enterprise to its policy results and the notice of a batch run, a broker to an attributed deal,
-a bank to the white list, a bureau to its league's figures and enterprises.
+"""Every outside role finishes its journey in Chromium, from signing up (the organisation's page,
+the e-mail confirmation, the league bureau's approval) through the login page: an enterprise to
+its policy results and the notice of a batch run, a broker to an attributed deal, a bank to the
+white list, a bureau through an approval to its league's figures and enterprises.
 
 With STEPPE_SCREENS set to a folder (``make screens`` sets docs/screens), each step is also
 photographed at desktop (1280 px) and phone (390 px) widths: <journey>-<n>-<step>-<width>.png.
@@ -64,20 +65,15 @@ def _platform():
 
 
 @pytest.fixture
-def sign_in(browser, live_server):
-    """A fresh browser (Chinese first) signed in through the login page as this user."""
+def browse(browser):
+    """A fresh browser (Chinese first), not signed in."""
     contexts = []
 
-    def make(user):
+    def make():
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20000)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_selector(".who")
         return page
 
     yield make
@@ -85,28 +81,89 @@ def sign_in(browser, live_server):
         c.close()
 
 
-def test_an_enterprise_opens_its_file_and_reaches_its_policy_results(live_server, sign_in):
+@pytest.fixture
+def sign_in(browse, live_server):
+    """A fresh browser signed in through the login page (by user, or by e-mail address)."""
+
+    def make(user_or_email):
+        page = browse()
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("input[name=username]", getattr(user_or_email, "username", user_or_email))
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_selector(".who")
+        return page
+
+    return make
+
+
+def _credit_code(first17: str) -> str:
     from steppe.core.credit_code import credit_code_check_char
+
+    return first17 + credit_code_check_char(first17)
+
+
+def sign_up(page, live_server, *, kind, name, code, county, email, shots=""):
+    """An organisation signs up on the page, then confirms its e-mail from the message it gets."""
+    import re
+
+    from django.core import mail
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.click("main >> text=单位注册")
+    page.wait_for_selector("select[name=kind]")
+    page.select_option("select[name=kind]", kind)
+    page.fill("input[name=name]", name)
+    page.fill("input[name=credit_code]", code)
+    page.select_option("select[name=region]", county)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    if shots:
+        shoot(page, f"{shots}-signup")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/signup/done/")
+    body = next(m.body for m in reversed(mail.outbox) if email in m.to)
+    page.goto(live_server.url + re.search(r"/accounts/confirm/[^\s/]+/", body).group(0))
+    page.wait_for_load_state()
+
+
+def approve(page, live_server, name: str, shots: str = ""):
+    """A league bureau (or the department) confirms a pending organisation from its queue."""
+    page.goto(live_server.url + "/accounts/organisations/?status=pending")
+    if shots:
+        shoot(page, f"{shots}-approval-queue")
+    page.click(f"main table >> text={name}")
+    page.click("button[name=action][value=approve]")
+    page.wait_for_selector(".messages")
+
+
+def test_an_enterprise_signs_up_and_reaches_its_policy_results(live_server, browse, sign_in):
+    from steppe.core.models import Organisation
     from steppe.policy.models import Enterprise
     from steppe.policy.services import policy_run
 
-    firm = _user("e2e-firm", "enterprise", unit="包头稀土新材料有限公司", region="150202")
     _platform()
-    code = "91150203MA0E2E001"
-    code += credit_code_check_char(code)
-    page = sign_in(firm)
-    shoot(page, "enterprise-1-home")
+    _user("e2e-baotou", "bureau", unit="包头市科学技术局", region="150200")
+    code = _credit_code("91150203MA0E2E001")
+    email = "finance@bt-rare-earth.example.cn"
+    sign_up(browse(), live_server, kind="enterprise", name="包头稀土新材料有限公司", code=code, county="150203",
+            email=email, shots="enterprise-1")  # fmt: skip
+    approve(sign_in("e2e-baotou"), live_server, "包头稀土新材料有限公司", shots="enterprise-2")
+    assert Organisation.objects.get(credit_code=code).status == "active"
+    page = sign_in(email)
+    shoot(page, "enterprise-3-home")
     page.click(".worklinks >> text=我的企业档案")
     page.wait_for_selector("#open-file")
-    page.fill("#open-file input[name=credit_code]", code)
+    assert page.input_value("#open-file input[name=credit_code]") == code  # the organisation's own
     page.select_option("#open-file select[name=region]", "150203")
     page.select_option("#open-file select[name=industry]", "C39")
     page.fill("#open-file input[name=registered_on]", "2019-03-01")
-    shoot(page, "enterprise-2-open-file")
+    shoot(page, "enterprise-4-open-file")
     page.click("#open-file-submit")
     page.wait_for_selector("#year-form")
     ent = Enterprise.objects.get(credit_code=code)
-    assert ent.unit == firm.unit
+    assert ent.unit.credit_code == code
     # the enterprise enters its last three years
     for year, staff, tech, revenue, rd in ((2022, 80, 16, 3000, 120), (2023, 90, 18, 3500, 150), (2024, 100, 20, 4000, 180)):
         page.fill("#year-form input[name=year]", str(year))
@@ -115,7 +172,7 @@ def test_an_enterprise_opens_its_file_and_reaches_its_policy_results(live_server
             page.fill(f"#year-form input[name={name}]", str(value))
         page.click("#save-year")
         page.wait_for_selector(f"#years >> text={year}")
-    shoot(page, "enterprise-3-file")
+    shoot(page, "enterprise-5-file")
     # the calculator loads the file by itself and gives results with reasons and distance
     page.click("#to-calculator")
     page.wait_for_selector("#loaded")
@@ -125,16 +182,16 @@ def test_an_enterprise_opens_its_file_and_reaches_its_policy_results(live_server
     results = page.inner_text("#policy-results")
     assert "科技型中小企业" in results and "得分" in results
     assert "距离符合条件还差" in page.inner_text("main")
-    shoot(page, "enterprise-4-results")
+    shoot(page, "enterprise-6-results")
     # a batch run finds it newly qualifying and tells it so on its file
     policy_run(2024)
     page.goto(f"{live_server.url}/policy/enterprises/{ent.public_id}/")
     notices = page.inner_text("#notices")
     assert "新符合条件" in notices and "科技型中小企业" in notices
-    shoot(page, "enterprise-5-notice")
+    shoot(page, "enterprise-7-notice")
 
 
-def test_a_broker_registers_and_sees_the_deal_attributed_to_them(live_server, sign_in):
+def test_a_broker_signs_up_and_sees_the_deal_attributed_to_them(live_server, browse, sign_in):
     from steppe.transfer import services
     from steppe.transfer.models import Contract, Interest
     from steppe.transfer.search import reset_index
@@ -143,7 +200,6 @@ def test_a_broker_registers_and_sees_the_deal_attributed_to_them(live_server, si
     dept = _user("e2e-b-dept", "department", unit="自治区科技厅")
     univ = _user("e2e-b-univ", "institution", unit="内蒙古大学", region="150100")
     firm = _user("e2e-b-firm", "enterprise", unit="包头稀土永磁电机有限公司", region="150202")
-    agent = _user("e2e-b-broker", "broker", unit="蒙科聚技术转移中心", region="150100")
     listing = services.listing_submit(actor=univ, kind="achievement", data={
         "title": "钕铁硼晶界扩散技术", "description": "降低重稀土用量的晶界扩散工艺，适用于永磁电机。",
         "field": "材料科学与工程", "region": "150100", "readiness": 6, "transfer_modes": "许可"})  # fmt: skip
@@ -152,14 +208,18 @@ def test_a_broker_registers_and_sees_the_deal_attributed_to_them(live_server, si
     services.interest_express(actor=firm, listing=listing, note="希望许可使用")
     interest = Interest.objects.get()
 
-    page = sign_in(agent)
+    email = "wang@mkj-transfer.example.cn"
+    sign_up(browse(), live_server, kind="agency", name="蒙科聚技术转移中心", code=_credit_code("52150100MJ0E2E002"),
+            county="150102", email=email, shots="broker-1")  # fmt: skip
+    approve(sign_in(dept), live_server, "蒙科聚技术转移中心")
+    page = sign_in(email)
     page.click(".worklinks >> text=我的撮合")
     page.wait_for_selector("#broker-profile")
     page.fill("#broker-profile input[name=name]", "王经纪")
     page.fill("#broker-profile input[name=certificate_no]", "NMG-JJR-2026-018")
     page.fill("#broker-profile input[name=fields]", "新材料、先进制造")
     page.select_option("#broker-profile select[name=region]", "150100")
-    shoot(page, "broker-1-profile")
+    shoot(page, "broker-2-profile")
     page.click("#broker-register")
     page.wait_for_selector("#broker-contracts")
 
@@ -182,27 +242,30 @@ def test_a_broker_registers_and_sees_the_deal_attributed_to_them(live_server, si
 
     page.reload()
     assert "钕铁硼晶界扩散技术" in page.inner_text("#broker-contracts")
-    shoot(page, "broker-2-deals")
+    shoot(page, "broker-3-deals")
     reset_index()
 
 
-def test_a_bank_reads_the_white_list(live_server, sign_in):
+def test_a_bank_signs_up_and_reads_the_white_list(live_server, browse, sign_in):
     from steppe.policy import innovation
     from steppe.policy.models import InnovationModel
     from steppe.policy.services import enterprises_generate, policy_run
 
-    _user("e2e-seed", "department")  # regions
+    dept = _user("e2e-k-dept", "department", unit="自治区科技厅")
     enterprises_generate(200, year=2024, seed=11)
     InnovationModel.objects.create(name="e2e", weights=dict(innovation.DEFAULT_WEIGHTS), white_list_threshold=55,
                                    active=True)  # fmt: skip
     policy_run(2024)
-    bank = _user("e2e-bank", "bank", unit="某银行内蒙古分行", region="150100")
-    page = sign_in(bank)
+    email = "credit@bank-nmg.example.cn"
+    sign_up(browse(), live_server, kind="bank", name="某银行内蒙古分行", code=_credit_code("91150100MA0E2E003"),
+            county="150102", email=email, shots="bank-1")  # fmt: skip
+    approve(sign_in(dept), live_server, "某银行内蒙古分行")
+    page = sign_in(email)
     page.click(".worklinks >> text=创新积分白名单")
     page.wait_for_selector("#white-list")
     total = page.locator("#white-list tbody tr").count()
     assert total > 1
-    shoot(page, "bank-1-white-list")
+    shoot(page, "bank-2-white-list")
     page.select_option("select[name=league]", "150200")
     page.click("#white-list-filters button[type=submit]")
     page.wait_for_selector("#white-list")
@@ -211,28 +274,35 @@ def test_a_bank_reads_the_white_list(live_server, sign_in):
     page.click("#white-list tbody tr >> nth=0 >> a")
     page.wait_for_selector("#score-parts")
     assert "研发投入强度" in page.inner_text("#score-parts")
-    shoot(page, "bank-2-detail")
+    shoot(page, "bank-3-detail")
     page.go_back()
     with page.expect_download() as dl:
         page.click("#export-csv")
     assert dl.value.suggested_filename == "white-list.csv"
 
 
-def test_a_bureau_sees_its_league(live_server, sign_in):
+def test_a_bureau_approves_a_sign_up_and_sees_its_league(live_server, browse, sign_in):
     from steppe.policy.services import enterprises_generate
 
     bureau = _user("e2e-bureau", "bureau", unit="包头市科学技术局", region="150200")
     _platform()
     enterprises_generate(100, year=2024, seed=5)
+    sign_up(browse(), live_server, kind="institution", name="包头职业技术学院", code=_credit_code("12150200MB0E2E004"),
+            county="150203", email="office@btvc.example.cn")  # fmt: skip
     page = sign_in(bureau)
     shoot(page, "bureau-1-home")
+    approve(page, live_server, "包头职业技术学院", shots="bureau-2")
+    from steppe.core.models import Organisation
+
+    assert Organisation.objects.get(name="包头职业技术学院").status == "active"
+    page.goto(live_server.url + "/")
     page.click(".worklinks >> text=本盟市指标")
     page.wait_for_load_state()
     assert "包头市" in page.inner_text("main h1")
-    shoot(page, "bureau-2-league-figures")
+    shoot(page, "bureau-3-league-figures")
     page.goto(live_server.url + "/")
     page.click(".worklinks >> text=本盟市企业")
     page.wait_for_load_state()
     names = page.inner_text("main")
     assert "企业档案" in names
-    shoot(page, "bureau-3-league-enterprises")
+    shoot(page, "bureau-4-league-enterprises")
