@@ -130,7 +130,8 @@ def sign_up(page, live_server, *, kind, name, code, county, email, shots=""):
 
 def approve(page, live_server, name: str, shots: str = ""):
     """A league bureau (or the department) confirms a pending organisation from its queue."""
-    page.goto(live_server.url + "/accounts/organisations/?status=pending")
+    page.goto(live_server.url + "/")
+    page.click(".worklinks >> text=单位注册审核")
     if shots:
         shoot(page, f"{shots}-approval-queue")
     page.click(f"main table >> text={name}")
