@@ -69,7 +69,7 @@ def test_ordos_first_half_share_is_not_a_full_year_share(published):
 def test_dashboard_shows_part_year_figures_beside_the_status_but_does_not_score_them(client, loaded):
     html = client.get("/monitoring/?as_of=2025").content.decode()
     t5 = html.split('id="target-T5"')[1].split("</article>")[0]
-    assert "非全年数" in t5 and "2002家" in t5 and "截至2025-04-17" in t5
+    assert "非全年数" in t5 and "2,002家" in t5 and "截至2025-04-17" in t5
     assert "目标年已到" not in t5  # an April count does not close the target year
 
 
