@@ -48,3 +48,5 @@ def test_in_english_the_plan_and_targets_read_in_english(client, published):
     assert "Inner Mongolia Plan for Empowering" in page and "R&amp;D intensity" in page
     assert "The plan period 2023–2025 has ended" in page
     assert "×100 million yuan" not in page and "billion yuan" in page
+    assert "37.5 billion yuan" in page and "375 亿元" not in page  # the T3 card's goal
+    assert "Inner Mongolia Autonomous Region" in page

@@ -69,6 +69,17 @@ def _target_progress(plan, targets) -> tuple[dict, dict]:
     return by_code, assessment
 
 
+def _goal_figure(t) -> str:
+    """A level/amount/threshold/share target's value with its unit in the page's language
+    (375 亿元 reads "37.5 billion yuan" in English); '' for the other kinds."""
+    from steppe.stats.attainment import fmt_figure_en
+    from steppe.stats.i18n import english
+
+    if t.kind in ("multiple", "avg_growth", "qualitative") or t.target_value is None or not english():
+        return ""
+    return fmt_figure_en(float(t.target_value), t.unit or "")
+
+
 def home(request):
     plan = plan_queries.plan_default()
     context = _plan_context(plan) if plan else {"plan": None}
@@ -76,6 +87,7 @@ def home(request):
         progress, assessment = _target_progress(plan, context["targets"])
         for t in context["targets"]:
             t.progress = progress.get(t.code)
+            t.goal_figure = _goal_figure(t)
         context["assessment"] = assessment
     context["work_links"] = work_links(request.user)
     return render(request, "web/home.html", context)
