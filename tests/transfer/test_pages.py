@@ -81,7 +81,8 @@ def test_submit_review_and_publish_through_pages(client, enterprise_user, depart
 def test_a_bad_form_shows_the_field_and_writes_nothing(client, institution_user):
     client.force_login(institution_user)
     r = client.post("/transfer/achievements/new/", {**ACHIEVEMENT, "readiness": "11"}, follow=True)
-    assert "readiness" in r.content.decode() and Achievement.objects.count() == 0
+    page = r.content.decode()
+    assert "技术成熟度（TRL 1–9）：" in page and "readiness:" not in page and Achievement.objects.count() == 0
 
 
 def test_from_interest_to_a_registered_contract_in_the_figures(

@@ -39,6 +39,23 @@ KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "expert": _("专家")}
 
 
+# what the forms call the fields a service names in its errors (a page never shows the code)
+FIELD_LABELS = {
+    "title": "标题", "description": "内容描述", "field": "技术领域", "region": "地区",
+    "readiness": "技术成熟度（TRL 1–9）", "deadline": "期望解决期限", "budget": "预算（万元）",
+    "contact": "联系方式", "ip_type": "知识产权类型", "ip_numbers": "知识产权编号", "price_min": "价格下限（万元）",
+    "price_max": "价格上限（万元）", "needs": "需求内容", "owner": "场景提供方", "name": "姓名",
+    "certificate_no": "证书编号", "institution": "单位", "profile": "研究方向与简介", "number": "合同登记编号",
+    "type": "合同类型", "seller": "卖方", "seller_region": "卖方地区", "buyer": "买方", "buyer_region": "买方地区",
+    "amount": "合同成交额（万元）", "tech_amount": "技术交易额（万元）", "signed_on": "签订日期",
+    "registered_on": "登记日期", "authority": "登记机构",
+}  # fmt: skip
+
+
+def _field_label(field) -> str:
+    return gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else gettext("取值")
+
+
 def _attempt(request, fn, ok: str = ""):
     """Run a service call; on a DomainError show its message (with the fields) and return None."""
     try:
@@ -49,15 +66,14 @@ def _attempt(request, fn, ok: str = ""):
         errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
         detail = (
             "；".join(
-                (f"第 {e['row']} 行 " if "row" in e else "") + f"{e.get('field')}: {e.get('message')}"
+                (f"第 {e['row']} 行 " if "row" in e else "") + f"{_field_label(e.get('field'))}{gettext('：')}{e.get('message')}"
                 for e in errors[:30]
             )
             if errors
             else ""
         )
-        messages.error(
-            request, exc.message if not detail or detail in exc.message else f"{exc.message}（{detail}）"
-        )
+        # with the fields: every one by its label (the service's own message names their codes)
+        messages.error(request, gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + detail if detail else exc.message)
         return None
     if ok:
         messages.success(request, ok)
