@@ -102,3 +102,30 @@ def test_the_enterprise_file_is_the_organisations(enterprise_user):
     _leave(enterprise_user, to="另一家公司")
     with pytest.raises(NotFound):
         policy_perms.get_enterprise_for_user(enterprise_user, ent.public_id)
+
+
+@pytest.mark.django_db
+def test_contracts_naming_the_credit_code_are_the_organisations(department_user, enterprise_user):
+    from steppe.core.errors import ValidationFailed
+
+    from .test_signup_api import BAOTOU_FIRM
+
+    with pytest.raises(ValidationFailed) as bad:
+        services.contract_register(actor=department_user, data={**CONTRACT, "buyer_credit_code": "91150202MA0AAAAA10"})
+    assert [e["field"] for e in bad.value.data["errors"]] == ["buyer_credit_code"]
+    contract = services.contract_register(actor=department_user, data={**CONTRACT, "buyer_credit_code": BAOTOU_FIRM.lower()})
+    assert contract.buyer_credit_code == BAOTOU_FIRM
+    assert not perms.can_view_contract(enterprise_user, contract)
+    org = enterprise_user.unit
+    org.credit_code = BAOTOU_FIRM
+    org.save()
+    enterprise_user.refresh_from_db()
+    assert perms.can_view_contract(enterprise_user, contract)
+    assert contract in queries.contracts_for_user(enterprise_user)
+    from steppe.transfer.services import contracts_join
+
+    assert contracts_join(org, apply=False) == ["技术合同 1 份（卖方或买方统一社会信用代码相同）"]
+    org.status = "pending"
+    org.save()
+    enterprise_user.refresh_from_db()
+    assert not perms.can_view_contract(enterprise_user, contract)

@@ -149,6 +149,8 @@ class ContractIn(Schema):
     seller_region: str
     buyer: str
     buyer_region: str
+    seller_credit_code: str = ""
+    buyer_credit_code: str = ""
     amount: Decimal
     tech_amount: Decimal | None = None
     signed_on: dt.date

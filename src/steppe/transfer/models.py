@@ -335,6 +335,9 @@ class Contract(models.Model):
     seller_region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     buyer = models.CharField("买方", max_length=200)
     buyer_region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    # 统一社会信用代码 of the parties where known: an organisation with the code sees the contract
+    seller_credit_code = models.CharField("卖方统一社会信用代码", max_length=18, blank=True, db_index=True)
+    buyer_credit_code = models.CharField("买方统一社会信用代码", max_length=18, blank=True, db_index=True)
     amount = models.DecimalField("合同成交额(万元)", max_digits=14, decimal_places=2)
     tech_amount = models.DecimalField("技术交易额(万元)", max_digits=14, decimal_places=2)
     signed_on = models.DateField("签订日期")

@@ -113,6 +113,9 @@ def can_view_contract(user, contract: Contract) -> bool:
         return False
     if owns(user, org_id=contract.unit_id, person_id=contract.registered_by_id):
         return True
+    code = user.unit.credit_code if user.unit_id else ""
+    if code and user.unit.is_active and code in (contract.seller_credit_code, contract.buyer_credit_code):
+        return True
     if contract.interest_id and is_party(user, contract.interest):
         return True
     if contract.broker_id and contract.broker.user_id == user.pk:

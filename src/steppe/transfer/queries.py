@@ -357,6 +357,9 @@ def contracts_for_user(user):
     if user.role == Role.BUREAU and user.region_id:
         prefix = region_prefix(user.region.code)
         q |= Q(seller_region__code__startswith=prefix) | Q(buyer_region__code__startswith=prefix)
+    code = user.unit.credit_code if user.unit_id else ""
+    if code and user.unit.is_active:
+        q |= Q(seller_credit_code=code) | Q(buyer_credit_code=code)
     return qs.filter(q).distinct()
 
 

@@ -12,10 +12,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
+from steppe.core.credit_code import ERR_CREDIT_CODE, credit_code_normalise, credit_code_problem
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import status_transition
 from steppe.core.models import Unit
@@ -88,6 +89,8 @@ CONTRACT_COLUMNS = {
     "seller_region": ("卖方地区", "seller_region"),
     "buyer": ("买方", "buyer"),
     "buyer_region": ("买方地区", "buyer_region"),
+    "seller_credit_code": ("卖方统一社会信用代码", "卖方信用代码", "seller_credit_code"),
+    "buyer_credit_code": ("买方统一社会信用代码", "买方信用代码", "buyer_credit_code"),
     "amount": ("合同成交额", "合同成交额(万元)", "成交额", "amount"),
     "tech_amount": ("技术交易额", "技术交易额(万元)", "tech_amount"),
     "signed_on": ("签订日期", "signed_on"),
@@ -134,6 +137,15 @@ def _text(data, key, errors, *, required=False, max_length=None) -> str:
         errors.add(key, "必填")
     if max_length and len(value) > max_length:
         errors.add(key, f"超过 {max_length} 字")
+    return value
+
+
+def _credit_code(data, key, errors) -> str:
+    """An optional 统一社会信用代码, checked by the one checker in core."""
+    value = credit_code_normalise(_text(data, key, errors))
+    problem = credit_code_problem(value) if value else None
+    if problem:
+        errors.add(key, ERR_CREDIT_CODE.format(reason=problem))
     return value
 
 
@@ -645,6 +657,8 @@ def _contract_values(data: dict, errors: _Errors) -> dict:
         "seller_region": _region(data, "seller_region", errors),
         "buyer": _text(data, "buyer", errors, required=True, max_length=200),
         "buyer_region": _region(data, "buyer_region", errors),
+        "seller_credit_code": _credit_code(data, "seller_credit_code", errors),
+        "buyer_credit_code": _credit_code(data, "buyer_credit_code", errors),
         "amount": _decimal(data, "amount", errors, required=True),
         "tech_amount": _decimal(data, "tech_amount", errors),
         "signed_on": _date(data, "signed_on", errors, required=True),
@@ -916,3 +930,18 @@ def contract_import(
             note=filename,
         )
     return {"rows": len(cleaned), "created": len(cleaned), "dry_run": False}
+
+
+# ---------------------------------------------------------------- an approved organisation and its contracts
+
+
+def contracts_join(organisation, *, apply: bool) -> list[str]:
+    """On approval (core.services.organisation_joiners): contracts that name the organisation's
+    credit code as seller or buyer are its members' to see (permissions read the code, so nothing
+    is rewritten; this says how many)."""
+    if not organisation.credit_code:
+        return []
+    n = Contract.objects.filter(
+        Q(seller_credit_code=organisation.credit_code) | Q(buyer_credit_code=organisation.credit_code)
+    ).count()
+    return [f"技术合同 {n} 份（卖方或买方统一社会信用代码相同）"] if n else []
