@@ -216,3 +216,26 @@ def leagues() -> list[Region]:
 
 def regions_named(codes) -> list[Region]:
     return list(Region.objects.filter(code__in=set(codes)))
+
+
+# ---------------------------------------------------------------- the dashboard's platform figures
+
+
+def dashboard_rows() -> list[dict]:
+    """Per league and year, what the registers hold (counted records only): rows {region_code,
+    year, platforms_approved, talent, talent_funding_wan, cooperation_started, loans,
+    loan_amount_wan, investment_amount_wan}, for the monitoring dashboard's platform figures."""
+    columns = (("platforms", "platforms_approved", None), ("talent", "talent", "talent_funding_wan"),
+               ("cooperation", "cooperation_started", None), ("loans", "loans", "loan_amount_wan"),
+               ("investments", None, "investment_amount_wan"))
+    out: dict[tuple[str, int], dict] = {}
+    for slug, count_key, amount_key in columns:
+        for row in league_year_figures(KINDS[slug]):
+            entry = out.setdefault((row["region_code"], row["year"]), {
+                "platforms_approved": 0, "talent": 0, "talent_funding_wan": Decimal(0), "cooperation_started": 0,
+                "loans": 0, "loan_amount_wan": Decimal(0), "investment_amount_wan": Decimal(0)})
+            if count_key:
+                entry[count_key] += row["count"]
+            if amount_key:
+                entry[amount_key] += row["amount_wan"]
+    return [{"region_code": r, "year": y, **v} for (r, y), v in sorted(out.items())]
