@@ -66,28 +66,25 @@ class Registry[T]:
 
 
 @dataclass(frozen=True)
-class PlatformFigure:
-    """One figure a register holds for one year (e.g. the transfer network's contract turnover).
+class PlatformFigures:
+    """A table of figures one of the platform's registers holds, for the statistics dashboard.
 
-    ``value`` is in ``unit`` as the indicator states it; ``source`` says where a reader can check it.
+    ``rows()`` returns one dict per region and year: ``region_code`` (GB/T 2260), ``year`` and the
+    figures (int or Decimal, in the unit the key's name says, e.g. ``turnover_wan`` in 万元). The
+    dashboard shows them beside, never mixed with, the published statistics. A provider that fails
+    raises: the reader does not hide it. ``title`` heads the table and ``labels`` name its columns
+    (Chinese, translated by the page) where the dashboard does not know them already.
     """
 
-    indicator: str
-    year: int
-    value: Decimal
-    unit: str
-    source: str
-    note: str = ""
+    key: str
+    rows: Callable[[], list[dict]]
+    title: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
 
 
-# A provider takes the indicator codes asked for and the region (GB/T 2260 code, or None for the
-# whole region) and returns the figures it holds for them; it returns [] for indicators it does not
-# keep. It may raise: the reader shows the failure, it does not swallow it.
-FiguresProvider = Callable[..., list[PlatformFigure]]
-
-platform_figures: Registry[FiguresProvider] = Registry(
+platform_figures: Registry[PlatformFigures] = Registry(
     "platform_figures",
-    "Figures the platform's own registers hold (transfer, policy, registers), read by stats.",
+    "Figures the platform's own registers hold (transfer network, policy register, registers), read by stats.",
 )
 
 

@@ -7,10 +7,27 @@ class RegistersConfig(AppConfig):
     verbose_name = "登记簿 Registers"
 
     def ready(self):
-        from steppe.core.registry import measure_records
+        from steppe.core.registry import PlatformFigures, measure_records, platform_figures
 
         # the plan's pages and supervision show, for each measure, what the registers hold for it
         measure_records.register("registers", _measure_records)
+        # the monitoring dashboard lists the registers' counts and amounts per league and year
+        platform_figures.register("registers", PlatformFigures(
+            "registers", _dashboard_rows, title="平台登记的科技创新登记簿(按盟市和年份;已核实记录,贷款按银行登记)",
+            labels=DASHBOARD_LABELS))
+
+
+DASHBOARD_LABELS = (
+    ("platforms_approved", "批准的创新平台"), ("talent", "人才计划入选"), ("talent_funding_wan", "人才经费(万元)"),
+    ("cooperation_started", "新开始的科技合作"), ("loans", "创新积分贷笔数"), ("loan_amount_wan", "创新积分贷(万元)"),
+    ("investment_amount_wan", "引导基金投资(万元)"),
+)
+
+
+def _dashboard_rows():
+    from .queries import dashboard_rows
+
+    return dashboard_rows()
 
 
 def _measure_records(codes):
