@@ -10,13 +10,13 @@ def test_a_bank_records_a_loan_and_the_dashboard_shows_the_league_amount(browser
     import io
 
     from django.test import Client
+    from tests.registers.conftest import HEADER, WHITE, _rows
 
     from steppe.core.services import user_create
     from steppe.plans.services import plan_load_builtin
     from steppe.policy.models import Enterprise
     from steppe.policy.services import policy_run, register_import
     from steppe.stats.services import indicators_load
-    from tests.registers.conftest import HEADER, WHITE, _rows
 
     plan_load_builtin()
     indicators_load()
