@@ -28,7 +28,7 @@ LINKS = {
         ("揭榜挂帅", "challenges:challenges", ()),
     ],
     Role.BROKER: [("我的撮合", "transfer:broker", ()), ("成果与需求检索", "transfer:search", ())],
-    Role.BANK: [("创新积分白名单", "policy:white_list", ())],
+    Role.BANK: [("创新积分白名单", "policy:white_list", ()), ("创新积分贷登记", "registers:list", ("loans",))],
     Role.EXPERT: [("揭榜挂帅评审", "challenges:challenges", ())],
 }
 PUBLIC = [
