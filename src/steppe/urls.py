@@ -24,4 +24,5 @@ urlpatterns = [
     path("supervision/", include("steppe.challenges.urls")),
     path("registers/", include("steppe.registers.urls")),
     path("accounts/", include("steppe.core.urls")),
+    path("inbox/", include("steppe.core.inbox_urls")),
 ]

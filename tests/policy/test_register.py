@@ -8,14 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from steppe.core.errors import NotFound, ValidationFailed
-from steppe.core.models import Unit
+from steppe.core.models import Notification, Unit
 from steppe.policy import permissions
 from steppe.policy.models import (
     Enterprise,
     EnterpriseYear,
-    Notification,
     PolicyResult,
     credit_code_check_char,
+    enterprise_subject,
 )
 from steppe.policy.queries import enterprise_counts_by_region_year
 from steppe.policy.services import policy_run, register_export, register_import
@@ -169,13 +169,14 @@ def test_batch_run_stores_results_notifications_and_counts(register):
     assert PolicyResult.objects.filter(year=2024).count() == 2
     r = PolicyResult.objects.get(enterprise=baotou, year=2024)
     assert r.tsme_eligible is True and "tsme_score" in r.trace
-    assert Notification.objects.filter(enterprise=baotou, policy="tsme", kind="newly_qualifies").exists()
+    about_baotou = Notification.objects.filter(subject=enterprise_subject(baotou.pk))
+    assert about_baotou.filter(data__policy="tsme", kind="newly_qualifies").exists()
     assert run.summary["leagues"]["150200"]["enterprises"] == 1
     assert any(p["rule"] == "sd_rate" for p in run.parameters)
     # re-running replaces the year's results and does not notify again
     policy_run(2024)
     assert PolicyResult.objects.filter(year=2024).count() == 2
-    assert Notification.objects.filter(enterprise=baotou, policy="tsme").count() == 1
+    assert about_baotou.filter(data__policy="tsme").count() == 1
     rows = enterprise_counts_by_region_year()
     row = next(x for x in rows if x["region_code"] == "150200" and x["year"] == 2024)
     assert row["tsme_would_qualify"] == 1

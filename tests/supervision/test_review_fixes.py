@@ -4,8 +4,8 @@ opening message listing the unit's measures, units with more late measures first
 import pytest
 from django.core import mail
 
+from steppe.core.models import Notification
 from steppe.supervision import queries, services
-from steppe.supervision.models import Notification
 
 pytestmark = pytest.mark.django_db
 

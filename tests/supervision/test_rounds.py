@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.models import AuditEntry
+from steppe.core.models import AuditEntry, Notification
 from steppe.supervision import queries, services
-from steppe.supervision.models import Notification, ProgressReport, ProgressRound
+from steppe.supervision.models import ProgressReport, ProgressRound
 
 pytestmark = pytest.mark.django_db
 

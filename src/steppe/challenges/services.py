@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, Forbidden, ValidationFailed
-from steppe.core.models import Unit, User
+from steppe.core.models import Notification, Unit, User
+from steppe.core.notifications import notify
 from steppe.core.roles import Role, UnitKind
 from steppe.core.validation import invalid, parse_date, parse_decimal, parse_text
 from steppe.plans.models import Measure
-from steppe.supervision.models import Notification
-from steppe.supervision.services import attach_evidence, check_files, notify, unit_users
+from steppe.supervision.services import attach_evidence, check_files, unit_users
 
 from . import permissions as perms
 from .models import (

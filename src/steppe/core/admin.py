@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, AuditEntry, Invitation, Organisation, Region, User
+from .models import (
+    ApiToken,
+    AuditEntry,
+    Invitation,
+    Notification,
+    NotificationPreference,
+    Organisation,
+    Region,
+    User,
+)
 
 
 @admin.register(Region)
@@ -55,3 +64,18 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("email",)
     readonly_fields = ("key_hash", "created_at", "accepted_at", "accepted_user")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "organisation", "kind", "title", "created_at", "emailed_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "organisation"]
+    raw_id_fields = ["recipient", "organisation"]
+    search_fields = ["title", "subject"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "digest", "last_digest_at"]
+    raw_id_fields = ["user"]

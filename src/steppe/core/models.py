@@ -236,3 +236,65 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Notification(models.Model):
+    """The one inbox: every notice to a user (or to an organisation, read by its members), from any
+    app. E-mail is a delivery of it (``emailed_at``), per the recipient's preferences. ``read_at``
+    means one thing everywhere: a person opened it or marked it read; listing the inbox never does.
+    A ``key`` is unique, so a job that claims a notice (a reminder) sends it once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("到期提醒")
+        URGE = "urge", _("催办")
+        NOTICE = "notice", _("通报")
+        REVIEW = "review", _("审核结果")
+        INFO = "info", _("消息")
+        NEWLY_QUALIFIES = "newly_qualifies", _("新符合条件")
+        ABOUT_TO_LOSE = "about_to_lose", _("即将失去资格")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # a notice to an organisation (an enterprise's policy notices): every member sees it
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INFO)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # what it is about, "app.model:id" (e.g. "policy.enterprise:12"): the object's page lists its notices
+    subject = models.CharField(max_length=80, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)  # the sender's details (a policy run's trace)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the inbox: a user's (unread) notices
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            # an organisation's notices
+            models.Index(fields=["organisation", "read_at"], name="notification_org_idx"),
+            # an object's page: its notices
+            models.Index(fields=["subject", "created_at"], name="notification_subject_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of notice a user also gets by e-mail, and whether as they come or in one daily
+    digest. No row: every kind by e-mail as it comes (the behaviour before preferences)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    email_kinds = models.JSONField(default=list, blank=True)  # kinds sent by e-mail; empty: none
+    digest = models.BooleanField(default=False)  # one e-mail a day listing the day's notices
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {', '.join(self.email_kinds) or '-'}{' (digest)' if self.digest else ''}"

@@ -5,7 +5,6 @@ from .models import (
     Enterprise,
     EnterpriseYear,
     InnovationModel,
-    Notification,
     PolicyResult,
     PolicyRun,
     RdProject,
@@ -69,12 +68,6 @@ class InnovationModelAdmin(admin.ModelAdmin):
 class PolicyRunAdmin(admin.ModelAdmin):
     list_display = ["id", "year", "status", "done", "total", "started_at", "finished_at"]
     readonly_fields = ["summary", "parameters"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "policy", "kind", "created_at"]
-    raw_id_fields = ["enterprise", "run"]
 
 
 @admin.register(PolicyResult)

@@ -219,22 +219,6 @@ class PolicyResult(models.Model):
         return f"{self.enterprise_id} {self.year}"
 
 
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        NEWLY_QUALIFIES = "newly_qualifies", "新符合条件"
-        ABOUT_TO_LOSE = "about_to_lose", "即将失去资格"
-
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="notifications")
-    run = models.ForeignKey(PolicyRun, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    policy = models.CharField(max_length=20)
-    message = models.TextField()
-    trace = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.policy} {self.kind}"
+def enterprise_subject(pk: int) -> str:
+    """What an enterprise's notices (core.Notification) are about: its file lists them."""
+    return f"policy.enterprise:{pk}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from steppe.core.audit import audit_record
 from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.models import Region
+from steppe.core.models import Notification, Region
 from steppe.core.tables import read_records, read_upload, table_format, write_records
 
 from . import engine, innovation
@@ -29,10 +29,10 @@ from .models import (
     Enterprise,
     EnterpriseYear,
     InnovationModel,
-    Notification,
     PolicyResult,
     PolicyRun,
     RdProject,
+    enterprise_subject,
 )
 from .rules import industry as gbt4754
 
@@ -759,7 +759,31 @@ _RESULT_COLUMNS = [
     "run_id", "enterprise_id", "year", "tsme_eligible", "tsme_score", "hte_eligibility", "hte_failed",
     "sd_amount", "value_total", "innovation_points", "white_list", "trace",
 ]  # fmt: skip
-_NOTE_COLUMNS = ["enterprise_id", "run_id", "kind", "policy", "message", "trace", "created_at"]
+# core.Notification (the one inbox): to the enterprise's organisation, about the enterprise
+_NOTE_COLUMNS = ["organisation_id", "kind", "title", "body", "url", "subject", "data", "created_at"]
+NOTE_TITLES = {
+    ("newly_qualifies", "tsme"): "科技型中小企业：新符合条件",
+    ("about_to_lose", "tsme"): "科技型中小企业：即将失去资格",
+    ("newly_qualifies", "hte"): "高新技术企业：新符合条件",
+    ("about_to_lose", "hte"): "高新技术企业：即将失去资格",
+}
+
+
+def _note_rows(notes: list[tuple]) -> list[tuple]:
+    """The batch run's notices as core.Notification rows: to the enterprise's organisation (its
+    members read them in their inbox), about the enterprise (its file lists them), with the run's
+    trace."""
+    if not notes:
+        return []
+    ops = connection.ops
+    ents = {pk: (unit, public) for pk, unit, public in Enterprise.objects.values_list("pk", "unit_id", "public_id")}
+    rows = []
+    for eid, run_id, kind, policy, msg, trace, created in notes:
+        unit, public = ents[eid]
+        data = ops.adapt_json_value({"policy": policy, "run": run_id, "trace": trace}, None)
+        url = f"/policy/enterprises/{public}/"
+        rows.append((unit, kind, NOTE_TITLES[(kind, policy)], msg, url, enterprise_subject(eid), data, created))
+    return rows
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
@@ -872,17 +896,17 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
                 p = prev.get(eid)
                 if t_ok and not held[k] and not (p and p[0]):
                     msg = f"按 {year} 年数据，贵企业符合科技型中小企业评价条件（得分 {tsme_score[k]}），可申请入库登记。"
-                    notes.append((eid, run.pk, "newly_qualifies", "tsme", msg, trace_json, now))
+                    notes.append((eid, run.pk, "newly_qualifies", "tsme", msg, trace, now))
                 if not t_ok and held[k]:
                     msg = f"按 {year} 年数据，贵企业不再符合科技型中小企业评价条件，下一年度可能无法入库。"
-                    notes.append((eid, run.pk, "about_to_lose", "tsme", msg, trace_json, now))
+                    notes.append((eid, run.pk, "about_to_lose", "tsme", msg, trace, now))
                 if h != 0 and not valid[k] and not (p and p[1] != 0):
                     word = "符合" if h == 1 else "定量条件均满足，取决于专家评分，可能符合"
                     msg = f"按 {year - 2}-{year} 年数据，贵企业{word}高新技术企业认定条件，可于 {year + 1} 年申报。"
-                    notes.append((eid, run.pk, "newly_qualifies", "hte", msg, trace_json, now))
+                    notes.append((eid, run.pk, "newly_qualifies", "hte", msg, trace, now))
                 if h == 0 and expires[k]:
                     msg = f"贵企业高新技术企业证书将于 {year + 1} 年到期，按现有数据重新认定未通过：{_condition_names(failed)}。"
-                    notes.append((eid, run.pk, "about_to_lose", "hte", msg, trace_json, now))
+                    notes.append((eid, run.pk, "about_to_lose", "hte", msg, trace, now))
                 if len(rows) >= chunk or k == n - 1:
                     with transaction.atomic():
                         _insert(PolicyResult, _RESULT_COLUMNS, rows)
@@ -893,7 +917,7 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
         parameters = run_parameters(year)
         with transaction.atomic():
             PolicyResult.objects.filter(year=year).exclude(run=run).delete()
-            _insert(Notification, _NOTE_COLUMNS, notes)
+            _insert(Notification, _NOTE_COLUMNS, _note_rows(notes))
             run.done = n
             run.summary = summary
             run.parameters = parameters

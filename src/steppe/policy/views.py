@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 
 from steppe.core.errors import DomainError, NotFound
-from steppe.core.models import Region
+from steppe.core.models import Notification, Region
 from steppe.core.roles import Role
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
 from .forms import ENGINE_MESSAGES, YEAR_FIELDS, CalculatorForm, EnterpriseFileForm
-from .models import ComplianceEvent, PolicyRun
+from .models import ComplianceEvent, PolicyRun, enterprise_subject
 from .services import (
     enterprise_case,
     enterprise_file_open,
@@ -211,7 +211,7 @@ def enterprise_file(request, public_id):
         "years": ent.years.order_by("year"),
         "events": ent.compliance_events.all(),
         "results": ent.policy_results.filter(run__status="done").order_by("-year"),
-        "notifications": ent.notifications.all()[:20],
+        "notifications": Notification.objects.filter(subject=enterprise_subject(ent.pk))[:20],
         "form_fields": YEAR_FORM_FIELDS,
         "error": error,
         "can_record": can_record,

@@ -4,7 +4,6 @@ from .models import (
     BaselineMilestone,
     Evidence,
     Milestone,
-    Notification,
     ProgressReport,
     ProgressRound,
     ReminderClaim,
@@ -57,13 +56,6 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["state", "status", "round"]
     list_select_related = ["round", "measure", "unit"]
     inlines = [ReportVersionInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "title", "created_at", "emailed_at", "read_at"]
-    list_filter = ["kind"]
-    list_select_related = ["recipient"]
 
 
 @admin.register(Evidence)

@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
@@ -20,7 +19,7 @@ from steppe.core.validation import invalid
 
 from . import permissions as perms
 from . import queries, services
-from .models import Evidence, Notification, ProgressRound
+from .models import Evidence, ProgressRound
 from .status import STATUS_LABELS
 
 router = Router(tags=["supervision"])
@@ -519,7 +518,9 @@ def evidence_response(evidence: Evidence) -> FileResponse:
 
 @router.get("/notifications", response=list[NotificationOut], auth=api_auth, summary="The caller's inbox")
 def list_notifications(request, unread: bool = False):
-    qs = Notification.objects.filter(recipient=request.auth)
+    from steppe.core.notifications import inbox_for
+
+    qs = inbox_for(request.auth)
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [
@@ -538,9 +539,9 @@ def list_notifications(request, unread: bool = False):
 
 @router.post("/notifications/{pk}/read", auth=api_auth)
 def read_notification(request, pk: int):
-    n = Notification.objects.filter(pk=pk, recipient=request.auth).update(read_at=timezone.now())
-    if not n:
-        raise NotFound()
+    from steppe.core.notifications import notification_read
+
+    notification_read(user=request.auth, pk=pk)  # 404 when not the caller's
     return {"read": True}
 
 

@@ -221,35 +221,7 @@ class Evidence(models.Model):
 # ---------------------------------------------------------------- notifications
 
 
-class Notification(models.Model):
-    """The in-app inbox. A reminder's ``key`` is unique so the reminder command claims it once."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", "到期提醒"
-        URGE = "urge", "催办"
-        NOTICE = "notice", "通报"
-        REVIEW = "review", "审核结果"
-        INFO = "info", "消息"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INFO)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    key = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        # used by the inbox: a user's unread notifications
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.title}"
+# The inbox is core.Notification (one for every app).
 
 
 class ReminderClaim(models.Model):
@@ -260,7 +232,7 @@ class ReminderClaim(models.Model):
 
     key = models.CharField(max_length=255, unique=True)
     notification = models.ForeignKey(
-        Notification, null=True, on_delete=models.SET_NULL, related_name="claims"
+        "core.Notification", null=True, on_delete=models.SET_NULL, related_name="claims"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -11,11 +11,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from steppe.core.models import AuditEntry
+from steppe.core.notifications import unread_count
 from steppe.plans.models import Measure, MeasureUnit
 
 from . import extensions
 from . import permissions as perms
-from .models import Milestone, Notification, ProgressReport, ProgressRound
+from .models import Milestone, ProgressReport, ProgressRound
 from .status import (
     STATUS_LABELS,
     STATUS_LIGHTS,
@@ -232,7 +233,7 @@ def todo(user, *, today: date | None = None) -> dict:
             for section in extensions.todo_sections
             if (ctx := section.context(user=user, unit_id=unit_id, today=today))
         ],
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread": unread_count(user),
     }
 
 

@@ -13,15 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.models import Unit, User
+from steppe.core.models import Notification, Unit, User
+from steppe.core.notifications import notify
 from steppe.core.roles import Role
 from steppe.core.validation import invalid, parse_date, parse_text
 from steppe.plans.models import Measure, MeasureUnit
@@ -32,7 +31,6 @@ from .models import (
     BaselineMilestone,
     Evidence,
     Milestone,
-    Notification,
     ProgressReport,
     ProgressRound,
     ReminderClaim,
@@ -102,31 +100,6 @@ def attach_evidence(files: Iterable, *, actor, **owner) -> list[Evidence]:
         f.name = name
         out.append(Evidence.objects.create(file=f, name=name, uploaded_by=actor, **owner))
     return out
-
-
-def notify(
-    *, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = ""
-) -> list[Notification]:
-    """Inbox entries now, e-mail after commit (a mail failure never undoes the inbox entry)."""
-    out = []
-    for user in recipients:
-        n = Notification.objects.create(recipient=user, kind=kind, title=title, body=body, url=url)
-        out.append(n)
-        if user.email:
-            transaction.on_commit(lambda n=n, email=user.email: _email(n, email))
-    return out
-
-
-def _email(notification: Notification, address: str) -> None:
-    body = notification.body
-    if notification.url:
-        body += f"\n\n{getattr(settings, 'STEPPE_BASE_URL', '')}{notification.url}"
-    try:
-        send_mail(f"[Steppe] {notification.title}", body, None, [address])
-    except Exception:  # mail failure must not undo the claim; the inbox still has it
-        log.exception("e-mail to %s failed", address)
-        return
-    Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
 def unit_users(unit_id) -> list[User]:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from steppe.core import inbox_views
+
 from . import views
 
 app_name = "supervision"
@@ -8,8 +10,9 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("todo/", views.todo, name="todo"),
     path("alignment/", views.alignment, name="alignment"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read/", views.inbox_read, name="inbox_read"),
+    # the one inbox (core); the old address stays, on the same page
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/read/", inbox_views.inbox_read_all, name="inbox_read"),
     path("audit/", views.audit, name="audit"),
     path("measures/<str:code>/", views.measure_detail, name="measure"),
     path("measures/<str:code>/milestones/", views.milestone_add, name="milestone_add"),

@@ -18,7 +18,7 @@ from steppe.core.roles import Role
 
 from . import permissions as perms
 from . import queries, services
-from .models import Notification, ProgressReport, ProgressRound
+from .models import ProgressReport, ProgressRound
 from .status import REPORT_STATUS_LABELS, STATUS_LABELS, STATUS_LIGHTS, Status
 
 
@@ -109,19 +109,6 @@ def todo(request):
 def alignment(request):
     data = queries.alignment(request.user)
     return render(request, "supervision/alignment.html", data)
-
-
-@login_required
-def inbox(request):
-    items = Notification.objects.filter(recipient=request.user)[:200]
-    return render(request, "supervision/inbox.html", {"items": items})
-
-
-@login_required
-@require_POST
-def inbox_read(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("supervision:inbox")
 
 
 @login_required
