@@ -56,9 +56,11 @@ def _user(username, role, unit=None, region=None):
 
 def _platform():
     """The plan and the published statistics, as `make run` sets them up (the home page shows them)."""
+    from steppe.core.regions import regions_ensure
     from steppe.plans.services import plan_load_builtin
     from steppe.stats.services import indicators_load, published_load
 
+    regions_ensure()  # a transactional test before this one may have flushed them
     plan_load_builtin()
     indicators_load()
     published_load()
