@@ -25,6 +25,7 @@ from .models import (
     MAX_AMOUNT_WAN,
     MAX_YEAR,
     MIN_YEAR,
+    ClaimStatus,
     Cooperation,
     FundInvestment,
     ListedEnterprise,
@@ -265,8 +266,12 @@ class RiskClaimForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["status"].required = False  # a new claim is 已申请 unless said otherwise
         if self.instance.pk and not self.is_bound:
             self.initial["loan"] = self.instance.loan.public_id
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or ClaimStatus.CLAIMED
 
     def clean_loan(self):
         loan = loans_visible(self.actor).filter(public_id=self.cleaned_data["loan"]).first()
