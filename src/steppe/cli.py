@@ -21,6 +21,7 @@ GROUPS = {
     "index": "composite indices (index build FRAMEWORK.yaml --out RESULTS.csv [--uncertainty N])",
     "registers": "platforms, talent, cooperation, science finance (registers seed | import | export | counts)",
     "runserver": "development server",
+    "inbox": "the one inbox (inbox digest: the daily e-mail digest)",
 }
 
 

@@ -139,3 +139,17 @@ def test_preferences_are_saved_from_the_inbox_page(client, mailed_user):
     client.post("/inbox/preferences/", {"email_kinds": ["urge", "notice"], "digest": "1"})
     pref = mailed_user.notification_preference
     assert (pref.email_kinds, pref.digest) == (["notice", "urge"], True)
+
+
+def test_the_digest_command_sends_and_a_second_run_sends_nothing(mailed_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    preferences_set(user=mailed_user, email_kinds=["info"], digest=True)
+    _notice(mailed_user, kind="info", title="汇总")
+    out = StringIO()
+    call_command("inbox", "digest", stdout=out)
+    call_command("inbox", "digest", stdout=out)
+    assert out.getvalue().splitlines() == ["digests sent: 1", "digests sent: 0"]
+    assert len(mail.outbox) == 1
