@@ -5,16 +5,21 @@ import re
 from pathlib import Path
 
 import steppe.web
-from steppe.stats.attainment import NO_DATA, STATUS_COLOURS, STATUS_LABELS
-from steppe.supervision.queries import ATTAINMENT_LABELS
+from steppe.stats.attainment import STATUS_COLOURS, STATUS_LABELS
+from steppe.supervision.queries import IndicatorTag
 
 CSS = (Path(steppe.web.__file__).parent / "static/web/steppe.css").read_text()
 
 
 def test_supervision_names_each_status_as_monitoring_does():
-    for status, label in ATTAINMENT_LABELS.items():
-        assert label == STATUS_LABELS[status][0], status
-    assert set(ATTAINMENT_LABELS) == set(STATUS_LABELS) - {NO_DATA}
+    from django.utils import translation
+
+    for status, (zh, en) in STATUS_LABELS.items():
+        with translation.override("zh-hans"):
+            assert IndicatorTag("x", "x", status).status_label == zh, status
+        with translation.override("en"):
+            assert IndicatorTag("x", "x", status).status_label == en, status
+    assert IndicatorTag("x", "x", None).status_label == ""
 
 
 def test_the_stylesheet_colours_each_status_as_the_charts_do():

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from steppe.core.roles import OrgKind
 from steppe.core.services import unit_get_or_create
 
 from .convert import upgrade
+from .extensions import known_indicators
 from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
 from .schema import PlanFormatError, PlanSpec, parse_plan
 
@@ -38,27 +38,12 @@ class LoadResult:
     changes: dict = field(default_factory=dict)
 
 
-def _known_indicators() -> set[str] | None:
-    """Indicator codes of the statistics dictionary, once it is loaded (None skips the check).
-
-    Looked up through the app registry: the statistics layer sits above plans, so plans never
-    imports it.
-    """
-    if not apps.is_installed("steppe.stats"):
-        return None
-    try:
-        indicator = apps.get_model("stats", "Indicator")
-    except LookupError:
-        return None
-    return set(indicator.objects.values_list("code", flat=True)) or None
-
-
 def plan_validate_text(text: str) -> PlanSpec:
     """Parses and checks a plan file against the regions and indicators in the database; raises
     DomainError listing every issue."""
     known_regions = set(Region.objects.values_list("code", flat=True))
     try:
-        return parse_plan(text, known_regions=known_regions or None, known_indicators=_known_indicators())
+        return parse_plan(text, known_regions=known_regions or None, known_indicators=known_indicators())
     except PlanFormatError as exc:
         errors = [{"path": i.path, "message": i.message} for i in exc.issues]
         lines = "\n".join(f"  {e['path']}: {e['message']}" for e in errors)

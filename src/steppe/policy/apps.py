@@ -12,3 +12,16 @@ class PolicyConfig(AppConfig):
         from .services import enterprise_join
 
         organisation_joiners.register("policy.enterprise", enterprise_join)
+
+        from steppe.core.registry import PlatformFigures, platform_figures
+
+        # the statistics dashboard lists the register's enterprise counts beside the published ones
+        platform_figures.register(
+            "enterprise_counts", PlatformFigures("enterprise_counts", _enterprise_counts_by_region_year)
+        )
+
+
+def _enterprise_counts_by_region_year() -> list[dict]:
+    from .queries import enterprise_counts_by_region_year  # at call time: app loading stays light
+
+    return enterprise_counts_by_region_year()

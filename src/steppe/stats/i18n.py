@@ -8,6 +8,9 @@ import re
 from django.utils.translation import get_language
 from django.utils.translation import gettext_noop as _
 
+# the source title of a computed value (queries.py writes it, source_text translates it)
+DERIVED_NOTE = "计算值:统计部门未发布该年数值,按公式由已发布指标计算。"
+
 
 def english() -> bool:
     return (get_language() or "").startswith("en")
@@ -135,10 +138,8 @@ def reason_text(reason: str) -> str:
 
 def source_text(title: str) -> str:
     """A cell's source title; the note standing in for the source of a computed value is translated."""
-    from . import queries
-
-    if english() and title and title.startswith(queries.DERIVED_NOTE):
+    if english() and title and title.startswith(DERIVED_NOTE):
         from django.utils.translation import gettext
 
-        return gettext(queries.DERIVED_NOTE) + title[len(queries.DERIVED_NOTE) :]
+        return gettext(DERIVED_NOTE) + title[len(DERIVED_NOTE) :]
     return title

@@ -18,6 +18,7 @@ from steppe.core.registry import platform_figures
 
 from . import attainment as att
 from . import derive
+from .i18n import DERIVED_NOTE, local_name
 from .models import Import, Indicator, Observation
 
 STATUS_RANK = {"revised": 3, "final": 2, "preliminary": 1}
@@ -31,7 +32,6 @@ PREFERENCE_RULE_EN = (
     "a final one beats a preliminary one; then the most recently published source; then the latest import. "
     "The other values are kept and listed."
 )
-DERIVED_NOTE = "计算值:统计部门未发布该年数值,按公式由已发布指标计算。"
 
 
 @dataclass
@@ -493,9 +493,9 @@ _platform_cache: dict = {}
 
 
 def dashboard_platform_figures() -> dict:
-    """Figures registered on the platform itself (technology contracts, enterprise counts), where the
-    apps that keep them provide the queries (imported lazily; their absence is fine). Shown beside,
-    never mixed with, the published statistics. Cached per process for PLATFORM_TTL seconds."""
+    """Figures registered on the platform itself (technology contracts, enterprise counts), from the
+    registers that offer them (``core.registry.platform_figures``). Shown beside, never mixed with,
+    the published statistics. Cached per process for PLATFORM_TTL seconds."""
     import time
 
     now = time.monotonic()
@@ -503,25 +503,11 @@ def dashboard_platform_figures() -> dict:
     if hit is not None and now - hit[0] < PLATFORM_TTL:
         return hit[1]
     out = {}
-    for key, module, func in (
-        ("tech_contract_turnover", "steppe.transfer.queries", "contract_turnover_by_region_year"),
-        ("enterprise_counts", "steppe.policy.queries", "enterprise_counts_by_region_year"),
-    ):
-        try:
-            import importlib
-
-            fn = getattr(importlib.import_module(module), func, None)
-            if fn is None:
-                continue
-            table = _platform_table(fn())
-        except Exception:  # noqa: BLE001 - an optional figure must never break the dashboard
-            continue
-        if table["rows"]:
-            out[key] = table
     for figures in platform_figures:  # the registers that declare theirs (core.registry); a failure shows
         table = _platform_table(figures.rows(), labels=dict(figures.labels))
         if table["rows"]:
-            table["title"] = figures.title
+            if figures.title:
+                table["title"] = figures.title
             out[figures.key] = table
     _platform_cache["v"] = (now, out)
     return out
@@ -552,3 +538,17 @@ def _platform_table(data, limit: int = 60, labels: dict | None = None) -> dict:
 
 def province() -> Region:
     return Region.objects.get(code=PROVINCE_CODE)
+
+
+def indicator_names(codes) -> dict[str, str]:
+    """code -> the indicator's name in the page's language (one query); unknown codes are left out."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    indicators = Indicator.objects.filter(code__in=codes).only("code", "name", "name_en")
+    return {ind.code: local_name(ind) for ind in indicators}
+
+
+def indicator_codes() -> set[str]:
+    """Every indicator code of the dictionary (empty before ``steppe stats load-published``)."""
+    return set(Indicator.objects.values_list("code", flat=True))

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from . import charts, queries
 from .attainment import STATUS_COLOURS, STATUS_LABELS, STATUS_RULES, STATUSES, describe_projection, fmt_figure
+from .presentation import KIND_LABELS, attainment_table, fmt, goal_text, pct
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -25,19 +26,7 @@ FORMATS = {
 }
 
 
-def _fmt(v, unit=""):
-    from .views import fmt
-
-    return fmt(v, unit)
-
-
-def _pct(x):
-    return "—" if x is None else f"{x * 100:.1f}%"
-
-
 def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
-    from .views import KIND_LABELS, goal_text
-
     items = []
     sources: dict[tuple, dict] = {}
     for ta in queries.plan_attainment(plan, as_of=as_of):
@@ -51,7 +40,7 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
                     "region_en": lg.name_en,
                     "status": lr.status,
                     "label": STATUS_LABELS[lr.status][0],
-                    "latest": _fmt(lr.latest_value, unit),
+                    "latest": fmt(lr.latest_value, unit),
                     "year": lr.latest_year,
                     "rule": lr.rule_zh,
                     "value": lr.latest_value,
@@ -112,14 +101,14 @@ def report_data(plan, *, as_of: int, with_charts: bool = True) -> dict:
                 "label": STATUS_LABELS[r.status][0],
                 "colour": STATUS_COLOURS[r.status],
                 "goal": goal_text(ta.target, r),
-                "latest": _fmt(r.latest_value, unit),
+                "latest": fmt(r.latest_value, unit),
                 "latest_year": r.latest_year,
-                "baseline": _fmt(r.baseline_value, unit),
+                "baseline": fmt(r.baseline_value, unit),
                 "baseline_year": ta.target.baseline_year,
-                "needed": _fmt(r.needed_value, unit),
-                "gap": _fmt(r.gap, unit),
-                "observed": _pct(r.observed_growth),
-                "required": _pct(r.required_growth),
+                "needed": fmt(r.needed_value, unit),
+                "gap": fmt(r.gap, unit),
+                "observed": pct(r.observed_growth),
+                "required": pct(r.required_growth),
                 "ratio": "—"
                 if r.ratio is None
                 else (f"{r.ratio * 100:.1f}%" if r.ratio < 1 else f"{r.ratio * 100:.0f}%"),
@@ -185,7 +174,7 @@ def _map_rows(as_of: int) -> list[dict]:
         out.append(
             {
                 "region": lg.name,
-                "value": None if c is None else _fmt(c.value, c.unit),
+                "value": None if c is None else fmt(c.value, c.unit),
                 "year": None if c is None else c.year,
                 "source": "" if c is None else c.source_title,
             }
@@ -489,8 +478,6 @@ def report_pdf(data: dict) -> bytes:
 
 def report_xlsx(data: dict) -> bytes:
     from steppe.core.tables import write_cell, xlsx_workbook
-
-    from .views import attainment_table
 
     def write_row(ws, i, cells, fmt=None):
         for j, v in enumerate(cells):

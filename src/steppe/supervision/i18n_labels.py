@@ -27,12 +27,6 @@ LABELS = [
     # groups without measures
     _("无举措"),
     _("待审核"),
-    # queries.py: indicator attainment from the monitoring app
-    _("已实现"),
-    _("进展顺利"),
-    _("需加快进度"),
-    _("进展有限"),
-    _("趋势恶化"),
     # views.py: FIELD_LABELS (a service error names its field by these)
     _("推进状态"),
     _("完成进度"),

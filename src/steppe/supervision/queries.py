@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from steppe.core.models import AuditEntry
 from steppe.core.notifications import unread_count
 from steppe.plans.models import Measure, MeasureUnit
+from steppe.stats import attainment as att
+from steppe.stats import queries as stats_queries
+from steppe.stats.i18n import pick
 
 from . import extensions
 from . import permissions as perms
@@ -28,8 +29,6 @@ from .status import (
     measure_status,
     worst,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -239,58 +238,32 @@ def todo(user, *, today: date | None = None) -> dict:
 
 # ---------------------------------------------------------------- measures and targets together
 
-ON_COURSE = {"achieved", "on_track"}
-OFF_COURSE = {"acceleration_needed", "limited_progress", "deteriorating"}
+# attainment statuses (steppe.stats.attainment) that mean a target is on or off course
+ON_COURSE = {att.ACHIEVED, att.ON_TRACK}
+OFF_COURSE = {att.ACCELERATION_NEEDED, att.LIMITED_PROGRESS, att.DETERIORATING}
 
 
-def _attainment_by_indicator(plan) -> dict[str, str] | None:
-    """indicator code -> attainment status code (worst over the plan's targets for it), from the monitoring
-    app's ``steppe.stats.queries.plan_attainment`` where it exists; None when it does not."""
-    try:
-        stats_queries = importlib.import_module("steppe.stats.queries")
-        plan_attainment = stats_queries.plan_attainment
-    except (ImportError, AttributeError):
-        return None
-    try:
-        try:
-            items = plan_attainment(plan, with_leagues=False)
-        except TypeError:
-            items = plan_attainment(plan)
-    except Exception:  # the monitoring app is another team's; never break this page over it
-        log.exception("stats attainment failed")
-        return None
-    return _index_attainment(items)
+def _attainment_by_indicator(plan) -> dict[str, str]:
+    """indicator code -> attainment status code (worst over the plan's targets for it), from the
+    monitoring app; indicators without data are left out."""
+    return _index_attainment(stats_queries.plan_attainment(plan, with_leagues=False))
 
 
-_RANK = {"deteriorating": 0, "limited_progress": 1, "acceleration_needed": 2, "on_track": 3, "achieved": 4}
+_RANK = {att.DETERIORATING: 0, att.LIMITED_PROGRESS: 1, att.ACCELERATION_NEEDED: 2, att.ON_TRACK: 3, att.ACHIEVED: 4}
 
 
 def _index_attainment(items) -> dict[str, str]:
-    """Keep the worst status per indicator code; items have ``target.indicator`` and ``result.status``."""
+    """Keep the worst status per indicator code; items are ``TargetAttainment`` (target.indicator,
+    result.status). A target without data (or without a result) says nothing about its indicator."""
     out: dict[str, str] = {}
     for it in items:
-        target = getattr(it, "target", None)
-        code = getattr(target, "indicator", None)
-        if not isinstance(code, str):
-            code = getattr(getattr(it, "indicator", None), "code", None)
-        status = getattr(getattr(it, "result", None), "status", None) or getattr(it, "status", None)
-        if not code or not status:
+        code, status = it.target.indicator, it.result.status if it.result is not None else None
+        if not code or status not in _RANK:
             continue
         prev = out.get(code)
-        if prev is None or _RANK.get(status, 9) < _RANK.get(prev, 9):
+        if prev is None or _RANK[status] < _RANK[prev]:
             out[code] = status
     return out
-
-
-# the monitoring app's words for a target's status (steppe.stats.attainment.STATUS_LABELS; a test
-# keeps the two the same: one vocabulary on every page)
-ATTAINMENT_LABELS = {
-    "achieved": "已实现",
-    "on_track": "进展顺利",
-    "acceleration_needed": "需加快进度",
-    "limited_progress": "进展有限",
-    "deteriorating": "趋势恶化",
-}
 
 
 @dataclass
@@ -303,29 +276,16 @@ class IndicatorTag:
 
     @property
     def status_label(self) -> str:
-        return ATTAINMENT_LABELS.get(self.status or "", "")
+        """The monitoring app's own label of the status, in the page's language."""
+        return pick(att.STATUS_LABELS[self.status]) if self.status in att.STATUS_LABELS else ""
 
     def __str__(self) -> str:
         return self.code
 
 
 def indicator_names(codes) -> dict[str, str]:
-    """code -> name from the monitoring app's Indicator register (one query); {} when it is not there."""
-    codes = sorted(set(codes))
-    if not codes:
-        return {}
-    try:
-        indicator = importlib.import_module("steppe.stats.models").Indicator
-        use_en = (translation.get_language() or "").startswith("en")
-        out = {}
-        for code, name, name_en in indicator.objects.filter(code__in=codes).values_list(
-            "code", "name", "name_en"
-        ):
-            out[code] = (name_en or name) if use_en else name
-        return out
-    except Exception:  # the monitoring app is another team's; a missing register only costs the names
-        log.exception("indicator names unavailable")
-        return {}
+    """code -> name in the page's language, from the monitoring app's indicator register."""
+    return stats_queries.indicator_names(codes)
 
 
 def indicator_tags(codes, statuses: dict[str, str] | None = None) -> list[IndicatorTag]:
@@ -338,12 +298,9 @@ def alignment(user, *, today: date | None = None) -> dict:
     rows = [r for r in measure_rows(user, today=today) if r.measure.indicators]
     plans = {r.measure.plan_id: r.measure.plan for r in rows}
     by_indicator: dict[str, str] = {}
-    available = False
     for plan in plans.values():
-        got = _attainment_by_indicator(plan)
-        if got is not None:
-            available = True
-            by_indicator.update(got)
+        by_indicator.update(_attainment_by_indicator(plan))
+    available = bool(by_indicator)
     on_schedule_off_course, late_on_course = [], []
     if available:
         for r in rows:

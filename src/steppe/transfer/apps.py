@@ -12,3 +12,16 @@ class TransferConfig(AppConfig):
         from .services import contracts_join
 
         organisation_joiners.register("transfer.contracts", contracts_join)
+
+        from steppe.core.registry import PlatformFigures, platform_figures
+
+        # the statistics dashboard lists the registered contracts beside the published turnover
+        platform_figures.register(
+            "tech_contract_turnover", PlatformFigures("tech_contract_turnover", _contract_turnover_by_region_year)
+        )
+
+
+def _contract_turnover_by_region_year() -> list[dict]:
+    from .queries import contract_turnover_by_region_year  # at call time: app loading stays light
+
+    return contract_turnover_by_region_year()

@@ -51,7 +51,7 @@ def source(title):
 def unit(u):
     """``{{ indicator.unit|unit }}``: a unit as a heading or column shows it, in the page's language."""
     from steppe.stats.i18n import english
-    from steppe.stats.views import unit_en
+    from steppe.stats.presentation import unit_en
 
     return unit_en(u or "").strip().removeprefix("×") if english() else u
 
@@ -60,7 +60,7 @@ def unit(u):
 def unit_after(u):
     """``{{ value }} {{ unit|unit_after }}``: a unit right after a figure (×100 million yuan in English)."""
     from steppe.stats.i18n import english
-    from steppe.stats.views import unit_en
+    from steppe.stats.presentation import unit_en
 
     return unit_en(u or "").strip() if english() else u
 
