@@ -239,3 +239,23 @@ OIDC_TIMEOUT = 10
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 if OIDC_ISSUER and OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "steppe.core.oidc.ProviderBackend"]
+# One cache that every worker shares (the statistics' computed views, stats/cache.py): the
+# database by default - nothing to run, and two workers (or the web server and a job) never
+# disagree, which a per-process memory cache cannot promise; a Redis server when
+# STEPPE_CACHE_URL names one (redis://host:6379/0), for many web servers or a busy database.
+CACHE_URL = os.environ.get("STEPPE_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"STEPPE_CACHE_URL: expected redis://host:port/db, got {CACHE_URL!r}")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "steppe",
+    }
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "steppe_cache",  # created by core's migration 'cache_table' (and `createcachetable`)
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}

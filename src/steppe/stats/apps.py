@@ -12,6 +12,18 @@ class StatsConfig(AppConfig):
         # plans checks a plan file's indicator codes against this app's dictionary
         indicator_catalogs.register("stats", _indicator_codes)
 
+        # the computed views (attainment, dashboard) are retired when what they read changes
+        from django.db.models.signals import post_delete, post_save
+
+        from steppe.plans.models import Plan, PlanVersion, Target
+
+        from .cache import on_change
+        from .models import Import, Indicator, Observation
+
+        for model in (Observation, Import, Indicator, Plan, PlanVersion, Target):
+            post_save.connect(on_change, sender=model, dispatch_uid=f"stats-cache-{model._meta.label}")
+            post_delete.connect(on_change, sender=model, dispatch_uid=f"stats-cache-del-{model._meta.label}")
+
 
 def _indicator_codes() -> set[str]:
     from .queries import indicator_codes  # at call time: app loading stays light

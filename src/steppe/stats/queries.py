@@ -7,7 +7,7 @@ here and only here (``choose``); the rule is ``PREFERENCE_RULE`` and docs/statis
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +17,7 @@ from steppe.core.regions import PROVINCE_CODE
 from steppe.core.registry import platform_figures
 
 from . import attainment as att
+from . import cache as stats_cache
 from . import derive
 from .i18n import DERIVED_NOTE, local_name
 from .models import Import, Indicator, Observation
@@ -378,27 +379,16 @@ def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.Targ
 # indicators holding part-year figures of an indicator X are named X + one of these
 PART_YEAR_SUFFIXES = ("_interim", "_h1", "_ytd")
 
-_cache: dict = {}
-_cache_lock = threading.Lock()
-
-
 def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True) -> list[TargetAttainment]:
     """Attainment of every active target of a plan, for its region and (where data exist) each league.
 
-    Cached per process until the data change (``data_version``).
+    Cached in the shared cache until the data or the plan change (stats/cache.py).
     """
     as_of = as_of or dt.date.today().year
-    key = ("plan", plan.pk, as_of, with_leagues, data_version())
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None:
-        return hit
-    result = _plan_attainment(plan, as_of=as_of, with_leagues=with_leagues)
-    with _cache_lock:
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = result
-    return result
+    return stats_cache.remember(
+        ("plan_attainment", plan.pk, as_of, with_leagues),
+        lambda: _plan_attainment(plan, as_of=as_of, with_leagues=with_leagues),
+    )
 
 
 def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
@@ -488,29 +478,32 @@ PLATFORM_LABELS = {
     "hte_depends_on_expert_score": "取决于专家评分",
     "value": "数值",
 }
-PLATFORM_TTL = 60.0
-_platform_cache: dict = {}
+PLATFORM_KEY = "stats:platform-figures"
+PLATFORM_TTL = 60  # seconds: the registers change all day; the dashboard may lag them by a minute
 
 
 def dashboard_platform_figures() -> dict:
     """Figures registered on the platform itself (technology contracts, enterprise counts), from the
     registers that offer them (``core.registry.platform_figures``). Shown beside, never mixed with,
-    the published statistics. Cached per process for PLATFORM_TTL seconds."""
-    import time
+    the published statistics. Cached (shared) for PLATFORM_TTL seconds.
 
-    now = time.monotonic()
-    hit = _platform_cache.get("v")
-    if hit is not None and now - hit[0] < PLATFORM_TTL:
-        return hit[1]
-    out = {}
-    for figures in platform_figures:  # the registers that declare theirs (core.registry); a failure shows
-        table = _platform_table(figures.rows(), labels=dict(figures.labels))
-        if table["rows"]:
-            if figures.title:
-                table["title"] = figures.title
-            out[figures.key] = table
-    _platform_cache["v"] = (now, out)
-    return out
+    Returns {"stamp": str, "tables": {key: table}}; the stamp changes whenever the tables are
+    recomputed, so what is rendered from them can be cached under it.
+    """
+    from django.core.cache import cache
+
+    hit = cache.get(PLATFORM_KEY)
+    if hit is None:
+        tables = {}
+        for figures in platform_figures:  # the registers that declare theirs (core.registry); a failure shows
+            table = _platform_table(figures.rows(), labels=dict(figures.labels))
+            if table["rows"]:
+                if figures.title:
+                    table["title"] = figures.title
+                tables[figures.key] = table
+        hit = {"stamp": uuid.uuid4().hex, "tables": tables}
+        cache.set(PLATFORM_KEY, hit, PLATFORM_TTL)
+    return hit
 
 
 def _platform_table(data, limit: int = 60, labels: dict | None = None) -> dict:

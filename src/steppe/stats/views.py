@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +24,7 @@ from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
 from steppe.core.tables import file_response, read_upload, table_response
 
+from . import cache as stats_cache
 from . import charts, queries, services
 from .attainment import (
     STATUS_COLOURS,
@@ -68,18 +68,9 @@ def _as_of(request) -> int:
         return dt.date.today().year
 
 
-_cards_cache: dict = {}
-
-
 def target_cards(plan, as_of: int) -> list[dict]:
-    """The dashboard's cards; cached per process until the data change (queries.data_version)."""
-    key = (plan.pk, as_of, queries.data_version(), get_language())
-    hit = _cards_cache.get(key)
-    if hit is None:
-        if len(_cards_cache) > 32:
-            _cards_cache.clear()
-        hit = _cards_cache[key] = _target_cards(plan, as_of)
-    return hit
+    """The dashboard's cards, cached (shared) until the data or the plan change (stats/cache.py)."""
+    return stats_cache.remember(("cards", plan.pk, as_of, get_language()), lambda: _target_cards(plan, as_of))
 
 
 def _target_cards(plan, as_of: int) -> list[dict]:
@@ -141,83 +132,74 @@ def _preference_rule() -> str:
     return queries.PREFERENCE_RULE_EN if english() else queries.PREFERENCE_RULE
 
 
-_body_cache: dict = {}
+CSRF_PLACEHOLDER = "__steppe_csrf_token__"
+PAGE_TIMEOUT = 3600  # whole dashboard pages (about 25 KB each); a new data generation retires them at once
 
 
-_plan_cache: dict = {}
-
-
-def _plan_cached(request, dv):
-    """_plan, remembered until the data change (the dashboard is the busiest page)."""
-    key = (request.GET.get("plan"), dv)
-    if key not in _plan_cache:
-        if len(_plan_cache) > 16:
-            _plan_cache.clear()
-        _plan_cache[key] = _plan(request)
-    return _plan_cache[key]
+def _plan_pk(request) -> int | None:
+    """The pk of the plan the URL names (or the default plan), cached (shared) until plans change."""
+    return stats_cache.remember(("plan", request.GET.get("plan")), lambda: getattr(_plan(request), "pk", 0)) or None
 
 
 def dashboard(request):
-    dv = queries.data_version()
-    plan = _plan_cached(request, dv)
+    from django.core.cache import cache
+
+    from steppe.plans.models import Plan
+
+    gen = stats_cache.generation()
+    plan_pk = _plan_pk(request)
     as_of = _as_of(request)
-    if plan is None:
+    if plan_pk is None:
         return render(request, "stats/dashboard.html", {"plan": None, "body": ""})
+    plan = Plan(pk=plan_pk)  # enough for the cache keys; loaded below only when something is built
     if request.GET.get("format") in ("csv", "xlsx"):
+        plan = Plan.objects.get(pk=plan_pk)
         cols, rows = attainment_table(plan, as_of)
         return table_response(cols, rows, request.GET["format"], f"attainment-{plan.code}-{as_of}")
-    # The body (cards, charts, rules) is the same for every visitor: rendered once per data version
-    # and reused; only the frame (navigation, account, CSRF token) is rendered per request.
+    # The body (cards, charts, rules) is the same for every visitor: rendered once per data
+    # generation and platform-figures stamp, and reused; only the frame (navigation, account, CSRF
+    # token) is rendered per request. The language is part of the key: an English visitor never
+    # gets the Chinese body, nor the reverse.
     platform = queries.dashboard_platform_figures()
-    # the language is part of the key: an English visitor never gets the Chinese body, nor the reverse
-    key = (plan.pk, as_of, dv, id(platform), get_language())
-    body = _body_cache.get(key)
+    key = ("body", plan_pk, as_of, platform["stamp"], get_language())
+    body_key = stats_cache.key(*key, gen=gen)
+    body = cache.get(body_key)
     if body is None:
-        legend = _legend()
+        plan = Plan.objects.get(pk=plan_pk)
         body = render_to_string(
             "stats/_dashboard_body.html",
             {
                 "plan": plan,
                 "as_of": as_of,
                 "cards": target_cards(plan, as_of),
-                "legend": legend,
-                "platform": platform,
+                "legend": _legend(),
+                "platform": platform["tables"],
                 "preference_rule": _preference_rule(),
                 "years": list(range(plan.period_start - 1, dt.date.today().year + 1)),
                 "last_import": Import.objects.first(),
             },
         )
-        if len(_body_cache) > 32:
-            _body_cache.clear()
-        _body_cache[key] = body
-    ctx = {"plan": plan, "body": mark_safe(body)}  # noqa: S308 - our own template output
-    if len(messages.get_messages(request)):
-        return render(request, "stats/dashboard.html", ctx)
+        cache.set(body_key, body, stats_cache.TIMEOUT)
     # The whole page depends only on the data, the URL, the language and who is looking (the
     # frame shows the account and role-dependent links): cache it per such key, with a
     # placeholder for the CSRF token (a context variable overrides the context processor's),
     # filled in per request.
     from django.middleware.csrf import get_token
 
+    def page_with(ctx_plan):
+        return {"plan": ctx_plan, "body": mark_safe(body)}  # noqa: S308 - our own template output
+
+    if len(messages.get_messages(request)):
+        return render(request, "stats/dashboard.html", page_with(Plan.objects.get(pk=plan_pk)))
     u = request.user
     who = (u.pk, u.username, getattr(u, "role", ""), u.is_superuser) if u.is_authenticated else None
-    pkey = (key, request.get_full_path(), get_language(), who)
-    page = _page_cache.get(pkey)
+    page_key = stats_cache.key("page", *key, request.get_full_path(), who, gen=gen)
+    page = cache.get(page_key)
     if page is None:
-        page = render(
-            request, "stats/dashboard.html", {**ctx, "csrf_token": CSRF_PLACEHOLDER}
-        ).content.decode()
-        _page_cache[pkey] = page
-        while len(_page_cache) > PAGE_CACHE_SIZE:
-            _page_cache.popitem(last=False)
-    else:
-        _page_cache.move_to_end(pkey)
+        ctx = {**page_with(Plan.objects.get(pk=plan_pk)), "csrf_token": CSRF_PLACEHOLDER}
+        page = render(request, "stats/dashboard.html", ctx).content.decode()
+        cache.set(page_key, page, PAGE_TIMEOUT)
     return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
-PAGE_CACHE_SIZE = 256  # whole dashboard pages per process (about 25 KB each)
-_page_cache: OrderedDict = OrderedDict()
-CSRF_PLACEHOLDER = "__steppe_csrf_token__"
 
 
 def indicator_list(request):
