@@ -20,7 +20,7 @@ from . import attainment as att
 from . import cache as stats_cache
 from . import derive
 from .i18n import DERIVED_NOTE, local_name
-from .models import Import, Indicator, Observation
+from .models import Indicator, Observation
 
 STATUS_RANK = {"revised": 3, "final": 2, "preliminary": 1}
 PREFERENCE_RULE = (
@@ -246,24 +246,6 @@ def observation_history(region_code: str, indicator_code: str, year: int) -> lis
 
 def leagues() -> list[Region]:
     return list(Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"))
-
-
-def data_version() -> tuple:
-    """Changes whenever observations, imports, indicators or plans change: the key of the
-    computed-views caches. One round trip (the dashboard calls it on every request)."""
-    from django.db import connection
-
-    from steppe.plans.models import Plan, PlanVersion
-
-    t = {m: m._meta.db_table for m in (Observation, Import, Indicator, Plan, PlanVersion)}
-    sql = (
-        f"SELECT (SELECT MAX(id) FROM {t[Observation]}), (SELECT COUNT(*) FROM {t[Import]}), "
-        f"(SELECT COUNT(*) FROM {t[Indicator]}), (SELECT MAX(updated_at) FROM {t[Plan]}), "
-        f"(SELECT MAX(id) FROM {t[PlanVersion]})"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql)
-        return tuple(cur.fetchone())
 
 
 # --------------------------------------------------------------------------- attainment
