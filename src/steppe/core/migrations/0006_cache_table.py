@@ -8,6 +8,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_invitation")]
+    dependencies = [("core", "0005_notification")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
