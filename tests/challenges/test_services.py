@@ -158,6 +158,38 @@ def test_an_expert_with_a_conflict_cannot_score(dept, firm_user, expert):
         ExpertReview.objects.create(application=app, expert=expert, conflict=True, score=90)
 
 
+def test_a_declared_conflict_is_cleared_only_by_the_department_and_audited(client, bearer, dept, firm_user, expert):
+    challenge = published(dept)
+    app = apply(firm_user, challenge)
+    services.challenge_assign_experts(actor=dept, challenge=challenge, experts=[expert])
+    services.challenge_close_applications(actor=dept, challenge=challenge)
+    services.review_submit(actor=expert, application=app, conflict=True, conflict_note="曾在该企业任职")
+    # the expert cannot post again with the conflict cleared and a score, by service or API
+    with pytest.raises(DomainError) as exc:
+        services.review_submit(actor=expert, application=app, conflict=False, score=95)
+    assert (exc.value.code, exc.value.status) == (services.ERR_CONFLICT_DECLARED, 409)
+    r = client.post(
+        f"/api/v1/applications/{app.pk}/reviews",
+        {"conflict": False, "score": 95},
+        content_type="application/json",
+        **bearer(expert),
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == services.ERR_CONFLICT_DECLARED
+    review = ExpertReview.objects.get()
+    assert (review.conflict, review.score) == (True, None)
+    # nor can the expert clear it; the department can, with a reason
+    clear = f"/api/v1/reviews/{review.pk}/clear-conflict"
+    assert client.post(clear, {"note": "x"}, content_type="application/json", **bearer(expert)).status_code == 404
+    assert client.post(clear, {"note": ""}, content_type="application/json", **bearer(dept)).status_code == 400
+    ok = client.post(clear, {"note": "任职已满五年，经核实无利益关系"}, content_type="application/json", **bearer(dept))
+    assert ok.status_code == 200 and ok.json()["conflict"] is False
+    entry = AuditEntry.objects.get(action="review.clear_conflict")
+    assert (entry.actor, entry.before["conflict"], entry.after["conflict"]) == (dept, True, False)
+    assert entry.note == "任职已满五年，经核实无利益关系"
+    # now the expert may score
+    assert services.review_submit(actor=expert, application=app, conflict=False, score=95).score == 95
+
+
 def test_an_unassigned_expert_sees_nothing(dept, firm_user, expert):
     challenge = published(dept)
     app = apply(firm_user, challenge)

@@ -298,6 +298,25 @@ def review_application(request, pk: int, payload: ExpertReviewIn):
 
 
 @router.post(
+    "/reviews/{pk}/clear-conflict",
+    auth=api_auth,
+    summary="Department: clear an expert's declared conflict of interest, with the reason (audited)",
+)
+def clear_review_conflict(request, pk: int, payload: NoteIn):
+    from steppe.core.errors import NotFound
+
+    from .models import ExpertReview
+
+    if not perms.is_department(request.auth):
+        raise NotFound()
+    review = ExpertReview.objects.filter(pk=pk).select_related("application__challenge").first()
+    if review is None:
+        raise NotFound()
+    review = services.review_conflict_clear(actor=request.auth, review=review, note=payload.note)
+    return {"id": review.pk, "conflict": review.conflict, "score": review.score}
+
+
+@router.post(
     "/challenges/{code}/select",
     response=list[CommitmentOut],
     auth=api_auth,

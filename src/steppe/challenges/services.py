@@ -43,6 +43,7 @@ ERR_CONFLICT_SCORE = "conflict_cannot_score"
 ERR_WRONG_STATE = "wrong_state"
 ERR_TOO_MANY_TEAMS = "too_many_teams"
 ERR_NEEDS_NOTE = "decision_needs_reason"
+ERR_CONFLICT_DECLARED = "conflict_declared"
 
 
 def _today() -> date:
@@ -344,9 +345,17 @@ def review_submit(
         score_d = parse_decimal(score, "score", positive=False)
         if not Decimal(0) <= score_d <= Decimal(100):
             raise invalid("score", "应在 0 到 100 之间")
-    review, created = ExpertReview.objects.get_or_create(
+    review, created = ExpertReview.objects.select_for_update().get_or_create(
         application=application, expert=actor, defaults={"conflict": conflict}
     )
+    if not created and review.conflict and not conflict:
+        # a declared conflict stands until the department clears it (review_conflict_clear)
+        raise DomainError(
+            ERR_CONFLICT_DECLARED,
+            "conflict: 已声明利益冲突，只有自治区科技厅可以解除 A declared conflict is cleared only by the department",
+            status=409,
+            data={"field": "conflict"},
+        )
     before = None if created else snapshot(review, ["conflict", "score", "comment"])
     review.conflict = conflict
     review.conflict_note = conflict_note
@@ -361,6 +370,30 @@ def review_submit(
         before=before,
         after=snapshot(review, ["conflict", "score", "comment"]),
         note=conflict_note if conflict else comment,
+    )
+    return review
+
+
+@transaction.atomic
+def review_conflict_clear(*, actor, review: ExpertReview, note: str) -> ExpertReview:
+    """The department clears an expert's declared conflict of interest (with its reason, audited);
+    the expert may then score the application."""
+    perms.require_department(actor)
+    note = _need_note(note, "解除利益冲突")
+    review = ExpertReview.objects.select_for_update().get(pk=review.pk)
+    if not review.conflict:
+        raise DomainError(ERR_WRONG_STATE, "该评审没有声明利益冲突 No conflict is declared", status=409)
+    _require_state(review.application.challenge, Challenge.State.REVIEWING)
+    before = snapshot(review, ["conflict", "score", "comment"])
+    review.conflict = False
+    review.save(update_fields=["conflict"])
+    audit_record(
+        actor=actor,
+        action="review.clear_conflict",
+        obj=review,
+        before=before,
+        after=snapshot(review, ["conflict", "score", "comment"]),
+        note=note,
     )
     return review
 
