@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI, versioned, with one error envelope; each app brings its router."""
 
+import logging
+
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from steppe.challenges.api import router as challenges_router
 from steppe.core.api import router as core_router
 from steppe.core.errors import DomainError
+from steppe.core.inputs import CleaningParser, declare_error_responses
 from steppe.evaluation.api import router as evaluation_router
 from steppe.plans.api import router as plans_router
 from steppe.policy.api import router as policy_router
@@ -23,12 +26,18 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class SteppeAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = SteppeAPI(
     renderer=ReadableJSONRenderer(),
     title="Steppe API",
     version="1",
     description="Steppe: the Inner Mongolia S&T plan as a running system. Errors: {\"error\": {code, message, data}}.",
     urls_namespace="api-v1",
+    parser=CleaningParser(),
 )
 
 
@@ -62,6 +71,8 @@ HTTP_ERROR_CODES = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "me
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     """ninja's own errors (e.g. a body that is not JSON) in the same envelope as ours."""
+    if isinstance(exc.__cause__, DomainError):  # refused by the cleaning parser (core.inputs)
+        return on_domain_error(request, exc.__cause__)
     message = str(exc)
     data = {}
     if message.startswith("Cannot parse request body"):
@@ -89,3 +100,14 @@ api.add_router("/", policy_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", challenges_router)
 api.add_router("/", registers_router)
+
+
+_log = logging.getLogger("steppe.api")
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    """A fault of ours: logged with its traceback, answered in the same envelope (also in
+    production, where Django would otherwise send its HTML 500 page)."""
+    _log.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", "服务器内部错误，已记录 Internal server error (logged)")

@@ -259,3 +259,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+# every query string and form checked once at the edge (control characters, length, unreadable forms)
+MIDDLEWARE += ["steppe.core.middleware.InputCleaningMiddleware"]

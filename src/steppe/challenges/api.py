@@ -13,6 +13,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
+from steppe.core.inputs import Id
 from steppe.core.models import User
 from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
@@ -291,7 +292,7 @@ def start_review(request, code: str, payload: NoteIn):
     auth=api_auth,
     summary="An assigned expert scores an application or declares a conflict of interest",
 )
-def review_application(request, pk: int, payload: ExpertReviewIn):
+def review_application(request, pk: Id, payload: ExpertReviewIn):
     app, _ = perms.get_application_for_user(request.auth, pk)
     review = services.review_submit(actor=request.auth, application=app, **payload.dict())
     return {"id": review.pk, "conflict": review.conflict, "score": review.score}
@@ -334,7 +335,7 @@ def select_teams(request, code: str, payload: SelectIn):
 
 
 @router.get("/commitments/{pk}", response=CommitmentOut, auth=api_auth)
-def get_commitment(request, pk: int):
+def get_commitment(request, pk: Id):
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     return _commitment_out(c)
 
@@ -345,7 +346,7 @@ def get_commitment(request, pk: int):
     auth=api_auth,
     summary="Department: milestones and tranches of the 军令状",
 )
-def define_commitment(request, pk: int, payload: DefineIn):
+def define_commitment(request, pk: Id, payload: DefineIn):
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     c = services.commitment_define(
         actor=request.auth,
@@ -359,7 +360,7 @@ def define_commitment(request, pk: int, payload: DefineIn):
 @router.post(
     "/commitments/{pk}/sign", response=CommitmentOut, auth=api_auth, summary="The team signs the 军令状"
 )
-def sign_commitment(request, pk: int):
+def sign_commitment(request, pk: Id):
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     return _commitment_out(services.commitment_sign(actor=request.auth, commitment=c))
 
@@ -372,7 +373,7 @@ def sign_commitment(request, pk: int):
     description="JSON `{evidence_note}`, or multipart/form-data with `evidence_note` and `files`.",
     openapi_extra=json_or_form(EvidenceIn),
 )
-def submit_commitment_milestone(request, pk: int):
+def submit_commitment_milestone(request, pk: Id):
     ms = perms.get_commitment_milestone_for_user(request.auth, pk)
     data, files = read_input(request, EvidenceIn)
     services.commitment_milestone_submit(
@@ -387,7 +388,7 @@ def submit_commitment_milestone(request, pk: int):
     auth=api_auth,
     summary="Department: accept (releases the next tranche) or fail (may terminate)",
 )
-def decide_commitment_milestone(request, pk: int, payload: DecideIn):
+def decide_commitment_milestone(request, pk: Id, payload: DecideIn):
     ms = perms.get_commitment_milestone_for_user(request.auth, pk)
     services.commitment_milestone_decide(actor=request.auth, milestone=ms, **payload.dict())
     ms.commitment.refresh_from_db()
@@ -397,7 +398,7 @@ def decide_commitment_milestone(request, pk: int, payload: DecideIn):
 @router.post(
     "/commitments/{pk}/final", auth=api_auth, summary="Department: final acceptance against the targets"
 )
-def final_acceptance(request, pk: int, payload: FinalIn):
+def final_acceptance(request, pk: Id, payload: FinalIn):
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     result = services.commitment_final_accept(
         actor=request.auth, commitment=c, achieved=payload.achieved, note=payload.note

@@ -15,6 +15,7 @@ from steppe.core.audit import audit_trail
 from steppe.core.errors import NotFound
 from steppe.core.models import AuditEntry, User
 from steppe.core.roles import Role
+from steppe.core.validation import parse_int
 from steppe.supervision.views import attempt
 
 from . import permissions as perms
@@ -62,9 +63,7 @@ def challenge_new(request):
                 eligible_kinds=request.POST.getlist("eligible_kinds"),
                 eligible_region_prefix=request.POST.get("eligible_region_prefix", ""),
                 eligibility_note=request.POST.get("eligibility_note", ""),
-                max_teams=int(request.POST.get("max_teams") or 1)
-                if (request.POST.get("max_teams") or "1").isdigit()
-                else 0,
+                max_teams=parse_int(request.POST.get("max_teams"), "max_teams", lo=0, hi=1000, default=1),
             )
 
         if attempt(request, create, gettext("榜单草稿已保存")):
@@ -113,7 +112,9 @@ def challenge_action(request, code):
             gettext("揭榜截止，进入专家评审"),
         )
     elif op == "review":
-        app, _ = perms.get_application_for_user(u, int(request.POST.get("application", 0) or 0))
+        app, _ = perms.get_application_for_user(
+            u, parse_int(request.POST.get("application"), "application", lo=1, hi=2**53)
+        )
         conflict = request.POST.get("conflict") == "on"
         attempt(
             request,

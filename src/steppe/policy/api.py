@@ -6,6 +6,7 @@ from ninja import Body, Router, Schema
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound, ValidationFailed
+from steppe.core.inputs import Limit, Offset, Year
 from steppe.core.roles import Role
 
 from . import permissions, queries
@@ -16,7 +17,7 @@ router = Router(tags=["policy"])
 
 class EvaluateIn(Schema):
     case: dict
-    year: int
+    year: Year
 
 
 @router.post("/policy/evaluate")
@@ -44,10 +45,10 @@ def _ent(e):
 
 
 @router.get("/policy/enterprises", auth=api_auth)
-def enterprises(request, limit: int = 100, offset: int = 0):
+def enterprises(request, limit: Limit = 100, offset: Offset = 0):
     qs = permissions.enterprises_visible_to(request.auth).order_by("id")
     total = qs.count()
-    return {"total": total, "items": [_ent(e) for e in qs[offset : offset + min(limit, 1000)]]}
+    return {"total": total, "items": [_ent(e) for e in qs[offset : offset + limit]]}
 
 
 @router.get("/policy/enterprises/{public_id}", auth=api_auth)
@@ -65,7 +66,7 @@ def enterprise_detail(request, public_id: str):
 
 
 @router.put("/policy/enterprises/{public_id}/years/{year}", auth=api_auth)
-def enterprise_year_put(request, public_id: str, year: int, payload: dict = Body(...)):
+def enterprise_year_put(request, public_id: str, year: Year, payload: dict = Body(...)):
     """Create or replace one year of the file (names as in the calculator's years.YYYY)."""
     from .services import enterprise_year_save
 
@@ -80,7 +81,7 @@ def enterprise_year_put(request, public_id: str, year: int, payload: dict = Body
 
 
 @router.get("/policy/white-list", auth=api_auth)
-def white_list(request, year: int | None = None):
+def white_list(request, year: Year | None = None):
     user = request.auth
     if not (permissions.is_department(user) or user.role == Role.BANK):
         raise NotFound()

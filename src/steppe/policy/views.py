@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 
-from steppe.core.errors import DomainError, NotFound
+from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Notification, Region
 from steppe.core.roles import Role
+from steppe.core.validation import parse_year
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
@@ -68,8 +69,8 @@ def calculator(request):
     form = CalculatorForm(year=year, initial_case=case)
     if request.method == "POST":
         try:
-            year = int(request.POST.get("year", year))
-        except ValueError:
+            year = parse_year(request.POST.get("year"), default=year)
+        except ValidationFailed:
             error = gettext("年度须为四位数字")
         if error is None and request.POST.get("mode") == "json":
             text = request.POST.get("case", "")

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, Forbidden, NotFound
+from steppe.core.inputs import Year
 from steppe.core.permissions import is_department
 
 from . import queries
@@ -263,7 +264,7 @@ def attainment_entries(plan, as_of: int | None) -> list[dict]:
     response=list[AttainmentOut],
     summary="Attainment of every target (region and leagues)",
 )
-def plan_attainment(request, code: str, as_of: int | None = None):
+def plan_attainment(request, code: str, as_of: Year | None = None):
     """One entry per target for the plan's region, and one per league where the league has data.
     Growth rates are fractions (0.12 = 12%); `projection` is a trend estimate, not a statistic."""
     from steppe.plans.models import Plan

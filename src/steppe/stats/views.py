@@ -23,6 +23,7 @@ from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
 from steppe.core.tables import file_response, read_upload, table_response
+from steppe.core.validation import parse_year
 
 from . import cache as stats_cache
 from . import charts, queries, services
@@ -62,10 +63,7 @@ def _plan(request):
 
 
 def _as_of(request) -> int:
-    try:
-        return int(request.GET.get("as_of") or dt.date.today().year)
-    except ValueError:
-        return dt.date.today().year
+    return parse_year(request.GET.get("as_of"), "as_of", default=dt.date.today().year)
 
 
 def target_cards(plan, as_of: int) -> list[dict]:

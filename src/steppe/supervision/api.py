@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
+from steppe.core.inputs import Id, Limit
 from steppe.core.validation import invalid
 
 from . import permissions as perms
@@ -401,7 +402,7 @@ def approve_milestones(request, code: str):
     auth=api_auth,
     summary="Change a milestone (a new planned date of an approved one needs a note; the baseline stays)",
 )
-def change_milestone(request, pk: int, payload: MilestoneChangeIn):
+def change_milestone(request, pk: Id, payload: MilestoneChangeIn):
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
     ms = services.milestone_update(actor=request.auth, milestone=ms, **payload.dict())
     return _milestone_out(ms)
@@ -415,7 +416,7 @@ def change_milestone(request, pk: int, payload: MilestoneChangeIn):
     description="JSON `{done_on, evidence_note}`, or the same fields as multipart/form-data with `files`.",
     openapi_extra=json_or_form(MilestoneDoneIn),
 )
-def milestone_done(request, pk: int):
+def milestone_done(request, pk: Id):
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
     data, files = read_input(request, MilestoneDoneIn)
     ms = services.milestone_complete(
@@ -433,9 +434,9 @@ def milestone_done(request, pk: int):
 
 @router.get("/rounds", response=list[RoundOut], auth=api_auth)
 def list_rounds(request):
-    if not (perms.is_department(request.auth) or perms.user_unit_id(request.auth)):
-        return []
-    return [_round_out(r) for r in ProgressRound.objects.all()]
+    if not perms.can_see_rounds(request.auth):
+        raise NotFound()
+    return [_round_out(r) for r in ProgressRound.objects.order_by("-due_on", "-id")]
 
 
 @router.post("/rounds", response={201: RoundDetailOut}, auth=api_auth, summary="Department: open a round")
@@ -470,7 +471,7 @@ def list_reports(request, round: str | None = None, state: str | None = None):
 
 
 @router.get("/reports/{pk}", response=ReportOut, auth=api_auth)
-def get_report(request, pk: int):
+def get_report(request, pk: Id):
     report, _ = perms.get_report_for_user(request.auth, pk)
     return _report_out(report)
 
@@ -482,7 +483,7 @@ def get_report(request, pk: int):
     summary="Submit (or resubmit after a return) a report, as JSON or multipart/form-data with `files`",
     openapi_extra=json_or_form(ReportIn),
 )
-def submit_report(request, pk: int):
+def submit_report(request, pk: Id):
     report, _ = perms.get_report_for_user(request.auth, pk)
     data, files = read_input(request, ReportIn)
     return _report_out(services.report_submit(actor=request.auth, report=report, data=data, files=files))
@@ -491,7 +492,7 @@ def submit_report(request, pk: int):
 @router.post(
     "/reports/{pk}/review", response=ReportOut, auth=api_auth, summary="Department: accept or return"
 )
-def review_report(request, pk: int, payload: ReviewIn):
+def review_report(request, pk: Id, payload: ReviewIn):
     report, _ = perms.get_report_for_user(request.auth, pk)
     return _report_out(services.report_review(actor=request.auth, report=report, **payload.dict()))
 
@@ -501,7 +502,7 @@ def review_report(request, pk: int, payload: ReviewIn):
     auth=api_auth,
     summary="Download an evidence file (who may see its report, milestone or 军令状 may download it)",
 )
-def download_evidence(request, pk: int):
+def download_evidence(request, pk: Id):
     return evidence_response(perms.get_evidence_for_user(request.auth, pk))
 
 
@@ -553,7 +554,7 @@ def read_notification(request, pk: int):
     auth=api_auth,
     summary="Department: the audit trail of measures, milestones, reports and challenges (揭榜挂帅)",
 )
-def audit(request, object_type: str | None = None, object_id: str | None = None, limit: int = 200):
+def audit(request, object_type: str | None = None, object_id: str | None = None, limit: Limit = 200):
     if not perms.can_see_audit(request.auth):
         raise NotFound()
     qs = queries.audit_entries()

@@ -46,6 +46,12 @@ def measures_visible_to(user) -> QuerySet[Measure]:
     return qs.filter(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD).distinct()
 
 
+def can_see_rounds(user) -> bool:
+    """Progress rounds are for the department and the units that report in them (lead units of a
+    measure); enterprises, banks and brokers have nothing to report and do not see them."""
+    return is_department(user) or measures_visible_to(user).exists()
+
+
 def leads_measure(user, measure: Measure) -> bool:
     unit_id = user_unit_id(user)
     return (

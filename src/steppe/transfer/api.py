@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError
+from steppe.core.inputs import Id, Limit, Offset, Year
 from steppe.core.tables import read_upload
 
 from . import permissions as perms
@@ -402,8 +403,8 @@ def _register_listing_routes(plural: str, model):
         request,
         field: str = "",
         region: str = "",
-        limit: int = Query(100, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        limit: Limit = 100,
+        offset: Offset = 0,
     ):
         qs = queries.published_listings(kind, field=field, region=region)[offset : offset + limit]
         return [_listing_out(o) for o in qs]
@@ -559,7 +560,7 @@ def _scenario_out(s) -> dict:
 
 
 @router.get("/transfer/scenarios", response=list[ScenarioOut], summary="Scenario lists (场景清单)")
-def scenario_list(request, round: int | None = None):
+def scenario_list(request, round: Id | None = None):
     qs = Scenario.objects.select_related("round", "demand").order_by("-round__number", "seq")
     if round is not None:
         qs = qs.filter(round__number=round)
@@ -696,7 +697,7 @@ def message_post(request, public_id: UUID, payload: MessageIn):
 
 
 @router.get("/transfer/contracts", response=list[ContractOut], auth=api_auth)
-def contract_list(request, year: int | None = None):
+def contract_list(request, year: Year | None = None):
     qs = queries.contracts_for_user(request.auth)
     if year:
         qs = qs.filter(registered_on__year=year)

@@ -60,6 +60,8 @@ MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
 MSG_UNIT_NOT_OWN = "只能以本单位名义提交，不能代其他单位（{unit}）提交"
 MSG_UNIT_UNKNOWN = "平台上没有名为“{unit}”的单位，请先由管理员登记该单位"
 MSG_UNIT_OUTSIDE_AREA = "单位“{unit}”不在您负责的地区"
+MSG_BROKER_ALREADY = "该账户已登记为技术经纪人，不能重复登记"
+MSG_REGION_OUTSIDE_AREA = "不能把记录移到您负责范围以外的地区（{region}）"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -297,6 +299,14 @@ def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
     errors = _Errors()
     merged = {**_listing_data(listing), **data}
     values = _listing_values(listing.kind, merged, errors)
+    moved_to = values.get("region")
+    if (
+        moved_to is not None
+        and moved_to != listing.region
+        and not perms.is_owner(actor, listing)
+        and not perms.can_operate_region(actor, moved_to)
+    ):
+        errors.add("region", MSG_REGION_OUTSIDE_AREA.format(region=moved_to.name))
     errors.raise_if_any()
     for k, v in values.items():
         setattr(listing, k, v)
@@ -565,6 +575,8 @@ def broker_register(*, actor, data: dict, user=None) -> Broker:
     region = _region(data, "region", errors, required=False)
     if cert and Broker.objects.filter(certificate_no=cert).exists():
         errors.add("certificate_no", f"证书编号已登记：{cert}")
+    if user is not None and Broker.objects.filter(user=user).exists():
+        errors.add("user", MSG_BROKER_ALREADY)
     errors.raise_if_any()
     fields = data.get("fields") or []
     if isinstance(fields, str):

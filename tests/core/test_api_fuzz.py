@@ -1,0 +1,52 @@
+"""Schema-driven fuzzing of every API operation (schemathesis), anonymous and with a token.
+
+Asserts no 5xx, and that status codes, content types and bodies match the OpenAPI schema
+(including the declared error envelope). Bounded by FUZZ_EXAMPLES per operation and persona so
+the run stays within about two minutes; STEPPE_FUZZ_EXAMPLES raises it for a deeper run.
+"""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.checks import not_a_server_error
+
+from steppe.wsgi import application
+
+FUZZ_EXAMPLES = int(os.environ.get("STEPPE_FUZZ_EXAMPLES", "4"))
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def department_token(department_user):
+    from steppe.core.models import ApiToken
+
+    return ApiToken.objects.issue(department_user)[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["anonymous", "department"])
+@schema.parametrize()
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_within_its_schema(case, persona, request, regions):
+    headers = {}
+    if persona == "department":
+        headers["Authorization"] = f"Bearer {request.getfixturevalue('department_token')}"
+    case.call_and_validate(
+        headers=headers,
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )
