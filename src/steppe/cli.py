@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         import django
         from django.core.management import get_commands
 
+        os.environ["STEPPE_CLI_COMMAND"] = "help"  # listing commands needs no secret key
         django.setup()
         available = get_commands()
         print("usage: steppe GROUP [ARGS...]   (steppe GROUP --help for a group's commands)\n")

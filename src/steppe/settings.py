@@ -171,13 +171,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Files under var/mail/ by default, in development too: the console backend would mix every
 # e-mail into the output of commands that scripts read (`steppe supervise remind`).
-_MAIL_BACKEND = os.environ.get("STEPPE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-MAILERS = {
-    "default": {
-        "BACKEND": _MAIL_BACKEND,
-        "OPTIONS": {"file_path": str(VAR_DIR / "mail")} if _MAIL_BACKEND.endswith("filebased.EmailBackend") else {},
+# Production sets STEPPE_EMAIL_HOST (and port, user, password, TLS): mail then goes by SMTP.
+_EMAIL_HOST = os.environ.get("STEPPE_EMAIL_HOST", "")
+_MAIL_BACKEND = os.environ.get(
+    "STEPPE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if _EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
+)
+if _MAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": str(VAR_DIR / "mail")}
+elif _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": _EMAIL_HOST or "localhost",
+        "port": int(os.environ.get("STEPPE_EMAIL_PORT", "587")),
+        "username": os.environ.get("STEPPE_EMAIL_USER", ""),
+        "password": os.environ.get("STEPPE_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("STEPPE_EMAIL_TLS", True),
+        "timeout": 20,
     }
-}
+else:
+    _MAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("STEPPE_FROM_EMAIL", "steppe@localhost")
 # The address people reach the platform at, for links in e-mails.
 STEPPE_BASE_URL = os.environ.get("STEPPE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
@@ -261,3 +274,34 @@ CACHES = {
 }
 # every query string and form checked once at the edge (control characters, length, unreadable forms)
 MIDDLEWARE += ["steppe.core.middleware.InputCleaningMiddleware"]
+
+# Production behind TLS (issue 10): HTTPS redirect and HSTS on unless switched off (e.g. while a
+# proxy that terminates TLS is being set up); STEPPE_BEHIND_PROXY trusts its X-Forwarded-Proto.
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env_bool("STEPPE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("STEPPE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STEPPE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # the header only makes the domain eligible; joining browsers' preload list is a separate request
+    SECURE_HSTS_PRELOAD = env_bool("STEPPE_HSTS_PRELOAD", True)
+if STEPPE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (Django's own): nothing from elsewhere, no inline scripts or handlers
+# (web/forms.js replaces them). Vega-Lite compiles chart expressions with Function(), hence
+# 'unsafe-eval'; its SVG and a few templates set style attributes, hence 'unsafe-inline' for styles.
+from django.utils.csp import CSP  # noqa: E402
+
+MIDDLEWARE += ["django.middleware.csp.ContentSecurityPolicyMiddleware"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

@@ -534,3 +534,17 @@ def admin_hand_over(*, actor, to: User) -> User:
     audit_record(actor=actor, action="core.organisation.hand_over_admin", obj=to.unit,
                  before={"admin": actor.pk}, after={"admin": to.pk})
     return to
+@transaction.atomic
+def token_revoke(*, prefix: str, actor=None) -> ApiToken:
+    """Revoke the one live API token whose shown prefix (as `users token list` prints it) is given."""
+    prefix = (prefix or "").strip().rstrip("…")
+    found = list(ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True)[:2])
+    if not found:
+        raise DomainError("not_found", f"没有以此开头的有效令牌 No live token with prefix: {prefix}", status=404)
+    if len(found) > 1:
+        raise DomainError("ambiguous", f"多个令牌以此开头 Several tokens share the prefix: {prefix}")
+    token = found[0]
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="core.token.revoke", obj=token, note=token.user.username)
+    return token

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from steppe.core.aftercommit import after_commit
 from steppe.core.audit import audit_record
 from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 from steppe.core.errors import DomainError, ValidationFailed
@@ -949,10 +950,11 @@ def policy_run_start(year: int, *, actor=None) -> PolicyRun:
         audit_record(actor=actor, action="policy.run_start", obj=run, after={"year": year})
     code = "import sys; from steppe.cli import main; main(sys.argv[1:])"
     args = [sys.executable, "-c", code, "policy", "run", "--year", str(year), "--run", str(run.pk)]
-    transaction.on_commit(
+    after_commit(
         lambda: subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
+        ),
+        what=f"policy.run start {run.pk}",
     )
     return run
 

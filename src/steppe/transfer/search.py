@@ -15,7 +15,7 @@ import datetime as dt
 import threading
 import time
 
-from django.db import transaction
+from steppe.core.aftercommit import after_commit
 
 from .matching import Document, MatchIndex
 from .models import Achievement, Demand, Expert, ListingStatus
@@ -165,4 +165,4 @@ def reset_index() -> None:
 
 def schedule_sync(obj) -> None:
     """After the current transaction commits, bring this process's index up to date."""
-    transaction.on_commit(lambda: catch_up(force=True))
+    after_commit(lambda: catch_up(force=True), what=f"transfer.reindex {type(obj).__name__} {obj.pk}")
