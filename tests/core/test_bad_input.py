@@ -50,7 +50,7 @@ def test_a_huge_year_names_the_parameter(client, department_user):
 
 @pytest.mark.parametrize("amount", ["1e30", "1e309", "NaN", "Infinity", "-Infinity"])
 def test_a_non_finite_or_huge_amount_in_json_is_refused(client, enterprise_user, amount):
-    body = '{"title": "t", "description": "d", "region": "150202", "budget": %s}' % amount
+    body = '{"title": "t", "description": "d", "region": "150202", "budget": ' + amount + '}'
     r = client.post("/api/v1/transfer/demands", body, content_type="application/json", **_bearer(enterprise_user))
     assert r.status_code == 400, r.content
     assert Demand.objects.count() == 0

@@ -123,13 +123,20 @@ def test_interest_messages_and_contract_then_figures(
         "/api/v1/transfer/contracts", CONTRACT | {"interest_id": iid}, content_type="application/json", **univ
     )
     assert r.status_code == 201, r.content
-    assert r.json()["channel"] == "api"
+    assert r.json()["channel"] == "api" and r.json()["status"] == "submitted"
+    contract_id = r.json()["id"]
     r = client.post("/api/v1/transfer/contracts", CONTRACT, content_type="application/json", **univ)
     assert r.status_code == 403  # without the negotiation, only the operator registers
     r = client.post(
         "/api/v1/transfer/contracts", CONTRACT, content_type="application/json", **bearer(department_user)
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate_contract"
+    assert client.get("/api/v1/transfer/figures/turnover").json() == []  # not reviewed yet
+    r = client.post(
+        f"/api/v1/transfer/contracts/{contract_id}/review", {"decision": "approve"},
+        content_type="application/json", **bearer(department_user),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "registered"
     rows = client.get("/api/v1/transfer/figures/turnover").json()
     hohhot = next(x for x in rows if x["region_code"] == "150100")
     assert float(hohhot["turnover_wan"]) == 100 and hohhot["year"] == 2026

@@ -86,7 +86,7 @@ def test_a_bad_form_shows_the_field_and_writes_nothing(client, institution_user)
 
 
 def test_from_interest_to_a_registered_contract_in_the_figures(
-    client, achievement, enterprise_user, institution_user
+    client, achievement, enterprise_user, institution_user, department_user
 ):
     client.force_login(enterprise_user)
     r = client.post(f"/transfer/achievements/{achievement.public_id}/interest/", {"note": "希望合作"})
@@ -95,7 +95,12 @@ def test_from_interest_to_a_registered_contract_in_the_figures(
     client.force_login(institution_user)
     client.post(f"/transfer/interests/{interest.public_id}/", {"body": "欢迎"})
     client.post(f"/transfer/interests/{interest.public_id}/", {"action": "contract", **CONTRACT})
-    assert Contract.objects.get().interest == interest
+    contract = Contract.objects.get()
+    assert contract.interest == interest and contract.status == "submitted"
+    assert "100.00" not in client.get("/transfer/figures/").content.decode()  # counts after review
+    client.force_login(department_user)
+    assert "认定登记" in client.get("/transfer/contracts/").content.decode()
+    client.post("/transfer/contracts/", {"review": str(contract.public_id), "decision": "approve"})
     html = client.get("/transfer/figures/").content.decode()
     assert "呼和浩特市" in html and "100.00" in html
 

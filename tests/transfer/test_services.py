@@ -225,7 +225,8 @@ def test_funnel_counts_each_stage(achievement, enterprise_user, institution_user
     services.listing_record_view(listing=achievement, user=institution_user)  # the owner: not counted
     interest = services.interest_express(actor=enterprise_user, listing=achievement)
     services.message_post(actor=enterprise_user, interest=interest, body="价格？")
-    services.contract_register(actor=institution_user, data=CONTRACT, interest=interest)
+    contract = services.contract_register(actor=institution_user, data=CONTRACT, interest=interest)
+    services.contract_review(actor=department_user, contract=contract, decision="approve")
     rows = {r["key"]: r for r in queries.funnel("league")}
     assert rows["150100"] == {
         "key": "150100",

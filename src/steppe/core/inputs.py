@@ -45,7 +45,7 @@ class CleaningParser(Parser):
 # 422 naming the parameter (never a database overflow). Use them in every router.
 Year = Annotated[int, Field(ge=1949, le=2100, description="a calendar year, 1949-2100")]
 Offset = Annotated[int, Field(ge=0, le=10_000_000, description="rows to skip")]
-Limit = Annotated[int, Field(ge=1, le=1000, description="rows to return, at most 1000")]
+Limit = Annotated[int, Field(ge=1, le=500, description="rows to return, at most 500")]
 Id = Annotated[int, Field(ge=1, le=2**53, description="a record's number")]
 
 

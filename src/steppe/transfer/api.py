@@ -178,6 +178,27 @@ class ContractOut(Schema):
     rules_version: str
     channel: str
     status: str
+    version: int = 1
+    supersedes: UUID | None = None
+    reviewed_at: dt.datetime | None = None
+    review_note: str = ""
+
+
+class ContractAmendIn(Schema):
+    """The fields that change in the new version; the others are taken from the current one."""
+
+    number: str | None = None
+    title: str | None = None
+    type: str | None = None
+    amount: Decimal | None = None
+    tech_amount: Decimal | None = None
+    signed_on: dt.date | None = None
+    authority: str | None = None
+
+
+class ContractReviewIn(Schema):
+    decision: str = Field(..., description="approve (认定登记: it counts in the turnover) or return (with a reason)")
+    reason: str = ""
 
 
 class ImportOut(Schema):
@@ -325,8 +346,12 @@ def _contract_out(c) -> dict:
                 "rules_version",
                 "channel",
                 "status",
+                "version",
+                "reviewed_at",
+                "review_note",
             )
         },
+        "supersedes": c.supersedes.public_id if c.supersedes_id else None,
         "seller_region": c.seller_region.code,
         "buyer_region": c.buyer_region.code,
     }
@@ -697,8 +722,11 @@ def message_post(request, public_id: UUID, payload: MessageIn):
 
 
 @router.get("/transfer/contracts", response=list[ContractOut], auth=api_auth)
-def contract_list(request, year: Year | None = None):
+def contract_list(request, year: Year | None = None, status: str | None = None):
+    """Contracts this user may see; `status=submitted` is an operator's 认定登记 review queue."""
     qs = queries.contracts_for_user(request.auth)
+    if status:
+        qs = qs.filter(status=status)
     if year:
         qs = qs.filter(registered_on__year=year)
     return [_contract_out(c) for c in qs[:1000]]
@@ -724,6 +752,30 @@ def contract_import(request, file: UploadedFile = File(...), dry_run: bool = Fal
 @router.get("/transfer/contracts/{public_id}", response=ContractOut, auth=api_auth)
 def contract_get(request, public_id: UUID):
     return _contract_out(perms.get_contract_for_user(request.auth, public_id))
+
+
+@router.post(
+    "/transfer/contracts/{public_id}/review",
+    response=ContractOut,
+    auth=api_auth,
+    summary="Operator: 认定登记 review of a submitted contract (approve: it counts in the turnover)",
+)
+def contract_review(request, public_id: UUID, payload: ContractReviewIn):
+    c = perms.get_contract_for_user(request.auth, public_id)
+    services.contract_review(actor=request.auth, contract=c, decision=payload.decision, reason=payload.reason)
+    return _contract_out(c)
+
+
+@router.post(
+    "/transfer/contracts/{public_id}/amend",
+    response={201: ContractOut},
+    auth=api_auth,
+    summary="Submit an amendment: the next version of the negotiation's contract, reviewed like the first",
+)
+def contract_amend(request, public_id: UUID, payload: ContractAmendIn):
+    c = perms.get_contract_for_user(request.auth, public_id)
+    new = services.contract_amend(actor=request.auth, contract=c, data=payload.dict(exclude_none=True))
+    return Status(201, _contract_out(new))
 
 
 @router.post("/transfer/contracts/{public_id}/void", response=ContractOut, auth=api_auth)

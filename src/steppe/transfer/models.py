@@ -315,8 +315,15 @@ CONTRACT_TYPE_ALIASES = {
 
 
 class ContractStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待认定登记"
+    RETURNED = "returned", "已退回"
     REGISTERED = "registered", "已认定登记"
+    SUPERSEDED = "superseded", "已由修订版本取代"
     VOID = "void", "已撤销"
+
+
+# statuses of a contract that is still the negotiation's contract (one at a time)
+LIVE_CONTRACT_STATUSES = (ContractStatus.SUBMITTED, ContractStatus.RETURNED, ContractStatus.REGISTERED)
 
 
 class Contract(models.Model):
@@ -368,6 +375,17 @@ class Contract(models.Model):
     unit = models.ForeignKey(
         "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 认定登记 review by an operator: only a reviewed (registered) contract counts in the turnover
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # an amendment is a new version of the negotiation's contract; the earlier one is superseded
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -391,6 +409,12 @@ class Contract(models.Model):
                 fields=["fingerprint"],
                 condition=Q(status="registered"),
                 name="contract_fingerprint_unique_registered",
+            ),
+            # one counted contract per negotiation: amendments supersede, they do not add
+            models.UniqueConstraint(
+                fields=["interest"],
+                condition=Q(status="registered") & Q(interest__isnull=False),
+                name="contract_one_registered_per_negotiation",
             ),
         ]
 

@@ -151,7 +151,7 @@ def get_interest_for_user(user, public_id) -> Interest:
 
 
 def get_contract_for_user(user, public_id) -> Contract:
-    obj = Contract.objects.select_related("seller_region", "buyer_region").filter(public_id=public_id).first()
+    obj = Contract.objects.select_related("seller_region", "buyer_region", "supersedes").filter(public_id=public_id).first()
     if obj is None or not can_view_contract(user, obj):
         raise NotFound("未找到该技术合同")
     return obj

@@ -340,7 +340,7 @@ def broker_deals(user) -> dict:
 
 
 def contracts_for_user(user):
-    qs = Contract.objects.select_related("seller_region", "buyer_region")
+    qs = Contract.objects.select_related("seller_region", "buyer_region", "supersedes")
     if is_department(user):
         return qs
     if not getattr(user, "is_authenticated", False):

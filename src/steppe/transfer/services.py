@@ -18,7 +18,7 @@ from django.utils import timezone
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.credit_code import ERR_CREDIT_CODE, credit_code_normalise, credit_code_problem
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.lifecycle import status_transition
+from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Unit
 from steppe.core.regions import resolve_region
 from steppe.core.tables import read_records
@@ -26,6 +26,7 @@ from steppe.core.tables import read_records
 from . import permissions as perms
 from .models import (
     CONTRACT_TYPE_ALIASES,
+    LIVE_CONTRACT_STATUSES,
     Achievement,
     Broker,
     Contract,
@@ -62,6 +63,11 @@ MSG_UNIT_UNKNOWN = "平台上没有名为“{unit}”的单位，请先由管理
 MSG_UNIT_OUTSIDE_AREA = "单位“{unit}”不在您负责的地区"
 MSG_BROKER_ALREADY = "该账户已登记为技术经纪人，不能重复登记"
 MSG_REGION_OUTSIDE_AREA = "不能把记录移到您负责范围以外的地区（{region}）"
+MSG_NOT_THE_PARTY = "合同当事方应为洽谈的一方“{party}”，不能填写“{given}”"
+MSG_ONE_CONTRACT_PER_NEGOTIATION = "该洽谈已有合同（{existing}），修改请提交修订版本"
+MSG_AMENDMENT_PENDING = "该合同已有待审核的修订版本"
+MSG_AMOUNT_IMPLAUSIBLE = "合同成交额超过 {max} 万元，不可信，请核对单位（万元）"
+MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -688,6 +694,9 @@ def _contract_values(data: dict, errors: _Errors) -> dict:
         errors.add("tech_amount", "技术交易额不能大于合同成交额")
     if values["amount"] is not None and values["amount"] <= 0:
         errors.add("amount", MSG_AMOUNT_POSITIVE)
+    for key in ("amount", "tech_amount"):
+        if values[key] is not None and values[key] > MAX_CONTRACT_AMOUNT:
+            errors.add(key, MSG_AMOUNT_IMPLAUSIBLE.format(max=f"{MAX_CONTRACT_AMOUNT:,.0f}"))
     today = timezone.localdate()
     if values["registered_on"] and values["registered_on"] > today:
         errors.add("registered_on", MSG_REGISTERED_IN_FUTURE)
@@ -708,7 +717,8 @@ def _registration_area(region):
 
 
 def _duplicate_of(values: dict, fingerprint: str) -> tuple[Contract | None, str]:
-    live = Contract.objects.filter(status=ContractStatus.REGISTERED)
+    # a contract waiting for its review is as much a registration as a reviewed one
+    live = Contract.objects.filter(status__in=(ContractStatus.SUBMITTED, ContractStatus.REGISTERED))
     if values.get("number"):
         found = live.filter(number=values["number"]).first()
         if found:
@@ -719,6 +729,39 @@ def _duplicate_of(values: dict, fingerprint: str) -> tuple[Contract | None, str]
     return None, ""
 
 
+def _negotiation_parties(interest: Interest) -> dict:
+    """Seller and buyer as the negotiation names them: the record's organisation on one side, the
+    interested organisation on the other (an achievement's owner sells, a demand's owner buys)."""
+    listing = interest.listing
+    owner = (listing.unit.name if listing.unit_id else "", listing.region)
+    party_unit = interest.unit
+    party = (
+        party_unit.name if party_unit is not None else "",
+        party_unit.region if party_unit is not None and party_unit.region_id else None,
+    )
+    seller, buyer = (owner, party) if listing.kind == "achievement" else (party, owner)
+    return {"seller": seller, "buyer": buyer}
+
+
+def _hold_to_negotiation(values: dict, interest: Interest, errors: _Errors) -> None:
+    """A contract of a negotiation names its parties; other names are refused with the field."""
+    for side, (name, region) in _negotiation_parties(interest).items():
+        if not name:
+            continue
+        if values.get(side) and values[side] != name:
+            errors.add(side, MSG_NOT_THE_PARTY.format(given=values[side], party=name))
+        values[side] = name
+        if region is not None:
+            values[f"{side}_region"] = region
+
+
+def _live_contract_of(interest: Interest, *, exclude: Contract | None = None) -> Contract | None:
+    qs = Contract.objects.filter(interest=interest, status__in=LIVE_CONTRACT_STATUSES)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("-version").first()
+
+
 @transaction.atomic
 def contract_register(
     *,
@@ -727,10 +770,28 @@ def contract_register(
     interest: Interest | None = None,
     channel: str = "platform",
     broker: Broker | None = None,
+    supersedes: Contract | None = None,
 ) -> Contract:
-    """Register a technology contract (技术合同认定登记); refuses a duplicate from any channel."""
+    """Register a technology contract (技术合同认定登记); refuses a duplicate from any channel.
+
+    A party of a negotiation submits the negotiation's one contract with the negotiation's
+    parties; it counts in the turnover only once an operator has reviewed it (`contract_review`).
+    An operator's own registration (the registration system's records) is the review itself.
+    An amendment (`supersedes`) is the next version of the same contract."""
+    if supersedes is not None:
+        interest = supersedes.interest
     errors = _Errors()
+    if interest is not None:  # the parties may be left out: the negotiation names them
+        parties = _negotiation_parties(interest)
+        data = {**data, **{side: name for side, (name, _) in parties.items() if name and not data.get(side)}}
+        data = {**data, **{f"{side}_region": region for side, (_, region) in parties.items()
+                           if region is not None and not data.get(f"{side}_region")}}
     values = _contract_values(data, errors)
+    if interest is not None:
+        _hold_to_negotiation(values, interest, errors)
+        live = _live_contract_of(interest, exclude=supersedes)
+        if live is not None and (supersedes is None or live.pk != supersedes.pk):
+            errors.add("interest_id", MSG_ONE_CONTRACT_PER_NEGOTIATION.format(existing=live.title))
     errors.raise_if_any()
     if not perms.can_register_contract(actor, interest=interest, seller_region=values["seller_region"]):
         raise DomainError("forbidden", "无权登记该技术合同", status=403)
@@ -738,7 +799,7 @@ def contract_register(
         seller=values["seller"], buyer=values["buyer"], amount=values["amount"], signed_on=values["signed_on"]
     )
     existing, why = _duplicate_of(values, fingerprint)
-    if existing:
+    if existing and (supersedes is None or existing.pk != supersedes.pk):
         raise DomainError(
             "duplicate_contract",
             MSG_DUPLICATE_CONTRACT.format(why=why, existing=existing.title),
@@ -750,6 +811,14 @@ def contract_register(
         links = {"interest": interest, interest.listing.kind: interest.listing, "broker": interest.broker}
     if broker is not None:
         links["broker"] = broker
+    reviewer = perms.can_operate_region(actor, values["seller_region"]) or perms.can_operate_region(
+        actor, values["buyer_region"]
+    )
+    review = (
+        {"status": ContractStatus.REGISTERED, "reviewed_by": actor, "reviewed_at": timezone.now()}
+        if reviewer and supersedes is None
+        else {"status": ContractStatus.SUBMITTED}
+    )
     try:
         with transaction.atomic():
             contract = Contract.objects.create(
@@ -758,6 +827,9 @@ def contract_register(
                 channel=channel,
                 registered_by=actor,
                 unit=getattr(actor, "unit", None),
+                version=(supersedes.version + 1) if supersedes is not None else 1,
+                supersedes=supersedes,
+                **review,
                 **links,
             )
     except IntegrityError as exc:  # a concurrent registration of the same contract
@@ -770,6 +842,62 @@ def contract_register(
 
 
 @transaction.atomic
+def contract_amend(*, actor, contract: Contract, data: dict) -> Contract:
+    """A new version of a contract (its negotiation keeps one contract); it is reviewed like the first,
+    and on approval supersedes the version before it."""
+    if contract.status not in LIVE_CONTRACT_STATUSES:
+        raise DomainError("bad_state", MSG_BAD_STATE.format(status=contract.get_status_display()))
+    if contract.amendments.filter(status__in=LIVE_CONTRACT_STATUSES).exists():
+        raise DomainError("bad_state", MSG_AMENDMENT_PENDING)
+    merged = {**_contract_form_values(contract), **data}
+    return contract_register(actor=actor, data=merged, channel=contract.channel, supersedes=contract)
+
+
+def _contract_form_values(contract: Contract) -> dict:
+    return {
+        "number": contract.number, "title": contract.title, "type": contract.type, "seller": contract.seller,
+        "seller_region": contract.seller_region, "buyer": contract.buyer, "buyer_region": contract.buyer_region,
+        "amount": contract.amount, "tech_amount": contract.tech_amount, "signed_on": contract.signed_on,
+        "authority": contract.authority, "rules_version": contract.rules_version,
+    }
+
+
+@transaction.atomic
+def contract_review(*, actor, contract: Contract, decision: str, reason: str = "") -> Contract:
+    """An operator's 认定登记 review: `approve` makes it count in the turnover (superseding the
+    version it amends), `return` sends it back to the parties with the reason."""
+    perms.require(
+        perms.can_operate_region(actor, contract.seller_region) or perms.can_operate_region(actor, contract.buyer_region)
+    )
+    if decision not in {"approve", "return"}:
+        raise ValidationFailed("审核结论无效", [{"field": "decision", "message": "应为 approve 或 return"}])
+    if contract.status != ContractStatus.SUBMITTED:
+        raise DomainError("bad_state", MSG_BAD_STATE.format(status=contract.get_status_display()))
+    reason = (reason or "").strip()
+    if decision == "return" and not reason:
+        raise ValidationFailed(MSG_RETURN_NEEDS_REASON, [{"field": "reason", "message": MSG_RETURN_NEEDS_REASON}])
+    before = snapshot(contract)
+    now = timezone.now()
+    if decision == "approve":
+        old = contract.supersedes
+        if old is not None and old.status == ContractStatus.REGISTERED:
+            Contract.objects.filter(pk=old.pk).update(status=ContractStatus.SUPERSEDED)
+            audit_record(actor=actor, action="transfer.contract.supersede", obj=old,
+                         after={"status": ContractStatus.SUPERSEDED, "by": str(contract.public_id)})
+        contract.status = ContractStatus.REGISTERED
+    else:
+        contract.status = ContractStatus.RETURNED
+    contract.reviewed_by, contract.reviewed_at, contract.review_note = actor, now, reason
+    try:
+        with transaction.atomic():
+            contract.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    except IntegrityError as exc:  # the same number or parties/amount/date already counted
+        raise DomainError("duplicate_contract", MSG_DUPLICATE_RACE, status=409) from exc
+    audit_record(actor=actor, action=f"transfer.contract.{decision}", obj=contract, before=before,
+                 after=snapshot(contract), note=reason)
+    return contract
+
+
 def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
     perms.require(perms.can_operate_region(actor, contract.seller_region))
     if not (reason or "").strip():

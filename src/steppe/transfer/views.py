@@ -531,7 +531,17 @@ def _contract_defaults(interest, listing) -> dict:
 def contracts(request):
     user = request.user
     if request.method == "POST":
-        if request.POST.get("void"):
+        if request.POST.get("review"):
+            c = perms.get_contract_for_user(user, _uuid(request.POST["review"]))
+            _attempt(
+                request,
+                lambda: services.contract_review(
+                    actor=user, contract=c, decision=request.POST.get("decision", ""),
+                    reason=request.POST.get("reason", ""),
+                ),
+                "认定登记审核已完成",
+            )
+        elif request.POST.get("void"):
             c = perms.get_contract_for_user(user, _uuid(request.POST["void"]))
             _attempt(
                 request,
