@@ -33,7 +33,7 @@ def test_someone_else_cannot_register_a_broker_here(client, enterprise_user):
 
 
 def test_the_contract_drop_down_lists_brokers_and_the_deal_is_attributed(
-    client, achievement, enterprise_user, institution_user, broker_user
+    client, achievement, enterprise_user, institution_user, broker_user, department_user
 ):
     from steppe.transfer import services
 
@@ -47,7 +47,9 @@ def test_the_contract_drop_down_lists_brokers_and_the_deal_is_attributed(
     assert f'<option value="{broker.public_id}"' in page.split('id="contract-broker"', 1)[1].split("</select>")[0]
     client.post(f"/transfer/interests/{interest.public_id}/",
                 {"action": "contract", "broker": str(broker.public_id), **CONTRACT})  # fmt: skip
-    assert Contract.objects.get().broker == broker
+    contract = Contract.objects.get()
+    assert contract.broker == broker
+    services.contract_review(actor=department_user, contract=contract, decision="approve")  # 认定登记
     client.force_login(broker_user)
     mine = client.get("/transfer/broker/").content.decode()
     assert CONTRACT["title"] in mine.split('id="broker-contracts"', 1)[1]
