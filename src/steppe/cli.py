@@ -20,6 +20,7 @@ GROUPS = {
     "policy": "the policy engine (policy evaluate CASE.json --year Y, policy run --year Y)",
     "index": "composite indices (index build FRAMEWORK.yaml --out RESULTS.csv [--uncertainty N])",
     "registers": "platforms, talent, cooperation, science finance (registers seed | import | export | counts)",
+    "data": "data checks (data check: rows with NaN, infinite or out-of-range numbers)",
     "runserver": "development server",
     "inbox": "the one inbox (inbox digest: the daily e-mail digest)",
 }

@@ -132,6 +132,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, reading a number its column cannot hold as empty rather than failing
+    DATABASES["default"]["ENGINE"] = "steppe.core.db.sqlite"
     # WAL lets readers and one writer work at once; see the README's note on SQLite.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",

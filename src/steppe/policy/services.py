@@ -23,6 +23,7 @@ from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, v
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Notification, Region
 from steppe.core.tables import read_records, read_upload, table_format, write_records
+from steppe.core.validation import MAX_AMOUNT
 
 from . import engine, innovation
 from .models import (
@@ -100,6 +101,9 @@ def _dec(value, col, row_no, errors, *, signed=False, integer=False):
         return None
     if integer and d != d.to_integral_value():
         errors.append({"row": row_no, "column": col, "message": "须为整数 must be an integer"})
+        return None
+    if abs(d) >= MAX_AMOUNT:  # above any enterprise's figure, and beyond what the columns hold
+        errors.append({"row": row_no, "column": col, "message": f"数值超出范围 out of range (< {MAX_AMOUNT:,.0f})"})
         return None
     return d
 

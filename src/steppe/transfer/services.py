@@ -68,6 +68,9 @@ MSG_ONE_CONTRACT_PER_NEGOTIATION = "该洽谈已有合同（{existing}），修�
 MSG_AMENDMENT_PENDING = "该合同已有待审核的修订版本"
 MSG_AMOUNT_IMPLAUSIBLE = "合同成交额超过 {max} 万元，不可信，请核对单位（万元）"
 MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
+# 万元: every price, budget and contract amount is below this (100 亿元); the columns hold < 10^12
+MAX_AMOUNT_WAN = Decimal("1000000")
+MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -170,6 +173,9 @@ def _decimal(data, key, errors, *, required=False) -> Decimal | None:
         return None
     if not value.is_finite() or value < 0:
         errors.add(key, f"应为非负数：{raw}")
+        return None
+    if value >= MAX_AMOUNT_WAN:
+        errors.add(key, MSG_AMOUNT_OUT_OF_RANGE.format(raw=raw))
         return None
     return value.quantize(Decimal("0.01"))
 
