@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_organisation'),
-        ('transfer', '0004_contract_unit'),
+        ('transfer', '0005_contract_credit_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
