@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .aftercommit import after_commit
 from .errors import NotFound
 from .models import Notification, NotificationPreference, User
 
@@ -52,7 +53,7 @@ def notify(
         out.append(n)
         email, now = wants_email(user, kind)
         if email and now:
-            transaction.on_commit(lambda n=n, address=user.email: email_send(n, address))
+            after_commit(lambda n=n, address=user.email: email_send(n, address), what=f"core.notification mail {n.pk}")
     return out
 
 

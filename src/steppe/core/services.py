@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .aftercommit import after_commit
 from .audit import audit_record, snapshot
 from .errors import DomainError, NotFound, ValidationFailed
 from .models import ApiToken, Invitation, Organisation, Region, User
@@ -145,7 +146,7 @@ def _send(to: list[str], subject: str, body: str) -> None:
     """E-mail after the transaction commits (a rolled-back write sends nothing)."""
     to = [a for a in to if a]
     if to:
-        transaction.on_commit(lambda: send_mail(f"[Steppe] {subject}", body, None, to))
+        after_commit(lambda: send_mail(f"[Steppe] {subject}", body, None, to), what=f"core.mail {subject[:40]}")
 
 
 def _url(path: str) -> str:
