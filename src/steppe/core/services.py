@@ -72,8 +72,8 @@ def user_create(*, username: str, role: str, password: str | None = None, region
         raise DomainError("duplicate_username", f"用户名已存在 User already exists: {username}")
     region_obj = resolve_region(region) if region else None
     if role == Role.BUREAU:
-        if region_obj is None or region_obj.level != "prefecture":
-            raise DomainError("invalid_region", "盟市科技局必须指定一个盟市 A bureau needs --region with a league/city code")
+        if region_obj is None or region_obj.level not in ("prefecture", "county"):  # a league's or a county's bureau
+            raise DomainError("invalid_region", "科技局必须指定一个盟市或旗县 A bureau needs --region with a league or county code")
     unit_obj = None
     if unit:
         unit_obj = unit_get_or_create(name=unit, kind=ROLE_ORG_KIND[Role(role)], region=region_obj)

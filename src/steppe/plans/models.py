@@ -191,3 +191,26 @@ class MeasureUnit(models.Model):
 
     def __str__(self):
         return f"{self.measure.code} {self.get_role_display()} {self.unit}"
+
+
+class LeagueTarget(models.Model):
+    """分解下达: a league's share of a regional target, set by the department (never invented).
+
+    ``value`` is in the unit of the regional target's value: 亿元 for amounts, % for levels and
+    shares, % a year for growth, a factor for doubling, 家 for counts. ``source`` says where it
+    comes from (a document of the league or the department; "示例" marks an example).
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="league_targets")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="league_targets")
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    source = models.CharField(max_length=300, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target", "region"]
+        constraints = [models.UniqueConstraint(fields=["target", "region"], name="league_target_unique")]
+
+    def __str__(self):
+        return f"{self.target.code} {self.region.name} = {self.value}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
@@ -133,6 +133,42 @@ class ImportOut(Schema):
     import_id: int | None
     # what would be (dry run) or was added, revised and left unchanged: the first 50 rows of each
     changes: dict[str, list[ChangeOut]] = {}
+
+
+class DecisionOut(Schema):
+    action: str
+    actor: str
+    comment: str
+    at: dt.datetime
+
+
+class SubmissionOut(Schema):
+    id: int
+    status: str
+    region: str
+    file_name: str
+    rows: int
+    years: list[int]
+    reason: str
+    submitted_by: str
+    submitted_at: dt.datetime
+    decisions: list[DecisionOut]
+
+
+class DecisionIn(Schema):
+    comment: str = ""
+
+
+def _submission_out(imp) -> dict:
+    return {
+        "id": imp.pk, "status": imp.status, "region": imp.region.code, "file_name": imp.file_name,
+        "rows": imp.rows, "years": imp.years or [], "reason": imp.reason,
+        "submitted_by": imp.imported_by.username if imp.imported_by else "", "submitted_at": imp.imported_at,
+        "decisions": [
+            {"action": d.action, "actor": d.actor.username if d.actor else "", "comment": d.comment, "at": d.at}
+            for d in imp.decisions.select_related("actor")
+        ],
+    }
 
 
 def _indicator_out(i: Indicator) -> dict:
@@ -276,19 +312,71 @@ def plan_attainment(request, code: str, as_of: Year | None = None):
 
 
 @router.post(
-    "/observations/import", response=ImportOut, auth=api_auth, summary="Import observations (CSV or XLSX)"
+    "/observations/import",
+    response={200: ImportOut, 201: SubmissionOut},
+    auth=api_auth,
+    summary="Import observations (CSV or XLSX); a bureau's file is a submission for review",
 )
-def observation_import_api(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+def observation_import_api(
+    request, file: File[UploadedFile], dry_run: Form[bool] = False, reason: Form[str] = ""
+):
     """All or nothing: any bad row refuses the file with `error.data.errors` = [{row, column, message}].
-    With `dry_run` nothing is written and the counts say what would change."""
+    With `dry_run` nothing is written and the counts say what would change.
+
+    The department's file is written at once (200). A bureau's file is a submission (201, `status:
+    "submitted"`): rows for its own league or counties only, not counted until the department accepts
+    it; `reason` is required to correct a figure already accepted (locked)."""
     from steppe.core.tables import read_upload
 
     from .services import observation_import
+    from .submissions import submission_check, submission_create
 
     if not is_department(request.auth):
-        raise Forbidden("只有自治区科技厅可以导入统计数据 Only the department may import statistics")
+        if getattr(request.auth, "role", None) != "bureau":
+            raise Forbidden("只有自治区科技厅和盟市、旗县科技局可以导入统计数据 Only the department and bureaus import")
+        data = read_upload(file)
+        if dry_run:  # the bureau's checks, then what acceptance would add and revise
+            submission_check(data=data, file_name=file.name or "upload", actor=request.auth, reason=reason)
+            r = observation_import(data=data, file_name=file.name or "upload", actor=request.auth, dry_run=True)
+            return Status(200, {**r.as_dict(), "changes": r.samples})
+        imp = submission_create(data=data, file_name=file.name or "upload", actor=request.auth, via="api",
+                                reason=reason)
+        return Status(201, _submission_out(imp))
     data = read_upload(file)
     r = observation_import(
         data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
     )
     return {**r.as_dict(), "changes": r.samples}
+
+
+@router.get("/observations/imports", response=list[SubmissionOut], auth=api_auth,
+            summary="Bureau submissions the caller may see (the department: all), newest first")
+def submission_list(request, status: str | None = None):
+    qs = queries.submissions_visible(request.auth, statuses=[status] if status else None)
+    return [_submission_out(imp) for imp in qs.prefetch_related("decisions__actor")[:200]]
+
+
+@router.get("/observations/imports/{submission_id}", response=SubmissionOut, auth=api_auth)
+def submission_detail(request, submission_id: int):
+    from .submissions import submission_get
+
+    return _submission_out(submission_get(request.auth, submission_id))
+
+
+@router.post("/observations/imports/{submission_id}/approve", response=SubmissionOut, auth=api_auth,
+             summary="Accept a submission: the department (counted from then on), or a league bureau for its counties")
+def submission_approve_api(request, submission_id: int, payload: DecisionIn | None = None):
+    from .submissions import submission_approve
+
+    imp = submission_approve(submission_id=submission_id, actor=request.auth,
+                             comment=payload.comment if payload else "")
+    return _submission_out(imp)
+
+
+@router.post("/observations/imports/{submission_id}/return", response=SubmissionOut, auth=api_auth,
+             summary="Return a submission to its bureau with a comment")
+def submission_return_api(request, submission_id: int, payload: DecisionIn):
+    from .submissions import submission_return
+
+    return _submission_out(submission_return(submission_id=submission_id, actor=request.auth,
+                                             comment=payload.comment))

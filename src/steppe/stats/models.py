@@ -10,6 +10,7 @@ Invariants
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from steppe.core.models import Region
 
@@ -67,7 +68,19 @@ class Source(models.Model):
 
 
 class Import(models.Model):
-    """One file that was imported (confirmed, not a dry run), with its counts."""
+    """One file that was imported (confirmed, not a dry run), with its counts.
+
+    A bureau's file is a *submission* (旗县报 → 盟市审 → 自治区核, docs/statistics.md): it is kept
+    with its bytes and written as observations only when the department accepts it, so only
+    accepted figures ever count. The department's own imports and the published statistics are
+    accepted when they are written.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已报送待审核")
+        LEAGUE_ACCEPTED = "league_accepted", _("盟市已审核待自治区核定")
+        ACCEPTED = "accepted", _("已核定")
+        RETURNED = "returned", _("已退回")
 
     file_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -82,12 +95,67 @@ class Import(models.Model):
     revised = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     note = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACCEPTED)
+    # a submission: the bureau's region (a league or a county), its file, a correction's reason
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    content = models.BinaryField(blank=True, default=b"", help_text="a submission's file, read again on acceptance")
+    reason = models.TextField(blank=True, help_text="why a locked (accepted) figure is corrected")
+    years = models.JSONField(default=list, blank=True, help_text="the years a submission covers")
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
+        indexes = [
+            # the review queues: pending submissions by status (submission_queue)
+            models.Index(fields=["status", "region"], name="stats_import_status_region"),
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_submission(self) -> bool:
+        return self.region_id is not None
+
+
+class ImportDecision(models.Model):
+    """One step of a submission's review: who, when, what (submit, league accept, accept, return), why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("报送")
+        LEAGUE_ACCEPT = "league_accept", _("盟市审核通过")
+        ACCEPT = "accept", _("自治区核定")
+        RETURN = "return", _("退回")
+
+    submission = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "at", "id"]
+
+    def __str__(self):
+        return f"{self.submission_id} {self.action}"
+
+
+class ReportingPeriod(models.Model):
+    """What the department expects every league to report for one year, and by when (completeness)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    due_on = models.DateField()
+    indicators = models.JSONField(default=list, help_text="indicator codes each league owes for the year")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year} (due {self.due_on})"
 
 
 class Observation(models.Model):

@@ -527,3 +527,116 @@ def indicator_names(codes) -> dict[str, str]:
 def indicator_codes() -> set[str]:
     """Every indicator code of the dictionary (empty before ``steppe stats load-published``)."""
     return set(Indicator.objects.values_list("code", flat=True))
+
+
+# --------------------------------------------------------------------------- bureau submissions
+
+
+@dataclass
+class PendingFigure:
+    """A figure a bureau submitted that is not accepted yet: shown apart, marked pending, never counted."""
+
+    region_code: str
+    region_name: str
+    indicator: str
+    year: int
+    value: float
+    unit: str
+    submission_id: int
+    status: str  # Import.Status: submitted or league_accepted
+
+
+def submissions_visible(user, *, statuses=None):
+    """Submissions the user may see: the department all, a bureau its league's (or county's) own."""
+    from steppe.core.permissions import is_department, region_code_prefix
+
+    qs = Import.objects.filter(region__isnull=False).select_related("region", "imported_by")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if is_department(user):
+        return qs
+    prefix = region_code_prefix(user)
+    if prefix is None:
+        return qs.none()
+    if user.region.level == Region.Level.COUNTY:
+        return qs.filter(region=user.region)
+    return qs.filter(region__code__startswith=prefix)
+
+
+def pending_figures(submissions) -> list[PendingFigure]:
+    """The rows of pending submissions (read again from their files; a file that no longer checks is skipped)."""
+    from steppe.core.errors import DomainError
+
+    from . import services
+
+    regions = {pk: (code, name) for pk, code, name in Region.objects.values_list("pk", "code", "name")}
+    inds = dict(Indicator.objects.values_list("pk", "code"))
+    out = []
+    for imp in submissions:
+        if imp.status not in (Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED):
+            continue
+        try:
+            clean, errors, _n = services.check_table(services.read_table(bytes(imp.content), imp.fmt))
+        except DomainError:
+            continue
+        if errors:
+            continue
+        for r, i, y, v, u in clean.select("region_id", "indicator_id", "year", "value", "unit").iter_rows():
+            code, name = regions.get(r, ("", ""))
+            out.append(PendingFigure(code, name, inds.get(i, ""), int(y), float(v), u, imp.pk, imp.status))
+    return out
+
+
+@dataclass
+class Completeness:
+    league: Region
+    expected: list[str]  # indicator codes owed
+    accepted: list[str]
+    pending: list[str]
+    missing: list[str]
+    first_submitted: dt.date | None
+    due_on: dt.date
+    on_time: bool | None  # None while nothing has arrived and the due date has not passed
+    overdue: bool
+
+
+def completeness(year: int, *, today: dt.date | None = None) -> list[Completeness]:
+    """Per league, for a reporting period: what is expected, what has arrived (accepted or pending), on time or not."""
+    from django.utils import timezone
+
+    from .models import ReportingPeriod
+
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.filter(year=year).first()
+    if period is None:
+        return []
+    league_list = leagues()
+    by_code = {lg.code: lg for lg in league_list}
+    accepted: dict[str, set[str]] = {lg.code: set() for lg in league_list}
+    for rcode, icode in Observation.objects.filter(
+        is_current=True, year=year, indicator__code__in=period.indicators, region__code__in=list(by_code)
+    ).values_list("region__code", "indicator__code"):
+        accepted[rcode].add(icode)
+    pending: dict[str, set[str]] = {lg.code: set() for lg in league_list}
+    first: dict[str, dt.date] = {}
+    # submissions are few (a file per league and year): filtered here rather than by a JSON lookup
+    subs = [s for s in Import.objects.filter(region__isnull=False).select_related("region") if year in (s.years or [])]
+    for s in subs:
+        league = s.region.code[:4] + "00"
+        day = timezone.localdate(s.imported_at)
+        if league in by_code and s.status != Import.Status.RETURNED:
+            first[league] = min(day, first.get(league, day))
+    for f in pending_figures([s for s in subs if s.status in (Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED)]):
+        if f.year == year and f.region_code in pending and f.indicator in period.indicators:
+            pending[f.region_code].add(f.indicator)
+    out = []
+    for lg in league_list:
+        acc = [c for c in period.indicators if c in accepted[lg.code]]
+        pen = [c for c in period.indicators if c in pending[lg.code] and c not in accepted[lg.code]]
+        miss = [c for c in period.indicators if c not in acc and c not in pen]
+        arrived = first.get(lg.code)
+        on_time = (arrived <= period.due_on) if arrived else (False if today > period.due_on else None)
+        out.append(Completeness(lg, list(period.indicators), acc, pen, miss, arrived, period.due_on, on_time,
+                                bool(miss) and today > period.due_on))
+    return out
+

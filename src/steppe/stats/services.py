@@ -592,18 +592,25 @@ def observation_import(
 CHUNK = 100_000
 
 
-def _write(changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: ImportResult, say) -> Import:
-    imp = Import.objects.create(
-        file_name=file_name[:300],
-        sha256=hashlib.sha256(data).hexdigest(),
-        fmt=fmt,
-        imported_by=actor if getattr(actor, "pk", None) else None,
-        via=via,
-        rows=result.rows,
-        added=result.added,
-        revised=result.revised,
-        unchanged=result.unchanged,
-    )
+def _write(
+    changes: pl.DataFrame, *, data, file_name, fmt, actor, via, result: ImportResult, say, imp: Import | None = None
+) -> Import:
+    """Writes the added and revised rows; `imp` is an accepted submission (its record exists), else a new Import."""
+    if imp is None:
+        imp = Import.objects.create(
+            file_name=file_name[:300],
+            sha256=hashlib.sha256(data).hexdigest(),
+            fmt=fmt,
+            imported_by=actor if getattr(actor, "pk", None) else None,
+            via=via,
+            rows=result.rows,
+            added=result.added,
+            revised=result.revised,
+            unchanged=result.unchanged,
+        )
+    else:
+        imp.added, imp.revised, imp.unchanged = result.added, result.revised, result.unchanged
+        imp.save(update_fields=["added", "revised", "unchanged"])
     # new sources
     new_src = (
         changes.filter(pl.col("source_id").is_null())
