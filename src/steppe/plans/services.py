@@ -22,7 +22,7 @@ from steppe.core.services import unit_get_or_create
 
 from .convert import upgrade
 from .extensions import known_indicators
-from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
+from .models import Action, LeagueTarget, Measure, MeasureUnit, Plan, PlanVersion, Target
 from .schema import PlanFormatError, PlanSpec, parse_plan
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
@@ -258,3 +258,56 @@ def _sync_units(measure: Measure, m) -> bool:
         MeasureUnit.objects.get_or_create(measure=measure, unit=unit, role=role,
                                           defaults={"inferred": inferred, "basis": basis})
     return True
+
+
+# --------------------------------------------------------------------------- 分解下达
+
+E_LEAGUE_TARGET_KIND = "只有定量目标可以分解到盟市 Only a quantitative target is broken down by league"
+E_NOT_A_LEAGUE = "不是盟市 Not a league or city"
+E_LEAGUE_VALUE = "目标值须为非负数 The target value must be a number, 0 or more"
+CASCADE_KINDS = ("amount", "threshold", "multiple", "avg_growth", "level", "share")
+
+
+def league_target_set(*, target: Target, region_code: str, value, source: str = "", actor) -> LeagueTarget | None:
+    """The department sets (or, with value None, removes) a league's share of a regional target.
+
+    `value` is in the unit of the regional target's value: 亿元, %, % a year (avg_growth), or the
+    count to reach (家) for a doubling. Every change is in the audit trail.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from steppe.core.errors import Forbidden
+    from steppe.core.permissions import is_department
+
+    if not is_department(actor):
+        raise Forbidden("只有自治区科技厅可以分解下达目标 Only the department sets league targets")
+    if target.kind not in CASCADE_KINDS:
+        raise DomainError("invalid_league_target", E_LEAGUE_TARGET_KIND)
+    region = Region.objects.filter(code=region_code, level=Region.Level.PREFECTURE).first()
+    if region is None:
+        raise DomainError("invalid_league_target", f"{E_NOT_A_LEAGUE}: {region_code}",
+                          data={"errors": [{"field": "region", "message": E_NOT_A_LEAGUE}]})
+    existing = LeagueTarget.objects.filter(target=target, region=region).first()
+    before = {"value": str(existing.value), "source": existing.source} if existing else None
+    with transaction.atomic():
+        if value is None or value == "":
+            if existing:
+                existing.delete()
+                audit_record(actor=actor, action="plan.league_target_removed", obj=target, before=before,
+                             after=None, note=region.code)
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0 or number.adjusted() >= 14:
+            raise DomainError("invalid_league_target", f"{E_LEAGUE_VALUE}: {region.name} {value!r}",
+                              data={"errors": [{"field": region.code, "message": E_LEAGUE_VALUE}]})
+        obj, _ = LeagueTarget.objects.update_or_create(
+            target=target, region=region,
+            defaults={"value": number, "source": (source or "").strip()[:300], "set_by": actor,
+                      "set_at": timezone.now()},
+        )
+        audit_record(actor=actor, action="plan.league_target_set", obj=target, before=before,
+                     after={"value": str(number), "source": obj.source}, note=region.code)
+    return obj

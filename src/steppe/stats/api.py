@@ -380,3 +380,71 @@ def submission_return_api(request, submission_id: int, payload: DecisionIn):
 
     return _submission_out(submission_return(submission_id=submission_id, actor=request.auth,
                                              comment=payload.comment))
+
+
+class CascadeLeagueOut(Schema):
+    region: str
+    region_name: str
+    target: float | None
+    target_source: str
+    latest: float | None
+    latest_year: int | None
+    status: str  # the league's attainment against its own target; "no_target" when it has none
+    pending: list[dict]
+
+
+class ShortfallOut(Schema):
+    kind: str
+    regions: list[str]
+    value: float | None
+    needed: float | None
+    message: str
+
+
+class ConsistencyOut(Schema):
+    ok: bool | None
+    aggregate: float | None
+    needed: float | None
+    shortfalls: list[ShortfallOut]
+
+
+class CascadeOut(Schema):
+    target: str
+    kind: str
+    unit: str
+    leagues: list[CascadeLeagueOut]
+    consistency: ConsistencyOut
+
+
+def cascade_out(c) -> dict:
+    return {
+        "target": c.target.code, "kind": c.target.kind, "unit": c.unit,
+        "leagues": [
+            {
+                "region": lc.region.code, "region_name": lc.region.name, "target": lc.target,
+                "target_source": lc.target_source,
+                "latest": lc.latest.value if lc.latest else None, "latest_year": lc.latest.year if lc.latest else None,
+                "status": lc.attainment.status if lc.attainment else "no_target",
+                "pending": [{"value": f.value, "year": f.year, "submission": f.submission_id, "status": f.status}
+                            for f in lc.pending],
+            }
+            for lc in c.leagues
+        ],
+        "consistency": {
+            "ok": c.consistency.ok, "aggregate": c.consistency.aggregate, "needed": c.consistency.needed,
+            "shortfalls": [{"kind": s.kind, "regions": s.regions, "value": s.value, "needed": s.needed,
+                            "message": s.message} for s in c.consistency.shortfalls],
+        },
+    }
+
+
+@router.get("/plans/{code}/targets/{target}/cascade", response=CascadeOut,
+            summary="A target broken down by league: own targets, latest accepted figures, status, consistency")
+def target_cascade_api(request, code: str, target: str, as_of: int | None = None):
+    from steppe.plans.models import Plan
+
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        raise NotFound(f"未知规划 Unknown plan: {code}")
+    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    return cascade_out(queries.target_cascade(plan, target, as_of=as_of, user=user))

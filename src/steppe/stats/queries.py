@@ -640,3 +640,111 @@ def completeness(year: int, *, today: dt.date | None = None) -> list[Completenes
                                 bool(miss) and today > period.due_on))
     return out
 
+
+
+# --------------------------------------------------------------------------- 分解下达 (cascade)
+
+CASCADE_KINDS = ("amount", "threshold", "multiple", "avg_growth", "level", "share")
+
+
+@dataclass
+class LeagueCascade:
+    region: Region
+    target: float | None  # the league's own target (plans.LeagueTarget), None when not set
+    target_source: str
+    attainment: att.Attainment | None  # against its own target; None without one
+    latest: Cell | None  # the latest accepted figure
+    pending: list[PendingFigure] = field(default_factory=list)  # submitted, not accepted: not counted
+
+
+@dataclass
+class TargetCascade:
+    target: object  # plans.Target
+    unit: str  # unit of the league targets' values
+    leagues: list[LeagueCascade]
+    consistency: object  # cascade.Consistency
+    weight_note: str = ""
+
+
+def _league_target_unit(t) -> str:
+    return {"avg_growth": "%/年", "multiple": t.unit}.get(t.kind, t.unit)
+
+
+def _latest(series: dict[int, Cell], up_to: int) -> Cell | None:
+    ys = [y for y in series if y <= up_to]
+    return series[max(ys)] if ys else None
+
+
+def target_cascade(plan, code: str, *, as_of: int | None = None, user=None) -> TargetCascade:
+    """The league breakdown of one quantitative target: each league's own target, its latest accepted
+    figure and status against its target, pending figures apart, and the consistency check."""
+    from steppe.core.errors import NotFound
+    from steppe.plans.models import LeagueTarget
+
+    from . import cascade
+
+    as_of = as_of or dt.date.today().year
+    t = plan.targets.filter(code=code, active=True).select_related("region").first()
+    if t is None or t.kind not in CASCADE_KINDS:
+        raise NotFound(f"规划 {plan.code} 中没有可分解的目标 {code} No quantitative target {code} in plan {plan.code}")
+    league_list = leagues()
+    codes = [lg.code for lg in league_list]
+    own = {lt.region.code: lt for lt in LeagueTarget.objects.filter(target=t).select_related("region")}
+    table = cells(indicators=sorted({t.indicator, "gdp", "industrial_enterprises_with_rd"}),
+                  regions=[*codes, t.region.code], year_to=as_of)
+
+    def series(region_code, indicator):
+        return {y: c for (r, i, y), c in table.items() if r == region_code and i == indicator}
+
+    region_series = series(t.region.code, t.indicator)
+    regional_baseline = (region_series[t.baseline_year].value if t.baseline_year in region_series
+                         else _num(t.baseline_value))
+    entries, specs, rows, owners = [], [], [], []
+    years = list(range(min([*(y for (_r, _i, y) in table), t.target_year, as_of]), max(t.target_year, as_of) + 1))
+    indicator = Indicator.objects.filter(code=t.indicator).first()
+    base_spec = target_spec(t, indicator)
+    out_leagues = []
+    for lg in league_list:
+        ser = series(lg.code, t.indicator)
+        lt = own.get(lg.code)
+        value = float(lt.value) if lt else None
+        weight = None
+        if t.kind == "level":
+            c = _latest(series(lg.code, "gdp"), as_of)
+            weight = c.value if c else None
+        elif t.kind == "share":
+            counts, shares = series(lg.code, "industrial_enterprises_with_rd"), ser
+            both = [y for y in counts if y in shares and shares[y].value]
+            if both:
+                y = max(both)
+                weight = counts[y].value / shares[y].value * 100  # above-scale industrial enterprises
+        baseline = ser[t.baseline_year].value if t.baseline_year in ser else None
+        entries.append(cascade.LeagueEntry(lg.code, lg.name, value, baseline, weight))
+        lc = LeagueCascade(lg, value, lt.source if lt else "", None, _latest(ser, as_of))
+        out_leagues.append(lc)
+        if value is not None:
+            kind = "amount" if t.kind == "multiple" else t.kind
+            specs.append(att.TargetSpec(
+                code=f"{t.code}-{lg.code}", kind=kind, indicator=t.indicator, unit=base_spec.unit,
+                target_year=t.target_year, target_value=value,
+                baseline_year=t.baseline_year if kind == "avg_growth" else None,
+                comparison=t.comparison or ">=", direction=base_spec.direction,
+            ))
+            rows.append([ser[y].value if y in ser else np.nan for y in years])
+            owners.append(lc)
+    if specs:
+        for lc, res in zip(owners, att.assess_many(specs, years, np.array(rows, dtype=np.float64), as_of=as_of),
+                           strict=True):
+            lc.attainment = res
+    subs = submissions_visible(user, statuses=[Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED]) if user \
+        else Import.objects.none()
+    by_league = {lc.region.code: lc for lc in out_leagues}
+    for f in pending_figures(subs):
+        if f.indicator == t.indicator and f.region_code in by_league:
+            by_league[f.region_code].pending.append(f)
+    consistency = cascade.check(
+        t.kind, regional_target=_num(t.target_value), leagues=entries, regional_baseline=regional_baseline,
+        years=(t.target_year - t.baseline_year) if t.baseline_year else None, strict=t.comparison == ">",
+    )
+    note = {"level": "按各盟市最新GDP加权", "share": "按各盟市规上工业企业数加权(有研发活动企业数/占比)"}.get(t.kind, "")
+    return TargetCascade(t, _league_target_unit(t), out_leagues, consistency, note)
