@@ -358,6 +358,19 @@ def league_spec(spec: att.TargetSpec, region_baseline: float | None) -> att.Targ
     return None
 
 
+def own_league_spec(t, spec: att.TargetSpec, value: float, league_code: str) -> att.TargetSpec:
+    """A league's own target (分解下达, plans.LeagueTarget) as an attainment spec: a doubling's league
+    target is the count to reach, so it is read as an amount."""
+    kind = "amount" if t.kind == "multiple" else t.kind
+    return att.TargetSpec(
+        code=f"{t.code}-{league_code}", kind=kind, indicator=t.indicator, unit=spec.unit,
+        target_year=t.target_year, target_value=value,
+        baseline_year=t.baseline_year if kind == "avg_growth" else None,
+        comparison=t.comparison or ">=", direction=spec.direction,
+        statement="盟市分解目标(自治区科技厅下达)",
+    )
+
+
 # indicators holding part-year figures of an indicator X are named X + one of these
 PART_YEAR_SUFFIXES = ("_interim", "_h1", "_ytd")
 
@@ -377,6 +390,10 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
     targets = list(plan.targets.filter(active=True).select_related("region").order_by("order"))
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
+    from steppe.plans.models import LeagueTarget
+
+    own = {(t_id, code): float(v) for t_id, code, v in LeagueTarget.objects.filter(
+        target__in=targets).values_list("target_id", "region__code", "value")} if with_leagues else {}
     table = cells(indicators=sorted(inds), year_to=as_of)
     part_inds = {
         i.code: i
@@ -426,7 +443,8 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
                 lser = series_of(lg.code, t.indicator)
                 if not lser:
                     continue
-                ls = league_spec(spec, rb)
+                own_value = own.get((t.pk, lg.code))
+                ls = own_league_spec(t, spec, own_value, lg.code) if own_value is not None else league_spec(spec, rb)
                 if ls is None:
                     continue
                 specs.append(ls)
@@ -723,13 +741,7 @@ def target_cascade(plan, code: str, *, as_of: int | None = None, user=None) -> T
         lc = LeagueCascade(lg, value, lt.source if lt else "", None, _latest(ser, as_of))
         out_leagues.append(lc)
         if value is not None:
-            kind = "amount" if t.kind == "multiple" else t.kind
-            specs.append(att.TargetSpec(
-                code=f"{t.code}-{lg.code}", kind=kind, indicator=t.indicator, unit=base_spec.unit,
-                target_year=t.target_year, target_value=value,
-                baseline_year=t.baseline_year if kind == "avg_growth" else None,
-                comparison=t.comparison or ">=", direction=base_spec.direction,
-            ))
+            specs.append(own_league_spec(t, base_spec, value, lg.code))
             rows.append([ser[y].value if y in ser else np.nan for y in years])
             owners.append(lc)
     if specs:

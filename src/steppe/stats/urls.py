@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import league_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("import/progress/<str:token>", views.import_progress, name="import_progress"),
     path("report.<str:fmt>", views.report_download, name="report"),
     path("_bare", views.bare, name="bare"),
+    path("cascade/", league_views.cascade, name="cascade"),
+    path("cascade/<str:code>/edit/", league_views.cascade_edit, name="cascade_edit"),
+    path("submissions/", league_views.submission_page, name="submissions"),
+    path("bureau/", league_views.bureau_home, name="bureau_home"),
 ]

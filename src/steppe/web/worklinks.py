@@ -9,13 +9,14 @@ LINKS = {
     Role.DEPARTMENT: [
         ("督办总览", "supervision:overview", ()), ("目标监测", "stats:dashboard", ()), ("盟市计分卡", "stats:scorecard", ()),
         ("导入统计数据", "stats:import", ()), ("调度轮次", "supervision:rounds", ()), ("一张网审核", "transfer:review", ()),
+        ("盟市报送审核", "stats:submissions", ()), ("目标分解下达", "stats:cascade", ()),
         ("政策找企业", "policy:runs", ()), ("单位注册审核", "accounts:organisations", ()),
         ("系统管理", "admin:index", ()),
     ],
     Role.BUREAU: [
         ("本盟市指标", "stats:region", ("{region}",)), ("本盟市企业", "policy:enterprises", ()),
-        ("导入统计数据", "stats:import", ()), ("技术合同与成交额", "transfer:figures", ()),
-        ("单位注册审核", "accounts:organisations", ()),
+        ("报送统计数据", "stats:submissions", ()), ("技术合同与成交额", "transfer:figures", ()),
+        ("单位注册审核", "accounts:organisations", ()), ("本地区工作台", "stats:bureau_home", ()),
     ],
     Role.LEAD_UNIT: [("我的待办", "supervision:todo", ()), ("消息", "supervision:inbox", ())],
     Role.ENTERPRISE: [
