@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Action, Measure, MeasureUnit, Plan, PlanVersion, Target
+from .models import Action, LeagueTarget, Measure, MeasureUnit, Plan, PlanVersion, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -51,3 +51,9 @@ class MeasureAdmin(admin.ModelAdmin):
 class MeasureUnitAdmin(admin.ModelAdmin):
     list_display = ("measure", "unit", "role", "inferred")
     list_filter = ("role", "inferred")
+
+
+@admin.register(LeagueTarget)
+class LeagueTargetAdmin(admin.ModelAdmin):
+    list_display = ("target", "region", "value", "source", "set_by", "set_at")
+    list_filter = ("target__plan", "target__code")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Import, Indicator, Observation, Source
+from .models import Import, ImportDecision, Indicator, Observation, ReportingPeriod, Source
 
 
 @admin.register(Indicator)
@@ -50,3 +50,15 @@ class ObservationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportDecision)
+class ImportDecisionAdmin(admin.ModelAdmin):
+    list_display = ("submission", "action", "actor", "at")
+    list_filter = ("action",)
+    readonly_fields = ("submission", "action", "actor", "comment", "at")  # the review history is kept as it was
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ("year", "due_on", "opened_by", "opened_at")
