@@ -703,3 +703,39 @@ def describe_projection_en(a: Attainment) -> str:
         f"Estimate: extending the log-linear trend of the years so far, {p.year} comes to about "
         f"{f(p.value)}{rng}{verdict}. This is an estimate, not a statistic."
     )
+
+
+@dataclass
+class PeerCheck:
+    """A value placed among its peers (全国中游水平: the other provinces' values of the same year)."""
+
+    year: int | None
+    peers: int  # how many peer values there are
+    median: float | None
+    reaches: bool | None  # None: too few peer values to judge
+
+    @property
+    def note_zh(self) -> str:
+        if self.reaches is None:
+            return (f"全国中游水平:缺少其他省份同口径数据(现有 {self.peers} 个),该部分暂不判定。")
+        word = "达到" if self.reaches else "未达到"
+        return f"全国中游水平:{self.year}年{word}其他 {self.peers} 个省份的中位数 {self.median:.4g}。"
+
+    @property
+    def note_en(self) -> str:
+        if self.reaches is None:
+            return f"National middle: too few other provinces' values ({self.peers}); that part is not judged yet."
+        word = "reaches" if self.reaches else "is below"
+        return f"National middle: in {self.year} the value {word} the median of {self.peers} other provinces ({self.median:.4g})."
+
+
+MIN_PEERS = 15  # of the 30 other provincial-level divisions: fewer cannot place a value in the middle
+
+
+def peer_check(value: float | None, year: int | None, peers: Sequence[float]) -> PeerCheck:
+    """Does `value` reach the median of `peers` (the same year)? Undecided with fewer than MIN_PEERS."""
+    clean = [float(p) for p in peers if p is not None and np.isfinite(p)]
+    if value is None or len(clean) < MIN_PEERS:
+        return PeerCheck(year, len(clean), float(np.median(clean)) if clean else None, None)
+    median = float(np.median(clean))
+    return PeerCheck(year, len(clean), median, value >= median)

@@ -262,6 +262,8 @@ class TargetAttainment:
     # the latest part-year figure (a count at a date within the year, a first-half figure) of the
     # target's indicator: shown beside the status, never used as a full-year value
     part_year: list[tuple[Indicator, Cell, str]] = field(default_factory=list)
+    # format 2 `peers`: the value placed among the other provinces' (全国中游水平)
+    peer: att.PeerCheck | None = None
 
     @property
     def baseline_note(self) -> str:
@@ -460,7 +462,24 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
     for ta in out:  # a part-year figure is worth showing only when it is newer than the latest year
         ly = ta.result.latest_year if ta.result is not None else None
         ta.part_year = [p for p in ta.part_year if ly is None or p[1].year > ly]
+        if getattr(ta.target, "peer_scope", "") == "provinces" and ta.result is not None:
+            _place_among_provinces(ta, table)
     return out
+
+
+def _place_among_provinces(ta: TargetAttainment, table: dict) -> None:
+    """全国中游水平 is part of the target: an achieved value below the provinces' median is not achieved;
+    with too few provinces' figures the peer part is named as not judged, never guessed."""
+    provinces = set(Region.objects.filter(level=Region.Level.PROVINCE).exclude(pk=ta.region.pk)
+                    .values_list("code", flat=True))
+    year = ta.result.latest_year
+    peers = [c.value for (r, i, y), c in table.items() if r in provinces and i == ta.target.indicator and y == year]
+    ta.peer = att.peer_check(ta.result.latest_value, year, peers)
+    ta.result.notes.append(ta.peer.note_zh)
+    ta.result.rule_zh = f"{ta.result.rule_zh} {ta.peer.note_zh}".strip()
+    ta.result.rule_en = f"{ta.result.rule_en} {ta.peer.note_en}".strip()
+    if ta.peer.reaches is False and ta.result.status == att.ACHIEVED:
+        ta.result.status = att.ACCELERATION_NEEDED
 
 
 PLATFORM_LABELS = {
