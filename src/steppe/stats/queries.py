@@ -613,7 +613,7 @@ def pending_figures(submissions) -> list[PendingFigure]:
         if imp.status not in (Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED):
             continue
         try:
-            clean, errors, _n = services.check_table(services.read_table(bytes(imp.content), imp.fmt))
+            clean, errors, _n = services.check_table(services.read_table(bytes(imp.content), imp.file_name))
         except DomainError:
             continue
         if errors:

@@ -70,8 +70,8 @@ def _regions_within(region: Region) -> dict[int, tuple[str, str]]:
 
 
 def _checked(data: bytes, file_name: str) -> tuple[pl.DataFrame, str]:
-    fmt = services._detect_format(file_name, data)
-    clean, errors, n_errors = services.check_table(services.read_table(data, fmt))
+    fmt = "xlsx" if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK" else "csv"
+    clean, errors, n_errors = services.check_table(services.read_table(data, file_name))
     if n_errors:
         raise DomainError(
             "import_invalid",
