@@ -52,7 +52,7 @@ def _is_bureau(user) -> bool:
 
 def _shown(c) -> None:
     """Labels a cascade carries to its page, in the page's language."""
-    from .views import fmt_local
+    from .presentation import fmt_local
 
     t = c.target
     c.name_shown = gettext(t.name)

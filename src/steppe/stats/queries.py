@@ -20,7 +20,7 @@ from . import attainment as att
 from . import cache as stats_cache
 from . import derive
 from .i18n import DERIVED_NOTE, local_name
-from .models import Indicator, Observation
+from .models import Import, Indicator, Observation
 
 STATUS_RANK = {"revised": 3, "final": 2, "preliminary": 1}
 PREFERENCE_RULE = (
