@@ -24,6 +24,20 @@ FUZZ_EXAMPLES = int(os.environ.get("STEPPE_FUZZ_EXAMPLES", "4"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI app, not Django's test client, so do what the client does:
+    keep the test's database connection open across requests (PostgreSQL would close it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def department_token(department_user):
     from steppe.core.models import ApiToken
