@@ -15,7 +15,9 @@ STEPPE = str(Path(sys.executable).with_name("steppe"))
 
 
 def _env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STEPPE_") and k != "DATABASE_URL"}
+    # the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it
+    test_only = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEPPE_") and k not in test_only}
     env.update(extra)
     return env
 

@@ -243,6 +243,13 @@ def test_a_broker_signs_up_and_sees_the_deal_attributed_to_them(live_server, bro
     p_univ.wait_for_selector("#contracts")
     assert Contract.objects.get().broker.name == "王经纪"
 
+    # the deal counts (and is credited) after the operator's 认定登记 review
+    p_dept = sign_in(dept)
+    p_dept.goto(f"{live_server.url}/transfer/contracts/")
+    p_dept.click("#contracts button[value=approve]")
+    p_dept.wait_for_selector("#contracts")
+    assert Contract.objects.get().status == "registered"
+
     page.reload()
     assert "钕铁硼晶界扩散技术" in page.inner_text("#broker-contracts")
     shoot(page, "broker-3-deals")

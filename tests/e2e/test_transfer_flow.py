@@ -115,6 +115,13 @@ def test_from_a_published_demand_to_a_registered_contract(live_server, session_f
     assert "2026150200000777" in p_univ.inner_text("#contracts")
     assert Contract.objects.get().demand == demand
 
+    # it counts only after the operator's 认定登记 review
+    assert Contract.objects.get().status == "submitted"
+    p_dept.goto(base + "/contracts/")
+    p_dept.click("#contracts button[value=approve]")
+    p_dept.wait_for_selector("#contracts")
+    assert Contract.objects.get().status == "registered"
+
     # the contract shows in Baotou's technology-market figures
     p_univ.goto(base + "/figures/")
     row = p_univ.inner_text("#turnover")
