@@ -130,21 +130,22 @@ def test_the_alignment_page_says_when_there_is_no_attainment_data(as_user, dept,
     assert "no attainment data" in r.content.decode()
 
 
-def test_the_alignment_page_pairs_measures_and_targets(as_user, dept, unit_a_user, monkeypatch):
+def test_the_alignment_page_pairs_measures_and_targets(as_user, dept, unit_a_user, sup_plan, monkeypatch):
     from steppe.supervision import queries
 
-    # A1-01 (rd_intensity) is late; A1-02 (tech_contract_turnover) is on schedule
+    # A1-01 is late, A1-02 on schedule or at risk; each names the target it drives (format 2 links)
+    t1 = sup_plan.targets.get(code="T1")
+    t2 = sup_plan.targets.create(code="T2", name="技术合同成交额", indicator="tech_contract_turnover", kind="amount",
+                                 region=t1.region, target_year=2027, target_value=100)
+    sup_plan.measures.get(code="A1-01").targets.add(t1)
+    sup_plan.measures.get(code="A1-02").targets.add(t2)
     services.milestone_create(
         actor=unit_a_user,
         measure=unit_a_user.unit.measures.get(code="A1-01"),
         deliverable="方案",
         planned_on=timezone.localdate() - timedelta(days=1),
     )
-    monkeypatch.setattr(
-        queries,
-        "_attainment_by_indicator",
-        lambda plan: {"rd_intensity": "on_track", "tech_contract_turnover": "limited_progress"},
-    )
+    monkeypatch.setattr(queries, "_attainment_by_target", lambda plan: {"T1": "on_track", "T2": "limited_progress"})
     data = queries.alignment(dept, today=timezone.localdate())
     assert data["available"]
     assert [r.measure.code for r, _ in data["late_on_course"]] == ["A1-01"]
@@ -154,26 +155,26 @@ def test_the_alignment_page_pairs_measures_and_targets(as_user, dept, unit_a_use
     assert as_user(dept).get("/supervision/alignment/").status_code == 200
 
 
-def test_attainment_is_indexed_by_indicator_keeping_the_worst():
+def test_attainment_is_indexed_by_target_code():
     from types import SimpleNamespace as NS
 
     from steppe.supervision.queries import _index_attainment
 
     items = [
-        NS(target=NS(indicator="rd_intensity"), result=NS(status="on_track")),
-        NS(target=NS(indicator="rd_intensity"), result=NS(status="limited_progress")),
-        NS(target=NS(indicator="tech_smes"), result=NS(status="achieved")),
-        NS(target=NS(indicator="rank"), result=NS(status=None)),
+        NS(target=NS(code="T2"), result=NS(status="limited_progress")),
+        NS(target=NS(code="T5"), result=NS(status="achieved")),
+        NS(target=NS(code="T8"), result=NS(status=None)),
+        NS(target=NS(code="T9"), result=None),
     ]
-    assert _index_attainment(items) == {"rd_intensity": "limited_progress", "tech_smes": "achieved"}
+    assert _index_attainment(items) == {"T2": "limited_progress", "T5": "achieved"}
 
 
 def test_the_alignment_uses_the_monitoring_apps_attainment(dept, sup_plan):
     from steppe.stats.services import indicators_load, observation_import
     from steppe.supervision import queries
 
-    # no statistics: no target says anything about its indicator
-    assert queries._attainment_by_indicator(sup_plan) == {}
+    # no statistics: no target has a status
+    assert queries._attainment_by_target(sup_plan) == {}
     # T1 has no baseline year (one observed year cannot score it); T2 is measured from 2024
     sup_plan.targets.create(
         code="T2",
@@ -190,8 +191,8 @@ def test_the_alignment_uses_the_monitoring_apps_attainment(dept, sup_plan):
     rows = [f"150000,rd_intensity,{y},{v},%,final,公报,https://example.org,{y + 1}-03-01" for y, v in
             [(2024, "0.90"), (2025, "0.91"), (2026, "0.93")]]
     observation_import(data=("\n".join([header, *rows]) + "\n").encode(), file_name="rd.csv")
-    # 0.90 % growing 1-2 % a year is far from 2 % by 2027; T1 (not scored) does not hide it
-    assert queries._attainment_by_indicator(sup_plan) == {"rd_intensity": "limited_progress"}
+    # 0.90 % growing 1-2 % a year is far from 2 % by 2027
+    assert queries._attainment_by_target(sup_plan)["T2"] == "limited_progress"
 
 
 def test_list_pages_do_not_query_per_measure(as_user, dept, unit_a_user, sup_plan):

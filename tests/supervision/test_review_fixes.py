@@ -144,13 +144,14 @@ def test_pages_name_indicators_from_the_monitoring_register(client, dept, unit_a
         deliverable="方案",
         planned_on=timezone.localdate() - timedelta(days=1),
     )
-    monkeypatch.setattr(queries, "_attainment_by_indicator", lambda plan: {"rd_intensity": "on_track"})
+    measure.targets.add(measure.plan.targets.get(code="T1"))  # the format 2 link the alignment reads
+    monkeypatch.setattr(queries, "_attainment_by_target", lambda plan: {"T1": "on_track"})
     client.force_login(dept)
     html = client.get("/supervision/alignment/").content.decode()
-    assert "研发投入强度 · 进展顺利" in html
+    assert "T1 研发投入强度 · 进展顺利" in html
     client.cookies["django_language"] = "en"
     en = client.get("/supervision/alignment/").content.decode()
-    assert "R&amp;D intensity · On track" in en, en[en.find("late-on-course") :][:1500]
+    assert "T1" in en and "· On track" in en, en[en.find("late-on-course") :][:1500]
 
 
 def test_a_measures_own_deadline_is_reminded_urged_and_cleared_once_completed(

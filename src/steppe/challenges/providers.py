@@ -62,6 +62,26 @@ def obligations(*, today: date) -> list[tuple[Obligation, str, str]]:
     return out
 
 
+def projects(measure_ids: list[int]) -> dict[int, list[extensions.Project]]:
+    """The challenges (揭榜挂帅) hung on each measure, drafts included (the department sees them)."""
+    from django.utils.translation import gettext
+
+    from .models import Challenge
+
+    out: dict[int, list[extensions.Project]] = {}
+    for c in Challenge.objects.filter(measure_id__in=measure_ids).order_by("code"):
+        out.setdefault(c.measure_id, []).append(
+            extensions.Project(
+                kind=gettext("揭榜挂帅"),
+                code=c.code,
+                title=c.title,
+                state=gettext(c.get_state_display()),
+                url=reverse("challenges:challenge", args=[c.code]),
+            )
+        )
+    return out
+
+
 def register() -> None:
     extensions.todo_sections.register(
         "challenges", extensions.TodoSection(template="challenges/_todo.html", context=todo_context)
@@ -69,3 +89,4 @@ def register() -> None:
     extensions.obligation_sources.register("challenges", obligations)
     extensions.evidence_owners.register("challenges", can_see_evidence)
     extensions.audited_apps.register("challenges", "challenges.")
+    extensions.measure_projects.register("challenges", projects)

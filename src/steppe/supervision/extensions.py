@@ -38,3 +38,33 @@ evidence_owners: Registry[EvidenceOwner] = Registry("supervision.evidence_owners
 
 # object_type prefixes (app labels + ".") whose audit entries the supervision audit trail shows
 audited_apps: Registry[str] = Registry("supervision.audited_apps")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project hung on a `project` measure (a 揭榜挂帅 challenge, …), as supervision lists it.
+
+    ``kind`` and ``state`` are labels already in the page's language; ``url`` opens the project."""
+
+    kind: str
+    code: str
+    title: str
+    state: str
+    url: str
+
+
+# projects(measure_ids) -> {measure id: [Project]}: the projects that hang on each measure
+ProjectSource = Callable[[list[int]], dict[int, list[Project]]]
+measure_projects: Registry[ProjectSource] = Registry("supervision.measure_projects")
+
+
+def projects_for_measures(measure_ids) -> dict[int, list[Project]]:
+    """Every provider's projects for these measures, merged (measures without projects are left out)."""
+    ids = list(measure_ids)
+    out: dict[int, list[Project]] = {}
+    if not ids:
+        return out
+    for provider in measure_projects:
+        for measure_id, items in provider(ids).items():
+            out.setdefault(measure_id, []).extend(items)
+    return out

@@ -7,15 +7,18 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steppe.core.models import AuditEntry
 from steppe.core.notifications import unread_count
+from steppe.core.registry import records_for_measures
 from steppe.plans.models import Measure, MeasureUnit
 from steppe.stats import attainment as att
 from steppe.stats import queries as stats_queries
 from steppe.stats.i18n import pick
 
 from . import extensions
+from . import periods as periods_mod
 from . import permissions as perms
 from .models import Milestone, ProgressReport, ProgressRound
 from .status import (
@@ -36,6 +39,8 @@ class MeasureRow:
     measure: Measure
     result: StatusResult
     lead_units: list = field(default_factory=list)
+    register_count: int | None = None  # `register` measures: records the registers hold for it
+    projects: list = field(default_factory=list)  # `project` measures: what hangs on it
 
     @property
     def status(self) -> Status:
@@ -56,8 +61,44 @@ def _with_status_data(qs: QuerySet[Measure]) -> QuerySet[Measure]:
     )
 
 
-def status_of(measure: Measure, today: date) -> StatusResult:
-    """Status of one measure (uses prefetched milestones and reports when present)."""
+def recurring_forms(measure_ids) -> dict[int, list[periods_mod.Form]]:
+    """The report forms of recurring measures in every round, per measure (one query)."""
+    out: dict[int, list[periods_mod.Form]] = {}
+    ids = list(measure_ids)
+    if not ids:
+        return out
+    rows = ProgressReport.objects.filter(measure_id__in=ids, round__isnull=False).values_list(
+        "measure_id", "unit__name", "first_submitted_at", "round__period", "round__due_on", "round__closed_at"
+    )
+    for measure_id, unit, first, period, due, closed in rows:
+        out.setdefault(measure_id, []).append(
+            periods_mod.Form(
+                period,
+                due,
+                timezone.localdate(closed) if closed else None,
+                timezone.localdate(first) if first else None,
+                unit,
+            )
+        )
+    return out
+
+
+def measure_periods(measure: Measure, forms: list | None = None, *, today: date | None = None) -> list:
+    """A recurring measure's periods with their states (empty for other types)."""
+    if measure.type != "recurring":
+        return []
+    today = today or timezone.localdate()
+    if forms is None:
+        forms = recurring_forms([measure.pk]).get(measure.pk, [])
+    return periods_mod.periods(measure.frequency or "per_round", forms, today=today)
+
+
+def status_of(measure: Measure, today: date, forms: list | None = None) -> StatusResult:
+    """Status of one measure (uses prefetched milestones and reports when present).
+
+    A recurring measure is judged per period (``periods.recurring_status``), never done once and for all."""
+    if measure.type == "recurring":
+        return periods_mod.recurring_status(measure_periods(measure, forms, today=today), today=today)
     milestones = [MilestoneState(m.planned_on, m.done_on, m.deliverable) for m in measure.milestones.all()]
     reports = [
         ReportState(
@@ -79,10 +120,29 @@ def measure_rows(user, *, today: date | None = None) -> list[MeasureRow]:
     """Every measure the user may see with its status, late items first (then by code)."""
     today = today or timezone.localdate()
     rows = []
-    for m in _with_status_data(perms.measures_visible_to(user)):
+    measures = list(_with_status_data(perms.measures_visible_to(user)))
+    forms = recurring_forms(m.pk for m in measures if m.type == "recurring")
+    for m in measures:
         leads = [link.unit for link in m.unit_links.all() if link.role == MeasureUnit.Role.LEAD]
-        rows.append(MeasureRow(m, status_of(m, today), leads))
+        rows.append(MeasureRow(m, status_of(m, today, forms.get(m.pk, [])), leads))
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.measure.plan_id, r.measure.order, r.measure.code))
+    return rows
+
+
+def with_carriers(rows: list[MeasureRow]) -> list[MeasureRow]:
+    """Fill what each measure's type asks supervision to show: a `register` measure's count (the
+    records ``core.registry.measure_records`` providers hold for it) and a `project` measure's
+    projects (``extensions.measure_projects``). Two calls per provider, whatever the number of rows."""
+    registers = [r for r in rows if r.measure.type == "register"]
+    if registers:
+        records = records_for_measures([r.measure.code for r in registers])
+        for r in registers:
+            r.register_count = sum(x.count for x in records.get(r.measure.code, []))
+    carriers = [r for r in rows if r.measure.type == "project"]
+    if carriers:
+        projects = extensions.projects_for_measures(r.measure.pk for r in carriers)
+        for r in carriers:
+            r.projects = projects.get(r.measure.pk, [])
     return rows
 
 
@@ -124,7 +184,7 @@ def _sorted_groups(groups: dict[str, Group]) -> list[Group]:
 
 def overview(user, *, today: date | None = None) -> dict:
     """Traffic lights per action and per lead unit, and all measures with late ones first."""
-    rows = measure_rows(user, today=today)
+    rows = with_carriers(measure_rows(user, today=today))
     by_action: dict[str, Group] = {}
     by_unit: dict[str, Group] = {}
     for r in rows:
@@ -195,6 +255,21 @@ def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict
     }
 
 
+def round_recurring(rnd: ProgressRound, *, today: date | None = None) -> list[tuple[Measure, object]]:
+    """The recurring measures of a round, each with the state of the period this round falls in."""
+    today = today or timezone.localdate()
+    measures = list(
+        Measure.objects.filter(progress_reports__round=rnd, type="recurring").distinct().order_by("plan_id", "order")
+    )
+    forms = recurring_forms(m.pk for m in measures)
+    out = []
+    for m in measures:
+        key = periods_mod.period_key(m.frequency or "per_round", rnd.period)
+        period = next(p for p in measure_periods(m, forms.get(m.pk, []), today=today) if p.key == key)
+        out.append((m, period))
+    return out
+
+
 # ---------------------------------------------------------------- a lead unit's to-do list
 
 
@@ -243,9 +318,8 @@ ON_COURSE = {att.ACHIEVED, att.ON_TRACK}
 OFF_COURSE = {att.ACCELERATION_NEEDED, att.LIMITED_PROGRESS, att.DETERIORATING}
 
 
-def _attainment_by_indicator(plan) -> dict[str, str]:
-    """indicator code -> attainment status code (worst over the plan's targets for it), from the
-    monitoring app; indicators without data are left out."""
+def _attainment_by_target(plan) -> dict[str, str]:
+    """target code -> attainment status code, from the monitoring app; targets without data are left out."""
     return _index_attainment(stats_queries.plan_attainment(plan, with_leagues=False))
 
 
@@ -253,15 +327,12 @@ _RANK = {att.DETERIORATING: 0, att.LIMITED_PROGRESS: 1, att.ACCELERATION_NEEDED:
 
 
 def _index_attainment(items) -> dict[str, str]:
-    """Keep the worst status per indicator code; items are ``TargetAttainment`` (target.indicator,
-    result.status). A target without data (or without a result) says nothing about its indicator."""
+    """Each target's status by its code; items are ``TargetAttainment`` (target.code, result.status).
+    A target without data (or without a result) is left out: it says nothing either way."""
     out: dict[str, str] = {}
     for it in items:
-        code, status = it.target.indicator, it.result.status if it.result is not None else None
-        if not code or status not in _RANK:
-            continue
-        prev = out.get(code)
-        if prev is None or _RANK[status] < _RANK[prev]:
+        code, status = it.target.code, it.result.status if it.result is not None else None
+        if code and status in _RANK:
             out[code] = status
     return out
 
@@ -293,38 +364,65 @@ def indicator_tags(codes, statuses: dict[str, str] | None = None) -> list[Indica
     return [IndicatorTag(c, names.get(c, c), (statuses or {}).get(c)) for c in codes]
 
 
+@dataclass
+class TargetTag:
+    """A target a measure drives (the plan file's explicit link), with its attainment status."""
+
+    code: str
+    name: str
+    status: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return pick(att.STATUS_LABELS[self.status]) if self.status in att.STATUS_LABELS else ""
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def measure_targets(measure_ids) -> dict[int, list[tuple[str, str]]]:
+    """measure id -> [(target code, target name)] from the format 2 links (one query)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    links = Measure.targets.through.objects.filter(measure_id__in=list(measure_ids), target__active=True)
+    for measure_id, code, name in links.order_by("target__order").values_list(
+        "measure_id", "target__code", "target__name"
+    ):
+        out.setdefault(measure_id, []).append((code, name))
+    return out
+
+
 def alignment(user, *, today: date | None = None) -> dict:
-    """Measures on schedule whose targets are off course, and late measures whose targets are on course."""
-    rows = [r for r in measure_rows(user, today=today) if r.measure.indicators]
+    """Measures on schedule whose targets are off course, and late measures whose targets are on course.
+
+    A measure's targets are the ones the plan file links it to (format 2 ``targets``), never guessed
+    from a shared indicator code."""
+    rows = measure_rows(user, today=today)
+    linked = measure_targets(r.measure.pk for r in rows)
+    rows = [r for r in rows if linked.get(r.measure.pk)]
     plans = {r.measure.plan_id: r.measure.plan for r in rows}
-    by_indicator: dict[str, str] = {}
+    by_target: dict[tuple[int, str], str] = {}
     for plan in plans.values():
-        by_indicator.update(_attainment_by_indicator(plan))
-    available = bool(by_indicator)
+        for code, status in _attainment_by_target(plan).items():
+            by_target[(plan.pk, code)] = status
+    available = bool(by_target)
     on_schedule_off_course, late_on_course = [], []
     if available:
         for r in rows:
-            statuses = {i: by_indicator.get(i) for i in r.measure.indicators}
-            off = [i for i, s in statuses.items() if s in OFF_COURSE]
-            on = [i for i, s in statuses.items() if s in ON_COURSE]
+            tags = [
+                TargetTag(code, gettext(name), by_target.get((r.measure.plan_id, code)))
+                for code, name in linked[r.measure.pk]
+            ]
+            off = [t for t in tags if t.status in OFF_COURSE]
+            on = [t for t in tags if t.status in ON_COURSE]
             if r.status in (Status.ON_SCHEDULE, Status.DONE) and off:
                 on_schedule_off_course.append((r, off))
             elif r.status in (Status.LATE, Status.AT_RISK) and on and not off:
                 late_on_course.append((r, on))
-        names = indicator_names(i for _, inds in on_schedule_off_course + late_on_course for i in inds)
-        on_schedule_off_course = [
-            (r, [IndicatorTag(i, names.get(i, i), by_indicator.get(i)) for i in inds])
-            for r, inds in on_schedule_off_course
-        ]
-        late_on_course = [
-            (r, [IndicatorTag(i, names.get(i, i), by_indicator.get(i)) for i in inds])
-            for r, inds in late_on_course
-        ]
     return {
         "available": available,
         "on_schedule_off_course": on_schedule_off_course,
         "late_on_course": late_on_course,
-        "measures_with_indicators": len(rows),
+        "measures_with_targets": len(rows),
     }
 
 

@@ -589,9 +589,12 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
     ).values_list("measure_id", "reviewed_at"):
         day = timezone.localdate(reviewed_at)
         completed_on[measure_id] = min(day, completed_on.get(measure_id, day))
-    links = MeasureUnit.objects.filter(
-        role=MeasureUnit.Role.LEAD, measure__active=True, measure__due_on__isnull=False
-    ).select_related("measure")
+    # (a recurring measure is never completed once and for all: its rounds' reports are what it owes)
+    links = (
+        MeasureUnit.objects.filter(role=MeasureUnit.Role.LEAD, measure__active=True, measure__due_on__isnull=False)
+        .exclude(measure__type="recurring")
+        .select_related("measure")
+    )
     for link in links:
         m = link.measure
         ref = f"measure:{m.pk}"

@@ -155,6 +155,7 @@ def audit_changes(before, after) -> list[tuple[str, str, str]]:
 def measure_detail(request, code):
     measure, can_write = perms.get_measure_for_user(request.user, code)
     row = next(r for r in queries.measure_rows(request.user) if r.measure.pk == measure.pk)
+    queries.with_carriers([row])
     milestones = measure.milestones.prefetch_related("baselines", "evidence")
     reports = measure.progress_reports.select_related("round", "unit").order_by("-created_at")
     return render(
@@ -164,6 +165,7 @@ def measure_detail(request, code):
             "measure": measure,
             "indicators": queries.indicator_tags(measure.indicators),
             "register_records": records_for_measures([measure.code]).get(measure.code, []),
+            "periods": queries.measure_periods(measure),
             "row": row,
             "milestones": milestones,
             "reports": reports,
@@ -278,6 +280,7 @@ def round_detail(request, period):
         )
         return redirect("supervision:round", period=period)
     reports = rnd.reports.select_related("measure", "unit").order_by("state", "unit__name", "measure__code")
+    recurring = queries.round_recurring(rnd)
     return render(
         request,
         "supervision/round.html",
@@ -285,6 +288,7 @@ def round_detail(request, period):
             "round": rnd,
             "c": queries.round_completeness(rnd),
             "reports": reports,
+            "recurring": recurring,
             "today": timezone.localdate(),
         },
     )
