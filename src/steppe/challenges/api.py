@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.inputs import Id
-from steppe.core.models import User
+from steppe.core.models import Region, User
 from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
 
@@ -43,7 +43,7 @@ class ChallengeIn(Schema):
     deadline: date
     targets: list[TargetIO]
     eligible_kinds: list[str] = ["enterprise", "institution"]
-    eligible_region_prefix: str = "15"
+    eligible_region_prefix: str = Region.PROVINCE_PREFIX
     eligibility_note: str = ""
     max_teams: int = 1
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, Forbidden, ValidationFailed
-from steppe.core.models import Notification, Unit, User
+from steppe.core.models import Notification, Region, Unit, User
 from steppe.core.notifications import notify
 from steppe.core.roles import Role, UnitKind
 from steppe.core.validation import invalid, parse_date, parse_decimal, parse_text
@@ -100,7 +100,7 @@ def challenge_create(
     deadline,
     targets: Sequence[dict],
     eligible_kinds: Sequence[str] = ("enterprise", "institution"),
-    eligible_region_prefix: str = "15",
+    eligible_region_prefix: str = Region.PROVINCE_PREFIX,
     eligibility_note: str = "",
     max_teams: int = 1,
     code: str | None = None,

@@ -74,9 +74,9 @@ MSG_CREDIT_CHARACTER = _("含非法字符 %(char)s")
 def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Counties grouped by league, for the region picker."""
     leagues: dict[str, tuple[str, list]] = {}
-    for r in Region.objects.filter(level=Region.Level.PREFECTURE, code__startswith="15").order_by("code"):
+    for r in Region.objects.filter(level=Region.Level.PREFECTURE, code__startswith=Region.PROVINCE_PREFIX).order_by("code"):
         leagues[r.code] = (r.name, [])
-    for r in Region.objects.filter(level=Region.Level.COUNTY, code__startswith="15").order_by("code"):
+    for r in Region.objects.filter(level=Region.Level.COUNTY, code__startswith=Region.PROVINCE_PREFIX).order_by("code"):
         league = leagues.get(r.league_code)
         if league:
             league[1].append((r.code, f"{r.name}（{r.code}）"))
@@ -130,7 +130,7 @@ class SignupForm(ErrorsMixin, PageForm):
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
-        region = Region.objects.filter(code=code, level=Region.Level.COUNTY, code__startswith="15").first()
+        region = Region.objects.filter(code=code, level=Region.Level.COUNTY, code__startswith=Region.PROVINCE_PREFIX).first()
         if region is None:
             raise forms.ValidationError(MSG_REGION, code="region")
         return region

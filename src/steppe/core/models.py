@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import regioncodes
 from .credit_code import validate_credit_code
 from .roles import OrgKind, OrgRole, Role
 
@@ -36,25 +37,38 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    # GB/T 2260 arithmetic lives in core.regioncodes (no Django, for the compute cores); Region
+    # offers it here, so nothing else slices a code
+    COUNTRY_CODE = regioncodes.COUNTRY_CODE
+    PROVINCE_CODE = regioncodes.PROVINCE_CODE
+    PROVINCE_PREFIX = regioncodes.PROVINCE_PREFIX
+    level_of = staticmethod(regioncodes.level_of)
+    is_in_region = staticmethod(regioncodes.in_province)
+    league_code_of = staticmethod(regioncodes.league_code_of)
+    league_or_self = staticmethod(regioncodes.league_or_self)
+    prefix_of = staticmethod(regioncodes.prefix_of)
+    league_prefix_of = staticmethod(regioncodes.league_prefix_of)
+    code_contains = staticmethod(regioncodes.contains)
+    same_league = staticmethod(regioncodes.same_league)
+    parent_code_of = staticmethod(regioncodes.parent_code_of)
+
     @property
     def league_code(self) -> str | None:
         """The league/city this region belongs to (itself for a league)."""
-        if self.level == self.Level.PREFECTURE:
-            return self.code
-        if self.level == self.Level.COUNTY:
-            return self.code[:4] + "00"
-        return None
+        return regioncodes.league_code_of(self.code)
+
+    @property
+    def prefix(self) -> str:
+        """What the codes of every region inside this one start with ('1502' for 包头)."""
+        return regioncodes.prefix_of(self.code)
+
+    @property
+    def league_prefix(self) -> str | None:
+        """The prefix of this region's league ('1502' for 昆都仑区 and 包头), None above a league."""
+        return regioncodes.league_prefix_of(self.code)
 
     def contains(self, other: "Region") -> bool:
-        if self.code == other.code:
-            return True
-        if self.level == self.Level.COUNTRY:
-            return True
-        if self.level == self.Level.PROVINCE:
-            return other.code[:2] == self.code[:2]
-        if self.level == self.Level.PREFECTURE:
-            return other.code[:4] == self.code[:4]
-        return False
+        return regioncodes.contains(self.code, other.code)
 
 
 class Organisation(models.Model):

@@ -47,7 +47,7 @@ def region_code_prefix(user) -> str | None:
     if is_department(user):
         return ""
     if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU and user.region_id:
-        return user.region.code[:4]
+        return user.region.league_prefix
     return None
 
 

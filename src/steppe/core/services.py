@@ -310,7 +310,8 @@ def organisations_visible_to(user):
     if is_department(user):
         return qs
     if user.role == Role.BUREAU and user.region_id:
-        return qs.filter(region__code__startswith=user.region.code[:4])
+        prefix = user.region.league_prefix
+        return qs.filter(region__code__startswith=prefix) if prefix else qs.none()
     return qs.filter(pk=user.unit_id) if user.unit_id else qs.none()
 
 
@@ -319,7 +320,7 @@ def can_decide(user, org: Organisation) -> bool:
         return True
     return bool(
         getattr(user, "is_authenticated", False) and user.role == Role.BUREAU and user.region_id
-        and org.region_id and org.region.code[:4] == user.region.code[:4]
+        and org.region_id and Region.same_league(org.region.code, user.region.code)
     )
 
 

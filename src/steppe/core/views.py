@@ -322,7 +322,7 @@ def people(request):
     state = request.GET.get("state") or "pending"
     users = User.objects.select_related("unit", "unit__region", "region")
     if not is_department(request.user):
-        prefix = request.user.region.code[:4]
+        prefix = request.user.region.league_prefix or "-"  # "-": no code starts with it
         users = users.filter(Q(unit__region__code__startswith=prefix) | Q(region__code__startswith=prefix))
     pending_q = Q(is_active=True) & (Q(unit__status=Organisation.Status.PENDING) | Q(email_confirmed=False))
     filters = {"pending": pending_q, "active": Q(is_active=True) & ~pending_q, "inactive": Q(is_active=False)}

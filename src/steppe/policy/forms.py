@@ -61,14 +61,14 @@ ENGINE_MESSAGES = [
 def county_choices() -> list:
     """Counties grouped by league: [("", "—"), (league name, [(code, name), ...]), ...]."""
     en = get_language() == "en"
-    rows = Region.objects.filter(level__in=("prefecture", "county"), code__startswith="15").order_by("code")
+    rows = Region.objects.filter(level__in=("prefecture", "county"), code__startswith=Region.PROVINCE_PREFIX).order_by("code")
     leagues: dict[str, tuple[str, list]] = {}
     for r in rows:
         name = (r.name_en or r.name) if en else r.name
         if r.level == "prefecture":
-            leagues[r.code[:4]] = (name, [])
-        elif r.code[:4] in leagues:
-            leagues[r.code[:4]][1].append((r.code, f"{name} {r.code}"))
+            leagues[r.code] = (name, [])
+        elif r.league_code in leagues:
+            leagues[r.league_code][1].append((r.code, f"{name} {r.code}"))
     return [("", "—")] + [(name, options) for name, options in leagues.values() if options]
 
 

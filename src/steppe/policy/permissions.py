@@ -23,9 +23,7 @@ from .models import Enterprise, PolicyResult, PolicyRun
 def _league_prefix(user) -> str | None:
     """The GB/T 2260 prefix of a bureau's league ('1502' for 包头), or None."""
     region = getattr(user, "region", None)
-    if region is None or region.level not in ("prefecture", "county"):
-        return None
-    return region.code[:4]
+    return region.league_prefix if region is not None else None
 
 
 def white_list_ids(year: int | None = None) -> QuerySet:

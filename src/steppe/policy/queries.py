@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from steppe.core.models import Region
+
 from .models import Enterprise, PolicyResult, PolicyRun
 
 
@@ -27,7 +29,7 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
     for region, issued, tsme in Enterprise.objects.values_list(
         "region__code", "hte_certificate_issued_on", "tsme_registration_number"
     ):
-        league = region[:4] + "00"
+        league = Region.league_or_self(region)
         if issued:
             last = issued.year + 3 if (issued.month, issued.day) != (1, 1) else issued.year + 2
             for y in range(issued.year, last + 1):
@@ -37,7 +39,7 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
     for region, year, tsme_ok, hte in PolicyResult.objects.filter(
         run__status=PolicyRun.Status.DONE
     ).values_list("enterprise__region__code", "year", "tsme_eligible", "hte_eligibility"):
-        row = counts[(region[:4] + "00", year)]
+        row = counts[(Region.league_or_self(region), year)]
         row["tsme_would_qualify"] += int(tsme_ok)
         row["hte_would_qualify"] += int(hte == 1)
         row["hte_depends_on_expert_score"] += int(hte == -1)
@@ -60,7 +62,7 @@ def white_list(year: int | None = None, *, league: str | None = None, min_points
         return PolicyResult.objects.none()
     qs = PolicyResult.objects.filter(run=run, white_list=True)
     if league:
-        qs = qs.filter(enterprise__region__code__startswith=league[:4])
+        qs = qs.filter(enterprise__region__code__startswith=Region.prefix_of(league))
     if min_points is not None:
         qs = qs.filter(innovation_points__gte=min_points)
     return qs.select_related("enterprise", "enterprise__region").order_by("-innovation_points", "enterprise__name")

@@ -181,7 +181,7 @@ def register_import(
             continue
         region_text = str(row.get("region", "")).strip()
         region = regions.get(region_text) or by_name.get(region_text)
-        if region is None or region.code[:2] != "15":
+        if region is None or not Region.is_in_region(region.code):
             errors.append(
                 {"row": i, "column": "region", "message": f"未知的内蒙古地区 unknown region: {region_text!r}"}
             )
@@ -1007,7 +1007,7 @@ def enterprises_generate(count: int, *, year: int = 2024, seed: int = 0, progres
         raise DomainError("invalid", "--count 须为正整数 must be a positive integer")
     say = progress or (lambda msg: None)
     rng = np.random.default_rng(seed)
-    counties = list(Region.objects.filter(level="county", code__startswith="15").values_list("id", "code"))
+    counties = list(Region.objects.filter(level="county", code__startswith=Region.PROVINCE_PREFIX).values_list("id", "code"))
     if not counties:
         raise DomainError(
             "invalid", "没有内蒙古旗县区数据 No Inner Mongolia counties loaded (run the region load first)"

@@ -316,7 +316,7 @@ def white_list(request):
     from .services import active_innovation_model
 
     league = request.GET.get("league") or ""
-    leagues = list(Region.objects.filter(level="prefecture", code__startswith="15").order_by("code"))
+    leagues = list(Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
     if league and league not in {r.code for r in leagues}:
         league = ""
     min_text = (request.GET.get("min") or "").strip()

@@ -76,17 +76,8 @@ def records(user, kind: RegisterKind, filters: dict | None = None):
     return _related(kind, qs).distinct()
 
 
-def _code_prefix(code: str) -> str:
-    """150000 -> '15', 150200 -> '1502', 150202 -> '150202' (a league covers its counties)."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def _league(code: str) -> str:
-    return code if code.endswith("0000") else code[:4] + "00"
+_code_prefix = Region.prefix_of  # 150000 -> '15', 150200 -> '1502' (a league covers its counties)
+_league = Region.league_or_self
 
 
 def platform_counts(year: int) -> list[dict]:

@@ -659,7 +659,7 @@ def completeness(year: int, *, today: dt.date | None = None) -> list[Completenes
     # submissions are few (a file per league and year): filtered here rather than by a JSON lookup
     subs = [s for s in Import.objects.filter(region__isnull=False).select_related("region") if year in (s.years or [])]
     for s in subs:
-        league = s.region.code[:4] + "00"
+        league = s.region.league_code
         day = timezone.localdate(s.imported_at)
         if league in by_code and s.status != Import.Status.RETURNED:
             first[league] = min(day, first.get(league, day))

@@ -62,8 +62,7 @@ def bureau_region(user) -> Region:
 
 
 def _regions_within(region: Region) -> dict[int, tuple[str, str]]:
-    prefix = region.code[:4] if region.level == Region.Level.PREFECTURE else region.code
-    qs = Region.objects.filter(code__startswith=prefix) if region.level == Region.Level.PREFECTURE else (
+    qs = Region.objects.filter(code__startswith=region.prefix) if region.level == Region.Level.PREFECTURE else (
         Region.objects.filter(pk=region.pk)
     )
     return {pk: (code, name) for pk, code, name in qs.values_list("pk", "code", "name")}

@@ -19,7 +19,6 @@ from steppe.core.roles import Role
 
 from . import permissions as perms
 from .matching import Filters, Match, highlight
-from .matching.index import _region_prefix as region_prefix
 from .models import (
     Achievement,
     Broker,
@@ -36,7 +35,8 @@ from .models import (
 )
 from .search import get_index, parse_doc_id
 
-PROVINCE_CODE = "150000"
+PROVINCE_CODE = Region.PROVINCE_CODE
+region_prefix = Region.prefix_of
 
 
 # ---------------------------------------------------------------- registers
@@ -366,11 +366,9 @@ def contracts_for_user(user):
 # ---------------------------------------------------------------- technology-market figures
 
 
-def _league(code: str) -> str | None:
+def _league(code: str | None) -> str | None:
     """The league/city code of a region code inside Inner Mongolia ('150203' -> '150200')."""
-    if not code or not code.startswith("15") or code == PROVINCE_CODE:
-        return None
-    return code[:4] + "00"
+    return Region.league_code_of(code) if Region.is_in_region(code) else None
 
 
 def contract_turnover_by_region_year() -> list[dict]:
@@ -407,8 +405,8 @@ def contract_turnover_by_region_year() -> list[dict]:
     for r in rows:
         year, amount, n = r["year"], r["amount"] or Decimal("0"), r["n"]
         seller, buyer = _league(r["seller_region__code"]), _league(r["buyer_region__code"])
-        seller_in = (r["seller_region__code"] or "").startswith("15")
-        buyer_in = (r["buyer_region__code"] or "").startswith("15")
+        seller_in = Region.is_in_region(r["seller_region__code"])
+        buyer_in = Region.is_in_region(r["buyer_region__code"])
         if seller:
             b = bucket(seller, year)
             b["turnover_wan"] += amount

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.models import Region
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
 
@@ -502,10 +503,9 @@ def _league_code(region) -> str:
     league, a league itself, '150000' for the autonomous region, '100000' outside it."""
     if region is None:
         return ""
-    code = region.code
-    if not code.startswith("15"):
-        return "100000"
-    return code if code == "150000" else code[:4] + "00"
+    if not Region.is_in_region(region.code):
+        return Region.COUNTRY_CODE
+    return Region.league_or_self(region.code)
 
 
 def _contract_defaults(interest, listing) -> dict:

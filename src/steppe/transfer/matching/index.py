@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from steppe.core import regioncodes
+
 from . import tokenize as tk
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -122,19 +124,8 @@ class SearchResult:
         return [m.id for m in self.matches]
 
 
-def _region_prefix(code: str) -> str:
-    """'150000' -> '15', '150200' -> '1502', '150203' -> '150203'."""
-    code = (code or "").strip()
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
-def _region_keys(code: str) -> tuple[int, int, int]:
-    code = (code or "").strip()
-    if len(code) != 6 or not code.isdigit():
-        return (-1, -1, -1)
-    return (int(code[:2]), int(code[:4]), int(code))
+_region_prefix = regioncodes.prefix_of  # '150000' -> '15', '150200' -> '1502'
+_region_keys = regioncodes.hierarchy_keys
 
 
 class MatchIndex:
