@@ -169,6 +169,61 @@ class ProgressReport(models.Model):
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
+class TargetReport(models.Model):
+    """A lead unit's report on a qualitative target of the plan (Q1–Q6: 区域科技创新体系全面完善 …) in a round:
+    a narrative and a status in the unit's words. Created by ``services.round_open`` for every active
+    target with lead units; a blank form (no status or no narrative) cannot be submitted."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "待填报"
+        SUBMITTED = "submitted", "已提交待审核"
+        RETURNED = "returned", "已退回"
+        ACCEPTED = "accepted", "已审核通过"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "尚未启动"
+        ADVANCING = "advancing", "稳步推进"
+        PROBLEMS = "problems", "存在困难"
+        ACHIEVED = "achieved", "基本实现"
+
+    round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, related_name="target_reports")
+    target = models.ForeignKey("plans.Target", on_delete=models.CASCADE, related_name="progress_reports")
+    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="target_reports")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    narrative = models.TextField("进展情况", blank=True)
+    version = models.PositiveSmallIntegerField(default=0)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_id", "unit_id", "-round__due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "target", "unit"], name="sup_target_report_one_per_round"),
+            # a submitted (or reviewed) report has its status and its narrative: a blank form never counts
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "returned"]) | (~Q(status="") & ~Q(narrative="")),
+                name="sup_target_report_submitted_not_blank",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.target.code} {self.unit}"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
 class ReportVersion(models.Model):
     """Each submission of a report, kept so a resubmission never loses what was said before."""
 

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from steppe.core.errors import Forbidden, NotFound
 from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
-from steppe.plans.models import Measure, MeasureUnit
+from steppe.plans.models import Measure, MeasureUnit, Target
 
 from . import extensions
-from .models import Evidence, Milestone, ProgressReport
+from .models import Evidence, Milestone, ProgressReport, TargetReport
 
 
 def is_expert(user) -> bool:
@@ -97,6 +97,30 @@ def get_report_for_user(user, pk: int) -> tuple[ProgressReport, bool]:
         raise NotFound("报告不存在或无权查看 Report not found")
     can_write = report.unit_id == user_unit_id(user)
     return report, can_write
+
+
+def get_target_report_for_user(user, pk: int) -> tuple[TargetReport, bool]:
+    """A report on a qualitative target: the department sees all, a unit its own (and writes it)."""
+    qs = TargetReport.objects.select_related("target", "target__plan", "unit", "round").filter(pk=pk)
+    if not is_department(user):
+        unit_id = user_unit_id(user)
+        qs = qs.filter(unit_id=unit_id) if unit_id else qs.none()
+    report = qs.first()
+    if report is None:
+        raise NotFound("报告不存在或无权查看 Report not found")
+    return report, report.unit_id == user_unit_id(user)
+
+
+def get_target_for_user(user, code: str):
+    """A target whose reports the user may read: the department, or a unit that leads it (reports on it)."""
+    qs = Target.objects.select_related("plan", "region").filter(code=code, active=True)
+    if not is_department(user):
+        unit_id = user_unit_id(user)
+        qs = qs.filter(lead_units__id=unit_id) if unit_id else qs.none()
+    target = qs.order_by("-plan__period_start").first()
+    if target is None:
+        raise NotFound(f"目标 {code} 不存在或无权查看 Target {code} not found")
+    return target
 
 
 def can_review_reports(user) -> bool:

@@ -20,7 +20,7 @@ from steppe.stats.i18n import pick
 from . import extensions
 from . import periods as periods_mod
 from . import permissions as perms
-from .models import Milestone, ProgressReport, ProgressRound
+from .models import Milestone, ProgressReport, ProgressRound, TargetReport
 from .status import (
     STATUS_LABELS,
     STATUS_LIGHTS,
@@ -270,6 +270,33 @@ def round_recurring(rnd: ProgressRound, *, today: date | None = None) -> list[tu
     return out
 
 
+def round_target_reports(rnd: ProgressRound, *, today: date | None = None) -> tuple[list, Completeness]:
+    """The round's reports on qualitative targets, with their completeness and timeliness."""
+    today = today or timezone.localdate()
+    items = list(rnd.target_reports.select_related("target", "unit").order_by("target__order", "unit__name"))
+    c = Completeness("定性目标")
+    for r in items:
+        first = timezone.localdate(r.first_submitted_at) if r.first_submitted_at else None
+        c.total += 1
+        c.submitted += r.state in (TargetReport.State.SUBMITTED, TargetReport.State.ACCEPTED)
+        c.accepted += r.state == TargetReport.State.ACCEPTED
+        c.returned += r.state == TargetReport.State.RETURNED
+        if first and first <= rnd.due_on:
+            c.on_time += 1
+        elif first or today > rnd.due_on:
+            c.late += 1
+    return items, c
+
+
+def target_reports_by_round(target) -> list[TargetReport]:
+    """Every report on a target, latest round first (the target's page)."""
+    return list(
+        TargetReport.objects.filter(target=target)
+        .select_related("round", "unit", "submitted_by")
+        .order_by("-round__due_on", "unit__name")
+    )
+
+
 # ---------------------------------------------------------------- a lead unit's to-do list
 
 
@@ -290,6 +317,17 @@ def todo(user, *, today: date | None = None) -> dict:
         if unit_id
         else ProgressReport.objects.none()
     )
+    target_reports = (
+        TargetReport.objects.filter(
+            unit_id=unit_id,
+            round__closed_at__isnull=True,
+            state__in=[TargetReport.State.DRAFT, TargetReport.State.RETURNED],
+        )
+        .select_related("round", "target")
+        .order_by("round__due_on", "target__order")
+        if unit_id
+        else TargetReport.objects.none()
+    )
     milestones = (
         Milestone.objects.filter(unit_id=unit_id, done_on__isnull=True)
         .select_related("measure")
@@ -300,6 +338,7 @@ def todo(user, *, today: date | None = None) -> dict:
     return {
         "today": today,
         "reports": [(r, (r.round.due_on - today).days) for r in reports],
+        "target_reports": [(r, (r.round.due_on - today).days) for r in target_reports],
         "milestones": [(m, (m.planned_on - today).days) for m in milestones],
         # blocks higher apps add (揭榜挂帅: 军令状 to sign, milestones due), each with its template
         "sections": [

@@ -23,7 +23,7 @@ from steppe.core.models import Notification, Unit, User
 from steppe.core.notifications import notify
 from steppe.core.roles import Role
 from steppe.core.validation import invalid, parse_date, parse_text
-from steppe.plans.models import Measure, MeasureUnit
+from steppe.plans.models import Measure, MeasureUnit, Target
 
 from . import extensions
 from . import permissions as perms
@@ -35,6 +35,7 @@ from .models import (
     ProgressRound,
     ReminderClaim,
     ReportVersion,
+    TargetReport,
     validate_period,
 )
 from .reminders import (
@@ -266,6 +267,25 @@ class RoundOpened:
     round: ProgressRound
     reports: int
     units: int
+    target_reports: int = 0
+
+
+def _target_reports_for(rnd: ProgressRound, plan_code: str | None) -> list[TargetReport]:
+    """One report per active target with lead units (the qualitative goals Q1–Q6) and lead unit,
+    pre-filled from that unit's last submitted report on the target."""
+    targets = Target.objects.filter(active=True, lead_units__isnull=False).prefetch_related("lead_units").distinct()
+    if plan_code:
+        targets = targets.filter(plan__code=plan_code)
+    latest: dict[tuple[int, int], TargetReport] = {}
+    for r in TargetReport.objects.filter(submitted_at__isnull=False).order_by("submitted_at", "pk"):
+        latest[(r.target_id, r.unit_id)] = r
+    rows = []
+    for t in targets:
+        for unit in t.lead_units.all():
+            prev = latest.get((t.pk, unit.pk))
+            rows.append(TargetReport(round=rnd, target=t, unit=unit, status=prev.status if prev else "",
+                                     narrative=prev.narrative if prev else ""))
+    return TargetReport.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -328,17 +348,21 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
                 )
             )
         Evidence.objects.bulk_create(carried)
-    units = {r.unit_id for r in rows}
+    target_rows = _target_reports_for(rnd, plan_code)
+    units = {r.unit_id for r in rows} | {r.unit_id for r in target_rows}
     audit_record(
         actor=actor,
         action="round.open",
         obj=rnd,
-        after={"period": period, "due_on": due, "reports": len(rows), "units": len(units)},
+        after={"period": period, "due_on": due, "reports": len(rows), "target_reports": len(target_rows),
+               "units": len(units)},
     )
     url = "/supervision/todo/"
     per_unit: dict[int, list[str]] = {}
     for link in links:
         per_unit.setdefault(link.unit_id, []).append(f"- {link.measure.code} {link.measure.title}")
+    for t in target_rows:
+        per_unit.setdefault(t.unit_id, []).append(f"- {t.target.code} {t.target.name}（定性目标）")
     for unit_id in units:
         lines = per_unit.get(unit_id, [])
         notify(
@@ -349,7 +373,7 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
             f"（有上次报告的已按其预填）：\n" + "\n".join(lines),
             url=url,
         )
-    return RoundOpened(rnd, len(rows), len(units))
+    return RoundOpened(rnd, len(rows), len(units), len(target_rows))
 
 
 @transaction.atomic
@@ -558,6 +582,100 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
     return report_submit(actor=actor, report=report, data=clean, files=files)
 
 
+# ---------------------------------------------------------------- reports on qualitative targets
+
+TARGET_REPORT_FIELDS = ["state", "status", "narrative", "version", "review_comment"]
+ERR_TARGET_STATUS_REQUIRED = "请选择进展状态"
+ERR_NARRATIVE_REQUIRED = "请填写进展情况"
+
+
+def clean_target_report(data: dict, *, submitting: bool = False) -> dict:
+    """A target report's fields; every bad field at once. A submission needs a status and a narrative."""
+    errors = []
+    status = data.get("status") or ""
+    allowed = [c for c, _ in TargetReport.Status.choices]
+    if status and status not in allowed:
+        errors.append({"field": "status", "message": f"“{status}” 不是有效状态，可选：{', '.join(allowed)}"})
+    elif submitting and not status:
+        errors.append({"field": "status", "message": ERR_TARGET_STATUS_REQUIRED})
+    narrative = data.get("narrative") or ""
+    if not isinstance(narrative, str):
+        errors.append({"field": "narrative", "message": "应为文本"})
+        narrative = ""
+    narrative = narrative.strip()
+    if len(narrative) > 10000:
+        errors.append({"field": "narrative", "message": "不能超过 10000 字"})
+    elif submitting and not narrative:
+        errors.append({"field": "narrative", "message": ERR_NARRATIVE_REQUIRED})
+    if errors:
+        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    return {"status": status, "narrative": narrative}
+
+
+def _target_report_for_writer(actor, report: TargetReport) -> TargetReport:
+    if perms.user_unit_id(actor) != report.unit_id:
+        raise perms.NotFound("报告不存在或无权查看 Report not found")
+    report = TargetReport.objects.select_for_update().get(pk=report.pk)
+    if not report.editable:
+        raise DomainError(ERR_NOT_EDITABLE, "报告已提交，不能修改 The report is submitted and cannot be changed")
+    return report
+
+
+@transaction.atomic
+def target_report_save_draft(*, actor, report: TargetReport, data: dict) -> TargetReport:
+    report = _target_report_for_writer(actor, report)
+    clean = clean_target_report(data)
+    for k, v in clean.items():
+        setattr(report, k, v)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def target_report_submit(*, actor, report: TargetReport, data: dict) -> TargetReport:
+    """Submit (or resubmit after a return) a report on a qualitative target; a blank form is refused."""
+    report = _target_report_for_writer(actor, report)
+    before = snapshot(report, TARGET_REPORT_FIELDS)
+    clean = clean_target_report(data, submitting=True)
+    now = timezone.now()
+    for k, v in clean.items():
+        setattr(report, k, v)
+    report.version += 1
+    report.state = TargetReport.State.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.submitted_by = actor
+    report.save()
+    audit_record(actor=actor, action="target_report.submit", obj=report, before=before,
+                 after=snapshot(report, TARGET_REPORT_FIELDS))
+    return report
+
+
+@transaction.atomic
+def target_report_review(*, actor, report: TargetReport, accept: bool, comment: str = "") -> TargetReport:
+    perms.require_department(actor)
+    report = TargetReport.objects.select_for_update().select_related("target").get(pk=report.pk)
+    if report.state != TargetReport.State.SUBMITTED:
+        raise DomainError(ERR_NOT_SUBMITTED, "只能审核已提交的报告 Only a submitted report can be reviewed")
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise DomainError(ERR_RETURN_NEEDS_COMMENT, "comment: 退回报告须填写意见 A return needs a comment",
+                          data={"field": "comment"})
+    before = snapshot(report, TARGET_REPORT_FIELDS)
+    report.state = TargetReport.State.ACCEPTED if accept else TargetReport.State.RETURNED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.review_comment = comment
+    report.save()
+    audit_record(actor=actor, action="target_report.accept" if accept else "target_report.return", obj=report,
+                 before=before, after=snapshot(report, TARGET_REPORT_FIELDS), note=comment)
+    verdict = "已审核通过" if accept else "被退回，请修改后重新提交"
+    notify(recipients=unit_users(report.unit_id), kind=Notification.Kind.REVIEW,
+           title=f"{report.target.code} 定性目标报告{verdict}", body=comment,
+           url=f"/supervision/target-reports/{report.pk}/")
+    return report
+
+
 # ---------------------------------------------------------------- reminders and escalation
 
 
@@ -581,6 +699,16 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
         info[ref] = (
             f"{r.round.period} 定期调度：{r.measure.code} {r.measure.title[:40]} 进展报告",
             f"/supervision/reports/{r.pk}/",
+        )
+    for r in TargetReport.objects.filter(round__closed_at__isnull=True).select_related("round", "target"):
+        done_on = None
+        if r.state in (TargetReport.State.SUBMITTED, TargetReport.State.ACCEPTED) and r.submitted_at:
+            done_on = timezone.localdate(r.submitted_at)
+        ref = f"target-report:{r.pk}"
+        obligations.append(Obligation(ref, str(r.unit_id), r.round.due_on, done_on))
+        info[ref] = (
+            f"{r.round.period} 定期调度：定性目标 {r.target.code} {r.target.name[:40]} 进展报告",
+            f"/supervision/target-reports/{r.pk}/",
         )
     # each measure's own deadline, owed by each of its lead units until a `completed` report is accepted
     completed_on: dict[int, date] = {}

@@ -22,5 +22,7 @@ urlpatterns = [
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<str:period>/", views.round_detail, name="round"),
     path("reports/<int:pk>/", views.report, name="report"),
+    path("targets/<str:code>/", views.target_detail, name="target"),
+    path("target-reports/<int:pk>/", views.target_report, name="target_report"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

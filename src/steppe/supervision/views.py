@@ -18,7 +18,7 @@ from steppe.core.roles import Role
 
 from . import permissions as perms
 from . import queries, services
-from .models import ProgressReport, ProgressRound
+from .models import ProgressReport, ProgressRound, TargetReport
 from .status import REPORT_STATUS_LABELS, STATUS_LABELS, STATUS_LIGHTS, Status
 
 
@@ -51,7 +51,7 @@ def attempt(request, fn, ok_message: str = "") -> bool:
 # the labels of the page fields a service names in its errors
 FIELD_LABELS = {
     "status": "推进状态", "progress": "完成进度", "done": "本期完成情况", "problems": "存在问题",
-    "next_steps": "下一步工作", "period": "调度周期", "due": "填报截止日期", "comment": "审核意见",
+    "next_steps": "下一步工作", "narrative": "进展情况", "period": "调度周期", "due": "填报截止日期", "comment": "审核意见",
     "files": "佐证材料", "title": "榜单名称", "problem": "技术难题", "budget": "支持经费（万元）",
     "deadline": "揭榜截止日期", "targets": "考核指标", "max_teams": "最多立项团队数（大于 1 为赛马制）",
 }  # fmt: skip
@@ -281,6 +281,7 @@ def round_detail(request, period):
         return redirect("supervision:round", period=period)
     reports = rnd.reports.select_related("measure", "unit").order_by("state", "unit__name", "measure__code")
     recurring = queries.round_recurring(rnd)
+    target_reports, target_completeness = queries.round_target_reports(rnd)
     return render(
         request,
         "supervision/round.html",
@@ -289,6 +290,8 @@ def round_detail(request, period):
             "c": queries.round_completeness(rnd),
             "reports": reports,
             "recurring": recurring,
+            "target_reports": target_reports,
+            "tc": target_completeness,
             "today": timezone.localdate(),
         },
     )
@@ -366,6 +369,67 @@ def _versions(rep: ProgressReport) -> list:
         v.status_label = REPORT_STATUS_LABELS.get(v.status, v.status)
         v.outcome_label = states.get(v.outcome, v.outcome) if v.outcome else "待审核"
     return out
+
+
+# ---------------------------------------------------------------- qualitative targets (Q1–Q6)
+
+
+@login_required
+def target_detail(request, code):
+    """A target with lead units (a qualitative goal) and its reports, round by round."""
+    target = perms.get_target_for_user(request.user, code)
+    return render(
+        request,
+        "supervision/target.html",
+        {
+            "target": target,
+            "lead_units": list(target.lead_units.all()),
+            "reports": queries.target_reports_by_round(target),
+        },
+    )
+
+
+@login_required
+def target_report(request, pk):
+    rep, can_write = perms.get_target_report_for_user(request.user, pk)
+    data = None
+    if request.method == "POST":
+        op = request.POST.get("op")
+        data = {"status": request.POST.get("status", ""), "narrative": request.POST.get("narrative", "")}
+        if op in ("save", "submit") and can_write:
+            if op == "save":
+                attempt(request, lambda: services.target_report_save_draft(actor=request.user, report=rep, data=data),
+                        gettext("草稿已保存"))
+            elif attempt(request, lambda: services.target_report_submit(actor=request.user, report=rep, data=data),
+                         gettext("报告已提交，等待审核")):
+                return redirect("supervision:todo")
+            else:
+                rep.refresh_from_db()
+                return render(request, "supervision/target_report.html",
+                              _target_report_ctx(request, rep, can_write, data), status=400)
+        elif op in ("accept", "return") and perms.can_review_reports(request.user):
+            attempt(
+                request,
+                lambda: services.target_report_review(
+                    actor=request.user, report=rep, accept=op == "accept", comment=request.POST.get("comment", "")
+                ),
+                gettext("已审核通过") if op == "accept" else gettext("已退回"),
+            )
+        else:
+            raise NotFound()
+        return redirect("supervision:target_report", pk=pk)
+    return render(request, "supervision/target_report.html", _target_report_ctx(request, rep, can_write, data))
+
+
+def _target_report_ctx(request, rep, can_write, data):
+    return {
+        "r": rep,
+        "form": data or {"status": rep.status, "narrative": rep.narrative},
+        "can_write": can_write and rep.editable,
+        "can_review": perms.can_review_reports(request.user) and rep.state == TargetReport.State.SUBMITTED,
+        "statuses": TargetReport.Status.choices,
+        "errors": getattr(request, "field_errors", {}),
+    }
 
 
 # ---------------------------------------------------------------- evidence files
