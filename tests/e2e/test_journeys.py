@@ -1,7 +1,8 @@
 """Every outside role finishes its journey in Chromium, from signing up (the organisation's page,
 the e-mail confirmation, the league bureau's approval) through the login page: an enterprise to
 its policy results and the notice of a batch run, a broker to an attributed deal, a bank to the
-white list, a bureau through an approval to its league's figures and enterprises.
+white list, a bureau through an approval, its league's figures (a submission) and enterprises to
+its league's measures and a 催办 that lands in the lead unit's inbox.
 
 With STEPPE_SCREENS set to a folder (``make screens`` sets docs/screens), each step is also
 photographed at desktop (1280 px) and phone (390 px) widths: <journey>-<n>-<step>-<width>.png.
@@ -291,10 +292,16 @@ def test_a_bank_signs_up_and_reads_the_white_list(live_server, browse, sign_in):
     assert dl.value.suggested_filename == "white-list.csv"
 
 
-def test_a_bureau_approves_a_sign_up_and_sees_its_league(live_server, browse, sign_in):
+def test_a_bureau_approves_imports_and_chases_its_leagues_measures(live_server, browse, sign_in, tmp_path):
+    """The bureau of 包头: approves a sign-up of its league, submits its league's figures from a file,
+    sees its league's figures and enterprises, then its league's measures, and chases a late one: the
+    催办 lands in the lead unit's inbox."""
+    from steppe.core.models import Notification, Organisation
     from steppe.policy.services import enterprises_generate
+    from steppe.stats.models import Import
 
     bureau = _user("e2e-bureau", "bureau", unit="包头市科学技术局", region="150200")
+    lead = _user("e2e-leagues", "lead_unit", unit="各盟市人民政府")
     _platform()
     enterprises_generate(100, year=2024, seed=5)
     sign_up(browse(), live_server, kind="institution", name="包头职业技术学院", code=_credit_code("12150200MB0E2E004"),
@@ -302,17 +309,50 @@ def test_a_bureau_approves_a_sign_up_and_sees_its_league(live_server, browse, si
     page = sign_in(bureau)
     shoot(page, "bureau-1-home")
     approve(page, live_server, "包头职业技术学院", shots="bureau-2")
-    from steppe.core.models import Organisation
-
     assert Organisation.objects.get(name="包头职业技术学院").status == "active"
+
+    # its league's figures, from a file, into review
+    figures = tmp_path / "baotou-2025.csv"
+    figures.write_text("region,indicator,year,value,unit,source_title\n包头市,gdp,2025,4200,亿元,包头市统计公报\n",
+                       encoding="utf-8")  # fmt: skip
+    page.goto(live_server.url + "/")
+    page.click(".worklinks >> text=报送统计数据")
+    page.set_input_files("#submit-form input[name=file]", str(figures))
+    page.click("#submit-form button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "等待审核" in page.inner_text(".messages")
+    sub = Import.objects.get(file_name="baotou-2025.csv")
+    assert sub.status == "submitted" and sub.region.code == "150200"
+    assert "baotou-2025.csv" in page.inner_text("#submissions")
+    shoot(page, "bureau-3-submission")
+
     page.goto(live_server.url + "/")
     page.click(".worklinks >> text=本盟市指标")
     page.wait_for_load_state()
     assert "包头市" in page.inner_text("main h1")
-    shoot(page, "bureau-3-league-figures")
+    shoot(page, "bureau-4-league-figures")
     page.goto(live_server.url + "/")
     page.click(".worklinks >> text=本盟市企业")
     page.wait_for_load_state()
-    names = page.inner_text("main")
-    assert "企业档案" in names
-    shoot(page, "bureau-4-league-enterprises")
+    assert "企业档案" in page.inner_text("main")
+    shoot(page, "bureau-5-league-enterprises")
+
+    # its league's measures, their reports, and a chase of a late one led by 各盟市人民政府
+    page.goto(live_server.url + "/")
+    page.click(".worklinks >> text=本盟市举措")
+    page.wait_for_selector("#league-measures")
+    row = page.locator("#league-measures tr[data-measure='A6-08']")
+    assert row.get_attribute("data-status") == "late"
+    assert "各盟市人民政府" in row.inner_text()
+    shoot(page, "bureau-6-league-measures")
+    row.locator("input[name=note]").fill("请本周内报送进展")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages")
+    assert "已向 A6-08" in page.inner_text(".messages")
+    urge = Notification.objects.get(kind="urge", recipient=lead)
+    assert "A6-08" in urge.title and "请本周内报送进展" in urge.body
+    # the lead unit finds it in its inbox
+    p_lead = sign_in(lead)
+    p_lead.goto(live_server.url + "/supervision/inbox/")
+    assert "催办：举措 A6-08" in p_lead.inner_text("main")
+    shoot(p_lead, "bureau-7-lead-unit-inbox")

@@ -56,3 +56,22 @@ def measure_units(measure: Measure) -> dict:
     coop = [{"name": mu.unit.name, "inferred": mu.inferred, "basis": mu.basis}
             for mu in measure.unit_links.all() if mu.role == "cooperating"]
     return {"lead_units": lead, "cooperating_units": coop}
+
+
+def league_measures(league, plan: Plan | None = None):
+    """The measures that name a league: a unit of the league (its government, its parks: a name that
+    starts with the league's, e.g. 包头市人民政府, 包头稀土高新区管委会) or every league (各盟市…)."""
+    from django.db.models import Q
+
+    plan = plan if plan is not None else plan_default()
+    if plan is None or league is None:
+        return Measure.objects.none()
+    short = league.name.removesuffix("市").removesuffix("盟")
+    named = Q(unit_links__unit__name__startswith=short) | Q(unit_links__unit__name__startswith="各盟市")
+    return Measure.objects.filter(named, active=True, plan=plan).distinct()
+
+
+def league_units(measure: Measure, league) -> list:
+    """The units of ``league`` that ``measure`` names (the league's own government or parks)."""
+    short = league.name.removesuffix("市").removesuffix("盟")
+    return [link.unit for link in measure.unit_links.select_related("unit") if link.unit.name.startswith(short)]

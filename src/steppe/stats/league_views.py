@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,8 @@ from steppe.core.errors import DomainError
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.roles import Role
-from steppe.plans.models import Measure, Plan, Target
-from steppe.plans.queries import plan_default
+from steppe.plans.models import Plan, Target
+from steppe.plans.queries import league_measures, plan_default
 from steppe.plans.services import league_target_set
 
 from . import i18n, queries, submissions
@@ -195,12 +194,8 @@ def bureau_home(request):
             _shown(c)
             row = next(lc for lc in c.leagues if lc.region.code == league.code)
             targets.append({"cascade": c, "row": row})
-    short = league.name.removesuffix("市").removesuffix("盟")
-    named = Q(unit_links__unit__name__startswith=short) | Q(unit_links__unit__name__startswith="各盟市")
-    measures = list(
-        Measure.objects.filter(named, active=True, plan=plan)
-        .distinct().select_related("action").prefetch_related("progress_reports").order_by("order")
-    ) if plan is not None else []
+    measures = list(league_measures(league, plan).select_related("action").prefetch_related("progress_reports")
+                    .order_by("order"))
     for m in measures:
         m.latest_reports = sorted(m.progress_reports.all(), key=lambda r: r.pk)[-1:]
     today = timezone.localdate()

@@ -70,6 +70,32 @@ def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tu
     return measure, True  # department edits everything; a lead unit edits what it sees
 
 
+def bureau_league(user):
+    """The league (a prefecture-level Region) a league bureau's user works for; None for anyone else."""
+    from steppe.core.models import Region
+
+    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id):
+        return None
+    code = user.region.league_code
+    return Region.objects.filter(code=code).first() if code else user.region
+
+
+def league_measures_for(user) -> QuerySet[Measure]:
+    """A bureau reads (never edits) the measures that name its league, and may chase the late ones."""
+    from steppe.plans.queries import league_measures
+
+    league = bureau_league(user)
+    return league_measures(league) if league is not None else Measure.objects.none()
+
+
+def get_league_measure_for_user(user, code: str) -> Measure:
+    """A measure of the bureau's league (read only); NotFound for anything else."""
+    measure = league_measures_for(user).select_related("action", "plan").filter(code=code).first()
+    if measure is None:
+        raise NotFound(f"举措 {code} 不存在或无权查看 Measure {code} not found")
+    return measure
+
+
 def get_milestone_for_user(user, pk: int) -> tuple[Milestone, bool]:
     ms = (
         Milestone.objects.select_related("measure")

@@ -116,17 +116,26 @@ def status_of(measure: Measure, today: date, forms: list | None = None) -> Statu
     )
 
 
-def measure_rows(user, *, today: date | None = None) -> list[MeasureRow]:
-    """Every measure the user may see with its status, late items first (then by code)."""
+def measure_rows(user, *, today: date | None = None, measures: QuerySet[Measure] | None = None) -> list[MeasureRow]:
+    """Every measure the user may see (or those of ``measures``) with its status, late items first."""
     today = today or timezone.localdate()
     rows = []
-    measures = list(_with_status_data(perms.measures_visible_to(user)))
+    measures = list(_with_status_data(perms.measures_visible_to(user) if measures is None else measures))
     forms = recurring_forms(m.pk for m in measures if m.type == "recurring")
     for m in measures:
         leads = [link.unit for link in m.unit_links.all() if link.role == MeasureUnit.Role.LEAD]
         rows.append(MeasureRow(m, status_of(m, today, forms.get(m.pk, [])), leads))
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.measure.plan_id, r.measure.order, r.measure.code))
     return rows
+
+
+def latest_reports(measure_ids) -> dict[int, ProgressReport]:
+    """The latest submitted progress report of each measure (one query)."""
+    out: dict[int, ProgressReport] = {}
+    for r in (ProgressReport.objects.filter(measure_id__in=list(measure_ids), submitted_at__isnull=False)
+              .select_related("unit").order_by("submitted_at", "pk")):
+        out[r.measure_id] = r
+    return out
 
 
 def with_carriers(rows: list[MeasureRow]) -> list[MeasureRow]:

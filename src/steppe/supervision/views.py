@@ -16,8 +16,8 @@ from steppe.core.errors import DomainError, NotFound
 from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
 
+from . import chase, queries, services
 from . import permissions as perms
-from . import queries, services
 from .models import ProgressReport, ProgressRound, TargetReport
 from .status import REPORT_STATUS_LABELS, STATUS_LABELS, STATUS_LIGHTS, Status
 
@@ -106,6 +106,29 @@ def todo(request):
 
 
 @login_required
+def league(request):
+    """A bureau's league measures: status, lead units, latest report; a late one can be chased."""
+    league = perms.bureau_league(request.user)
+    if league is None:
+        raise NotFound("仅盟市科技局可查看 Not found")
+    rows = queries.measure_rows(request.user, measures=perms.league_measures_for(request.user))
+    latest = queries.latest_reports([r.measure.pk for r in rows])
+    for r in rows:
+        r.latest_report = latest.get(r.measure.pk)
+        r.chaseable = r.status in chase.CHASEABLE
+    return render(request, "supervision/league.html",
+                  {"league": league, "rows": rows, "legend": _legend(), "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def measure_chase(request, code):
+    attempt(request, lambda: chase.measure_chase(actor=request.user, code=code, note=request.POST.get("note", "")),
+            gettext("已向 %(code)s 的牵头单位和本盟市相关单位发出催办。") % {"code": code})
+    return _back(request, "/supervision/league/")
+
+
+@login_required
 def alignment(request):
     data = queries.alignment(request.user)
     return render(request, "supervision/alignment.html", data)
@@ -153,8 +176,13 @@ def audit_changes(before, after) -> list[tuple[str, str, str]]:
 
 @login_required
 def measure_detail(request, code):
-    measure, can_write = perms.get_measure_for_user(request.user, code)
-    row = next(r for r in queries.measure_rows(request.user) if r.measure.pk == measure.pk)
+    try:
+        measure, can_write = perms.get_measure_for_user(request.user, code)
+        row = next(r for r in queries.measure_rows(request.user) if r.measure.pk == measure.pk)
+    except NotFound:  # a bureau reads the measures that name its league (and chases them)
+        measure, can_write = perms.get_league_measure_for_user(request.user, code), False
+        (row,) = queries.measure_rows(request.user, measures=perms.league_measures_for(request.user)
+                                      .filter(pk=measure.pk))
     queries.with_carriers([row])
     milestones = measure.milestones.prefetch_related("baselines", "evidence")
     reports = measure.progress_reports.select_related("round", "unit").order_by("-created_at")

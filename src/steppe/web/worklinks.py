@@ -17,6 +17,7 @@ LINKS = {
         ("本盟市指标", "stats:region", ("{region}",)), ("本盟市企业", "policy:enterprises", ()),
         ("报送统计数据", "stats:submissions", ()), ("技术合同与成交额", "transfer:figures", ()),
         ("单位注册审核", "accounts:organisations", ()), ("本地区工作台", "stats:bureau_home", ()),
+        ("本盟市举措", "supervision:league", ()),
     ],
     Role.LEAD_UNIT: [("我的待办", "supervision:todo", ()), ("消息", "supervision:inbox", ())],
     Role.ENTERPRISE: [
