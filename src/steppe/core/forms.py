@@ -237,7 +237,7 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = REQUIRED
 
     def clean(self):
-        from .services import username_for_login
+        from .signin import username_for_login
 
         if self.cleaned_data.get("username"):
             self.cleaned_data["username"] = username_for_login(self.cleaned_data["username"])
@@ -245,7 +245,7 @@ class SignInForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        from .services import sign_in_refusal
+        from .signin import sign_in_refusal
 
         refusal = sign_in_refusal(user)
         if refusal:

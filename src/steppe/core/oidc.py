@@ -82,7 +82,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         user = super().authenticate(request, **kwargs)
         if user is None:
             return None
-        from .services import sign_in_refusal
+        from .signin import sign_in_refusal
 
         if not user.is_active:
             messages.error(request, gettext("该账号已停用，请联系单位管理员。"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from .permissions import is_department
 from .regions import resolve_region
 from .registry import Registry
 from .roles import SIGNUP_KIND_ROLE, OrgKind, OrgRole, Role
+from .signin import league_bureau_name, sign_in_refusal, username_for_login
 from .throttle import authenticate_or_refuse
 
 ROLE_ORG_KIND = {
@@ -95,9 +95,6 @@ def user_create(*, username: str, role: str, password: str | None = None, region
 
 # ---------------------------------------------------------------- sign-up, sign-in, approval (issue 11)
 
-MSG_PENDING = _("您的单位“%(name)s”正在等待%(by)s审核，审核通过后即可登录。")
-MSG_REFUSED = _("您的单位“%(name)s”的注册申请未通过：%(reason)s")
-MSG_UNCONFIRMED = _("请先点击确认邮件中的链接以确认邮箱 %(email)s。")
 MSG_ALREADY_REGISTERED = _(
     "统一社会信用代码 %(code)s 已由“%(name)s”注册。我们已通知该单位的管理员，请其邀请您加入；本次未创建任何账号。"
 )
@@ -105,41 +102,6 @@ MSG_SIGNUP_INVALID = "注册信息有误 Sign-up data is invalid: {fields}"
 MSG_BAD_CONFIRMATION = _("确认链接无效或已过期，请重新注册或找回密码。")
 CONFIRM_SALT = "steppe.core.email-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message: str
-    status: int = 403
-
-
-def _league_bureau_name(org: Organisation) -> str:
-    league = org.league_code
-    region = Region.objects.filter(code=league).first() if league else None
-    return gettext("%(league)s科技局") % {"league": region.name} if region else gettext("自治区科技厅")
-
-
-def sign_in_refusal(user) -> Refusal | None:
-    """Why this (password-checked) account may not sign in yet, or None: the page and the token say the same."""
-    org = user.unit
-    if org is not None and org.status == Organisation.Status.PENDING:
-        return Refusal("organisation_pending", MSG_PENDING % {"name": org.name, "by": _league_bureau_name(org)})
-    if org is not None and org.status == Organisation.Status.REFUSED:
-        return Refusal("organisation_refused", MSG_REFUSED % {"name": org.name, "reason": org.refusal_reason})
-    if not user.email_confirmed:
-        return Refusal("email_unconfirmed", MSG_UNCONFIRMED % {"email": user.email})
-    return None
-
-
-def username_for_login(text: str) -> str:
-    """Accounts sign in with their e-mail address; those made by an operator also by user name."""
-    text = (text or "").strip()
-    if "@" in text and not User.objects.filter(username=text).exists():
-        found = list(User.objects.filter(email__iexact=text).values_list("username", flat=True)[:2])
-        if len(found) == 1:
-            return found[0]
-    return text
 
 
 def _send(to: list[str], subject: str, body: str) -> None:
@@ -205,7 +167,7 @@ def organisation_signup(*, data: dict, ask_twice: bool = False) -> tuple[Organis
             _send([user.email], gettext("请确认您的邮箱"), gettext(
                 "您好！\n\n您为“%(name)s”在 Steppe 科技赋能平台注册了账号。请打开以下链接确认邮箱：\n%(link)s\n\n"
                 "确认后，%(by)s将审核您的单位信息，审核通过后即可登录。\n如果不是您本人操作，请忽略本邮件。"
-            ) % {"name": org.name, "link": link, "by": _league_bureau_name(org)})
+            ) % {"name": org.name, "link": link, "by": league_bureau_name(org)})
     except IntegrityError as exc:  # the same credit code or e-mail registered a moment ago
         raise DomainError("already_registered", gettext("该统一社会信用代码或邮箱刚刚已注册"), status=409,
                           data={"field": "credit_code"}) from exc
@@ -389,7 +351,7 @@ def organisation_refuse(*, actor, organisation: Organisation, reason: str) -> Or
                  after=snapshot(org, ["status", "refusal_reason"]))
     _send([u.email for u in org.users.filter(is_active=True)], gettext("单位注册未通过审核"), gettext(
         "“%(name)s”的注册申请未通过，理由：%(reason)s\n如有疑问，请联系%(by)s。"
-    ) % {"name": org.name, "reason": org.refusal_reason, "by": _league_bureau_name(org)})
+    ) % {"name": org.name, "reason": org.refusal_reason, "by": league_bureau_name(org)})
     organisation.refresh_from_db()
     return org
 

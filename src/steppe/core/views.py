@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import services, signin
 from .errors import DomainError, NotFound, ValidationFailed
 from .forms import (
     AcceptInvitationForm,
@@ -76,7 +76,7 @@ def confirm_email(request, token: str):
         user = services.email_confirm(token=token)
     except DomainError as exc:
         return render(request, "core/confirmed.html", {"error": exc.message}, status=400)
-    refusal = services.sign_in_refusal(user)
+    refusal = signin.sign_in_refusal(user)
     return render(request, "core/confirmed.html", {"confirmed_user": user, "refusal": refusal})
 
 

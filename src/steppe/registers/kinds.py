@@ -5,14 +5,13 @@ so the nine registers are built one way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import NotFound
 from steppe.core.roles import Role
 
 from . import forms
+from .kind import RegisterKind
 from .models import (
     Cooperation,
     FundInvestment,
@@ -28,28 +27,6 @@ from .models import (
 HOSTS = frozenset({Role.DEPARTMENT, Role.BUREAU, Role.INSTITUTION, Role.ENTERPRISE})
 OFFICES = frozenset({Role.DEPARTMENT, Role.BUREAU})
 BANKS = frozenset({Role.BANK})
-
-
-@dataclass(frozen=True)
-class RegisterKind:
-    slug: str  # in URLs and the API: /registers/<slug>/, /api/v1/<api_path>
-    model: type[RegisterRecord]
-    form: type[forms.RecordForm]
-    label: object  # lazy Chinese label
-    api_path: str
-    submitters: frozenset  # roles that may file a record
-    public: bool  # verified records are public
-    columns: tuple[str, ...]  # list page and export, after the name column
-    filters: tuple[str, ...]  # list filters (choice fields), besides region and review
-    unique: tuple[str, ...]  # a second live record with the same values is refused
-    amount_field: str | None = None
-    date_field: str | None = None  # what "the year" of a record means for counts
-    owner_field: str = "unit"  # the unit that owns a record (the bank, for loans)
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def name_field(self) -> str:
-        return self.columns[0]
 
 
 KINDS: dict[str, RegisterKind] = {

@@ -11,18 +11,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import Q
 
 from steppe.core.errors import Forbidden, NotFound
 from steppe.core.permissions import can_see_region, is_department, region_code_prefix
 from steppe.core.roles import Role
 
+from .kind import RegisterKind
 from .models import Loan, RegisterRecord, Review
-
-if TYPE_CHECKING:  # the kinds list the forms, and a form asks which loans a bank may see
-    from .kinds import RegisterKind
 
 BANK_REGISTERS = ("loans", "claims")
 
