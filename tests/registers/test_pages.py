@@ -17,7 +17,7 @@ def test_every_register_page_renders_for_the_department(seeded, department_user,
     for slug in ("platforms", "talent", "cooperation", "loans", "claims", "investments", "listed", "soe"):
         page = client.get(f"/registers/{slug}/")
         assert page.status_code == 200, slug
-        assert 'data-chart="chart-map"' in page.content.decode()
+        assert 'id="chart-map-spec" type="application/json"' in page.content.decode()
         assert client.get(f"/registers/{slug}/export.csv").status_code == 200
     assert client.get("/registers/castles/").status_code == 404
 

@@ -138,7 +138,7 @@ def test_every_chart_on_the_pages_compiles(client, loaded):
         "/monitoring/indicators/rd_intensity/",
     ):
         html = client.get(url).content.decode()
-        specs += re.findall(r'<script type="application/json" data-chart="[^"]+">(.*?)</script>', html, re.S)
+        specs += re.findall(r'<script id="[^"]+-spec" type="application/json">(.*?)</script>', html, re.S)
     assert len(specs) >= 8
     for s in specs:
         vega = vlc.vegalite_to_vega(json.loads(s))

@@ -185,7 +185,7 @@ def framework_page(request, code: str):
     return render(request, "evaluation/framework.html", ctx)
 
 
-def _league_map(run) -> str:
+def _league_map(run) -> dict:
     from steppe.core.models import Region
     from steppe.stats import charts
 
@@ -216,7 +216,7 @@ def _league_map(run) -> str:
         region_label=gettext("地区"),
         missing_label=gettext("无数据"),
     )
-    return charts.embed_json(spec)
+    return spec
 
 
 @login_required

@@ -51,15 +51,13 @@ def calculator(request):
     case = EXAMPLE
     loaded = None
     load = request.GET.get("load")
+    # `?year=abc` is a 400 naming `year` (DomainErrorMiddleware), not a silent 2024
+    year = parse_year(request.GET.get("year"), default=year)
     if load and request.user.is_authenticated:
         try:
             loaded, _ = permissions.get_enterprise_for_user(request.user, load)
         except NotFound:
             raise Http404 from None
-        try:
-            year = int(request.GET.get("year") or year)
-        except ValueError:
-            year = 2024
         case = enterprise_case(loaded, year)
     elif request.user.is_authenticated and request.method == "GET":
         own = permissions.enterprises_visible_to(request.user).first() if request.user.role == Role.ENTERPRISE else None

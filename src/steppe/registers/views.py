@@ -69,7 +69,7 @@ def _map_spec(kind, year):
     title = f"{kind.label} · {year}" if year else str(kind.label)
     spec = charts.choropleth_spec(feats, title=title, unit=str(unit), region_label=_("地区"),
                                   missing_label=_("无登记"))
-    return charts.embed_json(spec), rows
+    return spec, rows
 
 
 def record_list(request, slug):

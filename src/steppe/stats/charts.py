@@ -283,8 +283,3 @@ def to_png(spec: dict, *, scale: float = 2.0, width: int = 640) -> bytes:
     if cjk_font_available():
         spec.setdefault("config", {})["font"] = CJK_FONT
     return vlc.vegalite_to_png(spec, scale=scale)
-
-
-def embed_json(spec: dict) -> str:
-    """JSON safe to put inside a <script type="application/json"> element."""
-    return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")

@@ -19,6 +19,7 @@ from steppe.core.errors import DomainError
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.roles import Role
+from steppe.core.validation import parse_year
 from steppe.plans.models import Plan, Target
 from steppe.plans.queries import league_measures, plan_default
 from steppe.plans.services import league_target_set
@@ -39,10 +40,8 @@ def _plan(request) -> Plan:
 
 
 def _as_of(request) -> int:
-    try:
-        return int(request.GET.get("as_of") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    # `?as_of=abc` is a 400 naming `as_of`, not a silent fallback to this year
+    return parse_year(request.GET.get("as_of"), "as_of", default=timezone.localdate().year)
 
 
 def _is_bureau(user) -> bool:
@@ -157,7 +156,9 @@ def submission_page(request):
     subs = list(queries.submissions_visible(request.user).prefetch_related("decisions__actor")[:100])
     for s in subs:
         s.can_review = _can_review(request.user, s)
-    year = int(request.GET.get("year") or (ReportingPeriod.objects.values_list("year", flat=True).first() or 0))
+    year = parse_year(request.GET.get("year"), default=0) or (
+        ReportingPeriod.objects.values_list("year", flat=True).first() or 0
+    )
     ctx.update(
         submissions=subs,
         pending=queries.pending_figures([s for s in subs if s.status in submissions.PENDING]),

@@ -98,9 +98,7 @@ def _target_cards(plan, as_of: int) -> list[dict]:
                 else "",
                 "cell": cell,
                 "baseline_note": baseline_note_en(ta) if en else ta.baseline_note,
-                "spark": charts.embed_json(
-                    charts.sparkline_spec(points, target=r.needed_value, colour=STATUS_COLOURS[r.status])
-                )
+                "spark": charts.sparkline_spec(points, target=r.needed_value, colour=STATUS_COLOURS[r.status])
                 if len(points) > 1
                 else None,
                 "leagues": [
@@ -377,14 +375,13 @@ def indicator_detail(request, code: str):
     }
     history = {}
     if request.GET.get("history"):
-        try:
-            r, y = request.GET["history"].split(":")
-            history = {
-                "key": f"{shown.get(r, r)} {y}" if en else f"{names.get(r, r)} {y}年",
-                "rows": queries.observation_history(r, code, int(y)),
-            }
-        except ValueError:
-            history = {}
+        # `history=REGION:YEAR`; anything else is a 400 naming the parameter, not silently ignored
+        r, _sep, y = request.GET["history"].partition(":")
+        year = parse_year(y, "history")
+        history = {
+            "key": f"{shown.get(r, r)} {year}" if en else f"{names.get(r, r)} {year}年",
+            "rows": queries.observation_history(r, code, year),
+        }
     return render(
         request,
         "stats/indicator.html",
@@ -392,7 +389,7 @@ def indicator_detail(request, code: str):
             "ind": ind,
             "region": region,
             "rows": [(shown.get(k[0], k[0]), k, c) for k, c in rows],
-            "specs": {k: charts.embed_json(v) for k, v in specs.items() if v},
+            "specs": {k: v for k, v in specs.items() if v},
             "league_rows": league_rows,
             "preference_rule": _preference_rule(),
             "history": history,

@@ -19,6 +19,7 @@ from steppe.core.errors import DomainError, NotFound
 from steppe.core.models import Region
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
+from steppe.core.validation import parse_decimal, parse_int
 
 from . import permissions as perms
 from . import queries, services
@@ -102,13 +103,6 @@ def _broker_from(data) -> Broker | None:
     return Broker.objects.filter(public_id=pid).first() if pid else None
 
 
-def _float(value):
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 # ---------------------------------------------------------------- search
 
 
@@ -123,8 +117,11 @@ def search(request):
     filters = {
         "region": request.GET.get("region") or None,
         "field": request.GET.get("field") or None,
-        "min_readiness": _int(request.GET.get("min_readiness")),
-        "max_price": _float(request.GET.get("max_price")),
+        # a bad filter is a 400 naming it, not a filter silently dropped
+        "min_readiness": parse_int(request.GET.get("min_readiness"), "min_readiness", lo=1, hi=9, default=0) or None,
+        "max_price": float(parse_decimal(request.GET["max_price"], "max_price"))
+        if request.GET.get("max_price")
+        else None,
     }
     result, hits, error = None, [], ""
     if q:

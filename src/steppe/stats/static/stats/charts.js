@@ -1,9 +1,9 @@
-/* Draws every chart of the page: <script type="application/json" data-chart="ID"> holds a Vega-Lite spec for <div id="ID">. */
+/* Draws every chart of the page: <script type="application/json" id="ID-spec"> (Django's json_script) holds a Vega-Lite spec for <div id="ID">. */
 (function () {
   function draw() {
     if (!window.vegaEmbed) { return; }
-    document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (el) {
-      var target = document.getElementById(el.dataset.chart);
+    document.querySelectorAll('script[type="application/json"][id$="-spec"]').forEach(function (el) {
+      var target = document.getElementById(el.id.slice(0, -5));
       if (!target || target.dataset.drawn) { return; }
       target.dataset.drawn = "1";
       try {

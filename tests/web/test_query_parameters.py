@@ -1,0 +1,39 @@
+"""A page's query parameter that cannot be read is a 400 naming it, never a silent fallback
+(`?year=abc` once showed the calculator for 2024 as if asked) and never a 500."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/policy/?year=abc", "year"),
+        ("/policy/?year=20245", "year"),
+        ("/monitoring/cascade/?as_of=abc", "as_of"),
+        ("/monitoring/indicators/rd_intensity/?history=150000:abc", "history"),
+        ("/transfer/search/?q=稀土&min_readiness=abc", "min_readiness"),
+        ("/transfer/search/?q=稀土&min_readiness=12", "min_readiness"),
+        ("/transfer/search/?q=稀土&max_price=abc", "max_price"),
+        ("/transfer/search/?q=稀土&max_price=1e300", "max_price"),
+    ],
+)
+def test_a_bad_parameter_is_named(plan, department_user, login, url, name):
+    from steppe.stats.services import indicators_load
+
+    indicators_load()
+    r = login(department_user).get(url)
+    assert r.status_code == 400, url
+    assert name in r.content.decode()
+
+
+def test_the_submissions_page_names_a_bad_year(plan, department_user, login):
+    r = login(department_user).get("/monitoring/submissions/?year=abc")
+    assert r.status_code == 400 and "year" in r.content.decode()
+
+
+def test_a_good_year_is_used(plan, client):
+    page = client.get("/policy/?year=2023")
+    assert page.status_code == 200
+    assert 'value="2023"' in page.content.decode()
