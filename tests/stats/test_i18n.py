@@ -153,8 +153,17 @@ def test_indicator_and_region_pages_use_english_names_and_chart_labels(client, l
     assert "Hohhot" in card and "呼和浩特市" not in _page_text(card)
 
 
+def _with_specs_decoded(html: str) -> str:
+    """The page with its chart specs read back (json_script writes non-ASCII as \\u escapes)."""
+    import json
+    import re
+
+    specs = re.findall(r'<script id="[^"]+-spec" type="application/json">(.*?)</script>', html, re.S)
+    return html + "".join(json.dumps(json.loads(s), ensure_ascii=False) for s in specs)
+
+
 def test_chinese_charts_keep_their_chinese_labels(client, loaded):
-    zh = client.get("/monitoring/indicators/rd_intensity/").content.decode()
+    zh = _with_specs_decoded(client.get("/monitoring/indicators/rd_intensity/").content.decode())
     assert "各盟市最新值 · 研发投入强度" in zh and "12个盟市 · 研发投入强度(最新年份)" in zh
     assert "年份" in zh and "Leagues compared" not in zh
 

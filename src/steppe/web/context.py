@@ -1,5 +1,10 @@
 from django.urls import NoReverseMatch, reverse
 
+from steppe.core.models import Organisation
+
+# `steppe synthetic fill` creates this organisation; every page then says the data is synthetic
+SYNTHETIC_MARKER_SLUG = "synthetic-data-marker"
+
 # Each app's landing page, if it has one (the first URL name that resolves).
 NAV = [
     ("plan", "规划", ["web:plan_public"]),
@@ -28,4 +33,9 @@ def navigation(request):
         if url:
             items.append({"key": key, "label": label, "url": url,
                           "active": request.path.startswith(url) and url != "/"})
-    return {"nav_items": items}
+    return {"nav_items": items, "synthetic_data": _synthetic_data}
+
+
+def _synthetic_data() -> bool:
+    """Called by the template only where it shows the banner (one indexed lookup)."""
+    return Organisation.objects.filter(slug=SYNTHETIC_MARKER_SLUG).exists()

@@ -1,0 +1,78 @@
+"""`steppe synthetic fill`: issue 10's volumes (here at a small scale), labelled synthetic wherever
+they show, refused beside real user data unless forced."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from steppe.challenges.models import Challenge
+from steppe.plans.models import MeasureUnit
+from steppe.policy.models import Enterprise, EnterpriseYear
+from steppe.stats.models import Observation
+from steppe.supervision.models import ProgressReport, ProgressRound
+from steppe.transfer.models import Achievement, Contract, Demand
+from steppe.web import synthetic
+
+pytestmark = pytest.mark.django_db
+
+SCALE = 0.002  # 200 enterprises, 100 achievements, 40 demands, 20 contracts, 2,000 observations
+
+
+@pytest.fixture
+def ready(plan):
+    from steppe.stats.services import indicators_load
+
+    indicators_load()
+
+
+def test_it_fills_the_volumes_at_scale_and_labels_every_record(ready, client, capsys):
+    call_command("synthetic", "fill", "--scale", str(SCALE))
+    out = capsys.readouterr().out
+    assert "observations: 2,000 in" in out and "合成数据 synthetic fill:" in out
+    assert Enterprise.objects.filter(synthetic=True).count() == 200
+    assert EnterpriseYear.objects.count() == 600  # three years each
+    assert Achievement.objects.count() == 100 and Demand.objects.count() == 40
+    assert Contract.objects.count() == 20 and Observation.objects.count() == 2000
+    assert Challenge.objects.count() == 1
+    # every measure's lead units answered all 12 rounds
+    links = MeasureUnit.objects.filter(role=MeasureUnit.Role.LEAD, measure__active=True).count()
+    assert ProgressRound.objects.count() == 12
+    assert ProgressReport.objects.filter(submitted_at__isnull=False).count() == 12 * links
+    # labels: names, sources, channels, descriptions
+    assert not Enterprise.objects.exclude(name__startswith="合成企业").exists()
+    assert not Achievement.objects.exclude(source="合成数据").exists()
+    assert not Demand.objects.exclude(description__startswith="【合成数据】").exists()
+    assert not Contract.objects.exclude(channel="合成数据").exists()
+    assert not Observation.objects.exclude(source__title__startswith="合成数据").exists()
+    assert not Challenge.objects.exclude(title__startswith="【合成数据】").exists()
+    # the regions are the real ones: every record sits in an Inner Mongolia county
+    assert not Achievement.objects.exclude(region__code__startswith="15").exists()
+    # and every page says so
+    assert "本站数据为性能测试生成的合成数据" in client.get("/transfer/search/").content.decode()
+
+
+def test_a_page_without_the_fill_shows_no_banner(ready, client):
+    assert "synthetic-banner" not in client.get("/transfer/search/").content.decode()
+
+
+def test_it_refuses_a_database_with_real_users_unless_forced(ready, department_user):
+    with pytest.raises(CommandError, match="真实用户数据"):
+        call_command("synthetic", "fill", "--scale", str(SCALE))
+    assert not Achievement.objects.exists() and not synthetic.is_filled()
+    call_command("synthetic", "fill", "--scale", str(SCALE), "--force")
+    assert Achievement.objects.count() == 100
+
+
+def test_it_refuses_to_fill_twice(ready):
+    call_command("synthetic", "fill", "--scale", str(SCALE))
+    with pytest.raises(CommandError, match="已经装入"):
+        call_command("synthetic", "fill", "--scale", str(SCALE))
+    assert Achievement.objects.count() == 100
+
+
+def test_setup_never_loads_it():
+    """`make run` is `steppe setup` then the server: setup's steps do not include the fill."""
+    import inspect
+
+    from steppe.core.management.commands import setup
+
+    assert "synthetic" not in inspect.getsource(setup)
