@@ -8,6 +8,7 @@ from .models import (
     ProgressRound,
     ReminderClaim,
     ReportVersion,
+    TargetReport,
 )
 
 
@@ -75,3 +76,11 @@ class ReminderClaimAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TargetReport)
+class TargetReportAdmin(admin.ModelAdmin):
+    list_display = ["round", "target", "unit", "state", "status", "submitted_at"]
+    list_select_related = ["round", "target", "unit"]
+    list_filter = ["state", "status"]
+    search_fields = ["target__code", "unit__name", "narrative"]

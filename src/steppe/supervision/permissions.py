@@ -9,12 +9,14 @@ Helpers named ``get_<thing>_for_user(user, ...) -> (obj, can_write)`` raise ``No
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
+from steppe.core.models import Region
 from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
 from steppe.plans.models import Measure, MeasureUnit, Target
+from steppe.plans.queries import league_measures
 
 from . import extensions
 from .models import Evidence, Milestone, ProgressReport, TargetReport
@@ -36,6 +38,16 @@ def require_department(user) -> None:
 # ---------------------------------------------------------------- measures, milestones, reports
 
 
+def reporting_league(user) -> Region | None:
+    """The league a league bureau's account reports for (role bureau, a league's region, a unit), else None.
+
+    A league bureau sees its league's measures (those of the current plan naming it or every league, see
+    ``plans.queries.league_measures``) and reports on them in each round, beside their lead units."""
+    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id and user.unit_id):
+        return None
+    return user.region if user.region.level == Region.Level.PREFECTURE else None
+
+
 def measures_visible_to(user) -> QuerySet[Measure]:
     qs = Measure.objects.filter(active=True)
     if is_department(user):
@@ -43,7 +55,11 @@ def measures_visible_to(user) -> QuerySet[Measure]:
     unit_id = user_unit_id(user)
     if unit_id is None:
         return qs.none()
-    return qs.filter(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD).distinct()
+    led = Q(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD)
+    league = reporting_league(user)
+    if league is not None:
+        return qs.filter(led | Q(pk__in=league_measures(league).values("pk"))).distinct()
+    return qs.filter(led).distinct()
 
 
 def can_see_rounds(user) -> bool:
@@ -60,6 +76,14 @@ def leads_measure(user, measure: Measure) -> bool:
     )
 
 
+def reports_on_measure(user, measure: Measure) -> bool:
+    """A lead unit of the measure, or the bureau of a league the measure names: files progress reports on it."""
+    if leads_measure(user, measure):
+        return True
+    league = reporting_league(user)
+    return league is not None and league_measures(league).filter(pk=measure.pk).exists()
+
+
 def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tuple[Measure, bool]:
     qs = measures_visible_to(user).select_related("action", "plan").filter(code=code)
     if plan_code:
@@ -67,7 +91,8 @@ def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tu
     measure = qs.order_by("-plan__period_start").first()
     if measure is None:
         raise NotFound(f"举措 {code} 不存在或无权查看 Measure {code} not found")
-    return measure, True  # department edits everything; a lead unit edits what it sees
+    # the department edits everything, a lead unit its measures' milestones; a league bureau reads and reports
+    return measure, is_department(user) or leads_measure(user, measure)
 
 
 def bureau_league(user):

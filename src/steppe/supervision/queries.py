@@ -475,19 +475,16 @@ def alignment(user, *, today: date | None = None) -> dict:
 
 
 def late_unit_list(*, today: date | None = None) -> list[tuple[str, int]]:
-    """The 通报 list as shown on pages: unit name and number of its obligations past the grace period."""
+    """The 通报 list as shown on pages: unit (or league bureau) name and number of its obligations past
+    the grace period."""
     from .reminders import DEFAULT_POLICY, late_units
-    from .services import collect_obligations
+    from .services import collect_obligations, owner_names
 
     today = today or timezone.localdate()
     obligations, _ = collect_obligations(today=today)
-    from steppe.core.models import Unit
-
-    names = dict(Unit.objects.values_list("pk", "name"))
-    return [
-        (names.get(int(k), k), len(v))
-        for k, v in late_units(obligations, today=today, policy=DEFAULT_POLICY).items()
-    ]
+    late = late_units(obligations, today=today, policy=DEFAULT_POLICY)
+    names = owner_names(late)
+    return [(names.get(k, k), len(v)) for k, v in late.items()]
 
 
 # ---------------------------------------------------------------- the audit trail

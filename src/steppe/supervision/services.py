@@ -19,11 +19,14 @@ from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.models import Notification, Unit, User
+from steppe.core.models import Notification, Region, Unit, User
 from steppe.core.notifications import notify
 from steppe.core.roles import Role
 from steppe.core.validation import invalid, parse_date, parse_text
-from steppe.plans.models import Measure, MeasureUnit, Target
+from steppe.plans.models import Measure, MeasureUnit, Plan, Target
+from steppe.plans.queries import league_measures
+from steppe.stats import queries as stats_queries
+from steppe.stats.models import ReportingPeriod
 
 from . import extensions
 from . import permissions as perms
@@ -270,6 +273,35 @@ class RoundOpened:
     target_reports: int = 0
 
 
+@dataclass(frozen=True)
+class _Link:
+    measure_id: int
+    unit_id: int
+    measure: Measure
+
+
+def league_bureaus() -> dict[int, Region]:
+    """unit id -> league, for every unit whose active users include a league bureau's account."""
+    out: dict[int, Region] = {}
+    users = User.objects.filter(
+        role=Role.BUREAU, is_active=True, unit__isnull=False, region__level=Region.Level.PREFECTURE
+    ).select_related("region")
+    for u in users.order_by("pk"):
+        out.setdefault(u.unit_id, u.region)
+    return out
+
+
+def _league_bureau_links(plan_code: str | None) -> list[_Link]:
+    """(measure, bureau unit) for each active measure naming a league with a bureau, unless that unit
+    already leads the measure."""
+    out = []
+    for unit_id, league in league_bureaus().items():
+        plan = Plan.objects.filter(code=plan_code).first() if plan_code else None  # None: the current plan
+        qs = league_measures(league, plan).exclude(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD)
+        out += [_Link(m.pk, unit_id, m) for m in qs.order_by("plan_id", "order")]
+    return out
+
+
 def _target_reports_for(rnd: ProgressRound, plan_code: str | None) -> list[TargetReport]:
     """One report per active target with lead units (the qualitative goals Q1–Q6) and lead unit,
     pre-filled from that unit's last submitted report on the target."""
@@ -317,8 +349,10 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     latest: dict[tuple[int, int], ProgressReport] = {}
     for r in ProgressReport.objects.filter(submitted_at__isnull=False).order_by("submitted_at", "pk"):
         latest[(r.measure_id, r.unit_id)] = r
+    # a league bureau reports, beside the lead units, on each measure naming its league
+    league_links = _league_bureau_links(plan_code)
     rows = []
-    for link in links:
+    for link in [*links, *league_links]:
         prev = latest.get((link.measure_id, link.unit_id))
         rows.append(
             ProgressReport(
@@ -359,7 +393,7 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     )
     url = "/supervision/todo/"
     per_unit: dict[int, list[str]] = {}
-    for link in links:
+    for link in [*links, *league_links]:
         per_unit.setdefault(link.unit_id, []).append(f"- {link.measure.code} {link.measure.title}")
     for t in target_rows:
         per_unit.setdefault(t.unit_id, []).append(f"- {t.target.code} {t.target.name}（定性目标）")
@@ -556,7 +590,7 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
     than filed beside it, so the department never reviews one version while another sits unseen.
     """
     unit_id = perms.user_unit_id(actor)
-    if unit_id is None or not perms.leads_measure(actor, measure):
+    if unit_id is None or not perms.reports_on_measure(actor, measure):
         raise perms.NotFound(f"举措 {measure.code} 不存在或无权查看 Measure {measure.code} not found")
     clean = clean_report_data(data, submitting=True)
     files = check_files(files)
@@ -732,11 +766,57 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
         ref = f"milestone:{m.pk}"
         obligations.append(Obligation(ref, str(m.unit_id), m.planned_on, m.done_on))
         info[ref] = (f"{m.measure.code} 里程碑：{m.deliverable}", f"/supervision/measures/{m.measure.code}/")
+    for obligation, label, url in submission_obligations(today=today):
+        obligations.append(obligation)
+        info[obligation.ref] = (label, url)
     for source in extensions.obligation_sources:  # what higher apps register (揭榜挂帅 milestones)
         for obligation, label, url in source(today=today):
             obligations.append(obligation)
             info[obligation.ref] = (label, url)
     return obligations, info
+
+
+LEAGUE_OWNER = "league:"
+
+
+def submission_obligations(*, today: date) -> list[tuple[Obligation, str, str]]:
+    """The statistics each league owes for each reporting period (``stats.ReportingPeriod``: the
+    indicators every league reports for a year, by a date), owed by the league's bureau (owner
+    ``league:CODE``) until every expected figure has arrived (accepted or awaiting review)."""
+    out = []
+    for period in ReportingPeriod.objects.order_by("year"):
+        rows = stats_queries.completeness(period.year, today=today)
+        names = stats_queries.indicator_names(c for row in rows for c in row.missing)
+        for row in rows:
+            if not row.missing:
+                continue
+            missing = "、".join(names.get(c, c) for c in row.missing)
+            out.append((
+                Obligation(f"stats-submission:{period.year}:{row.league.code}", LEAGUE_OWNER + row.league.code,
+                           period.due_on, None),
+                f"{period.year} 年统计数据报送（{row.league.name}）：尚缺 {missing}",
+                "/monitoring/submissions/",
+            ))
+    return out
+
+
+def owner_users(owner: str) -> list[User]:
+    """Who receives what an owner owes: a unit's active users, or a league's bureau accounts."""
+    if owner.startswith(LEAGUE_OWNER):
+        return list(User.objects.filter(role=Role.BUREAU, is_active=True,
+                                        region__code=owner.removeprefix(LEAGUE_OWNER)).order_by("pk"))
+    return unit_users(owner)
+
+
+def owner_names(owners) -> dict[str, str]:
+    """owner key -> a name for messages and the 通报 list (a unit's name, or the league's bureau)."""
+    owners = set(owners)
+    units = {o for o in owners if not o.startswith(LEAGUE_OWNER)}
+    leagues = {o.removeprefix(LEAGUE_OWNER) for o in owners - units}
+    out = {str(pk): name for pk, name in Unit.objects.filter(pk__in=[int(o) for o in units]).values_list("pk", "name")}
+    for code, name in Region.objects.filter(code__in=leagues).values_list("code", "name"):
+        out[LEAGUE_OWNER + code] = f"{name}科技局"
+    return out
 
 
 def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAULT_POLICY) -> dict[str, int]:
@@ -750,7 +830,7 @@ def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAUL
     today = today or _today()
     obligations, info = collect_obligations(today=today)
     dept = department_users()
-    unit_names = dict(Unit.objects.values_list("pk", "name"))
+    names = owner_names(o.owner for o in obligations)
     users_of: dict[str, list[User]] = {}
     # (recipient pk, kind) -> [(due, claim)]
     buckets: dict[tuple[int, str], list] = {}
@@ -759,7 +839,7 @@ def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAUL
         for due in reminders_due(obligations, today=today, policy=policy):
             owner = due.obligation.owner
             if owner not in users_of:
-                users_of[owner] = unit_users(owner)
+                users_of[owner] = owner_users(owner)
             recipients = list(users_of[owner])
             if due.kind == ReminderKind.NOTICE:
                 recipients = dept + [u for u in recipients if u.pk not in {d.pk for d in dept}]
@@ -779,19 +859,25 @@ def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAUL
                 o = due.obligation
                 label, _url = info[o.ref]
                 lines.append(
-                    f"- {unit_names.get(int(o.owner), o.owner)}｜{label}｜到期日 {o.due_on.isoformat()}"
+                    f"- {names.get(o.owner, o.owner)}｜{label}｜到期日 {o.due_on.isoformat()}"
                 )
             n = len(items)
+            # a bureau chased only for its league's statistics is sent to the submissions page
+            todo_url = (
+                "/monitoring/submissions/"
+                if all(d.obligation.ref.startswith("stats-submission:") for d, _ in items)
+                else "/supervision/todo/"
+            )
             if kind == ReminderKind.REMINDER:
                 title = f"到期提醒：{n} 项事项将于 {policy.remind_days_before} 日内到期"
-                url = "/supervision/todo/"
+                url = todo_url
             elif kind == ReminderKind.URGE:
                 title = f"催办：{n} 项事项已逾期，请尽快完成"
-                url = "/supervision/todo/"
+                url = todo_url
             else:
-                late = sorted({unit_names.get(int(d.obligation.owner), d.obligation.owner) for d, _ in items})
+                late = sorted({names.get(d.obligation.owner, d.obligation.owner) for d, _ in items})
                 title = f"通报：{'、'.join(late[:5])}{'等' if len(late) > 5 else ''} {len(late)} 个单位 {n} 项事项逾期超过 {policy.grace_days} 天"
-                url = "/supervision/overview/" if user in dept else "/supervision/todo/"
+                url = "/supervision/overview/" if user in dept else todo_url
             body = f"{REMINDER_LABELS[ReminderKind(kind)]}（{today.isoformat()}）\n" + "\n".join(lines)
             (notification,) = notify(recipients=[user], kind=kind, title=title, body=body, url=url)
             ReminderClaim.objects.filter(pk__in=[c.pk for _, c in items]).update(notification=notification)

@@ -99,10 +99,12 @@ def overview(request):
 def todo(request):
     data = queries.todo(request.user)
     rows = [r for r in queries.measure_rows(request.user)] if perms.user_unit_id(request.user) else []
-    if not perms.is_department(request.user):
+    league = perms.reporting_league(request.user)
+    if not perms.is_department(request.user) and league is None:
         unit_id = perms.user_unit_id(request.user)
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
-    return render(request, "supervision/todo.html", {**data, "rows": rows, "legend": _legend()})
+    queries.with_carriers(rows)
+    return render(request, "supervision/todo.html", {**data, "rows": rows, "legend": _legend(), "league": league})
 
 
 @login_required
