@@ -153,3 +153,17 @@ def test_the_digest_command_sends_and_a_second_run_sends_nothing(mailed_user):
     call_command("inbox", "digest", stdout=out)
     assert out.getvalue().splitlines() == ["digests sent: 1", "digests sent: 0"]
     assert len(mail.outbox) == 1
+
+
+def test_apps_register_their_notice_kinds_and_core_lists_none_of_theirs(mailed_user):
+    from steppe.core.registry import notification_kind_choices, notification_kinds
+
+    assert set(Notification.Kind.values) == {"info", "review"}  # core's own
+    # supervision's reminders and policy's qualification notices come from their apps' ready()
+    assert {"reminder", "urge", "notice", "newly_qualifies", "about_to_lose"} <= set(notification_kinds.keys())
+    assert dict(notification_kind_choices())["urge"] == "催办"
+    n = _notice(mailed_user, kind="about_to_lose")
+    assert n.get_kind_display() == "即将失去资格"
+    with pytest.raises(ValueError, match="unregistered notification kind 'nonsense'"):
+        _notice(mailed_user, kind="nonsense")
+    assert not Notification.objects.filter(kind="nonsense").exists()

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 import steppe.policy
-from steppe.core.models import Notification
+from steppe.core.registry import notification_kinds
 from steppe.policy import i18n_labels, innovation
 from steppe.policy.forms import ENTERPRISE_FIELDS as CALC_ENTERPRISE_FIELDS
 from steppe.policy.forms import YEAR_FIELDS as CALC_YEAR_FIELDS
@@ -64,7 +64,7 @@ def _labels_shown_as_data():
     labels = [label for _, label in PolicyRun.Status.choices]
     labels += [label for _, label in ComplianceEvent.Kind.choices]
     with translation.override("zh-hans"):  # the inbox's kinds of a policy notice (lazy), as msgids
-        labels += [str(Notification.Kind.NEWLY_QUALIFIES.label), str(Notification.Kind.ABOUT_TO_LOSE.label)]
+        labels += [str(notification_kinds.get(k).label) for k in ("newly_qualifies", "about_to_lose")]
     labels += [v[0] for v in innovation.INDICATORS.values()] + [v[3] for v in innovation.INDICATORS.values()]
     return labels
 

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db.models import Count
 from ninja import Router, Schema, Status
 
@@ -6,6 +8,7 @@ from steppe.core.errors import NotFound, ValidationFailed
 from . import services
 from .auth import api_auth
 from .models import Organisation, Region
+from .notifications import inbox_for, notification_read
 
 router = Router(tags=["core"])
 
@@ -177,3 +180,41 @@ def refuse_organisation(request, org_id: int, payload: RefuseIn):
     org = services.get_organisation_to_decide(request.auth, org_id)
     services.organisation_refuse(actor=request.auth, organisation=org, reason=payload.reason)
     return _organisation_detail(org)
+
+
+# ---------------------------------------------------------------- the inbox (every app's notices)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=api_auth, summary="The caller's inbox")
+def list_notifications(request, unread: bool = False):
+    qs = inbox_for(request.auth)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in qs[:200]
+    ]
+
+
+@router.post("/notifications/{pk}/read", auth=api_auth, summary="Mark one of the caller's notices read")
+def read_notification(request, pk: int):
+    notification_read(user=request.auth, pk=pk)  # 404 when not the caller's
+    return {"read": True}

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "steppe.core"
     label = "core"
     verbose_name = "核心 Core"
+
+    def ready(self):
+        from .models import Notification
+        from .registry import NotificationKind, notification_kinds
+
+        for value, label in Notification.Kind.choices:
+            notification_kinds.register(value, NotificationKind(value, label))

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import notifications
-from .models import Notification
+from .registry import notification_kind_choices
 
 
 @login_required
@@ -18,7 +18,7 @@ def inbox(request):
     return render(
         request,
         "core/inbox.html",
-        {"items": items, "pref": pref, "kinds": Notification.Kind.choices},
+        {"items": items, "pref": pref, "kinds": notification_kind_choices()},
     )
 
 

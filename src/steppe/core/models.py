@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import regioncodes
 from .credit_code import validate_credit_code
+from .registry import notification_kind_choices
 from .roles import OrgKind, OrgRole, Role
 
 
@@ -259,13 +260,10 @@ class Notification(models.Model):
     A ``key`` is unique, so a job that claims a notice (a reminder) sends it once."""
 
     class Kind(models.TextChoices):
-        REMINDER = "reminder", _("到期提醒")
-        URGE = "urge", _("催办")
-        NOTICE = "notice", _("通报")
+        """Core's own kinds; other apps register theirs (core.registry.notification_kinds)."""
+
         REVIEW = "review", _("审核结果")
         INFO = "info", _("消息")
-        NEWLY_QUALIFIES = "newly_qualifies", _("新符合条件")
-        ABOUT_TO_LOSE = "about_to_lose", _("即将失去资格")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
@@ -274,7 +272,7 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INFO)
+    kind = models.CharField(max_length=20, choices=notification_kind_choices, default=Kind.INFO)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)

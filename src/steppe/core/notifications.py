@@ -19,6 +19,7 @@ from django.utils import timezone
 from .aftercommit import after_commit
 from .errors import NotFound
 from .models import Notification, NotificationPreference, User
+from .registry import notification_kinds
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ def notify(
     data: dict | None = None,
 ) -> list[Notification]:
     """One inbox entry per recipient now; e-mail after commit where the recipient wants it (a mail
-    failure never undoes the inbox entry). Digest readers get it in the next daily digest."""
+    failure never undoes the inbox entry). Digest readers get it in the next daily digest. The
+    kind must be registered (core.registry.notification_kinds)."""
+    if notification_kinds.get(kind) is None:
+        raise ValueError(f"notify: unregistered notification kind {kind!r} (register it in the app's ready())")
     out = []
     for user in recipients:
         n = Notification.objects.create(
@@ -110,12 +114,12 @@ def notification_open(*, user: User, pk: int) -> str:
 
 def preferences_get(user: User) -> NotificationPreference:
     pref = NotificationPreference.objects.filter(user=user).first()
-    return pref or NotificationPreference(user=user, email_kinds=list(Notification.Kind.values), digest=False)
+    return pref or NotificationPreference(user=user, email_kinds=notification_kinds.keys(), digest=False)
 
 
 def preferences_set(*, user: User, email_kinds: Iterable[str], digest: bool) -> NotificationPreference:
     kinds = sorted(set(email_kinds))
-    unknown = [k for k in kinds if k not in Notification.Kind.values]
+    unknown = [k for k in kinds if notification_kinds.get(k) is None]
     if unknown:
         from .errors import ValidationFailed
 

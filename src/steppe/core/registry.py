@@ -148,3 +148,26 @@ def records_for_measures(codes: list[str]) -> dict[str, list[MeasureRecords]]:
         for code, items in provider(list(codes)).items():
             out.setdefault(code, []).extend(items)
     return out
+
+
+# ---------------------------------------------------------------- notification kinds
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notice in the one inbox: its stored value and its (lazy, Chinese) label. Core owns
+    the generic kinds (``Notification.Kind``: info, review); an app that sends its own kinds
+    (supervision's reminders, policy's qualification notices) registers them in ``ready()``."""
+
+    key: str
+    label: object
+
+
+notification_kinds: Registry[NotificationKind] = Registry(
+    "notification_kinds", "Kinds of notice: the inbox, the preferences page and notify() accept only these"
+)
+
+
+def notification_kind_choices() -> list[tuple[str, object]]:
+    """``Notification.kind``'s choices, read when asked (apps register their kinds in ready())."""
+    return [(k.key, k.label) for k in notification_kinds]

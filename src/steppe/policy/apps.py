@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PolicyConfig(AppConfig):
@@ -13,7 +14,16 @@ class PolicyConfig(AppConfig):
 
         organisation_joiners.register("policy.enterprise", enterprise_join)
 
-        from steppe.core.registry import PlatformFigures, platform_figures
+        from steppe.core.registry import (
+            NotificationKind,
+            PlatformFigures,
+            notification_kinds,
+            platform_figures,
+        )
+
+        # an enterprise's qualification notices after a policy run
+        notification_kinds.register("newly_qualifies", NotificationKind("newly_qualifies", _("新符合条件")))
+        notification_kinds.register("about_to_lose", NotificationKind("about_to_lose", _("即将失去资格")))
 
         # the statistics dashboard lists the register's enterprise counts beside the published ones
         platform_figures.register(

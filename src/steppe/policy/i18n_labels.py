@@ -17,7 +17,7 @@ LABELS = [
     _("科研严重失信"),
     _("列入经营异常名录"),
     _("严重违法失信企业名单"),
-    # models.py: Notification.Kind
+    # apps.py: the notification kinds it registers
     _("新符合条件"),
     _("即将失去资格"),
     # innovation.py: INDICATORS (class, description)

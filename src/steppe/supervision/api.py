@@ -1,4 +1,4 @@
-"""Supervision API: measures and their reports, milestones, rounds, reports, evidence, the inbox.
+"""Supervision API: measures and their reports, milestones, rounds, reports, evidence, the audit trail.
 
 Machine clients authenticate with `Authorization: Bearer TOKEN` (core.auth.api_auth); every
 write goes through services.py, every permission through permissions.py.
@@ -158,16 +158,6 @@ class MilestoneOut(Schema):
     evidence_note: str
     evidence: list[EvidenceOut]
     approved: bool
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    title: str
-    body: str
-    url: str
-    created_at: datetime
-    read: bool
 
 
 class AuditOut(Schema):
@@ -514,38 +504,7 @@ def evidence_response(evidence: Evidence) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
-# ---------------------------------------------------------------- inbox and audit
-
-
-@router.get("/notifications", response=list[NotificationOut], auth=api_auth, summary="The caller's inbox")
-def list_notifications(request, unread: bool = False):
-    from steppe.core.notifications import inbox_for
-
-    qs = inbox_for(request.auth)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return [
-        {
-            "id": n.pk,
-            "kind": n.kind,
-            "title": n.title,
-            "body": n.body,
-            "url": n.url,
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in qs[:200]
-    ]
-
-
-@router.post("/notifications/{pk}/read", auth=api_auth)
-def read_notification(request, pk: int):
-    from steppe.core.notifications import notification_read
-
-    notification_read(user=request.auth, pk=pk)  # 404 when not the caller's
-    return {"read": True}
-
-
+# ---------------------------------------------------------------- audit
 
 
 @router.get(

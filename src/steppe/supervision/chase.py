@@ -19,6 +19,7 @@ from steppe.plans.queries import league_units
 
 from . import permissions as perms
 from . import queries
+from .reminders import ReminderKind
 from .status import Status
 
 CHASEABLE = (Status.LATE, Status.AT_RISK)
@@ -41,7 +42,7 @@ def measure_chase(*, actor, code: str, note: str = "", today: date | None = None
         raise DomainError(ERR_NOT_LATE, gettext("举措 %(code)s %(status)s，无需催办。")
                           % {"code": code, "status": gettext(row.result.label)}, status=409)
     subject = f"plans.measure:{measure.pk}"
-    if Notification.objects.filter(kind=Notification.Kind.URGE, subject=subject, data__by=actor.pk,
+    if Notification.objects.filter(kind=ReminderKind.URGE, subject=subject, data__by=actor.pk,
                                    created_at__date=today).exists():
         raise DomainError(ERR_ALREADY, gettext("今天已催办过举措 %(code)s，请明天再催。") % {"code": code}, status=409)
     units = [link.unit for link in measure.unit_links.select_related("unit") if link.role == MeasureUnit.Role.LEAD]
@@ -60,7 +61,7 @@ def measure_chase(*, actor, code: str, note: str = "", today: date | None = None
         "请尽快报送进展。",
     ) if x)
     with transaction.atomic():
-        sent = notify(recipients=recipients, kind=Notification.Kind.URGE, title=title, body=body,
+        sent = notify(recipients=recipients, kind=ReminderKind.URGE, title=title, body=body,
                       url=f"/supervision/measures/{measure.code}/", subject=subject,
                       data={"by": actor.pk, "measure": measure.code, "league": league.code})
         audit_record(actor=actor, action="measure.chase", obj=measure,
