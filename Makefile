@@ -28,12 +28,16 @@ lock: ## re-resolve requirements.lock from pyproject.toml
 setup: install ## migrate the database and load regions, the built-in plan and the published statistics
 	STEPPE_DEBUG=$${STEPPE_DEBUG:-1} $(STEPPE) setup
 
-run: setup ## set everything up and serve on http://127.0.0.1:$(PORT) (PORT=8123 make run)
-	@echo "Steppe: http://127.0.0.1:$(PORT)/"
-	STEPPE_DEBUG=$${STEPPE_DEBUG:-1} $(STEPPE) runserver 127.0.0.1:$(PORT) --noreload
+# `make run` and `make serve` start the background-job worker (`steppe worker`) beside the server
+# and stop it when the server stops; more workers (other machines with STEPPE_TASKS_URL) are optional.
+WITH_WORKER = $(STEPPE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
-serve: setup ## production-like: gunicorn with 2 workers (needs STEPPE_SECRET_KEY)
-	$(VENV)/bin/gunicorn steppe.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
+run: setup ## set everything up and serve on http://127.0.0.1:$(PORT) with a job worker (PORT=8123 make run)
+	@echo "Steppe: http://127.0.0.1:$(PORT)/ (with a background-job worker)"
+	export STEPPE_DEBUG=$${STEPPE_DEBUG:-1}; $(WITH_WORKER) $(STEPPE) runserver 127.0.0.1:$(PORT) --noreload
+
+serve: setup ## production-like: gunicorn with 2 workers and a job worker (needs STEPPE_SECRET_KEY)
+	$(WITH_WORKER) $(VENV)/bin/gunicorn steppe.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check src tests bench

@@ -11,6 +11,7 @@ from steppe.challenges.api import router as challenges_router
 from steppe.core.api import router as core_router
 from steppe.core.errors import DomainError
 from steppe.core.inputs import CleaningParser, declare_error_responses
+from steppe.core.jobs.api import router as jobs_router
 from steppe.evaluation.api import router as evaluation_router
 from steppe.plans.api import router as plans_router
 from steppe.policy.api import router as policy_router
@@ -100,6 +101,7 @@ api.add_router("/", policy_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", challenges_router)
 api.add_router("/", registers_router)
+api.add_router("/", jobs_router)
 
 
 _log = logging.getLogger("steppe.api")

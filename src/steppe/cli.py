@@ -23,6 +23,8 @@ GROUPS = {
     "data": "data checks (data check: rows with NaN, infinite or out-of-range numbers)",
     "runserver": "development server",
     "inbox": "the one inbox (inbox digest: the daily e-mail digest)",
+    "worker": "run background jobs and the periodic schedule (make run starts one)",
+    "jobs": "background jobs (jobs list | show ID | retry ID | cancel ID)",
 }
 
 

@@ -307,3 +307,24 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Background and periodic jobs (core.jobs) on Django's Tasks API. The database backend by default
+# (django-tasks-db: a table, run by `steppe worker`, which `make run` starts beside the server);
+# a Redis queue for workers on other machines with STEPPE_TASKS_URL=redis://host:6379/0
+# (django-tasks-rq, RQ). The tests run tasks at once ("immediate") unless they set it.
+TASKS_URL = os.environ.get("STEPPE_TASKS_URL", "") or ("immediate" if TESTING else "db")
+INSTALLED_APPS += ["django_tasks_db"]
+if TASKS_URL == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_URL == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # a job may run for hours (a province's batch run); RQ's default is 180 s
+    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("STEPPE_JOBS_TIMEOUT", "21600"))}}
+else:
+    raise ImproperlyConfigured(f"STEPPE_TASKS_URL: expected db, immediate or redis://host:port/db, got {TASKS_URL!r}")
+# a running job that has not reported progress for this long is taken as dead (failed, retryable)
+STEPPE_JOBS_LEASE_SECONDS = int(os.environ.get("STEPPE_JOBS_LEASE_SECONDS", "600"))
+STEPPE_JOBS_KEEP_DAYS = int(os.environ.get("STEPPE_JOBS_KEEP_DAYS", "30"))

@@ -25,4 +25,5 @@ urlpatterns = [
     path("registers/", include("steppe.registers.urls")),
     path("accounts/", include("steppe.core.urls")),
     path("inbox/", include("steppe.core.inbox_urls")),
+    path("jobs/", include("steppe.core.jobs.urls")),
 ]

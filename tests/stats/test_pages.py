@@ -187,33 +187,28 @@ def test_dashboard_page_cache_follows_new_data(client, loaded, make_csv):
     assert "260亿元" in after
 
 
-def test_a_large_import_runs_as_a_job_with_progress(client, loaded, department_user, monkeypatch):
-    """Large files import in the background; the page polls a progress fragment. The job runs
-    inline here (test databases are not shared with threads)."""
+def test_a_large_import_runs_as_a_job_with_progress(
+    client, loaded, department_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Large files import as a background job (core.jobs); the page shows the job's panel, which
+    polls while it runs and shows the import's outcome once done. The test settings run tasks at
+    once, after the commit."""
+    from steppe.core.jobs.models import Job
     from steppe.stats import views
 
-    started = []
-
-    class InlineThread:
-        def __init__(self, target, args, daemon):
-            self.target, self.args = target, args
-
-        def start(self):
-            started.append(self.args[0])
-            self.target(*self.args)
-
     monkeypatch.setattr(views, "BACKGROUND_ROWS", 1)
-    monkeypatch.setattr(views.threading, "Thread", InlineThread)
     client.force_login(department_user)
     body = "region,indicator,year,value,unit,source_title\n包头市,gdp,2022,3900,亿元,后台\n包头市,gdp,2021,3500,亿元,后台\n"
     r = client.post("/monitoring/import/", {"file": SimpleUploadedFile("big.csv", body.encode())})
-    r = client.post("/monitoring/import/", {"confirm": r.context["token"]})
-    assert r.status_code == 302 and "?job=" in r["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/monitoring/import/", {"confirm": r.context["token"]})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"].endswith(f"?job={job.pk}")
+    assert job.kind == "stats.import" and job.status == "succeeded" and job.started_by == department_user
+    assert job.result["added"] == 2 and job.subject_type == "stats.Import" and job.attempts == 1
     page = client.get(r["Location"]).content.decode()
-    assert "import/progress/" in page
-    frag = client.get(f"/monitoring/import/progress/{started[0]}").content.decode()
-    assert "导入完成" in frag and "新增 2" in frag and "hx-get" not in frag  # finished: polling stops
+    assert "导入完成" in page and "新增 2" in page and f"/jobs/{job.pk}/panel" not in page  # finished: no polling
     assert (
         Observation.objects.filter(region__code="150200", indicator__code="gdp", year__lt=2023).count() == 2
     )
-    assert client.get("/monitoring/import/progress/not-a-job-token").status_code == 404
+    assert client.get("/monitoring/import/?job=999999").status_code == 404

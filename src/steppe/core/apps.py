@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
 
         for value, label in Notification.Kind.choices:
             notification_kinds.register(value, NotificationKind(value, label))
+
+        # background jobs: the platform's own kinds and periodic work (core.jobs)
+        from .jobs.builtin import register
+
+        register()

@@ -74,6 +74,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to this user",
     405: "Method not allowed",
     422: "Request data does not match the schema (data.errors name each field)",
+    409: "The action does not fit the current state (e.g. retrying a job that has not failed)",
     429: "Too many failed logins: locked for a while",
     500: "Unexpected server error (the same envelope)",
 }
@@ -94,6 +95,8 @@ def declare_error_responses(schema: dict) -> dict:
                 statuses.append(403)
             if "/auth/" in path:
                 statuses.append(429)
+            if path.startswith(("/api/v1/jobs/", "/jobs/")) and method.lower() == "post":
+                statuses.append(409)  # retry or cancel in the wrong state
             for status in statuses:
                 op["responses"].setdefault(
                     str(status),

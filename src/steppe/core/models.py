@@ -310,3 +310,6 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {', '.join(self.email_kinds) or '-'}{' (digest)' if self.digest else ''}"
+
+
+from .jobs.models import Job, PeriodicClaim  # noqa: E402,F401 - background jobs (core.jobs)

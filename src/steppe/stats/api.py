@@ -13,9 +13,11 @@ from ninja.files import UploadedFile
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, Forbidden, NotFound
 from steppe.core.inputs import Year
+from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.permissions import is_department
 
 from . import queries
+from .jobs import BACKGROUND_ROWS
 from .models import Indicator
 
 router = Router(tags=["stats"])
@@ -313,19 +315,23 @@ def plan_attainment(request, code: str, as_of: Year | None = None):
 
 @router.post(
     "/observations/import",
-    response={200: ImportOut, 201: SubmissionOut},
+    response={200: ImportOut, 201: SubmissionOut, 202: JobOut},
     auth=api_auth,
     summary="Import observations (CSV or XLSX); a bureau's file is a submission for review",
 )
 def observation_import_api(
-    request, file: File[UploadedFile], dry_run: Form[bool] = False, reason: Form[str] = ""
+    request, file: File[UploadedFile], dry_run: Form[bool] = False, reason: Form[str] = "",
+    background: Form[bool] = False,
 ):
     """All or nothing: any bad row refuses the file with `error.data.errors` = [{row, column, message}].
     With `dry_run` nothing is written and the counts say what would change.
 
     The department's file is written at once (200). A bureau's file is a submission (201, `status:
     "submitted"`): rows for its own league or counties only, not counted until the department accepts
-    it; `reason` is required to correct a figure already accepted (locked)."""
+    it; `reason` is required to correct a figure already accepted (locked).
+
+    A department file of more than 50,000 rows (or any with `background`) is imported by a
+    background job: 202 with the job, followed at `GET /api/v1/jobs/{id}`."""
     from steppe.core.tables import read_upload
 
     from .services import observation_import
@@ -343,6 +349,14 @@ def observation_import_api(
                                 reason=reason)
         return Status(201, _submission_out(imp))
     data = read_upload(file)
+    rows = data.count(b"\n")
+    if not dry_run and (background or rows > BACKGROUND_ROWS):
+        # a large file: a background job (core.jobs); GET /api/v1/jobs/{id} follows it
+        from .jobs import save_upload, start_import
+
+        job = start_import(path=save_upload(data, file.name or "upload"), name=file.name or "upload",
+                           rows=rows, user=request.auth, via="api")
+        return Status(202, job_out(job))
     r = observation_import(
         data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
     )

@@ -12,6 +12,11 @@ class StatsConfig(AppConfig):
         # plans checks a plan file's indicator codes against this app's dictionary
         indicator_catalogs.register("stats", _indicator_codes)
 
+        # large imports run as background jobs (core.jobs)
+        from .jobs import register as register_jobs
+
+        register_jobs()
+
         # the computed views (attainment, dashboard) are retired when what they read changes
         from django.db.models.signals import post_delete, post_save
 

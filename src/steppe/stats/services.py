@@ -566,6 +566,7 @@ def observation_import(
         return result
     if result.added == 0 and result.revised == 0:
         return result  # nothing to change: no import recorded (loading the same file twice is a no-op)
+    say("write", 0, result.added + result.revised)  # before the transaction: a job's page can show it
     with transaction.atomic(durable=not connection.in_atomic_block):
         imp = _write(
             changes, data=data, file_name=file_name, fmt=fmt, actor=actor, via=via, result=result, say=say

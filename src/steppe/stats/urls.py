@@ -11,7 +11,6 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("import/", views.import_page, name="import"),
     path("import/template.<str:fmt>", views.template_download, name="template"),
-    path("import/progress/<str:token>", views.import_progress, name="import_progress"),
     path("report.<str:fmt>", views.report_download, name="report"),
     path("_bare", views.bare, name="bare"),
     path("cascade/", league_views.cascade, name="cascade"),

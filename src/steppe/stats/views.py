@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,11 +13,13 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError
+from steppe.core.jobs.views import panel_context, visible_job
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
@@ -36,6 +37,7 @@ from .attainment import (
     describe_projection_en,
 )
 from .i18n import english, local_name, pick, target_name
+from .jobs import BACKGROUND_ROWS, UPLOAD_DIR, start_import
 from .models import Import, Indicator
 from .presentation import (
     KIND_LABELS,
@@ -519,9 +521,6 @@ def template_download(request, fmt: str):
     return file_response(data, fmt, "observations-template")
 
 
-UPLOAD_DIR = "stats-imports"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
@@ -558,15 +557,10 @@ def import_page(request):
         path = stored["path"]
         request.session.pop("stats_import", None)
         if stored.get("rows", 0) > BACKGROUND_ROWS:
-            # a large file: import in a background thread; the page polls its progress
-            job = stored["token"]
-            _job_write(
-                job, {"stage": "queued", "done": 0, "total": stored.get("rows", 0), "name": stored["name"]}
-            )
-            threading.Thread(
-                target=run_import_job, args=(job, path, stored["name"], request.user.pk), daemon=True
-            ).start()
-            return redirect(f"{request.path}?job={job}")
+            # a large file: a background job (core.jobs) run by a worker; this page shows its progress
+            job = start_import(path=path, name=stored["name"], rows=stored["rows"], user=request.user, via="page",
+                               page=reverse("stats:import"))
+            return redirect(f"{request.path}?job={job.pk}")
         try:
             with default_storage.open(path, "rb") as fh:
                 data = fh.read()
@@ -592,7 +586,7 @@ def import_page(request):
             )
         return redirect("stats:import")
     if request.method == "GET" and request.GET.get("job"):
-        ctx["job"] = _job_token(request.GET["job"])
+        ctx.update(panel_context(visible_job(request.user, request.GET["job"])))
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
@@ -613,101 +607,6 @@ def import_page(request):
         request.session["stats_import"] = {"token": token, "path": path, "name": f.name, "rows": r.rows}
         ctx.update(preview=r, token=token)
     return render(request, "stats/import.html", ctx)
-
-
-BACKGROUND_ROWS = 50_000  # files with more rows import in the background, with a progress bar
-
-
-def _job_token(token: str) -> str:
-    import re
-
-    if not re.fullmatch(r"[A-Za-z0-9_-]{8,40}", token or ""):
-        raise Http404()
-    return token
-
-
-def _job_path(token: str) -> str:
-    return f"{UPLOAD_DIR}/{_job_token(token)}.progress.json"
-
-
-def _job_write(token: str, state: dict) -> None:
-    """Progress lives in a small file, so every server process can answer the page's polling."""
-    import json
-
-    from django.core.files.base import ContentFile
-
-    path = _job_path(token)
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    default_storage.save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
-
-
-def _job_read(token: str) -> dict | None:
-    import json
-
-    path = _job_path(token)
-    if not default_storage.exists(path):
-        return None
-    try:
-        with default_storage.open(path, "rb") as fh:
-            return json.loads(fh.read())
-    except (ValueError, OSError):
-        return None
-
-
-def run_import_job(token: str, path: str, name: str, user_id: int) -> None:
-    """Imports an uploaded file, writing its progress for the page; runs in a thread (or inline in tests)."""
-    from django.db import connection
-
-    from steppe.core.models import User
-
-    state = {"stage": "read", "done": 0, "total": 0, "name": name}
-    last = [0.0]
-
-    def progress(stage, done, total):
-        import time
-
-        state.update(stage=stage, done=done, total=total or state["total"])
-        now = time.monotonic()
-        if now - last[0] > 0.5 or (stage == "write" and done == total):
-            last[0] = now
-            _job_write(token, state)
-
-    try:
-        with default_storage.open(path, "rb") as fh:
-            data = fh.read()
-        user = User.objects.filter(pk=user_id).first()
-        r = services.observation_import(data=data, file_name=name, actor=user, via="page", progress=progress)
-        state.update(stage="done", result=r.as_dict() | {"samples": None})
-    except DomainError as e:
-        state.update(stage="failed", error=e.message, errors=(e.data or {}).get("errors", [])[:50])
-    except Exception as e:  # noqa: BLE001 - the page must learn that the job died, and why
-        state.update(stage="failed", error=f"导入失败 Import failed: {e}")
-    finally:
-        _job_write(token, state)
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()
-
-
-@login_required
-def import_progress(request, token: str):
-    """The progress fragment the import page polls (htmx); stops polling once the job ended."""
-    if not is_department(request.user):
-        raise Http404()
-    state = _job_read(token)
-    if state is None:
-        raise Http404()
-    total = max(int(state.get("total") or 0), 1)
-    pct = (
-        100
-        if state["stage"] == "done"
-        else int(100 * int(state.get("done") or 0) / total)
-        if state["stage"] == "write"
-        else 0
-    )
-    return render(request, "stats/_import_progress.html", {"state": state, "pct": pct, "token": token})
 
 
 def _content(data: bytes):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +18,15 @@ class SupervisionConfig(AppConfig):
         for kind, label in ((ReminderKind.REMINDER, _("到期提醒")), (ReminderKind.URGE, _("催办")),
                             (ReminderKind.NOTICE, _("通报"))):
             notification_kinds.register(kind.value, NotificationKind(kind.value, label))
+
+        # reminders, 催办 and 通报: a daily job (core.jobs), no external cron
+        from steppe.core.jobs.registry import job_kind, periodic
+
+        job_kind("supervision.reminders", _reminders_job, label=_("催办与提醒"))
+        periodic("supervision.reminders", "supervision.reminders", at=dt.time(9, 0))
+
+
+def _reminders_job(ctx) -> dict:
+    from .services import reminders_send
+
+    return reminders_send()

@@ -20,6 +20,22 @@ class TransferConfig(AppConfig):
             "tech_contract_turnover", PlatformFigures("tech_contract_turnover", _contract_turnover_by_region_year)
         )
 
+        # listings past their validity date expire daily (core.jobs), no external cron
+        import datetime as dt
+
+        from django.utils.translation import gettext_lazy as _
+
+        from steppe.core.jobs.registry import job_kind, periodic
+
+        job_kind("transfer.expire", _expire_job, label=_("到期成果与需求下架"))
+        periodic("transfer.expire", "transfer.expire", at=dt.time(0, 30))
+
+
+def _expire_job(ctx) -> dict:
+    from .services import listings_expire_due
+
+    return {"expired": listings_expire_due()}
+
 
 def _contract_turnover_by_region_year() -> list[dict]:
     from .queries import contract_turnover_by_region_year  # at call time: app loading stays light

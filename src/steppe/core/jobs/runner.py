@@ -1,0 +1,139 @@
+"""The one task that runs every job, and the progress a job reports while it runs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import traceback
+
+from django.db import connection
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from steppe.core.errors import DomainError
+
+from . import registry
+from .models import Job
+
+log = logging.getLogger("steppe.jobs")
+PROGRESS_EVERY = 0.5  # seconds between progress writes (and always the last one)
+
+
+class Cancelled(Exception):
+    """Raised inside a job's work at its next progress report once someone cancelled it."""
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class JobContext:
+    """What a job's handler gets: the job row and `progress(done, total, message)`."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self._last = 0.0
+        self._pending: dict | None = None
+
+    @property
+    def user(self):
+        return self.job.started_by
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None, *, force=False) -> None:
+        """Record how far the work is. Written at most every PROGRESS_EVERY seconds; each write
+        renews the heartbeat and finds out whether someone cancelled the job (then `Cancelled`).
+
+        Inside a transaction (an import writing its rows) the row is not written: the update would
+        be invisible until the commit and would hold a lock that a cancel request waits on. The
+        figures are kept and written at the next report outside it, or at the end."""
+        fields = {"done": int(done), "heartbeat_at": timezone.now()}
+        if total is not None:
+            fields["total"] = int(total)
+        if message is not None:
+            fields["message"] = str(message)[:300]
+        for k, v in fields.items():
+            setattr(self.job, k, v)
+        self._pending = {**(self._pending or {}), **fields}
+        now = time.monotonic()
+        finished_step = total is not None and done >= total > 0
+        if not force and not finished_step and now - self._last < PROGRESS_EVERY:
+            return
+        self.flush()
+        self._last = now
+
+    def flush(self) -> None:
+        if not self._pending or connection.in_atomic_block:
+            return
+        updated = Job.objects.filter(pk=self.job.pk, cancel_requested=False).update(**self._pending)
+        self._pending = None
+        if not updated:
+            raise Cancelled()
+
+    def concerns(self, subject_type: str, subject_id) -> None:
+        """Link the job to what it made or changed (e.g. the import record)."""
+        self.job.subject_type, self.job.subject_id = subject_type[:64], str(subject_id)[:64]
+        Job.objects.filter(pk=self.job.pk).update(subject_type=self.job.subject_type, subject_id=self.job.subject_id)
+
+    def check_cancelled(self) -> None:
+        if not connection.in_atomic_block and Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise Cancelled()
+
+
+def execute(job_id: int) -> str:
+    """Run job `job_id` if it is still queued (a second delivery finds it claimed); its status."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, cancel_requested=False).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, worker=worker_name(),
+        attempts=F("attempts") + 1, error="",
+    )
+    if not claimed:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is not None and job.status == Job.Status.QUEUED and job.cancel_requested:
+            _finish(job, Job.Status.CANCELLED, error=_("开始前已取消"))
+            return Job.Status.CANCELLED
+        log.info("job %s is not queued (%s); skipped", job_id, job.status if job else "gone")
+        return job.status if job else "missing"
+    job = Job.objects.select_related("started_by").get(pk=job_id)
+    kind = registry.get_kind(job.kind)
+    if kind is None:
+        _finish(job, Job.Status.FAILED, error=_("未知的任务类型 %(kind)s") % {"kind": job.kind})
+        return Job.Status.FAILED
+    ctx = JobContext(job)
+    try:
+        result = kind.handler(ctx, **(job.params or {}))
+    except Cancelled:
+        _finish(job, Job.Status.CANCELLED, error=_("已按要求取消"), ctx=ctx)
+        return Job.Status.CANCELLED
+    except DomainError as e:
+        errors = (e.data or {}).get("errors") if isinstance(e.data, dict) else None
+        _finish(job, Job.Status.FAILED, error=e.message, result={"errors": (errors or [])[:50]}, ctx=ctx)
+        return Job.Status.FAILED
+    except Exception as e:  # noqa: BLE001 - the job records why it died; the log keeps the traceback
+        log.error("job %s (%s) failed\n%s", job.pk, job.kind, traceback.format_exc())
+        _finish(job, Job.Status.FAILED, error=f"{type(e).__name__}: {e}"[:2000], ctx=ctx)
+        return Job.Status.FAILED
+    _finish(job, Job.Status.SUCCEEDED, result=result, ctx=ctx)
+    return Job.Status.SUCCEEDED
+
+
+def _finish(job: Job, status: str, *, error: str = "", result=None, ctx: JobContext | None = None) -> None:
+    fields = dict(status=status, finished_at=timezone.now(), error=error, result=result)
+    if ctx is not None and ctx._pending:
+        fields.update({k: v for k, v in ctx._pending.items() if k != "heartbeat_at"})
+    if status == Job.Status.SUCCEEDED and job.total and "done" not in fields:
+        fields["done"] = job.total
+    # only this attempt's own row: a retry started meanwhile owns it now. A run the stale check
+    # gave up on that did finish after all records its real outcome.
+    Job.objects.filter(pk=job.pk, attempts=job.attempts, worker=job.worker).update(**fields)
+    for k, v in fields.items():
+        setattr(job, k, v)
+
+
+@task
+def run_job(job_id: int) -> str:
+    """The task every job runs as: the job row says what to do."""
+    return execute(job_id)
