@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_cache_table'),
+        ('core', '0007_notification_kinds_registered'),
     ]
 
     operations = [
