@@ -1,0 +1,284 @@
+"""A 200,000-row statistics import started from the page, run by a real worker process (issue 9's
+done-when): it finishes after the web server is killed (-9) mid-way and restarted; a job whose
+worker is killed is seen as failed with the reason and a retry finishes it; and the same import
+runs on the Redis queue with an RQ worker. Real server and worker processes on a file database.
+
+Mid-way is made certain, not hoped for: the worker is frozen (SIGSTOP) once the job is running,
+the server is killed while it is frozen, then the worker goes on (SIGCONT)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROWS = 200_000
+STEPPE = [sys.executable, "-c", "import sys; from steppe.cli import main; main(sys.argv[1:])"]
+PASSWORD = "pass-word-123"
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals")
+
+
+def _env(var: Path, tasks_url: str = "db") -> dict:
+    drop = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEPPE_") and k not in drop}
+    env.update(STEPPE_VAR_DIR=str(var), STEPPE_DEBUG="1", STEPPE_TESTING="0", STEPPE_TASKS_URL=tasks_url,
+               DATABASE_URL="", STEPPE_LOG_LEVEL="ERROR")
+    return env
+
+
+def _steppe(env, *args, timeout=300):
+    return subprocess.run([*STEPPE, *args], env=env, check=True, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def template_var(tmp_path_factory):
+    """A migrated file database with the regions, the indicators and a department account."""
+    var = tmp_path_factory.mktemp("jobs-template")
+    env = _env(var)
+    _steppe(env, "migrate", "--verbosity", "0")
+    _steppe(env, "regions", "load")
+    _steppe(env, "stats", "load-indicators")
+    _steppe(env, "users", "create", "dept", "--role", "department", "--password", PASSWORD)
+    return var
+
+
+@pytest.fixture
+def var(template_var, tmp_path):
+    out = tmp_path / "var"
+    shutil.copytree(template_var, out)
+    return out
+
+
+def _csv(db: Path) -> bytes:
+    """ROWS distinct observations (region x indicator x year x source), generated in a second."""
+    import polars as pl
+
+    con = sqlite3.connect(db)
+    regions = [r[0] for r in con.execute("select code from core_region")]
+    inds = list(con.execute("select code, unit from stats_indicator"))
+    con.close()
+    years = [str(y) for y in range(1990, 2026)]
+    per_source = len(regions) * len(inds) * len(years)
+    sources = -(-ROWS // per_source)
+    grid = (
+        pl.DataFrame({"region": regions})
+        .join(pl.DataFrame({"indicator": [i[0] for i in inds], "unit": [i[1] for i in inds]}), how="cross")
+        .join(pl.DataFrame({"year": years}), how="cross")
+        .join(pl.DataFrame({"s": list(range(sources))}), how="cross")
+        .head(ROWS)
+    )
+    df = grid.with_columns(
+        (pl.int_range(pl.len()) % 997 + 1).cast(pl.Utf8).alias("value"),
+        ("测试公报 第" + pl.col("s").cast(pl.Utf8) + "号").alias("source_title"),
+    ).select("region", "indicator", "year", "value", "unit", "source_title")
+    assert df.height == ROWS
+    return df.write_csv().encode()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env, port):
+        self.env, self.port, self.proc = env, port, None
+
+    def start(self):
+        self.proc = subprocess.Popen([*STEPPE, "runserver", f"127.0.0.1:{self.port}", "--noreload"], env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                assert self.proc.poll() is None, "the server exited"
+                time.sleep(0.2)
+        raise AssertionError("the server did not start")
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def _worker(env):
+    return subprocess.Popen([*STEPPE, "worker", "--interval", "0.2"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _stop(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGCONT)
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _login(server):
+    import requests
+
+    s = requests.Session()
+    s.get(server.url("/accounts/login/"), timeout=30)
+    r = s.post(server.url("/accounts/login/"), data={"username": "dept", "password": PASSWORD,
+               "csrfmiddlewaretoken": s.cookies["csrftoken"]}, timeout=30, allow_redirects=False)
+    assert r.status_code == 302, r.text[:500]
+    return s
+
+
+def _start_import(s, server, data: bytes) -> int:
+    """Upload (the page's preview, a dry run), then confirm: the page answers with the job."""
+    r = s.post(server.url("/monitoring/import/"), files={"file": ("big.csv", data, "text/csv")},
+               data={"csrfmiddlewaretoken": s.cookies["csrftoken"]}, timeout=300)
+    assert r.status_code == 200, r.text[:2000]
+    token = re.search(r'name="confirm" value="([^"]+)"', r.text).group(1)
+    assert f"共 {ROWS} 行" in r.text.replace(",", "")
+    r = s.post(server.url("/monitoring/import/"), data={"confirm": token, "csrfmiddlewaretoken": s.cookies["csrftoken"]},
+               timeout=60, allow_redirects=False)
+    assert r.status_code == 302, r.text[:500]
+    return int(re.search(r"\?job=(\d+)$", r.headers["Location"]).group(1))
+
+
+def _job(db: Path, job_id: int) -> dict:
+    con = sqlite3.connect(db, timeout=30)
+    con.row_factory = sqlite3.Row
+    row = dict(con.execute("select * from core_job where id = ?", [job_id]).fetchone())
+    con.close()
+    return row
+
+
+def _wait(pred, what, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _panel_status(s, server, job_id) -> str:
+    html = s.get(server.url(f"/jobs/{job_id}/panel"), timeout=60).text
+    return re.search(r'data-job-status="(\w+)"', html).group(1), html
+
+
+def _observations(db: Path) -> int:
+    con = sqlite3.connect(db, timeout=30)
+    n = con.execute("select count(*) from stats_observation where source_id in "
+                    "(select id from stats_source where title like '测试公报%')").fetchone()[0]
+    con.close()
+    return n
+
+
+def test_an_import_started_from_the_page_finishes_after_the_server_is_killed_and_restarted(var):
+    env = _env(var)
+    db = var / "steppe.sqlite3"
+    data = _csv(db)
+    server = Server(env, _free_port()).start()
+    worker = _worker(env)
+    try:
+        s = _login(server)
+        job_id = _start_import(s, server, data)
+        _wait(lambda: _job(db, job_id)["status"] == "running", "the worker to take the job")
+        worker.send_signal(signal.SIGSTOP)  # frozen mid-way: running, not finished
+        at_kill = _job(db, job_id)
+        server.kill9()
+        assert at_kill["status"] == "running" and at_kill["finished_at"] is None
+        server = Server(env, _free_port()).start()  # a new server process (port, memory: all new)
+        worker.send_signal(signal.SIGCONT)
+        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
+                       "the job to finish")
+        assert status[0] == "succeeded", status[1]
+        assert "导入完成" in status[1] and f"新增 {ROWS}" in status[1]
+        job = _job(db, job_id)
+        assert job["attempts"] == 1 and job["worker"].endswith(f":{worker.pid}")
+        assert _observations(db) == ROWS
+    finally:
+        _stop(worker)
+        if server.proc.poll() is None:
+            server.kill9()
+
+
+def test_a_job_whose_worker_was_killed_is_failed_with_the_reason_and_a_retry_finishes_it(var):
+    env = _env(var)
+    db = var / "steppe.sqlite3"
+    data = _csv(db)
+    server = Server(env, _free_port()).start()
+    worker = _worker(env)
+    try:
+        s = _login(server)
+        job_id = _start_import(s, server, data)
+        _wait(lambda: _job(db, job_id)["status"] == "running", "the worker to take the job")
+        worker.send_signal(signal.SIGSTOP)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        status, html = _panel_status(s, server, job_id)  # the page sees the worker is gone
+        assert status == "failed" and "已不存在" in html and str(worker.pid) in html
+        assert _observations(db) == 0  # all or nothing: the killed run wrote nothing
+        r = s.post(server.url(f"/jobs/{job_id}/retry"), data={"csrfmiddlewaretoken": s.cookies["csrftoken"]},
+                   timeout=60, allow_redirects=False)
+        assert r.status_code == 302
+        assert _job(db, job_id)["status"] == "queued"
+        worker = _worker(env)
+        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
+                       "the retried job to finish")
+        assert status[0] == "succeeded", status[1]
+        assert _job(db, job_id)["attempts"] == 2 and _observations(db) == ROWS
+    finally:
+        _stop(worker)
+        server.kill9()
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379")
+def test_the_same_import_runs_on_the_redis_queue_with_an_rq_worker(var):
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(url).flushdb()
+    env = _env(var, tasks_url=url)
+    db = var / "steppe.sqlite3"
+    data = _csv(db)
+    server = Server(env, _free_port()).start()
+    worker = _worker(env)
+    try:
+        s = _login(server)
+        job_id = _start_import(s, server, data)
+        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
+                       "the job to finish")
+        assert status[0] == "succeeded", status[1]
+        job = _job(db, job_id)
+        assert job["backend"] == "default" and job["task_id"]
+        # the task went through Redis: RQ kept its job under the same id, finished
+        from rq.job import Job as RQJob
+
+        rq_job = RQJob.fetch(job["task_id"], connection=redis.Redis.from_url(url))
+        assert rq_job.get_status() == "finished"
+        assert _observations(db) == ROWS
+    finally:
+        _stop(worker)
+        server.kill9()
+        redis.Redis.from_url(url).flushdb()
