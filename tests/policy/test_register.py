@@ -261,37 +261,65 @@ def test_generate_creates_synthetic_enterprises(regions):
 _ = Unit
 
 
-def test_department_starts_a_background_run_and_sees_progress(
-    register, department_user, bureau_user, login, django_capture_on_commit_callbacks, monkeypatch
-):
-    import subprocess
-
+def test_department_starts_a_background_run_and_sees_progress(register, department_user, bureau_user, login):
+    """The page queues a job (core.jobs); a worker runs it. Here the queue is left unsent (the test's
+    transaction never commits) and the worker's step is `execute`, so the queued state is seen."""
+    from steppe.core.jobs.models import Job
+    from steppe.core.jobs.runner import execute
     from steppe.policy.models import PolicyRun
 
-    started = []
-    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append(args))
     client = login(bureau_user)
     assert client.post("/policy/runs/", {"year": "2024"}).status_code == 404
     client = login(department_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        resp = client.post("/policy/runs/", {"year": "2024"})
+    resp = client.post("/policy/runs/", {"year": "2024"})
     assert resp.status_code == 302
     run = PolicyRun.objects.get()
     assert run.status == "queued"
-    assert started and started[0][-4:] == ["--year", "2024", "--run", str(run.pk)]
+    job = Job.objects.get(kind="policy.run")
+    assert job.status == "queued" and job.params == {"year": 2024, "run": run.pk}
+    assert (job.subject_type, job.subject_id, job.started_by) == ("policy.PolicyRun", str(run.pk), department_user)
     frag = client.get(f"/policy/runs/{run.pk}/progress/").content.decode()
     assert "排队中" in frag and "hx-trigger" in frag
     # a second start while one is queued is refused
     resp = client.post("/policy/runs/", {"year": "2024"})
     assert "已有批量测算在运行" in resp.content.decode()
-    # the background process: `steppe policy run --year 2024 --run ID`
-    call_command("policy", "run", "--year", "2024", "--run", str(run.pk), stdout=io.StringIO())
+    assert execute(job.pk) == "succeeded"  # the worker
     run.refresh_from_db()
+    job.refresh_from_db()
     assert run.status == "done" and run.done == run.total == 2
+    assert job.result["enterprises"] == 2 and job.result["run"] == run.pk and (job.done, job.total) == (2, 2)
     frag = client.get(f"/policy/runs/{run.pk}/progress/").content.decode()
     assert "hx-trigger" not in frag and "2/2" in frag
     page = client.get("/policy/runs/").content.decode()
     assert "150200" in page and "150600" in page
+
+
+def test_a_run_whose_job_died_no_longer_blocks_a_new_one_and_its_retry_reruns_it(register, department_user):
+    import socket
+    import subprocess
+    import sys
+
+    from steppe.core.jobs import service
+    from steppe.core.jobs.models import Job
+    from steppe.core.jobs.runner import execute
+    from steppe.policy.models import PolicyRun
+    from steppe.policy.services import policy_run_start
+
+    run = policy_run_start(2024, actor=department_user)
+    job = Job.objects.get(kind="policy.run")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    Job.objects.filter(pk=job.pk).update(status="running", worker=f"{socket.gethostname()}:{gone.pid}", attempts=1)
+    PolicyRun.objects.filter(pk=run.pk).update(status="running", done=1, total=2)
+    second = policy_run_start(2024, actor=department_user)  # the dead one is failed, not "busy"
+    run.refresh_from_db()
+    job.refresh_from_db()
+    assert run.status == "failed" and job.status == "failed" and "已不存在" in job.error
+    assert execute(Job.objects.get(subject_id=str(second.pk)).pk) == "succeeded"
+    service.retry(job.pk)
+    assert execute(job.pk) == "succeeded"
+    run.refresh_from_db()
+    assert run.status == "done" and run.done == 2
 
 
 def test_bureau_run_page_shows_only_its_league(register, bureau_user, login):

@@ -14,6 +14,13 @@ class PolicyConfig(AppConfig):
 
         organisation_joiners.register("policy.enterprise", enterprise_join)
 
+        # batch runs are background jobs (core.jobs)
+        from steppe.core.jobs.registry import job_kind
+
+        from .services import RUN_KIND, policy_run_job
+
+        job_kind(RUN_KIND, policy_run_job, label=_("政策批量测算"))
+
         from steppe.core.registry import (
             NotificationKind,
             PlatformFigures,

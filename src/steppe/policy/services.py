@@ -16,8 +16,8 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from steppe.core.aftercommit import after_commit
 from steppe.core.audit import audit_record
 from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 from steppe.core.errors import DomainError, ValidationFailed
@@ -938,29 +938,59 @@ def policy_run(year: int, *, progress=None, chunk: int = 5000, run: PolicyRun | 
 
 
 def policy_run_start(year: int, *, actor=None) -> PolicyRun:
-    """Queue a batch run and start `steppe policy run --year Y --run ID` in the background.
+    """Queue a batch run as a background job (core.jobs), run by a worker.
 
-    The page polls PolicyRun.done / total for progress.
+    The page polls PolicyRun.done / total for progress; the job says why a run failed.
     """
-    import subprocess
-    import sys
+    from steppe.core.jobs import service as jobs
 
     if not 2008 <= year <= 2100:
         raise DomainError("invalid", "year: 须为 2008-2100 之间的会计年度")
+    settle_lost_runs()
     if PolicyRun.objects.filter(status__in=[PolicyRun.Status.QUEUED, PolicyRun.Status.RUNNING]).exists():
         raise DomainError("busy", "已有批量测算在运行 A batch run is already running", status=409)
     run = PolicyRun.objects.create(year=year, status=PolicyRun.Status.QUEUED)
     if actor is not None:
         audit_record(actor=actor, action="policy.run_start", obj=run, after={"year": year})
-    code = "import sys; from steppe.cli import main; main(sys.argv[1:])"
-    args = [sys.executable, "-c", code, "policy", "run", "--year", str(year), "--run", str(run.pk)]
-    after_commit(
-        lambda: subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        ),
-        what=f"policy.run start {run.pk}",
-    )
+    jobs.start(RUN_KIND, params={"year": year, "run": run.pk}, user=actor, subject=("policy.PolicyRun", run.pk),
+               page="/policy/runs/")
     return run
+
+
+# ---------------------------------------------------------------- the batch run as a job (core.jobs)
+
+RUN_KIND = "policy.run"
+RUNNING = gettext_noop("正在测算并保存结果")
+
+
+def policy_run_job(ctx, *, year: int, run: int) -> dict:
+    pr = PolicyRun.objects.get(pk=run)
+    if pr.status != PolicyRun.Status.QUEUED:  # a retry after a failure or a dead worker: start afresh
+        PolicyResult.objects.filter(run=pr).delete()
+        PolicyRun.objects.filter(pk=pr.pk).update(status=PolicyRun.Status.QUEUED, done=0, finished_at=None)
+        pr.refresh_from_db()
+
+    def progress(_message):
+        done, total = PolicyRun.objects.filter(pk=pr.pk).values_list("done", "total").get()
+        ctx.progress(done, total, RUNNING)
+
+    pr = policy_run(year, run=pr, progress=progress)
+    total = (pr.summary or {}).get("total") or {}
+    return {"run": pr.pk, "year": year, "enterprises": pr.total,
+            "tsme_eligible": total.get("tsme_eligible"), "hte_yes": total.get("hte_yes"),
+            "notifications": (pr.summary or {}).get("notifications")}
+
+
+def settle_lost_runs() -> None:
+    """A queued or running PolicyRun whose job has ended without finishing it (its worker died, it
+    was cancelled) is failed, so it no longer blocks a new run."""
+    from steppe.core.jobs import service
+    from steppe.core.jobs.models import Job
+
+    for pr in PolicyRun.objects.filter(status__in=[PolicyRun.Status.QUEUED, PolicyRun.Status.RUNNING]):
+        job = Job.objects.filter(kind=RUN_KIND, subject_id=str(pr.pk)).order_by("-pk").first()
+        if job is not None and not service.refresh(job).is_active:
+            PolicyRun.objects.filter(pk=pr.pk).update(status=PolicyRun.Status.FAILED, finished_at=timezone.now())
 
 
 def _summary(columns, res, points, white, value, notes) -> dict:
