@@ -91,13 +91,21 @@ def main() -> None:
             users[unit.pk], _, _ = user_create(
                 username=f"bench-unit-{i}", role="lead_unit", unit=unit.name, password="x" * 12
             )
+    # one league bureau: it reports, in each round, on the measures naming its league (or every league)
+    bureau, _, _ = user_create(username="bench-baotou", role="bureau", unit="包头市科学技术局", region="150200",
+                               password="x" * 12)
+    users[bureau.unit_id] = bureau
     t1 = time.perf_counter()
 
     good = {"status": "in_progress", "progress": 40, "done": "推进中", "next_steps": "继续"}
     today = timezone.localdate()
     for k in range(args.history):
         period = f"{2020 + k // 4}-Q{k % 4 + 1}"
-        services.round_open(actor=dept, period=period, due_on=today - timedelta(days=400 - 30 * k))
+        # a past round: opened with a due date to come, then dated back (round_open refuses a past one)
+        opened_past = services.round_open(actor=dept, period=period, due_on=today + timedelta(days=1))
+        type(opened_past.round).objects.filter(pk=opened_past.round.pk).update(
+            due_on=today - timedelta(days=400 - 30 * k)
+        )
         for rep in ProgressReport.objects.filter(round__period=period).select_related("unit"):
             rep = services.report_submit(actor=users[rep.unit_id], report=rep, data=good)
             services.report_review(actor=dept, report=rep, accept=True)
