@@ -133,3 +133,18 @@ def test_a_league_whose_figures_arrived_is_no_longer_chased(dept, baotou):
     obligations, _ = services.collect_obligations(today=today)
     refs = {o.ref for o in obligations}
     assert "stats-submission:2025:150200" not in refs and "stats-submission:2025:150600" in refs
+
+
+def test_the_api_gives_a_bureau_its_leagues_measures_with_types_and_periods(client, dept, baotou, league_measures,
+                                                                          bearer):
+    services.round_open(actor=dept, period="2026-Q4", due_on=timezone.localdate() + timedelta(days=20))
+    rep = ProgressReport.objects.get(unit=baotou.unit, measure__code="A2-02")
+    services.report_submit(actor=baotou, report=rep, data={"status": "in_progress", "progress": 20, "done": "发布"})
+    body = client.get("/api/v1/measures?mine=true", **bearer(baotou)).json()
+    by_code = {m["code"]: m for m in body}
+    assert sorted(by_code) == ["A2-02", "A2-03"]
+    recurring = by_code["A2-02"]
+    assert (recurring["type"], recurring["frequency"]) == ("recurring", "per_round")
+    (period,) = recurring["periods"]
+    assert (period["key"], period["forms"], period["submitted"], period["state"]) == ("2026-Q4", 2, 1, "open")
+    assert (by_code["A2-03"]["type"], by_code["A2-03"]["frequency"], by_code["A2-03"]["periods"]) == ("register", None, [])

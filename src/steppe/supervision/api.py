@@ -46,9 +46,21 @@ class ReasonOut(Schema):
     message: str
 
 
+class PeriodOut(Schema):
+    key: str = Field(..., description="the period of the measure's frequency: 2026-Q4, 2026-11, 2026-H2, 2026")
+    rounds: list[str]
+    due_on: date
+    forms: int
+    submitted: int
+    state: str = Field(..., description="reported | partial | missed | open")
+
+
 class MeasureStatusOut(Schema):
     code: str
     title: str
+    type: str = Field(..., description="mechanism | project | register | recurring | one_off ('' in a format 1 plan)")
+    frequency: str | None = Field(None, description="a recurring measure's frequency, else null")
+    periods: list[PeriodOut] = Field(default_factory=list, description="a recurring measure's periods (per round)")
     action: str
     due_on: date
     lead_units: list[str]
@@ -250,6 +262,13 @@ def _measure_out(row: queries.MeasureRow) -> dict:
     return {
         "code": m.code,
         "title": m.title,
+        "type": m.type,
+        "frequency": m.frequency or None,
+        "periods": [
+            {"key": p.key, "rounds": p.rounds, "due_on": p.due_on, "forms": p.forms, "submitted": p.submitted,
+             "state": p.state.value}
+            for p in row.periods
+        ],
         "action": m.action.code,
         "due_on": m.due_on,
         "lead_units": [u.name for u in row.lead_units],
@@ -323,12 +342,13 @@ def _milestone_out(ms) -> dict:
     "/measures",
     response=list[MeasureStatusOut],
     auth=api_auth,
-    summary="Measures the caller may see with their status; mine=true: only those the caller's unit leads",
+    summary="Measures the caller may see with their status; mine=true: only those the caller reports on "
+    "(its unit leads them, or, for a league bureau, they name its league)",
 )
 def list_measures(request, mine: bool = False, status: str | None = None):
     user = request.auth
     rows = queries.measure_rows(user)
-    if mine:
+    if mine and perms.reporting_league(user) is None:  # a league bureau reports on all it sees
         unit_id = perms.user_unit_id(user)
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
     if status:

@@ -39,6 +39,7 @@ class MeasureRow:
     measure: Measure
     result: StatusResult
     lead_units: list = field(default_factory=list)
+    periods: list = field(default_factory=list)  # `recurring` measures: each period and its state
     register_count: int | None = None  # `register` measures: records the registers hold for it
     projects: list = field(default_factory=list)  # `project` measures: what hangs on it
 
@@ -124,7 +125,9 @@ def measure_rows(user, *, today: date | None = None, measures: QuerySet[Measure]
     forms = recurring_forms(m.pk for m in measures if m.type == "recurring")
     for m in measures:
         leads = [link.unit for link in m.unit_links.all() if link.role == MeasureUnit.Role.LEAD]
-        rows.append(MeasureRow(m, status_of(m, today, forms.get(m.pk, [])), leads))
+        row = MeasureRow(m, status_of(m, today, forms.get(m.pk, [])), leads)
+        row.periods = measure_periods(m, forms.get(m.pk, []), today=today)
+        rows.append(row)
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.measure.plan_id, r.measure.order, r.measure.code))
     return rows
 
