@@ -39,8 +39,9 @@ run: setup ## set everything up and serve on http://127.0.0.1:$(PORT) with a job
 serve: setup ## production-like: gunicorn with 2 workers and a job worker (needs STEPPE_SECRET_KEY)
 	$(WITH_WORKER) $(VENV)/bin/gunicorn steppe.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
 
-lint: install ## ruff
+lint: install ## ruff, and mypy on the compute cores and the services ([tool.mypy] in pyproject.toml)
 	$(VENV)/bin/ruff check src tests bench
+	STEPPE_TESTING=1 $(VENV)/bin/mypy
 
 format: install ## ruff format
 	$(VENV)/bin/ruff format src tests bench

@@ -109,13 +109,13 @@ def challenge_create(
     """Draft a 榜单; targets are dicts with code, name, unit, comparison ('>=' or '<='), value."""
     perms.require_department(actor)
     errors = []
-    for name, value, limit in (
+    for name, text, limit in (
         ("title", title, 200),
         ("problem", problem, 10000),
         ("eligibility_note", eligibility_note or "x", 5000),
     ):
         try:
-            parse_text(value, name, limit)
+            parse_text(text, name, limit)
         except ValidationFailed as exc:
             errors += exc.data["errors"]
     if eligible_region_prefix and not (
@@ -243,7 +243,7 @@ def challenge_assign_experts(
 
 def eligibility_checks(challenge: Challenge, *, unit: Unit | None, today: date) -> list[dict]:
     """Each check with ok and a message; an application is eligible when all are ok."""
-    region_code = unit.region.code if unit and unit.region_id else ""
+    region_code = unit.region.code if unit is not None and unit.region is not None else ""
     checks = [
         {"check": "open", "ok": challenge.state == Challenge.State.PUBLISHED, "message": "榜单处于张榜期"},
         {
@@ -254,7 +254,7 @@ def eligibility_checks(challenge: Challenge, *, unit: Unit | None, today: date) 
         {"check": "unit", "ok": unit is not None, "message": "以单位名义揭榜"},
         {
             "check": "kind",
-            "ok": bool(unit) and unit.kind in challenge.eligible_kinds,
+            "ok": unit is not None and unit.kind in challenge.eligible_kinds,
             "message": f"主体类型为 {'、'.join(challenge.eligible_kinds)}",
         },
     ]

@@ -228,6 +228,8 @@ class Invitation(models.Model):
     """An invitation to join: the department invites lead units' staff and experts, an
     organisation's administrator invites colleagues. The link carries a secret; only its hash is kept."""
 
+    raw_key: str  # the link's secret, set on the object invitation_create returns (shown once, never stored)
+
     email = models.EmailField(_("邮箱"))
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"

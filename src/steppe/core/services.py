@@ -239,7 +239,7 @@ def organisation_merge(*, source: Organisation, into: Organisation) -> dict[str,
             continue
         field = rel.field.name
         manager = rel.related_model._base_manager
-        updates = {field: into}
+        updates: dict[str, object] = {field: into}
         if rel.related_model is User:
             updates["org_role"] = OrgRole.MEMBER
         n = manager.filter(**{field: source}).update(**updates)
@@ -281,8 +281,8 @@ def can_decide(user, org: Organisation) -> bool:
     if is_department(user):
         return True
     return bool(
-        getattr(user, "is_authenticated", False) and user.role == Role.BUREAU and user.region_id
-        and org.region_id and Region.same_league(org.region.code, user.region.code)
+        getattr(user, "is_authenticated", False) and user.role == Role.BUREAU and user.region is not None
+        and org.region is not None and Region.same_league(org.region.code, user.region.code)
     )
 
 
@@ -301,7 +301,8 @@ def get_organisation_to_decide(user, pk) -> Organisation:
     return org
 
 
-def _decide(actor, org: Organisation, status: str, reason: str = "") -> Organisation:
+def _decide(actor, org: Organisation, status: str, reason: str = "") -> dict:
+    """Records the decision; returns the audit's ``before``."""
     if org.status != Organisation.Status.PENDING:
         raise DomainError("bad_state", gettext("该单位已审核（%(status)s），不能再次审核") % {
             "status": org.get_status_display()}, status=409)
@@ -469,10 +470,12 @@ def member_set_active(*, actor, user: User, active: bool) -> User:
     """Deactivate (or reactivate) a member: a deactivated account cannot sign in, its API tokens are
     revoked, and what it filed stays with the organisation."""
     _member_of(actor, user)
+    org = user.unit
+    assert org is not None  # _member_of refuses a user without one
     if user.pk == actor.pk:
         raise DomainError("own_account", gettext("不能停用自己的账号"), status=400)
-    if not active and user.org_role == OrgRole.ADMIN and not user.unit.users.filter(
-            is_active=True, org_role=OrgRole.ADMIN).exclude(pk=user.pk).exists() and user.unit.kind in SIGNUP_KIND_ROLE:
+    if not active and user.org_role == OrgRole.ADMIN and not org.users.filter(
+            is_active=True, org_role=OrgRole.ADMIN).exclude(pk=user.pk).exists() and OrgKind(org.kind) in SIGNUP_KIND_ROLE:
         raise DomainError("last_admin", gettext("这是本单位唯一的管理员：请先移交管理员角色"), status=400)
     if user.is_active == active:
         return user
@@ -488,7 +491,7 @@ def member_set_active(*, actor, user: User, active: bool) -> User:
 @transaction.atomic(durable=True)
 def admin_hand_over(*, actor, to: User) -> User:
     """The administrator hands the role to an active colleague and becomes a member."""
-    if not (actor.is_org_admin and to.unit_id == actor.unit_id):
+    if not (actor.is_org_admin and to.unit is not None and to.unit_id == actor.unit_id):
         raise NotFound()
     if not to.is_active or to.pk == actor.pk:
         raise DomainError("bad_member", gettext("只能移交给本单位其他在用的成员"), status=400)

@@ -411,7 +411,9 @@ class Structure:
             parent_of = {i.code: i.parent for i in fw.indicators} | {a.code: a.parent for a in fw.aggregates}
             member = np.zeros((len(children), len(parents)))
             for c, code in enumerate(children):
-                member[c, parents.index(parent_of[code])] = 1.0
+                parent = parent_of[code]
+                assert parent is not None, code  # only the index has no parent, and it is no child
+                member[c, parents.index(parent)] = 1.0
             out.append((lev, list(children), parents, member))
             children = parents
         return cls(out)

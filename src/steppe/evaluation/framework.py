@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 import numpy as np
 import yaml
@@ -174,7 +175,7 @@ class Framework:
 
     def output_columns(self) -> list[str]:
         """Aggregate codes from the top level down (COINr's results order)."""
-        out = []
+        out: list[str] = []
         for lev in range(self.n_levels, 1, -1):
             out.extend(a.code for a in self.aggregates_at(lev))
         return out
@@ -209,6 +210,10 @@ class Dataset:
             raise FrameworkError(f"unit codes repeated in the data: {', '.join(dup)}")
 
 
+@overload
+def _num(value, path: str, *, allow_none: Literal[False]) -> float: ...
+@overload
+def _num(value, path: str, *, allow_none: bool = True) -> float | None: ...
 def _num(value, path: str, *, allow_none: bool = True) -> float | None:
     if value is None or value == "":
         if allow_none:

@@ -157,8 +157,8 @@ def monte_carlo(
     st = Structure.of(fw)
 
     # the data of each discrete combination, computed once
-    norms = spec.normalise or [fw.step("normalise")]
-    imps = spec.impute or [None]
+    norms: list[dict | None] = [*spec.normalise] or [fw.step("normalise")]
+    imps: list[dict | None] = [*spec.impute] or [None]
     data = {}
     for a, imp in enumerate(imps):
         for b, norm in enumerate(norms):
@@ -192,7 +192,7 @@ def monte_carlo(
     col = {f: design[:, i] for i, f in enumerate(factors)}
     imp_idx = (col["impute"] * len(imps)).astype(int) if "impute" in col else np.zeros(runs, int)
     norm_idx = (col["normalise"] * len(norms)).astype(int) if "normalise" in col else np.zeros(runs, int)
-    aggs = spec.aggregate
+    aggs: list[str | None] = [*spec.aggregate]
     agg_idx = (col["aggregate"] * len(aggs)).astype(int) if "aggregate" in col else np.zeros(runs, int)
     nominal_agg = fw.step("aggregate") or {}
     if "aggregate" not in col:
@@ -211,11 +211,11 @@ def monte_carlo(
 
     scores = np.empty((runs, len(nominal.units)))
     for (a, b), x in data.items():
-        for g, m in enumerate(aggs):
+        for g, agg in enumerate(aggs):
             rows = np.flatnonzero((imp_idx == a) & (norm_idx == b) & (agg_idx == g))
             if not len(rows):
                 continue
-            methods = level_methods(fw, {"method": m} if m else nominal_agg)
+            methods = level_methods(fw, {"method": agg} if agg else nominal_agg)
             for s in range(0, len(rows), chunk):
                 rr = rows[s : s + chunk]
                 cur = np.broadcast_to(x, (len(rr), *x.shape))

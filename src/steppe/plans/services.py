@@ -97,7 +97,7 @@ def _write(spec: PlanSpec, *, text: str, source_path: str, actor) -> LoadResult:
         "lead_departments_clause": spec.lead_departments.clause if spec.lead_departments else "",
     }
     created = plan is None
-    if created:
+    if plan is None:
         plan = Plan.objects.create(code=spec.code, created_at=now, updated_at=now, **plan_fields)
     else:
         for k, v in plan_fields.items():

@@ -11,10 +11,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import DecimalField
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -438,14 +440,15 @@ def enterprise_file_open(*, actor, data: dict) -> tuple[Enterprise, bool]:
             gbt4754.parse(industry)
         except gbt4754.IndustryCodeError:
             errors.append({"field": "industry", "message": "不是有效的 GB/T 4754-2017 行业代码"})
-    registered = data.get("registered_on")
+    given = data.get("registered_on")
+    registered: date | None = None
     try:
-        registered = registered if isinstance(registered, date) else date.fromisoformat(str(registered or ""))
+        registered = given if isinstance(given, date) else date.fromisoformat(str(given or ""))
         if registered > timezone.localdate():
             errors.append({"field": "registered_on", "message": "成立日期不能晚于今天"})
     except ValueError:
         errors.append({"field": "registered_on", "message": "请填写成立日期（YYYY-MM-DD）"})
-    if errors:
+    if errors or region is None or registered is None:  # (both are errors above when missing)
         raise ValidationFailed("；".join(e["message"] for e in errors), errors)
     ent = Enterprise.objects.create(
         name=name, credit_code=code, region=region, industry=industry, registered_on=registered, unit=org
@@ -487,7 +490,9 @@ def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict
     row = norm["years"][year]
     values: dict = {}
     for c in YEAR_AMOUNTS:
-        places = EnterpriseYear._meta.get_field(c).decimal_places
+        field = EnterpriseYear._meta.get_field(c)
+        assert isinstance(field, DecimalField), c
+        places = field.decimal_places
         values[c] = Decimal(str(row.get(c, 0))).quantize(Decimal(1).scaleb(-places))
     values.update({c: int(row.get(c, 0)) for c in YEAR_COUNTS})
     values["income_by_industry"] = row.get("income_by_industry", {})
@@ -548,7 +553,7 @@ def enterprise_case(enterprise: Enterprise, year: int) -> dict:
         ent["hightech_field"] = enterprise.hightech_field
     years = {}
     for y in enterprise.years.filter(year__in=[year - 2, year - 1, year]).prefetch_related("rd_projects"):
-        row = {c: float(getattr(y, c)) for c in YEAR_AMOUNTS}
+        row: dict[str, Any] = {c: float(getattr(y, c)) for c in YEAR_AMOUNTS}
         row.update({c: int(getattr(y, c)) for c in YEAR_COUNTS})
         # the file stores 0 for what was never filled in; a total income of 0 beside sales revenue,
         # or no R&D in China beside R&D expense, cannot be true: leave them to the engine's stated
@@ -577,8 +582,8 @@ def enterprise_case(enterprise: Enterprise, year: int) -> dict:
             if ev.kind == ComplianceEvent.Kind.ABNORMAL
             else ev.occurred_on.year
         )
-        for y in range(max(ev.occurred_on.year, year - 2), min(last, year + 1) + 1):
-            years.setdefault(str(y), {})["compliance_ok"] = False
+        for yr in range(max(ev.occurred_on.year, year - 2), min(last, year + 1) + 1):
+            years.setdefault(str(yr), {})["compliance_ok"] = False
     return {"enterprise": ent, "years": years}
 
 
@@ -613,7 +618,7 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
     span = [year - 2, year - 1, year, year + 1]
     cols = {y: {c: np.zeros(n) for c in YEAR_AMOUNTS + YEAR_COUNTS} for y in span}
     for y in span:
-        for c in (
+        for extra in (
             "negative_list_income",
             "manufacturing_income",
             "rd_five_expensed",
@@ -624,19 +629,19 @@ def register_columns(year: int, enterprise_ids=None) -> tuple[np.ndarray, dict, 
             "rd_other_limit_by_project",
             "rd_other_allowed_capitalized_by_project",
         ):
-            cols[y][c] = np.zeros(n)
+            cols[y][extra] = np.zeros(n)
         cols[y]["compliance_ok"] = np.ones(n, dtype=bool)
         cols[y]["tsme_number_issued"] = np.zeros(n, dtype=bool)
         cols[y]["tsme_number_code_zero"] = np.zeros(n, dtype=bool)
     # TSME numbers: the year on the number
-    for k, r in enumerate(erows):
+    for i, r in enumerate(erows):
         num = r[4]
         if num and len(num) >= 11 and num[:4].isdigit() and int(num[:4]) in cols:
-            cols[int(num[:4])]["tsme_number_issued"][k] = True
-            cols[int(num[:4])]["tsme_number_code_zero"][k] = num[10] == "0"
+            cols[int(num[:4])]["tsme_number_issued"][i] = True
+            cols[int(num[:4])]["tsme_number_code_zero"][i] = num[10] == "0"
     # compliance events
     for eid, occurred, ended, kind in ComplianceEvent.objects.filter(
-        enterprise_id__in=ids.tolist() if enterprise_ids is not None else Enterprise.objects.values("id")
+        enterprise_id__in=ids.tolist() if enterprise_ids is not None else Enterprise.objects.values_list("id", flat=True)
     ).values_list("enterprise_id", "occurred_on", "ended_on", "kind"):
         k = pos.get(eid)
         if k is None:

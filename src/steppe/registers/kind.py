@@ -6,17 +6,25 @@ importing the forms the list names (forms ask permissions which loans a bank may
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.forms import ModelForm
 
 from .models import RegisterRecord
 
 
+class RecordFormClass(Protocol):
+    """A ``forms.RecordForm`` subclass, as the services call it (named structurally: the forms
+    import permissions, which read this module)."""
+
+    def __call__(self, data: dict | None = ..., *, instance: Any = ..., actor: Any) -> ModelForm: ...
+
+
 @dataclass(frozen=True)
 class RegisterKind:
     slug: str  # in URLs and the API: /registers/<slug>/, /api/v1/<api_path>
     model: type[RegisterRecord]
-    form: type[ModelForm]  # a forms.RecordForm
+    form: RecordFormClass
     label: object  # lazy Chinese label
     api_path: str
     submitters: frozenset  # roles that may file a record

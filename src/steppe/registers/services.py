@@ -44,7 +44,7 @@ def _errors(form, row: int | None = None) -> list[dict]:
     items = []
     for name, messages in form.errors.get_json_data().items():
         for m in messages:
-            item = {"field": name if name != "__all__" else "record", "message": str(m["message"])}
+            item: dict[str, str | int] = {"field": name if name != "__all__" else "record", "message": str(m["message"])}
             if row is not None:
                 item["row"] = row
             items.append(item)
@@ -60,7 +60,7 @@ def _duplicate(kind: RegisterKind, obj: RegisterRecord) -> RegisterRecord | None
     if not kind.unique:
         return None
     values = {f: getattr(obj, f) for f in kind.unique}
-    return kind.model.objects.exclude(review=Review.WITHDRAWN).exclude(pk=obj.pk).filter(**values).first()
+    return kind.model._default_manager.exclude(review=Review.WITHDRAWN).exclude(pk=obj.pk).filter(**values).first()
 
 
 def _validated(*, actor, kind: RegisterKind, data: dict, instance=None, row: int | None = None):
@@ -71,7 +71,7 @@ def _validated(*, actor, kind: RegisterKind, data: dict, instance=None, row: int
     obj = form.save(commit=False)
     if hasattr(form, "apply"):
         form.apply(obj)
-    errors = []
+    errors: list[dict] = []
     if not perms.can_file_in(actor, obj.region):
         errors.append({"field": "region", "message": perms.MSG_OUTSIDE_LEAGUE})
     existing = _duplicate(kind, obj)
@@ -218,7 +218,8 @@ def records_import(*, actor, kind: RegisterKind, filename: str, content: bytes, 
     field. ``dry_run`` checks only."""
     perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
     rows = _table_rows(kind, filename, content)
-    problems, ready, seen = [], [], {}
+    problems, ready = [], []
+    seen: dict[tuple[str, ...], int] = {}
     for n, row in rows:
         form, obj, errors = _validated(actor=actor, kind=kind, data=row, row=n)
         problems += errors

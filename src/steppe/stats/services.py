@@ -517,7 +517,7 @@ def observation_import(
 
     say = progress or (lambda stage, done, total: None)
     clock = [time.perf_counter()]
-    timings = {}
+    timings: dict[str, float] = {}
 
     def lap(name):
         now = time.perf_counter()

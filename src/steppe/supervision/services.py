@@ -287,7 +287,8 @@ def league_bureaus() -> dict[int, Region]:
         role=Role.BUREAU, is_active=True, unit__isnull=False, region__level=Region.Level.PREFECTURE
     ).select_related("region")
     for u in users.order_by("pk"):
-        out.setdefault(u.unit_id, u.region)
+        if u.unit_id is not None and u.region is not None:  # both, by the filter
+            out.setdefault(u.unit_id, u.region)
     return out
 
 
@@ -346,13 +347,13 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     if plan_code:
         links = links.filter(measure__plan__code=plan_code)
     # the pre-fill source: each (measure, unit)'s latest submitted report, in one query
-    latest: dict[tuple[int, int], ProgressReport] = {}
+    latest: dict[tuple[int, int | None], ProgressReport] = {}
     for r in ProgressReport.objects.filter(submitted_at__isnull=False).order_by("submitted_at", "pk"):
         latest[(r.measure_id, r.unit_id)] = r
     # a league bureau reports, beside the lead units, on each measure naming its league
-    league_links = _league_bureau_links(plan_code)
+    all_links: list[MeasureUnit | _Link] = [*links, *_league_bureau_links(plan_code)]
     rows = []
-    for link in [*links, *league_links]:
+    for link in all_links:
         prev = latest.get((link.measure_id, link.unit_id))
         rows.append(
             ProgressReport(
@@ -372,6 +373,8 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     prev_ids = {latest[(r.measure_id, r.unit_id)].pk: r for r in rows if (r.measure_id, r.unit_id) in latest}
     if prev_ids:
         for e in Evidence.objects.filter(report_id__in=list(prev_ids)):
+            if e.report_id is None:  # (never: the filter names reports)
+                continue
             carried.append(
                 Evidence(
                     file=e.file.name,
@@ -393,7 +396,7 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     )
     url = "/supervision/todo/"
     per_unit: dict[int, list[str]] = {}
-    for link in [*links, *league_links]:
+    for link in all_links:
         per_unit.setdefault(link.unit_id, []).append(f"- {link.measure.code} {link.measure.title}")
     for t in target_rows:
         per_unit.setdefault(t.unit_id, []).append(f"- {t.target.code} {t.target.name}（定性目标）")
@@ -604,7 +607,7 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
     )
     if report is None:
         waiting = in_open_rounds.filter(state=ProgressReport.State.SUBMITTED).first()
-        if waiting is not None:
+        if waiting is not None and waiting.round is not None:  # (a round, by the filter)
             raise DomainError(
                 ERR_AWAITING_REVIEW,
                 f"{measure.code} 在 {waiting.round.period} 调度中的报告（#{waiting.pk}）已提交，待审核；"
@@ -725,6 +728,8 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
         round__closed_at__isnull=True, round__isnull=False
     ).select_related("round", "measure")
     for r in reports:
+        if r.round is None:  # (never: the filter asks for a round)
+            continue
         done_on = None
         if r.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED) and r.submitted_at:
             done_on = timezone.localdate(r.submitted_at)
@@ -734,15 +739,15 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
             f"{r.round.period} 定期调度：{r.measure.code} {r.measure.title[:40]} 进展报告",
             f"/supervision/reports/{r.pk}/",
         )
-    for r in TargetReport.objects.filter(round__closed_at__isnull=True).select_related("round", "target"):
+    for tr in TargetReport.objects.filter(round__closed_at__isnull=True).select_related("round", "target"):
         done_on = None
-        if r.state in (TargetReport.State.SUBMITTED, TargetReport.State.ACCEPTED) and r.submitted_at:
-            done_on = timezone.localdate(r.submitted_at)
-        ref = f"target-report:{r.pk}"
-        obligations.append(Obligation(ref, str(r.unit_id), r.round.due_on, done_on))
+        if tr.state in (TargetReport.State.SUBMITTED, TargetReport.State.ACCEPTED) and tr.submitted_at:
+            done_on = timezone.localdate(tr.submitted_at)
+        ref = f"target-report:{tr.pk}"
+        obligations.append(Obligation(ref, str(tr.unit_id), tr.round.due_on, done_on))
         info[ref] = (
-            f"{r.round.period} 定期调度：定性目标 {r.target.code} {r.target.name[:40]} 进展报告",
-            f"/supervision/target-reports/{r.pk}/",
+            f"{tr.round.period} 定期调度：定性目标 {tr.target.code} {tr.target.name[:40]} 进展报告",
+            f"/supervision/target-reports/{tr.pk}/",
         )
     # each measure's own deadline, owed by each of its lead units until a `completed` report is accepted
     completed_on: dict[int, date] = {}
@@ -762,10 +767,10 @@ def collect_obligations(*, today: date) -> tuple[list[Obligation], dict[str, tup
         ref = f"measure:{m.pk}"
         obligations.append(Obligation(ref, str(link.unit_id), m.due_on, completed_on.get(m.pk)))
         info[ref] = (f"举措 {m.code} {m.title[:40]} 完成时限", f"/supervision/measures/{m.code}/")
-    for m in Milestone.objects.filter(unit__isnull=False, measure__active=True).select_related("measure"):
-        ref = f"milestone:{m.pk}"
-        obligations.append(Obligation(ref, str(m.unit_id), m.planned_on, m.done_on))
-        info[ref] = (f"{m.measure.code} 里程碑：{m.deliverable}", f"/supervision/measures/{m.measure.code}/")
+    for ms in Milestone.objects.filter(unit__isnull=False, measure__active=True).select_related("measure"):
+        ref = f"milestone:{ms.pk}"
+        obligations.append(Obligation(ref, str(ms.unit_id), ms.planned_on, ms.done_on))
+        info[ref] = (f"{ms.measure.code} 里程碑：{ms.deliverable}", f"/supervision/measures/{ms.measure.code}/")
     for obligation, label, url in submission_obligations(today=today):
         obligations.append(obligation)
         info[obligation.ref] = (label, url)

@@ -8,6 +8,7 @@ Money is Decimal in 万元.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -48,6 +49,9 @@ class Listing(models.Model):
     submitted -> accepted | returned (with a reason) -> published -> expired | withdrawn;
     a returned record is resubmitted, an expired one renewed (published again).
     """
+
+    kind: ClassVar[str]  # "achievement" | "demand", set by each kind
+    kind_label: ClassVar[str]
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField("标题", max_length=200)

@@ -124,7 +124,7 @@ class _Errors:
         self.items: list[dict] = []
 
     def add(self, field: str, message: str) -> None:
-        item = {"field": field, "message": message}
+        item: dict[str, str | int] = {"field": field, "message": message}
         if self.row is not None:
             item["row"] = self.row
         self.items.append(item)
@@ -354,7 +354,7 @@ def _listing_data(listing: Listing) -> dict:
         "region": listing.region,
         "contact": listing.contact,
     }
-    if listing.kind == "achievement":
+    if isinstance(listing, Achievement):
         data.update(
             readiness=listing.readiness,
             ip_type=listing.ip_type,
@@ -363,7 +363,7 @@ def _listing_data(listing: Listing) -> dict:
             price_min=listing.price_min,
             price_max=listing.price_max,
         )
-    else:
+    elif isinstance(listing, Demand):
         data.update(budget=listing.budget, deadline=listing.deadline)
     return data
 
@@ -479,7 +479,7 @@ def listings_expire_due(*, today: dt.date | None = None) -> int:
 def listing_record_view(*, listing: Listing, user) -> None:
     """Count a view of a published record (not by its own unit)."""
     if listing.status == ListingStatus.PUBLISHED and not perms.is_owner(user, listing):
-        type(listing).objects.filter(pk=listing.pk).update(views=F("views") + 1)
+        type(listing)._default_manager.filter(pk=listing.pk).update(views=F("views") + 1)
 
 
 # ---------------------------------------------------------------- scenarios, experts, brokers
@@ -516,7 +516,7 @@ def demand_promote(
         round=round,
         seq=seq,
         title=demand.title,
-        owner=owner or (demand.unit.name if demand.unit_id else ""),
+        owner=owner or (demand.unit.name if demand.unit is not None else ""),
         needs=demand.description,
         field=demand.field,
         region=demand.region,
@@ -739,7 +739,7 @@ def _negotiation_parties(interest: Interest) -> dict:
     """Seller and buyer as the negotiation names them: the record's organisation on one side, the
     interested organisation on the other (an achievement's owner sells, a demand's owner buys)."""
     listing = interest.listing
-    owner = (listing.unit.name if listing.unit_id else "", listing.region)
+    owner = (listing.unit.name if listing.unit is not None else "", listing.region)
     party_unit = interest.unit
     party = (
         party_unit.name if party_unit is not None else "",
@@ -980,7 +980,8 @@ def listing_import(*, actor, kind: str, filename: str, content: bytes, dry_run: 
     rows = _table_rows(filename, content, LISTING_COLUMNS)
     registered = _registered_listing_keys(model, [str(r.get("title") or "").strip() for _, r in rows])
     actor_unit = actor.unit.name if getattr(actor, "unit_id", None) else ""
-    all_errors, cleaned, seen = [], [], {}
+    all_errors, cleaned = [], []
+    seen: dict[tuple, int] = {}
     for i, row in rows:
         errors = _Errors(row=i)
         values = _listing_values(kind, row, errors)
@@ -1028,7 +1029,9 @@ def contract_import(
     duplicates (against the register and within the file) reported as row errors."""
     perms.require(perms.is_operator(actor))
     rows = _table_rows(filename, content, CONTRACT_COLUMNS)
-    all_errors, cleaned, seen_fp, seen_no = [], [], {}, {}
+    all_errors, cleaned = [], []
+    seen_fp: dict[str, int] = {}
+    seen_no: dict[str, int] = {}
     for i, row in rows:
         errors = _Errors(row=i)
         values = _contract_values(row, errors)

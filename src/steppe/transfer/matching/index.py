@@ -383,13 +383,12 @@ class MatchIndex:
             docs = [self._docs[i] for i in keep]
             toks = [self._tok[i] for i in keep]
             attrs = (self._fieldc, self._kindc, self._reg, self._trl, self._pmin, self._pmax)
-            fieldc, kindc, reg, trl, pmin, pmax = (a[keep] for a in attrs)
             self._reset_segments()
             self._docs, self._tok = docs, toks
             self._slot = {d.id: i for i, d in enumerate(docs)}
             self._alive = np.ones(len(docs), dtype=bool)
-            self._fieldc, self._kindc, self._reg = fieldc, kindc, reg
-            self._trl, self._pmin, self._pmax = trl, pmin, pmax
+            self._fieldc, self._kindc, self._reg = attrs[0][keep], attrs[1][keep], attrs[2][keep]
+            self._trl, self._pmin, self._pmax = attrs[3][keep], attrs[4][keep], attrs[5][keep]
             self._build_main()
 
     # ------------------------------------------------------------------ searching
@@ -450,14 +449,14 @@ class MatchIndex:
         k = min(self.vote_k, len(pos))
         top = pos[np.argpartition(-scores[pos], k - 1)[:k]]
         best = float(scores[top].max())
-        votes: Counter[int] = Counter()
+        votes: dict[int, float] = {}
         for slot in top.tolist():
             code = int(self._fieldc[slot])
             if code:
-                votes[code] += (float(scores[slot]) / best) ** 2
+                votes[code] = votes.get(code, 0.0) + (float(scores[slot]) / best) ** 2
         if not votes:
             return "", 0.0
-        code, weight = votes.most_common(1)[0]
+        code, weight = max(votes.items(), key=lambda kv: kv[1])
         names = {v: k for k, v in self._field_codes.items()}
         return names[code], weight / sum(votes.values())
 

@@ -109,7 +109,7 @@ def words(text: str) -> list[str]:
 
 
 def bigrams(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for run in _HAN_RUN.findall(text or ""):
         out.extend(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
     return out
