@@ -26,3 +26,9 @@ def csv_bytes(
 @pytest.fixture
 def make_csv():
     return csv_bytes
+
+
+@pytest.fixture
+def loaded(plan, published):
+    """The plan with the published statistics loaded: attainment can be computed."""
+    return plan

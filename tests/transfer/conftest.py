@@ -1,5 +1,6 @@
 import pytest
 
+from steppe.core.tables import read_records
 from steppe.transfer import services
 from steppe.transfer.search import reset_index
 
@@ -72,3 +73,8 @@ CONTRACT = {
     "registered_on": "2026-03-15",
     "authority": "呼和浩特市技术合同认定登记站",
 }
+
+
+def read_table(name: str, data: bytes) -> list[dict]:
+    """The rows of a CSV/XLSX file as dicts (the shared table reader), for checking exports."""
+    return [row for _, row in read_records(data, name)[1]]

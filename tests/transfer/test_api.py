@@ -4,21 +4,11 @@ import io
 
 import pytest
 
-from steppe.core.models import ApiToken
 from steppe.transfer.models import Achievement, Contract
 
 from .conftest import ACHIEVEMENT, CONTRACT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bearer():
-    def _bearer(user):
-        _, raw = ApiToken.objects.issue(user)
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return _bearer
 
 
 def test_submit_review_publish_and_read_an_achievement(client, bearer, institution_user, department_user):

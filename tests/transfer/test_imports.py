@@ -5,16 +5,15 @@ import io
 import pytest
 
 from steppe.core.errors import ValidationFailed
-from steppe.core.tables import read_records
 from steppe.core.tables import write_records as write_table
 from steppe.transfer import queries, services
 from steppe.transfer.models import Achievement, Contract, Demand, ListingStatus
 
+from .conftest import read_table
+
 pytestmark = pytest.mark.django_db
 
 
-def read_table(name: str, data: bytes) -> list[dict]:
-    return [row for _, row in read_records(data, name)[1]]
 
 HEADER = "标题,描述,领域,地区,技术成熟度,转化方式,价格下限,价格上限\n"
 
