@@ -1,6 +1,8 @@
 """Shared fixtures: the real plan, the reference regions, and a persona per role."""
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +172,56 @@ def bearer(db):
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+class I18nChecks:
+    """What every app's English-switch tests check, written once: template text outside the
+    translation tags, and an app's catalog (complete, nothing fuzzy, compiled after its last edit)."""
+
+    CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+    @staticmethod
+    def outside_translation(source: str) -> str:
+        source = re.sub(r"\{% blocktranslate.*?%\}.*?\{% endblocktranslate %\}", "", source, flags=re.S)
+        source = re.sub(r"\{%.*?%\}", "", source, flags=re.S)  # translate tags, and tag arguments
+        return re.sub(r"\{\{.*?\}\}", "", source, flags=re.S)  # data
+
+    def untranslated(self, template: Path) -> list[str]:
+        """Chinese a template shows without the catalog: outside the translation tags, or as a
+        literal inside {{ }} (yesno:"是,否", default:"无" would never be translated either)."""
+        source = template.read_text()
+        problems = []
+        left = self.CJK.findall(self.outside_translation(source))
+        if left:
+            problems.append(f"{template.name}: untranslated text {''.join(left)[:60]}")
+        data = "".join(re.findall(r"\{\{.*?\}\}", source, flags=re.S))
+        data = re.sub(r"""_\((["']).*?\1\)""", "", data)  # _("、") is translated
+        if self.CJK.findall(data):
+            problems.append(f"{template.name}: Chinese literal in a variable: {data[:80]}")
+        return problems
+
+    def catalog_problems(self, app_dir: Path, *, at_least: int = 1) -> list[str]:
+        """An app's English catalog: at least ``at_least`` entries, every one translated, none
+        fuzzy (fuzzy entries are not used at run time), and django.mo compiled after django.po."""
+        po_path = app_dir / "locale/en/LC_MESSAGES/django.po"
+        mo_path = po_path.with_suffix(".mo")
+        po = po_path.read_text()
+        entries = re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', po + "\n", re.M)
+        problems = []
+        if len(entries) < at_least:
+            problems.append(f"only {len(entries)} entries, expected at least {at_least}")
+        empty = [
+            "".join(re.findall(r'"(.*)"', i)) for i, s in entries[1:] if not "".join(re.findall(r'"(.*)"', s))
+        ]
+        if empty:
+            problems.append(f"untranslated: {empty[:5]}")
+        if "#, fuzzy" in po:
+            problems.append("fuzzy entries are not used at run time: review them and drop the flag")
+        if mo_path.stat().st_mtime < po_path.stat().st_mtime - 1:
+            problems.append("django.mo is older than django.po: run `make messages`")
+        return problems
+
+
+@pytest.fixture(scope="session")
+def i18n_checks() -> I18nChecks:
+    return I18nChecks()
