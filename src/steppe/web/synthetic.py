@@ -159,8 +159,8 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
             "这个数据库含有真实用户数据，拒绝装入合成数据（确需装入请加 --force）"
             f" This database holds real user data ({', '.join(real)}); refusing without --force"
         )
-    counties = list(Region.objects.filter(level="county", code__startswith="15").order_by("code"))
-    leagues = list(Region.objects.filter(level="prefecture", code__startswith="15").order_by("code"))
+    counties = list(Region.objects.filter(level="county", code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
+    leagues = list(Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
     if not counties or not Measure.objects.exists() or not Indicator.objects.exists():
         raise RuntimeError("请先运行 steppe setup（区划、规划与指标） Run `steppe setup` first")
     rng = random.Random(seed)
@@ -360,7 +360,7 @@ def _observations(ctx) -> int:
     """Every indicator × every region × 2000-2024 from three synthetic sources, then revisions
     (version 2) of the first source's rows until the volume is reached."""
     rng, target = ctx["rng"], ctx["n"]["observations"]
-    regions = list(Region.objects.filter(code__startswith="15").order_by("code"))
+    regions = list(Region.objects.filter(code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
     indicators = list(Indicator.objects.order_by("id"))
     years = list(range(2000, 2025))
     level_scale = {"province": 100.0, "prefecture": 10.0, "county": 1.0}
