@@ -106,8 +106,9 @@ def _credit_code(first17: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def sign_up(page, live_server, *, kind, name, code, county, email, shots=""):
-    """An organisation signs up on the page, then confirms its e-mail from the message it gets."""
+def sign_up(page, live_server, *, kind, name, code, county, email, shots="", extra=None):
+    """An organisation signs up on the page (``extra``: further fields of its kind, by name), then
+    confirms its e-mail from the message it gets."""
     import re
 
     from django.core import mail
@@ -116,12 +117,16 @@ def sign_up(page, live_server, *, kind, name, code, county, email, shots=""):
     page.click("main >> text=单位注册")
     page.wait_for_selector("select[name=kind]")
     page.select_option("select[name=kind]", kind)
+    # the broker's fields are a service agency's only
+    assert page.is_visible("input[name=certificate_no]") == (kind == "agency")
     page.fill("input[name=name]", name)
     page.fill("input[name=credit_code]", code)
     page.select_option("select[name=region]", county)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    for field, value in (extra or {}).items():
+        page.fill(f"input[name={field}]", value)
     if shots:
         shoot(page, f"{shots}-signup")
     page.click("main form button[type=submit]")
@@ -213,19 +218,16 @@ def test_a_broker_signs_up_and_sees_the_deal_attributed_to_them(live_server, bro
     interest = Interest.objects.get()
 
     email = "wang@mkj-transfer.example.cn"
-    sign_up(browse(), live_server, kind="agency", name="蒙科聚技术转移中心", code=_credit_code("52150100MJ0E2E002"),
-            county="150102", email=email, shots="broker-1")  # fmt: skip
+    signup = browse()
+    sign_up(signup, live_server, kind="agency", name="蒙科聚技术转移中心", code=_credit_code("52150100MJ0E2E002"),
+            county="150102", email=email, shots="broker-1",
+            extra={"broker_name": "王经纪", "certificate_no": "NMG-JJR-2026-018"})  # fmt: skip
     approve(sign_in(dept), live_server, "蒙科聚技术转移中心")
     page = sign_in(email)
     page.click(".worklinks >> text=我的撮合")
-    page.wait_for_selector("#broker-profile")
-    page.fill("#broker-profile input[name=name]", "王经纪")
-    page.fill("#broker-profile input[name=certificate_no]", "NMG-JJR-2026-018")
-    page.fill("#broker-profile input[name=fields]", "新材料、先进制造")
-    page.select_option("#broker-profile select[name=region]", "150100")
+    page.wait_for_selector("#broker-contracts")  # the profile came with the sign-up: nothing to register
+    assert "王经纪（NMG-JJR-2026-018）" in page.inner_text("main")
     shoot(page, "broker-2-profile")
-    page.click("#broker-register")
-    page.wait_for_selector("#broker-contracts")
 
     # the institution registers the contract and names the broker from the drop-down
     p_univ = sign_in(univ)

@@ -95,6 +95,9 @@ class SignupIn(Schema):
     region: str = ""
     email: str = ""
     password: str = ""
+    # a service agency (kind agency) may name its broker at once (both, or neither: then later)
+    broker_name: str = ""
+    certificate_no: str = ""
 
 
 class SignupOut(Schema):

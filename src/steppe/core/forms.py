@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from . import credit_code as cc
 from .credit_code import credit_code_normalise, credit_code_problem
 from .models import Organisation, Region, User
+from .registry import signup_profiles
 from .roles import SIGNUP_KIND_ROLE, OrgKind, Role
 
 REQUIRED = _("必填")
@@ -111,6 +112,14 @@ class SignupForm(ErrorsMixin, PageForm):
         self.fields["password2"].required = ask_twice
         self.fields["password2"].error_messages["required"] = REQUIRED
         self.fields["region"].widget = forms.Select(choices=county_choices())
+        # what higher apps ask of one kind (a service agency names its broker): on the page these
+        # are required for that kind; through the API they are optional (given, they are checked)
+        self.profiles = list(signup_profiles)
+        for profile in self.profiles:
+            for name, field in profile.fields().items():
+                field.required = False
+                field.widget.attrs["data-signup-kind"] = profile.kind
+                self.fields[name] = field
 
     def clean_kind(self):
         kind = self.cleaned_data["kind"]
@@ -156,7 +165,32 @@ class SignupForm(ErrorsMixin, PageForm):
             clash = Organisation.objects.filter(name=name).exclude(credit_code="").exclude(credit_code=code)
             if clash.exists():
                 self.add_error("name", MSG_NAME_TAKEN)
+        for profile in self.profile_of_kind():
+            names = list(profile.fields())
+            given = {n: data.get(n) for n in names if data.get(n) not in (None, "")}
+            if not given and not self.ask_twice:
+                continue  # the API may leave the profile for later
+            for n in names:
+                if n not in given and n not in self.errors:
+                    self.add_error(n, REQUIRED)
+            for n, message in profile.check(data).items():
+                if n not in self.errors:
+                    self.add_error(n, message)
         return data
+
+    def profile_of_kind(self):
+        """The profiles of the kind chosen (empty before the kind is valid)."""
+        kind = self.cleaned_data.get("kind") if hasattr(self, "cleaned_data") else None
+        return [p for p in self.profiles if kind is not None and p.kind == kind]
+
+    def profile_data(self) -> list:
+        """(profile, cleaned values) to create with the organisation: those whose fields were given."""
+        out = []
+        for profile in self.profile_of_kind():
+            values = {n: self.cleaned_data.get(n) for n in profile.fields()}
+            if any(values.values()):
+                out.append((profile, values))
+        return out
 
     @property
     def role(self) -> Role:

@@ -171,3 +171,22 @@ notification_kinds: Registry[NotificationKind] = Registry(
 def notification_kind_choices() -> list[tuple[str, object]]:
     """``Notification.kind``'s choices, read when asked (apps register their kinds in ready())."""
     return [(k.key, k.label) for k in notification_kinds]
+
+
+@dataclass(frozen=True)
+class SignupProfile:
+    """What a higher app adds to one kind's sign-up (a service agency's broker profile): its fields
+    (Django form fields, shown for that kind on the sign-up page and accepted by the API), a check
+    of the cleaned values (field -> message; run with the form's own checks, so every problem is
+    reported at once) and the write, in the sign-up's transaction."""
+
+    kind: str
+    fields: Callable[[], dict]  # name -> django.forms.Field, made fresh for each form
+    check: Callable[[dict], dict[str, str]]
+    create: Callable[..., object]  # create(organisation, user, cleaned) -> the profile
+
+
+signup_profiles: Registry[SignupProfile] = Registry(
+    "signup_profiles",
+    "Profiles made with an organisation's sign-up, by kind (transfer: a service agency's broker).",
+)

@@ -98,6 +98,17 @@ def user_create(*, username: str, role: str, password: str | None = None, region
 MSG_ALREADY_REGISTERED = _(
     "统一社会信用代码 %(code)s 已由“%(name)s”注册。我们已通知该单位的管理员，请其邀请您加入；本次未创建任何账号。"
 )
+MSG_ALREADY_REGISTERED_NOT_ASKED = _(
+    "统一社会信用代码 %(code)s 已由“%(name)s”注册；本次未创建任何账号，也未再通知该单位：%(why)s"
+)
+# invite requests (a sign-up with a registered credit code e-mails that organisation's administrators):
+# at most one per address and organisation, and a few per address and per organisation, a day
+INVITE_REQUEST_WINDOW = timedelta(hours=24)
+INVITE_REQUESTS_PER_ADDRESS = 3
+INVITE_REQUESTS_PER_ORGANISATION = 5
+MSG_INVITE_ASKED_ALREADY = _("24 小时内已为 %(email)s 通知过该单位的管理员，不再重复发送，请直接联系该单位的管理员。")
+MSG_INVITE_ADDRESS_LIMIT = _("%(email)s 在 24 小时内已发出 %(n)s 次加入申请，已达上限，请 24 小时后再试。")
+MSG_INVITE_ORGANISATION_LIMIT = _("该单位 24 小时内已收到 %(n)s 次加入申请，已达上限，请直接联系该单位的管理员。")
 MSG_SIGNUP_INVALID = "注册信息有误 Sign-up data is invalid: {fields}"
 MSG_BAD_CONFIRMATION = _("确认链接无效或已过期，请重新注册或找回密码。")
 CONFIRM_SALT = "steppe.core.email-confirm"
@@ -145,12 +156,17 @@ def organisation_signup(*, data: dict, ask_twice: bool = False) -> tuple[Organis
     d = form.cleaned_data
     existing = Organisation.objects.filter(credit_code=d["credit_code"]).first()
     if existing is not None:
-        _ask_admins_to_invite(existing, d["email"], d["name"])
+        why = _invite_request_refusal(existing, d["email"])
+        if why is None:
+            _ask_admins_to_invite(existing, d["email"], d["name"])
+            message = MSG_ALREADY_REGISTERED % {"code": d["credit_code"], "name": existing.name}
+        else:
+            message = MSG_ALREADY_REGISTERED_NOT_ASKED % {"code": d["credit_code"], "name": existing.name, "why": why}
         raise DomainError(
             "already_registered",
-            str(MSG_ALREADY_REGISTERED % {"code": d["credit_code"], "name": existing.name}),
+            str(message),
             status=409,
-            data={"field": "credit_code", "organisation": existing.pk},
+            data={"field": "credit_code", "organisation": existing.pk, "asked": why is None},
         )
     try:
         with transaction.atomic():
@@ -163,6 +179,8 @@ def organisation_signup(*, data: dict, ask_twice: bool = False) -> tuple[Organis
             user.set_password(d["password"])
             user.save()
             audit_record(actor=user, action="core.organisation.signup", obj=org, after=snapshot(org))
+            for profile, values in form.profile_data():  # a service agency's broker profile
+                profile.create(org, user, values)
             link = _url(reverse("accounts:confirm", args=[email_confirmation_token(user)]))
             _send([user.email], gettext("请确认您的邮箱"), gettext(
                 "您好！\n\n您为“%(name)s”在 Steppe 科技赋能平台注册了账号。请打开以下链接确认邮箱：\n%(link)s\n\n"
@@ -174,7 +192,26 @@ def organisation_signup(*, data: dict, ask_twice: bool = False) -> tuple[Organis
     return org, user
 
 
+def _invite_request_refusal(org: Organisation, email: str) -> str | None:
+    """Why no invite request goes out now (the limits above), or None. Counted from the audit trail,
+    which every request writes, so every worker sees the same counts."""
+    from .models import AuditEntry
+
+    sent = AuditEntry.objects.filter(action="core.organisation.invite_request",
+                                     at__gte=timezone.now() - INVITE_REQUEST_WINDOW)
+    mine = sent.filter(after__email=email)
+    theirs = sent.filter(object_type=Organisation._meta.label_lower, object_id=str(org.pk))
+    if mine.filter(object_id=str(org.pk)).exists():
+        return str(MSG_INVITE_ASKED_ALREADY % {"email": email})
+    if mine.count() >= INVITE_REQUESTS_PER_ADDRESS:
+        return str(MSG_INVITE_ADDRESS_LIMIT % {"email": email, "n": INVITE_REQUESTS_PER_ADDRESS})
+    if theirs.count() >= INVITE_REQUESTS_PER_ORGANISATION:
+        return str(MSG_INVITE_ORGANISATION_LIMIT % {"n": INVITE_REQUESTS_PER_ORGANISATION})
+    return None
+
+
 def _ask_admins_to_invite(org: Organisation, email: str, name: str) -> None:
+    audit_record(actor=None, action="core.organisation.invite_request", obj=org, after={"email": email, "name": name})
     admins = _organisation_admins(org)
     body = gettext(
         "您好！\n\n%(email)s 尝试以“%(name)s”的名义注册 Steppe 平台，但贵单位（统一社会信用代码 %(code)s）已经注册。\n"

@@ -13,6 +13,14 @@ class TransferConfig(AppConfig):
 
         organisation_joiners.register("transfer.contracts", contracts_join)
 
+        from steppe.core.registry import SignupProfile, signup_profiles
+
+        from .services import broker_signup_check, broker_signup_create, broker_signup_fields
+
+        # a service agency names its broker when it signs up: the profile exists from the start
+        signup_profiles.register("transfer.broker", SignupProfile(
+            kind="agency", fields=broker_signup_fields, check=broker_signup_check, create=broker_signup_create))
+
         from steppe.core.registry import PlatformFigures, platform_figures
 
         # the statistics dashboard lists the registered contracts beside the published turnover

@@ -318,8 +318,12 @@ def interests_for_user(user):
 
 
 def broker_choices():
-    """Every registered broker, for the contract forms' drop-down."""
-    return Broker.objects.order_by("name", "id")
+    """Every registered broker, for the contract forms' drop-down; not one whose service agency is
+    still pending (or refused): its profile exists from the sign-up, its deals after approval."""
+    from steppe.core.models import Organisation
+
+    return (Broker.objects.exclude(unit__status__in=[Organisation.Status.PENDING, Organisation.Status.REFUSED])
+            .order_by("name", "id"))
 
 
 def broker_deals(user) -> dict:

@@ -14,12 +14,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.credit_code import ERR_CREDIT_CODE, credit_code_normalise, credit_code_problem
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
-from steppe.core.models import Unit
+from steppe.core.models import Region, Unit
 from steppe.core.regions import resolve_region
 from steppe.core.tables import read_records
 
@@ -602,6 +603,35 @@ def broker_register(*, actor, data: dict, user=None) -> Broker:
         unit=getattr(user, "unit", None),
     )
     audit_record(actor=actor, action="transfer.broker.register", obj=broker, after=snapshot(broker))
+    return broker
+
+
+def broker_signup_fields() -> dict:
+    """The broker's fields on a service agency's sign-up (core's sign-up form shows them)."""
+    from django import forms
+    from django.utils.translation import gettext_lazy
+
+    return {
+        "broker_name": forms.CharField(label=gettext_lazy("技术经纪人姓名"), max_length=64,
+                                       help_text=gettext_lazy("服务机构填写：在平台上撮合的技术经纪人")),
+        "certificate_no": forms.CharField(label=gettext_lazy("技术经纪人证书编号"), max_length=64),
+    }
+
+
+def broker_signup_check(data: dict) -> dict[str, str]:
+    cert = (data.get("certificate_no") or "").strip()
+    if cert and Broker.objects.filter(certificate_no=cert).exists():
+        return {"certificate_no": gettext("证书编号已登记：%(cert)s") % {"cert": cert}}
+    return {}
+
+
+def broker_signup_create(organisation, user, values: dict) -> Broker:
+    """The broker profile of a service agency that signs up (its administrator is the broker)."""
+    league = Region.objects.filter(code=Region.league_or_self(organisation.region.code)).first() \
+        if organisation.region_id else None
+    broker = Broker.objects.create(user=user, name=values["broker_name"].strip(),
+                                   certificate_no=values["certificate_no"].strip(), region=league, unit=organisation)
+    audit_record(actor=user, action="transfer.broker.register", obj=broker, after=snapshot(broker))
     return broker
 
 

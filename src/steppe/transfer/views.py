@@ -82,6 +82,24 @@ def _attempt(request, fn, ok: str = ""):
     return result if result is not None else True
 
 
+def _form_errors(exc: DomainError) -> dict:
+    """A refused form's errors by field, to show each beside its field (every one at once)."""
+    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
+    if errors:
+        return {e.get("field") or "general": e.get("message") for e in errors}
+    return {"general": exc.message}
+
+
+def _contract_attempt(**kwargs):
+    """Register a contract from a page form: the contract, or the errors by field (nothing written)."""
+    try:
+        return services.contract_register(**kwargs), {}
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return None, _form_errors(exc)
+
+
 def _int(value):
     try:
         return int(value) if value not in (None, "") else None
@@ -462,15 +480,15 @@ def interest(request, public_id):
     if request.method == "POST":
         if request.POST.get("action") == "contract":
             data = request.POST.dict()
-            c = _attempt(
-                request,
-                lambda: services.contract_register(
-                    actor=request.user, data=data, interest=obj, broker=_broker_from(data) or obj.broker
-                ),
-                "技术合同已登记",
+            c, errors = _contract_attempt(
+                actor=request.user, data=data, interest=obj, broker=_broker_from(data) or obj.broker
             )
             if c:
+                messages.success(request, gettext("技术合同已登记"))
                 return redirect("transfer:contracts")
+            return render(request, "transfer/interest.html", {
+                **_interest_ctx(obj), "form": request.POST, "errors": errors,
+            }, status=400)
         else:
             _attempt(
                 request,
@@ -479,20 +497,20 @@ def interest(request, public_id):
                 ),
             )
         return redirect("transfer:interest", public_id=public_id)
+    return render(request, "transfer/interest.html", _interest_ctx(obj))
+
+
+def _interest_ctx(obj) -> dict:
     listing = obj.listing
-    return render(
-        request,
-        "transfer/interest.html",
-        {
-            "interest": obj,
-            "listing": listing,
-            "messages_list": obj.messages.select_related("author"),
-            "types": ContractType.values,
-            "leagues": queries.league_choices(),
-            "brokers": queries.broker_choices(),
-            **_contract_defaults(obj, listing),
-        },
-    )
+    return {
+        "interest": obj,
+        "listing": listing,
+        "messages_list": obj.messages.select_related("author"),
+        "types": ContractType.values,
+        "leagues": queries.league_choices(),
+        "brokers": queries.broker_choices(),
+        **_contract_defaults(obj, listing),
+    }
 
 
 def _league_code(region) -> str:
@@ -508,19 +526,23 @@ def _league_code(region) -> str:
 def _contract_defaults(interest, listing) -> dict:
     """Pre-fill the contract form from the negotiation: the record's owner sells an achievement
     and buys for a demand; the interested party is the other side."""
-    owner = (listing.unit.name if listing.unit_id else "", _league_code(listing.region))
+    owner = (listing.unit.name if listing.unit_id else "", _league_code(listing.region),
+             listing.unit.credit_code if listing.unit_id else "")
     party_unit = interest.unit
     party_region = (
         party_unit.region if party_unit and party_unit.region_id else None
     ) or interest.user.region
-    party = (party_unit.name if party_unit else interest.user.username, _league_code(party_region))
+    party = (party_unit.name if party_unit else interest.user.username, _league_code(party_region),
+             party_unit.credit_code if party_unit else "")
     seller, buyer = (owner, party) if listing.kind == "achievement" else (party, owner)
     return {
         "default_title": f"{listing.title}技术合同",
         "default_seller": seller[0],
         "default_seller_region": seller[1],
+        "default_seller_credit_code": seller[2] or "",
         "default_buyer": buyer[0],
         "default_buyer_region": buyer[1],
+        "default_buyer_credit_code": buyer[2] or "",
     }
 
 
@@ -557,30 +579,30 @@ def contracts(request):
                     request, f"检查通过 {out['rows']} 行" if dry else f"已导入 {out['created']} 份合同"
                 )
         else:
-            _attempt(
-                request,
-                lambda: services.contract_register(
-                    actor=user, data=request.POST.dict(), broker=_broker_from(request.POST)
-                ),
-                "技术合同已登记",
+            c, errors = _contract_attempt(
+                actor=user, data=request.POST.dict(), broker=_broker_from(request.POST)
             )
+            if c is None:
+                return render(request, "transfer/contracts.html", {
+                    **_contracts_ctx(user), "form": request.POST, "errors": errors}, status=400)
+            messages.success(request, gettext("技术合同已登记"))
         return redirect("transfer:contracts")
     qs = queries.contracts_for_user(user)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         data = write_records(queries.CONTRACT_EXPORT_COLUMNS, queries.contract_export_rows(qs), fmt)
         return file_response(data, fmt, "contracts")
-    return render(
-        request,
-        "transfer/contracts.html",
-        {
-            "contracts": qs[:500],
-            "is_operator": perms.is_operator(user),
-            "types": ContractType.values,
-            "leagues": queries.league_choices(),
-            "brokers": queries.broker_choices(),
-        },
-    )
+    return render(request, "transfer/contracts.html", _contracts_ctx(user))
+
+
+def _contracts_ctx(user) -> dict:
+    return {
+        "contracts": queries.contracts_for_user(user)[:500],
+        "is_operator": perms.is_operator(user),
+        "types": ContractType.values,
+        "leagues": queries.league_choices(),
+        "brokers": queries.broker_choices(),
+    }
 
 
 @login_required

@@ -19,3 +19,19 @@ document.addEventListener("submit", function (event) {
     if (select) window.location.href = form.getAttribute("data-goto") + encodeURIComponent(select.value) + "/";
   }
 });
+// A sign-up's fields that belong to one kind (data-signup-kind="agency": the broker) show only
+// while that kind is chosen; without script they all show, and the server checks them by kind.
+(function () {
+  function sync() {
+    var kind = document.querySelector("select[name=kind]");
+    if (!kind) return;
+    document.querySelectorAll("[data-signup-kind]").forEach(function (input) {
+      var box = input.closest(".field") || input;
+      box.hidden = input.getAttribute("data-signup-kind") !== kind.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[name=kind]")) sync();
+  });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync); else sync();
+})();
