@@ -259,6 +259,90 @@ def test_a_broker_signs_up_and_sees_the_deal_attributed_to_them(live_server, bro
     reset_index()
 
 
+def test_an_institution_signs_up_publishes_sees_matches_and_signs_a_contract(live_server, browse, sign_in):
+    """An institution: sign up → approved → 登记科技成果 → published → 我的成果与匹配 lists an
+    enterprise's matching demand → interest → the contract, its parties' credit codes filled in from
+    their organisations → the operator's 认定登记 → counted."""
+    from steppe.core.models import Organisation
+    from steppe.transfer import services
+    from steppe.transfer.models import Achievement, Contract
+    from steppe.transfer.search import reset_index
+
+    reset_index()
+    dept = _user("e2e-i-dept", "department", unit="自治区科技厅")
+    firm = _user("e2e-i-firm", "enterprise", unit="包头稀土永磁电机有限公司", region="150202")
+    firm_code = _credit_code("91150202MA0E2E005")
+    Organisation.objects.filter(pk=firm.unit_id).update(credit_code=firm_code)
+    demand = services.listing_submit(actor=firm, kind="demand", data={
+        "title": "永磁电机降低重稀土用量", "description": "需要钕铁硼磁体晶界扩散技术，降低永磁电机中镝铽等重稀土用量。",
+        "field": "材料科学与工程", "region": "150200", "budget": "80"})  # fmt: skip
+    services.listing_review(actor=dept, listing=demand, decision="accept")
+    services.listing_publish(actor=dept, listing=demand)
+
+    email = "kjc@imut.example.cn"
+    code = _credit_code("12150000460E2E006")
+    sign_up(browse(), live_server, kind="institution", name="内蒙古工业大学", code=code, county="150102",
+            email=email, shots="institution-1")  # fmt: skip
+    approve(sign_in(dept), live_server, "内蒙古工业大学")
+    page = sign_in(email)
+    page.click(".worklinks >> text=登记科技成果")
+    page.fill("input[name=title]", "钕铁硼磁体晶界扩散技术")
+    page.fill("textarea[name=description]", "晶界扩散工艺降低钕铁硼磁体重稀土用量，适用于永磁电机，已有中试线。")
+    page.fill("input[name=field]", "材料科学与工程")
+    page.fill("input[name=readiness]", "6")
+    shoot(page, "institution-2-achievement")
+    page.click("#submit")
+    page.wait_for_selector("#status")
+    assert "待审核" in page.inner_text("#status")
+    achievement = Achievement.objects.get()
+    assert achievement.unit.credit_code == code  # the organisation's, not the person's
+    services.listing_review(actor=dept, listing=achievement, decision="accept")
+    services.listing_publish(actor=dept, listing=achievement)
+
+    # its matches: the enterprise's demand
+    page.goto(live_server.url + "/")
+    page.click(".worklinks >> text=我的成果与匹配")
+    page.wait_for_selector(".hits")
+    assert "永磁电机降低重稀土用量" in page.inner_text(".hits")
+    shoot(page, "institution-3-matches")
+    page.click(".hits >> text=永磁电机降低重稀土用量")
+    page.fill("textarea[name=note]", "我校有晶界扩散中试线，可许可使用。")
+    page.click("#express-interest")
+    page.wait_for_selector("#contract-form")
+
+    # the contract: the institution sells, the enterprise buys; their credit codes come filled in
+    form = "#contract-form"
+    assert page.input_value(f"{form} input[name=seller_credit_code]") == code
+    assert page.input_value(f"{form} input[name=buyer_credit_code]") == firm_code
+    assert page.input_value(f"{form} input[name=buyer]") == "包头稀土永磁电机有限公司"
+    page.fill(f"{form} input[name=number]", "2026150100000999")
+    page.select_option(f"{form} select[name=type]", "技术许可")
+    page.fill(f"{form} input[name=amount]", "60")
+    page.fill(f"{form} input[name=signed_on]", "2026-05-01")
+    page.fill(f"{form} input[name=buyer_credit_code]", firm_code[:-1] + ("0" if firm_code[-1] != "0" else "1"))
+    page.click("#register-contract")
+    page.wait_for_selector("#contract-errors")  # a mistyped code: named beside its field, nothing kept
+    assert "校验码不符" in page.inner_text(f"{form} label:has(input[name=buyer_credit_code])")
+    assert page.input_value(f"{form} input[name=number]") == "2026150100000999"
+    assert not Contract.objects.exists()
+    page.fill(f"{form} input[name=buyer_credit_code]", firm_code)
+    shoot(page, "institution-4-contract")
+    page.click("#register-contract")
+    page.wait_for_selector("#contracts")
+    c = Contract.objects.get()
+    assert (c.seller_credit_code, c.buyer_credit_code, c.status) == (code, firm_code, "submitted")
+
+    p_dept = sign_in(dept)
+    p_dept.goto(f"{live_server.url}/transfer/contracts/")
+    p_dept.click("#contracts button[value=approve]")
+    p_dept.wait_for_selector("#contracts")
+    page.reload()
+    assert "2026150100000999" in page.inner_text("#contracts")
+    assert Contract.objects.get().status == "registered"
+    shoot(page, "institution-5-contracts")
+    reset_index()
+
+
 def test_a_bank_signs_up_and_reads_the_white_list(live_server, browse, sign_in):
     from steppe.policy import innovation
     from steppe.policy.models import InnovationModel

@@ -20,6 +20,9 @@ def test_the_cascade_page_shows_t1_to_t7_with_their_consistency(client, plan, pu
         assert f'id="t-{code}"' in body
     assert 'id="t-Q1"' not in body
     assert "未分解目标:" in body and "未设定" in body  # the plan gives no league targets; none are invented
+    # the leagues without a target are named (they rendered as a row of bare 、 before)
+    shortfalls = body.split('class="shortfalls"', 1)[1].split("</ul>", 1)[0]
+    assert "呼和浩特市、包头市、乌海市" in shortfalls
 
 
 def test_the_department_sets_league_targets_and_a_bad_value_is_named(login, plan, published, department_user):
@@ -84,7 +87,11 @@ def test_completeness_per_league_and_what_a_bureau_owes(login, indicators, depar
     rows = {c.league.code: c for c in queries.completeness(2024, today=dt.date(2025, 7, 10))}
     assert rows["150200"].missing == ["rd_expenditure", "gdp"] and rows["150200"].overdue
     home = login(bureau_user).get("/monitoring/bureau/").content.decode()
-    assert "rd_expenditure, gdp" in home
+    assert "全社会研发经费支出、" in home  # by name, never the bare code
+    assert "rd_expenditure" not in home
+    page = login(department_user).get("/monitoring/submissions/?year=2024").content.decode()
+    completeness = page.split('id="completeness"', 1)[1]
+    assert "全社会研发经费支出" in completeness and "rd_expenditure" not in completeness
 
 
 def test_the_new_pages_read_in_english(login, plan, published, bureau_user):

@@ -21,6 +21,12 @@ def local_name(obj) -> str:
     one; a target without one of its own borrows its indicator's when the two Chinese names agree."""
     if obj is None:
         return ""
+    if isinstance(obj, str):  # a region's name as plain text (the cascade's shortfalls list names)
+        if not english():
+            return obj
+        from steppe.core.models import Region
+
+        return Region.objects.filter(name=obj).exclude(name_en="").values_list("name_en", flat=True).first() or obj
     name = getattr(obj, "name", "") or ""
     if not english():
         return name

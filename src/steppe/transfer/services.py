@@ -20,7 +20,7 @@ from steppe.core.audit import audit_record, snapshot
 from steppe.core.credit_code import ERR_CREDIT_CODE, credit_code_normalise, credit_code_problem
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
-from steppe.core.models import Region, Unit
+from steppe.core.models import Organisation, Region
 from steppe.core.regions import resolve_region
 from steppe.core.tables import read_records
 
@@ -267,7 +267,7 @@ def _unit_for(actor, data: dict, errors: _Errors):
     if not perms.is_operator(actor):
         errors.add("unit", MSG_UNIT_NOT_OWN.format(unit=name))
         return own
-    unit = Unit.objects.filter(name=name).select_related("region").first()
+    unit = Organisation.objects.filter(name=name).select_related("region").first()
     if unit is None:
         errors.add("unit", MSG_UNIT_UNKNOWN.format(unit=name))
     elif unit.region_id and not perms.can_operate_region(actor, unit.region):

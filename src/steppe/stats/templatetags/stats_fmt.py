@@ -76,3 +76,17 @@ def figure(v, u=""):
         return "—"
     x = float(v)
     return fmt_figure_en(x, u) if english() else fmt_figure(x, u)
+
+
+@register.filter
+def indicators(codes):
+    """``{{ c.missing|indicators }}``: indicator codes (a list, or one code) as their names in the
+    page's language, never the bare codes (rd_expenditure); an unknown code stays as it is."""
+    from django.utils.translation import gettext
+
+    from steppe.stats.i18n import local_name
+    from steppe.stats.models import Indicator
+
+    codes = [codes] if isinstance(codes, str) else list(codes or [])
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    return gettext("、").join(local_name(found[c]) if c in found else c for c in codes)

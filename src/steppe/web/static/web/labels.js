@@ -9,7 +9,8 @@ document.addEventListener("DOMContentLoaded", function () {
     table.querySelectorAll("tbody tr").forEach(function (tr) {
       var col = 0;
       Array.prototype.forEach.call(tr.children, function (td) {
-        if (heads[col] && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[col]);
+        // a cell spanning columns ("暂无报送。" across the row) belongs to no one column: no label
+        if (heads[col] && (td.colSpan || 1) === 1 && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[col]);
         col += td.colSpan || 1;
       });
     });
