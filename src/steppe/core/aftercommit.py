@@ -1,9 +1,12 @@
-"""Work that follows a committed write (re-indexing, e-mail, starting a batch run).
+"""Work that follows a committed write (re-indexing, e-mail).
 
 The write has happened when this work runs, so its failure must never turn the response into an
-error (a client that sees a 500 retries and duplicates the record). `after_commit` retries the
-work a few times, then logs it with its traceback and records it in the audit trail
-(action `core.after_commit.failed`), where operators see it and `steppe data check` lists it.
+error (a client that sees a 500 retries and duplicates the record). Work that can run anywhere
+(e-mail) is a background job (`job=(kind, params)`, core.jobs): queued with the write, run by a
+worker, retried there (the kind's `max_attempts`), and when it fails for good recorded in the audit
+trail (action `core.after_commit.failed`). Work that must run in this process (bringing its own
+in-memory index up to date) runs after the commit and is retried here a few times before it is
+logged and recorded the same way.
 """
 
 from __future__ import annotations
@@ -37,8 +40,15 @@ def run_with_retries(fn: Callable[[], object], *, what: str, attempts: int = ATT
     return False
 
 
-def after_commit(fn: Callable[[], object], *, what: str) -> None:
-    """Schedule `fn` for after the current transaction commits (at once outside one)."""
+def after_commit(fn: Callable[[], object] | None = None, *, what: str,
+                 job: tuple[str, dict] | None = None) -> None:
+    """Run `fn` in this process after the current transaction commits (at once outside one), or
+    queue the job `job` = (kind, params) with the write: a rolled-back write starts neither."""
+    if job is not None:
+        from .jobs import service
+
+        service.start(job[0], params=job[1], subject=("after_commit", what[:64]))
+        return
     transaction.on_commit(lambda: run_with_retries(fn, what=what))
 
 

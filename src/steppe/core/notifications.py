@@ -57,7 +57,8 @@ def notify(
         out.append(n)
         email, now = wants_email(user, kind)
         if email and now:
-            after_commit(lambda n=n, address=user.email: email_send(n, address), what=f"core.notification mail {n.pk}")
+            after_commit(what=f"core.notification mail {n.pk}",
+                         job=("core.notification_email", {"notification": n.pk, "address": user.email}))
     return out
 
 

@@ -119,7 +119,8 @@ def _send(to: list[str], subject: str, body: str) -> None:
     """E-mail after the transaction commits (a rolled-back write sends nothing)."""
     to = [a for a in to if a]
     if to:
-        after_commit(lambda: send_mail(f"[Steppe] {subject}", body, None, to), what=f"core.mail {subject[:40]}")
+        after_commit(what=f"core.mail {subject[:40]}",
+                     job=("core.email", {"to": to, "subject": f"[Steppe] {subject}", "body": body}))
 
 
 def _url(path: str) -> str:
@@ -218,7 +219,7 @@ def _ask_admins_to_invite(org: Organisation, email: str, name: str) -> None:
         "如其是贵单位的同事，请登录后在“本单位账号”页面邀请其加入：%(link)s\n如不认识此人，请忽略本邮件。"
     ) % {"email": email, "name": name, "code": org.credit_code, "link": _url(reverse("accounts:my_organisation"))}
     to = [a.email for a in admins]
-    if to:
+    if to:  # a refused sign-up: nothing is written, the message goes out at once
         send_mail(f"[Steppe] {gettext('有人申请加入贵单位')}", body, None, to)
 
 

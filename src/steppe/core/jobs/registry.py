@@ -18,6 +18,10 @@ class JobKind:
     result_template: str = ""
     # cleans up after a job of this kind is pruned (e.g. an uploaded file): cleanup(job)
     cleanup: Callable | None = None
+    # an unexpected error queues the job again until it has run this many times
+    max_attempts: int = 1
+    # recorded in the audit trail when the job fails for good (e.g. core.after_commit.failed)
+    failure_action: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,9 @@ _kinds: dict[str, JobKind] = {}
 _periodic: dict[str, Periodic] = {}
 
 
-def job_kind(name: str, handler: Callable, *, label, result_template: str = "", cleanup=None) -> JobKind:
-    kind = JobKind(name, handler, label, result_template, cleanup)
+def job_kind(name: str, handler: Callable, *, label, result_template: str = "", cleanup=None,
+             max_attempts: int = 1, failure_action: str = "") -> JobKind:
+    kind = JobKind(name, handler, label, result_template, cleanup, max_attempts, failure_action)
     _kinds[name] = kind
     return kind
 

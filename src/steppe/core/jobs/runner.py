@@ -113,15 +113,24 @@ def execute(job_id: int) -> str:
         _finish(job, Job.Status.FAILED, error=e.message, result={"errors": (errors or [])[:50]}, ctx=ctx)
         return Job.Status.FAILED
     except Exception as e:  # noqa: BLE001 - the job records why it died; the log keeps the traceback
-        log.error("job %s (%s) failed\n%s", job.pk, job.kind, traceback.format_exc())
-        _finish(job, Job.Status.FAILED, error=f"{type(e).__name__}: {e}"[:2000], ctx=ctx)
+        detail = traceback.format_exc()
+        log.error("job %s (%s) failed (attempt %s of %s)\n%s", job.pk, job.kind, job.attempts, kind.max_attempts,
+                  detail)
+        reason = f"{type(e).__name__}: {e}"[:2000]
+        if job.attempts < kind.max_attempts:
+            _finish(job, Job.Status.QUEUED, error=reason, ctx=ctx)  # queued again: `again` below sends it
+            return "retry"
+        _finish(job, Job.Status.FAILED, error=reason, ctx=ctx)
+        if kind.failure_action:
+            _report(job, kind.failure_action, detail)
         return Job.Status.FAILED
     _finish(job, Job.Status.SUCCEEDED, result=result, ctx=ctx)
     return Job.Status.SUCCEEDED
 
 
 def _finish(job: Job, status: str, *, error: str = "", result=None, ctx: JobContext | None = None) -> None:
-    fields = dict(status=status, finished_at=timezone.now(), error=error, result=result)
+    fields = dict(status=status, finished_at=None if status == Job.Status.QUEUED else timezone.now(), error=error,
+                  result=result)
     if ctx is not None and ctx._pending:
         fields.update({k: v for k, v in ctx._pending.items() if k != "heartbeat_at"})
     if status == Job.Status.SUCCEEDED and job.total and "done" not in fields:
@@ -133,7 +142,20 @@ def _finish(job: Job, status: str, *, error: str = "", result=None, ctx: JobCont
         setattr(job, k, v)
 
 
+def _report(job: Job, action: str, detail: str) -> None:
+    from steppe.core.models import AuditEntry
+
+    what = f"{job.kind} job {job.pk}"
+    AuditEntry.objects.create(actor=None, action=action, object_type="job", object_id=str(job.pk),
+                              object_repr=what[:255], note=detail[-4000:])
+
+
 @task
 def run_job(job_id: int) -> str:
-    """The task every job runs as: the job row says what to do."""
-    return execute(job_id)
+    """The task every job runs as: the job row says what to do. A job whose kind allows more
+    attempts goes back on the queue after an unexpected error."""
+    status = execute(job_id)
+    if status == "retry":
+        again = run_job.enqueue(job_id)
+        Job.objects.filter(pk=job_id).update(task_id=str(again.id)[:64])
+    return status
