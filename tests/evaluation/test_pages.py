@@ -53,20 +53,31 @@ def test_the_profile_lists_what_moves_the_rank(client, login, bureau_user, asem_
     assert client.get("/evaluation/asem-coinr-example/units/XXX/").status_code == 404
 
 
-def test_only_the_department_builds_and_others_get_404(client, login, bureau_user, department_user, regions):
+def test_only_the_department_builds_and_others_get_404(
+    client, login, bureau_user, department_user, regions, django_capture_on_commit_callbacks
+):
+    """The build is a background job (core.jobs); the test settings run it once the request commits."""
+    from steppe.core.jobs.models import Job
+
     login(bureau_user)
     assert client.post("/evaluation/asem-coinr-example/build/", {"replications": 0}).status_code == 404
-    assert not IndexRun.objects.exists()
+    assert not IndexRun.objects.exists() and not Job.objects.exists()
     login(department_user)
-    r = client.post("/evaluation/asem-coinr-example/build/", {"replications": 50})
-    assert r.status_code == 302 and IndexRun.objects.get().ok
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/evaluation/asem-coinr-example/build/", {"replications": 50})
+    job = Job.objects.get(kind="evaluation.build")
+    assert r.status_code == 302 and r["Location"].endswith(f"?job={job.pk}") and IndexRun.objects.get().ok
+    assert job.status == "succeeded" and job.result["ok"] and job.subject_id == str(IndexRun.objects.get().pk)
+    html = client.get(r["Location"]).content.decode()
+    assert "已完成计算(蒙特卡洛模拟 50 次)" in html
 
 
 def test_a_failed_run_says_what_is_missing_and_shows_no_ranking(
-    client, login, department_user, league_figures
+    client, login, department_user, league_figures, django_capture_on_commit_callbacks
 ):
     login(department_user)
-    client.post("/evaluation/nmg-leagues-cstii/build/", {"replications": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/evaluation/nmg-leagues-cstii/build/", {"replications": 0})
     run = IndexRun.objects.get(framework="nmg-leagues-cstii")
     assert not run.ok and "screen" in run.error
     html = client.get("/evaluation/nmg-leagues-cstii/").content.decode()

@@ -326,3 +326,20 @@ def index_change(old, new) -> dict:
         "rows": rows,
         "same_method": old.framework_sha256 == new.framework_sha256 and old.method == new.method,
     }
+
+
+# ---------------------------------------------------------------- the index build as a job (core.jobs)
+
+BUILD_KIND = "evaluation.build"
+
+
+def index_build_job(ctx, *, framework: str, method: str = "", replications: int = 0, seed: int = 1) -> dict:
+    """The page's build: a background job, since the Monte Carlo replications take a while."""
+    from django.utils.translation import gettext_noop
+
+    ctx.progress(0, 1, gettext_noop("正在计算指数"), force=True)
+    run = index_run_build(framework=framework, method=method, replications=replications, seed=seed,
+                          actor=ctx.user)
+    ctx.concerns("evaluation.IndexRun", run.pk)
+    return {"run": str(run.uid), "ok": bool(run.ok), "error": run.error, "framework": framework,
+            "replications": replications}

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
 
@@ -95,17 +96,16 @@ def build_run(request, code: str):
         method = request.POST.get("method") or ""
         if method and method not in fw.methods:
             raise DomainError("invalid", gettext("未知的计分方法"))
-        run = services.index_run_build(
-            framework=fw.code, replications=reps, method=method, actor=request.user
-        )
+        if not 0 <= reps <= 20000:
+            raise DomainError("invalid", gettext("模拟次数应在 0–20000 之间"))
+        from steppe.core.jobs import service as jobs
+
+        job = jobs.start(services.BUILD_KIND, params={"framework": fw.code, "method": method, "replications": reps},
+                         user=request.user, page=reverse("evaluation:framework", args=[code]))
     except (ValueError, DomainError) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
         return redirect("evaluation:framework", code=code)
-    if run.ok:
-        messages.success(request, gettext("已完成计算"))
-    else:
-        messages.warning(request, gettext("指数未能计算:%(reason)s") % {"reason": run.error})
-    return redirect("evaluation:framework", code=code)
+    return redirect(f"{reverse('evaluation:framework', args=[code])}?job={job.pk}")
 
 
 def _whisker_svg(units: list[dict], n: int) -> str:
@@ -154,6 +154,10 @@ def framework_page(request, code: str):
         "runs": queries.runs_of(code),
         "methods": list(fw.methods),
     }
+    if request.GET.get("job"):
+        from steppe.core.jobs.views import panel_context, visible_job
+
+        ctx["job_panel"] = panel_context(visible_job(request.user, request.GET["job"]))
     if ok_run:
         res = ok_run.result
         cols = res["columns"]
