@@ -34,13 +34,17 @@ def plan(regions):
     return next(r.plan for r in results if r.plan.code == "nmg-sti-2023-2025")
 
 
-def _make_user(username, role, *, region=None, unit=None):
+def _make_user(username, role, *, region=None, unit=None, email="", load_regions=True):
+    """Every persona is made here: through the service, with the regions loaded, one password."""
     from steppe.core.regions import regions_ensure
     from steppe.core.services import user_create
 
-    regions_ensure()
+    if load_regions or region:
+        regions_ensure()
 
-    user, _, _ = user_create(username=username, role=role, region=region, unit=unit, password="pass-word-123")
+    user, _, _ = user_create(
+        username=username, role=role, region=region, unit=unit, email=email, password="pass-word-123"
+    )
     return user
 
 
@@ -107,10 +111,7 @@ def login(client):
 
 
 def _user(username, role, unit, email=""):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(username=username, role=role, unit=unit, email=email, password="pass-word-123")
-    return user
+    return _make_user(username, role, unit=unit, email=email, load_regions=False)
 
 
 @pytest.fixture
@@ -126,30 +127,12 @@ def dept(db, regions):
 
 @pytest.fixture
 def firm_user(regions):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(
-        username="sup-firm",
-        role="enterprise",
-        unit="包头某稀土企业",
-        region="150202",
-        password="pass-word-123",
-    )
-    return user
+    return _make_user("sup-firm", "enterprise", unit="包头某稀土企业", region="150202")
 
 
 @pytest.fixture
 def univ_user(regions):
-    from steppe.core.services import user_create
-
-    user, _, _ = user_create(
-        username="sup-univ",
-        role="institution",
-        unit="内蒙古某大学",
-        region="150100",
-        password="pass-word-123",
-    )
-    return user
+    return _make_user("sup-univ", "institution", unit="内蒙古某大学", region="150100")
 
 
 @pytest.fixture
