@@ -51,3 +51,35 @@ def test_an_export_reads_back_as_an_import(seeded, bureau_user, department_user,
     assert (talent.programme.code, talent.year, talent.funding_wan, talent.region.code) == (
         "leading-team", 2024, 300, "150200")
     assert [m.code for m in talent.measures.all()] == ["A5-05"]
+
+
+def test_a_large_table_from_the_page_is_filed_by_a_background_job(
+    seeded, bureau_user, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Above BACKGROUND_ROWS rows the page queues a job (core.jobs); the list page then shows the
+    job's panel with the outcome. The test settings run the job once the request commits."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steppe.core.jobs.models import Job
+    from steppe.registers import services
+
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+    content = ("名称,类型,级别,地区,建设状态\n"
+               "甲自治区重点实验室,key_lab,regional,150200,running\n"
+               "乙自治区重点实验室,key_lab,regional,150200,running\n").encode()
+    client = login(bureau_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/registers/platforms/import/", {"file": SimpleUploadedFile("p.csv", content)})
+    job = Job.objects.get(kind="registers.import")
+    assert r.status_code == 302 and r["Location"].endswith(f"?job={job.pk}")
+    assert job.status == "succeeded" and job.result["created"] == 2 and job.started_by == bureau_user
+    assert Platform.objects.filter(name__endswith="自治区重点实验室", submitted_by=bureau_user).count() == 2
+    html = client.get(r["Location"]).content.decode()
+    assert "已导入 p.csv:2 行,新建 2 条。" in html
+    bad = content.replace(b"key_lab,regional", b"key_lab,provincial")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/registers/platforms/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
+    failed = Job.objects.exclude(pk=job.pk).get()
+    assert failed.status == "failed" and failed.result["errors"][0]["row"] == 2
+    html = client.get(r["Location"]).content.decode()
+    assert "重试" in html and 'data-job-status="failed"' in html

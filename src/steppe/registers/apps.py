@@ -16,6 +16,16 @@ class RegistersConfig(AppConfig):
             "registers", _dashboard_rows, title="平台登记的科技创新登记簿(按盟市和年份;已核实记录,贷款按银行登记)",
             labels=DASHBOARD_LABELS))
 
+        # large table imports are background jobs (core.jobs)
+        from django.utils.translation import gettext_lazy as _
+
+        from steppe.core.jobs.registry import job_kind
+
+        from .services import IMPORT_KIND, records_import_cleanup, records_import_job
+
+        job_kind(IMPORT_KIND, records_import_job, label=_("登记簿批量导入"),
+                 result_template="registers/_import_result.html", cleanup=records_import_cleanup)
+
 
 DASHBOARD_LABELS = (
     ("platforms_approved", "批准的创新平台"), ("talent", "人才计划入选"), ("talent_funding_wan", "人才经费(万元)"),

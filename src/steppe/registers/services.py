@@ -244,3 +244,50 @@ def records_import(*, actor, kind: RegisterKind, filename: str, content: bytes, 
                      note=filename)
     return {"rows": len(ready), "created": len(ready), "dry_run": False}
 
+
+
+# ---------------------------------------------------------------- large imports as a job (core.jobs)
+
+IMPORT_KIND = "registers.import"
+BACKGROUND_ROWS = 2_000  # files with more data rows are filed by a background job
+
+
+def records_import_job(ctx, *, kind: str, filename: str, path: str) -> dict:
+    """File an uploaded table (saved at `path` in default storage) for the job's starter; the file
+    is kept until the import succeeded, so a failed job can be retried."""
+    from django.core.files.storage import default_storage
+    from django.utils.translation import gettext_noop
+
+    from .kinds import kind_get
+
+    ctx.progress(0, 0, gettext_noop("正在检查并登记"), force=True)
+    with default_storage.open(path, "rb") as fh:
+        content = fh.read()
+    result = records_import(actor=ctx.user, kind=kind_get(kind), filename=filename, content=content)
+    default_storage.delete(path)
+    return {**result, "kind": kind, "filename": filename}
+
+
+def records_import_start(*, actor, kind: RegisterKind, filename: str, content: bytes):
+    """Queue the import of a large table as a job for `actor` (checked as the import checks); the job."""
+    import secrets
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from steppe.core.jobs import service as jobs
+
+    perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
+    path = default_storage.save(f"register-imports/{secrets.token_urlsafe(12)}{Path(filename).suffix[:6]}",
+                                ContentFile(content))
+    return jobs.start(IMPORT_KIND, params={"kind": kind.slug, "filename": filename, "path": path}, user=actor,
+                      page=f"/registers/{kind.slug}/")
+
+
+def records_import_cleanup(job) -> None:
+    from django.core.files.storage import default_storage
+
+    path = (job.params or {}).get("path")
+    if path and default_storage.exists(path):
+        default_storage.delete(path)

@@ -109,6 +109,10 @@ def record_list(request, slug):
         for r in context["coverage"]["leagues"]:
             r["name"] = names.get(r["league"], r["league"])
         context["coverage_year"] = year or dt.date.today().year - 1
+    if request.GET.get("job"):
+        from steppe.core.jobs.views import panel_context, visible_job
+
+        context["job_panel"] = panel_context(visible_job(request.user, request.GET["job"]))
     return render(request, "registers/list.html", context)
 
 
@@ -233,8 +237,17 @@ def record_import(request, slug):
         messages.error(request, _("请选择文件"))
         return redirect("registers:list", slug)
     dry_run = bool(request.POST.get("dry_run"))
+    content = upload.read()
+    if not dry_run and content.count(b"\n") > services.BACKGROUND_ROWS:
+        # a large table: a background job (core.jobs); the list page shows its progress and outcome
+        job = _service(request, lambda: services.records_import_start(actor=request.user, kind=kind,
+                                                                      filename=upload.name, content=content),
+                       _("文件较大,已在后台导入,本页显示进度"))
+        if job is not None:
+            return redirect(f"{reverse('registers:list', args=[slug])}?job={job.pk}")
+        return redirect(reverse("registers:list", args=[slug]))
     result = _service(request, lambda: services.records_import(actor=request.user, kind=kind, filename=upload.name,
-                                                               content=upload.read(), dry_run=dry_run),
+                                                               content=content, dry_run=dry_run),
                       _("文件检查通过") if dry_run else _("已导入"))
     if result is not None:
         messages.info(request, _("%(rows)s 行，新建 %(created)s 条") % result)
