@@ -26,7 +26,7 @@ def evaluate_case(request, payload: EvaluateIn):
     try:
         return evaluate(payload.case, payload.year)
     except CaseError as exc:
-        raise ValidationFailed(str(exc), [{"path": f"case.{exc.field}", "message": exc.message}]) from None
+        raise ValidationFailed(str(exc), [{"field": f"case.{exc.field}", "message": exc.message}]) from None
 
 
 def _ent(e):
@@ -67,11 +67,18 @@ def enterprise_detail(request, public_id: str):
 
 @router.put("/policy/enterprises/{public_id}/years/{year}", auth=api_auth)
 def enterprise_year_put(request, public_id: str, year: Year, payload: dict = Body(...)):
-    """Create or replace one year of the file (names as in the calculator's years.YYYY)."""
+    """Create or replace one year of the file (names as in the calculator's years.YYYY). The figures
+    are checked by the enterprise page's form (every bad one named at once, nothing written)."""
+    from .forms import EnterpriseYearForm
     from .services import enterprise_year_save
 
     ent, _ = permissions.get_enterprise_for_user(request.auth, public_id)
-    obj = enterprise_year_save(actor=request.auth, enterprise=ent, year=year, data=payload)
+    form = EnterpriseYearForm({k: v for k, v in payload.items() if not isinstance(v, (dict, list))}, year=year)
+    if not form.is_valid():
+        errors = form.api_errors(year)
+        raise ValidationFailed("；".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    data = {k: v for k, v in payload.items() if k not in form.fields} | form.values()
+    obj = enterprise_year_save(actor=request.auth, enterprise=ent, year=year, data=data)
     return {
         "year": obj.year,
         "employees": str(obj.employees),

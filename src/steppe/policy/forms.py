@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.credit_code import validate_credit_code
-from steppe.core.forms import PageForm
+from steppe.core.forms import ErrorsMixin, PageForm
 from steppe.core.models import Region
 
 from .engine import CaseError
@@ -204,3 +204,73 @@ class EnterpriseFileForm(PageForm):
         for e in (getattr(exc, "data", None) or {}).get("errors", []):
             field = e.get("field")
             self.add_error(field if field in self.fields else None, e.get("message"))
+
+
+class EnterpriseYearForm(ErrorsMixin, PageForm):
+    """One year of an enterprise's file: the enterprise page's form and the API's check of
+    ``PUT /api/v1/policy/enterprises/{id}/years/{year}`` (same fields, same messages, every problem
+    at once). What only the calculator's engine knows (e.g. 科技人员 ≤ 职工总数) it checks next."""
+
+    def __init__(self, data=None, *, year: int | None = None):
+        super().__init__(data)
+        if year is None:
+            self.fields["year"] = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+        self.year = year
+        for name, label in YEAR_FIELDS:
+            if name in COUNTS:
+                self.fields[name] = forms.IntegerField(label=label, required=False, min_value=0)
+            else:
+                self.fields[name] = forms.DecimalField(label=label, required=False,
+                                                       min_value=None if name in SIGNED else 0)
+
+    def clean(self):
+        data = super().clean()
+        staff, employees = data.get("tech_staff"), data.get("employees")
+        if staff is not None and employees is not None and staff > employees:
+            self.add_error("tech_staff", _("科技人员不能多于职工总数"))
+        return data
+
+    def values(self) -> dict:
+        """The filled-in figures by the calculator's names (counts as int, amounts as numbers)."""
+        out: dict = {}
+        for name, _label in YEAR_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                out[name] = int(value) if name in COUNTS else float(value)
+        return out
+
+    def add_service_errors(self, exc) -> None:
+        """The service's errors (``years.YYYY.<field>``, the engine's words) beside their fields,
+        in the page's words."""
+        items = (getattr(exc, "data", None) or {}).get("errors") or [{"field": None, "message": str(exc)}]
+        for e in items:
+            name = str(e.get("field") or "").rsplit(".", 1)[-1]
+            message = next((zh for en, zh in ENGINE_MESSAGES if en in str(e.get("message"))), e.get("message"))
+            self.add_error(name if name in self.fields else None, message)
+
+    def api_errors(self, year: int) -> list[dict]:
+        """The errors as the API names them: ``years.YYYY.<field>``, as the engine does."""
+        return [{**e, "field": e["field"] if e["field"] in ("year", "body") else f"years.{year}.{e['field']}"}
+                for e in self.error_list()]
+
+
+class ComplianceEventForm(ErrorsMixin, PageForm):
+    """Recording a compliance event on an enterprise's file (department or the league bureau)."""
+
+    kind = forms.ChoiceField(label=_("类型"))
+    occurred_on = forms.DateField(label=_("发生日期"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ComplianceEvent
+
+        self.fields["kind"].choices = ComplianceEvent.Kind.choices
+
+    def clean_occurred_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("日期晚于今天"))
+        return day

@@ -376,7 +376,7 @@ def compliance_event_record(
             "forbidden", "仅科技厅或本盟市科技局可登记 Only the department or the league bureau", status=403
         )
     if kind not in ComplianceEvent.Kind.values:
-        raise ValidationFailed(f"kind: 未知类型 {kind!r}", [{"path": "kind", "message": "unknown kind"}])
+        raise ValidationFailed(f"kind: 未知类型 {kind!r}", [{"field": "kind", "message": f"未知类型 {kind!r}"}])
     with transaction.atomic(durable=not transaction.get_connection().in_atomic_block):
         event = ComplianceEvent.objects.create(
             enterprise=enterprise, kind=kind, occurred_on=occurred_on, note=note
@@ -469,14 +469,14 @@ def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict
     permissions.require_write(actor, enterprise)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationFailed(
-            "年度无效 Invalid year", [{"path": "year", "message": "must be a 4-digit year"}]
+            "年度无效 Invalid year", [{"field": "year", "message": "应为 2000–2100 的四位年份"}]
         )
     unsupported = set(data) - set(YEAR_AMOUNTS) - set(YEAR_COUNTS) - {"income_by_industry", "rd_projects"}
     if unsupported:
         key = sorted(unsupported)[0]
         raise ValidationFailed(
             f"years.{year}.{key}: 档案不保存此字段 not stored in the file",
-            [{"path": f"years.{year}.{key}", "message": "not stored in the enterprise file"}],
+            [{"field": f"years.{year}.{key}", "message": "档案不保存此字段 not stored in the enterprise file"}],
         )
     try:
         norm = engine.validate_case(
@@ -486,7 +486,7 @@ def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict
             }
         )
     except engine.CaseError as exc:
-        raise ValidationFailed(str(exc), [{"path": exc.field, "message": exc.message}]) from None
+        raise ValidationFailed(str(exc), [{"field": exc.field, "message": exc.message}]) from None
     row = norm["years"][year]
     values: dict = {}
     for c in YEAR_AMOUNTS:
@@ -506,7 +506,7 @@ def enterprise_year_save(*, actor, enterprise: Enterprise, year: int, data: dict
             obj.full_clean()
         except ValidationError as exc:
             errors = [
-                {"path": f"years.{year}.{k}", "message": "; ".join(v)} for k, v in exc.message_dict.items()
+                {"field": f"years.{year}.{k}", "message": "; ".join(v)} for k, v in exc.message_dict.items()
             ]
             raise ValidationFailed(f"{errors[0]['path']}: {errors[0]['message']}", errors) from None
         obj.save()

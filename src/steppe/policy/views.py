@@ -17,7 +17,14 @@ from steppe.core.validation import parse_year
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
-from .forms import ENGINE_MESSAGES, YEAR_FIELDS, CalculatorForm, EnterpriseFileForm
+from .forms import (
+    ENGINE_MESSAGES,
+    YEAR_FIELDS,
+    CalculatorForm,
+    ComplianceEventForm,
+    EnterpriseFileForm,
+    EnterpriseYearForm,
+)
 from .models import ComplianceEvent, PolicyRun, enterprise_subject
 from .services import (
     enterprise_case,
@@ -164,46 +171,33 @@ def enterprise_file(request, public_id):
         ent, can_write = permissions.get_enterprise_for_user(request.user, public_id)
     except NotFound:
         raise Http404 from None
-    error = None
+    errors: list[tuple[str, str, str]] = []  # (field, label, message): every problem at once
     can_record = permissions.is_department(request.user) or (request.user.role == Role.BUREAU and can_write)
     if request.method == "POST" and request.POST.get("form") == "event":
         if not can_record:
             raise Http404
-        from datetime import date
-
         from .services import compliance_event_record
 
-        try:
-            occurred = date.fromisoformat(request.POST.get("occurred_on", ""))
-            compliance_event_record(
-                actor=request.user, enterprise=ent, kind=request.POST.get("kind", ""), occurred_on=occurred,
-                note=request.POST.get("note", ""),
-            )  # fmt: skip
-            return redirect("policy:enterprise", public_id=ent.public_id)
-        except ValueError:
-            error = gettext("日期格式应为 YYYY-MM-DD")
-        except DomainError as exc:
-            error = exc.message
+        event_form = ComplianceEventForm(request.POST)
+        if event_form.is_valid():
+            try:
+                compliance_event_record(actor=request.user, enterprise=ent, **event_form.cleaned_data)
+                return redirect("policy:enterprise", public_id=ent.public_id)
+            except DomainError as exc:
+                event_form.add_domain_error(exc)
+        errors = event_form.error_summary
     elif request.method == "POST":
         if not can_write:
             raise Http404
-        try:
-            year = int(request.POST.get("year", ""))
-            data = {}
-            for name, _label in YEAR_FORM_FIELDS:
-                text = request.POST.get(name, "").strip()
-                if text:
-                    data[name] = (
-                        int(text)
-                        if name in ("ip_class_i", "ip_class_ii", "conversions") and text.isdigit()
-                        else _num(text)
-                    )
-            enterprise_year_save(actor=request.user, enterprise=ent, year=year, data=data)
-            return redirect("policy:enterprise", public_id=ent.public_id)
-        except ValueError:
-            error = gettext("年度须为四位数字")
-        except DomainError as exc:
-            error = exc.message
+        year_form = EnterpriseYearForm(request.POST)
+        if year_form.is_valid():
+            try:
+                enterprise_year_save(actor=request.user, enterprise=ent, year=year_form.cleaned_data["year"],
+                                     data=year_form.values())
+                return redirect("policy:enterprise", public_id=ent.public_id)
+            except DomainError as exc:  # a rule only the calculator's engine checks, by field
+                year_form.add_service_errors(exc)
+        errors = year_form.error_summary
     ctx = {
         "e": ent,
         "can_write": can_write,
@@ -212,19 +206,11 @@ def enterprise_file(request, public_id):
         "results": ent.policy_results.filter(run__status="done").order_by("-year"),
         "notifications": Notification.objects.filter(subject=enterprise_subject(ent.pk))[:20],
         "form_fields": YEAR_FORM_FIELDS,
-        "error": error,
+        "errors": errors,
         "can_record": can_record,
         "event_kinds": ComplianceEvent.Kind.choices,
     }
     return render(request, "policy/enterprise_file.html", ctx)
-
-
-def _num(text: str):
-    """A form number: float when it parses, else the text itself (the service names the field)."""
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 @login_required
