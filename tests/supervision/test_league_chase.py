@@ -16,15 +16,15 @@ pytestmark = pytest.mark.django_db
 def league_plan(regions):
     """A plan (the latest, so the default) with a late measure led by 各盟市人民政府 naming 包头, one
     of another league, and one on schedule."""
-    from steppe.core.services import unit_get_or_create
+    from steppe.core.services import organisation_get_or_create
     from steppe.plans.models import Action, Measure, MeasureUnit, Plan
 
     plan = Plan.objects.create(code="league-test", title="测试规划", period_start=2023, period_end=2099)
     action = Action.objects.create(plan=plan, code="A1", number=1, title="行动", order=1)
-    leagues = unit_get_or_create(name="各盟市人民政府")
-    baotou = unit_get_or_create(name="包头市人民政府")
-    ordos = unit_get_or_create(name="鄂尔多斯市人民政府")
-    dept_unit = unit_get_or_create(name="自治区科技厅")
+    leagues = organisation_get_or_create(name="各盟市人民政府")
+    baotou = organisation_get_or_create(name="包头市人民政府")
+    ordos = organisation_get_or_create(name="鄂尔多斯市人民政府")
+    dept_unit = organisation_get_or_create(name="自治区科技厅")
     specs = [
         ("A1-01", "推动盟市出台科研经费政策", date(2024, 12, 31), [(leagues, "lead"), (baotou, "cooperating")]),
         ("A1-02", "鄂尔多斯建设实验室", date(2024, 12, 31), [(ordos, "lead")]),
