@@ -179,6 +179,23 @@ def test_apps_reach_each_other_only_through_imports_one_can_see():
     assert found == []
 
 
+def app_edges(g: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(app, app it imports) for every import between two apps; the project's own modules aside."""
+    return {
+        (app_of(m), app_of(d)) for m, deps in g.items() for d in deps
+        if app_of(m) != app_of(d) and "(project)" not in (app_of(m), app_of(d))
+    }
+
+
+def test_the_architecture_drawing_shows_the_dependencies_as_they_are():
+    import re
+
+    doc = (SRC.parent / "docs" / "architecture.md").read_text()
+    drawing = doc[doc.index("```mermaid"):doc.index("```", doc.index("```mermaid") + 3)]
+    drawn = {(a, b) for a, b in re.findall(r"^\s*(\w+)\s*-->\s*(\w+)\s*$", drawing, re.M)}
+    assert drawn == app_edges(graph())
+
+
 if __name__ == "__main__":
     g = graph()
     for c in cycles(g):
