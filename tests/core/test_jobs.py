@@ -272,3 +272,15 @@ def test_the_job_api_follows_a_job(client, department_user, bearer):
 
 def test_cancelled_is_an_exception_a_handler_does_not_swallow_by_accident():
     assert not issubclass(Cancelled, DomainError)
+
+
+@pytest.mark.django_db
+def test_the_job_panel_speaks_english_through_the_language_switch(client, department_user):
+    job = service.start("test.count", params={"n": 4}, user=department_user)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error="RuntimeError: x", finished_at=timezone.now(),
+                                         started_at=timezone.now(), attempts=1)
+    client.force_login(department_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Background job" in html and "Failed" in html and "Retry" in html and "attempt 1" in html
+    assert "重试" not in html and "失败" not in html
