@@ -68,3 +68,19 @@ def test_the_negotiation_form_fills_in_the_parties_codes_and_keeps_input_on_erro
                           "buyer_credit_code": GOOD_BUYER})  # fmt: skip
     assert r.status_code == 302
     assert Contract.objects.get().buyer_credit_code == GOOD_BUYER
+
+
+def test_the_contract_forms_credit_code_message_is_the_sign_ups_in_the_pages_language(client, department_user):
+    from django.utils import translation
+
+    from steppe.core.forms import credit_code_error
+
+    client.force_login(department_user)
+    r = client.post("/transfer/contracts/", {**CONTRACT, "buyer_credit_code": BAD})
+    assert r.context["errors"]["buyer_credit_code"] == credit_code_error(BAD)
+    assert r.context["errors"]["buyer_credit_code"] == "统一社会信用代码无效（GB 32100-2015）：校验码不符"
+    client.cookies["django_language"] = "en"
+    r = client.post("/transfer/contracts/", {**CONTRACT, "buyer_credit_code": BAD})
+    with translation.override("en"):
+        english = credit_code_error(BAD)
+    assert r.context["errors"]["buyer_credit_code"] == english and "统一" not in english

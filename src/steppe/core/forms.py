@@ -72,6 +72,18 @@ CREDIT_REASONS = {
 MSG_CREDIT_CHARACTER = _("含非法字符 %(char)s")
 
 
+def credit_code_error(value) -> str | None:
+    """The one message for a bad 统一社会信用代码 on a page (sign-up, contracts), in the page's
+    language; None for a valid code."""
+    code = credit_code_normalise(value)
+    problem = credit_code_problem(code)
+    if not problem:
+        return None
+    bad = [c for c in code if c not in cc.CREDIT_CODE_CHARS]
+    reason = CREDIT_REASONS.get(problem) or MSG_CREDIT_CHARACTER % {"char": bad[0] if bad else ""}
+    return str(MSG_CREDIT_CODE % {"reason": reason})
+
+
 def county_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Counties grouped by league, for the region picker."""
     leagues: dict[str, tuple[str, list]] = {}
@@ -130,11 +142,9 @@ class SignupForm(ErrorsMixin, PageForm):
 
     def clean_credit_code(self):
         code = credit_code_normalise(self.cleaned_data["credit_code"])
-        problem = credit_code_problem(code)
-        if problem:
-            bad = [c for c in code if c not in cc.CREDIT_CODE_CHARS]
-            reason = CREDIT_REASONS.get(problem) or MSG_CREDIT_CHARACTER % {"char": bad[0] if bad else ""}
-            raise forms.ValidationError(MSG_CREDIT_CODE, code="credit_code", params={"reason": reason})
+        message = credit_code_error(code)
+        if message:
+            raise forms.ValidationError(message, code="credit_code")
         return code
 
     def clean_region(self):

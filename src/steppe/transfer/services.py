@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from steppe.core.audit import audit_record, snapshot
-from steppe.core.credit_code import ERR_CREDIT_CODE, credit_code_normalise, credit_code_problem
+from steppe.core.credit_code import credit_code_normalise
 from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.forms import credit_code_error
 from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Organisation, Region
 from steppe.core.regions import resolve_region
@@ -155,9 +156,9 @@ def _text(data, key, errors, *, required=False, max_length=None) -> str:
 def _credit_code(data, key, errors) -> str:
     """An optional 统一社会信用代码, checked by the one checker in core."""
     value = credit_code_normalise(_text(data, key, errors))
-    problem = credit_code_problem(value) if value else None
-    if problem:
-        errors.add(key, ERR_CREDIT_CODE.format(reason=problem))
+    message = credit_code_error(value) if value else None  # the sign-up's message, in the page's language
+    if message:
+        errors.add(key, message)
     return value
 
 
