@@ -4,8 +4,6 @@ stats.submissions; reads through stats.queries."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,17 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from steppe.core.errors import DomainError
+from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.roles import Role
-from steppe.core.validation import parse_year
+from steppe.core.validation import parse_int, parse_year
 from steppe.plans.models import Plan, Target
 from steppe.plans.queries import league_measures, plan_default
 from steppe.plans.services import league_target_set
 
 from . import i18n, queries, submissions
 from .attainment import STATUS_LABELS
+from .forms import ReportingPeriodForm
 from .models import Import, ReportingPeriod
 
 CASCADE_CODES = ("T1", "T2", "T3", "T4", "T5", "T6", "T7")
@@ -136,7 +135,7 @@ def submission_page(request):
                 messages.success(request, gettext("已报送 %(name)s(%(rows)s 行),等待审核。")
                                  % {"name": imp.file_name, "rows": imp.rows})
             elif action in ("approve", "return"):
-                sid = int(request.POST.get("submission", "0") or 0)
+                sid = parse_int(request.POST.get("submission"), "submission", lo=1, hi=2**53)
                 comment = request.POST.get("comment", "")
                 if action == "approve":
                     submissions.submission_approve(submission_id=sid, actor=request.user, comment=comment)
@@ -145,13 +144,15 @@ def submission_page(request):
                     submissions.submission_return(submission_id=sid, actor=request.user, comment=comment)
                     messages.success(request, gettext("已退回。"))
             elif action == "period" and is_department(request.user):
-                year = int(request.POST.get("year", "0") or 0)
-                due = dt.date.fromisoformat(request.POST.get("due_on", ""))
-                inds = [c.strip() for c in request.POST.get("indicators", "").replace(",", ",").split(",") if c.strip()]
-                submissions.reporting_period_open(year=year, due_on=due, indicators=inds, actor=request.user)
+                form = ReportingPeriodForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationFailed(gettext("报送期设置有误：%(fields)s") % {
+                        "fields": gettext("、").join(label for _name, label, _m in form.error_summary)}, [
+                        {"column": label, "message": message} for _name, label, message in form.error_summary])
+                submissions.reporting_period_open(actor=request.user, **form.cleaned_data)
                 messages.success(request, gettext("已设置报送期。"))
             return redirect("stats:submissions")
-        except (DomainError, ValueError) as e:
+        except DomainError as e:
             ctx.update(error=getattr(e, "message", str(e)), errors=(getattr(e, "data", None) or {}).get("errors", []))
     subs = list(queries.submissions_visible(request.user).prefetch_related("decisions__actor")[:100])
     for s in subs:
