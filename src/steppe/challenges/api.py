@@ -13,8 +13,9 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
-from steppe.core.inputs import Id
+from steppe.core.inputs import Id, Limit, Offset
 from steppe.core.models import Region, User
+from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
 
@@ -204,9 +205,9 @@ def _commitment_out(c) -> dict:
     auth=public_auth,
     summary="Public list of challenges (揭榜挂帅) and their state; with the department's token, drafts too",
 )
-def list_challenges(request):
+def list_challenges(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = perms.challenges_visible_to(request.auth).prefetch_related("targets", "applications")
-    return [_challenge_out(c) for c in qs]
+    return [_challenge_out(c) for c in window(qs, limit=limit, offset=offset)]
 
 
 @router.get("/challenges/{code}", response=ChallengeOut, auth=public_auth)
@@ -269,9 +270,9 @@ def apply_challenge(request, code: str, payload: ApplicationIn):
 
 
 @router.get("/challenges/{code}/applications", response=list[ApplicationOut], auth=api_auth)
-def list_applications(request, code: str):
+def list_applications(request, code: str, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = perms.applications_visible_to(request.auth).filter(challenge__code=code).prefetch_related("reviews")
-    return [_application_out(a, perms.is_department(request.auth)) for a in qs]
+    return [_application_out(a, perms.is_department(request.auth)) for a in window(qs, limit=limit, offset=offset)]
 
 
 @router.post(

@@ -4,6 +4,8 @@ from django.db.models import Count
 from ninja import Router, Schema, Status
 
 from steppe.core.errors import NotFound, ValidationFailed
+from steppe.core.inputs import Limit, Offset
+from steppe.core.pagination import API_LIMIT, window
 
 from . import services
 from .auth import api_auth
@@ -29,7 +31,8 @@ def _region(r: Region, with_boundary: bool) -> dict:
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions; `boundaries=true` adds GeoJSON geometries")
-def list_regions(request, level: str | None = None, parent: str | None = None, boundaries: bool = False):
+def list_regions(request, level: str | None = None, parent: str | None = None, boundaries: bool = False,
+                 limit: Limit = 500, offset: Offset = 0):
     qs = Region.objects.select_related("parent").order_by("code")
     if level:
         qs = qs.filter(level=level)
@@ -37,7 +40,7 @@ def list_regions(request, level: str | None = None, parent: str | None = None, b
         qs = qs.filter(parent__code=parent)
     if not boundaries:
         qs = qs.defer("boundary")
-    return [_region(r, boundaries) for r in qs]
+    return [_region(r, boundaries) for r in window(qs, limit=limit, offset=offset)]
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One region with its boundary")
@@ -143,7 +146,8 @@ def _organisation_detail(org) -> dict:
 @router.get("/organisations", response=list[OrganisationDetailOut], auth=api_auth,
             summary="Organisations this account may see (a bureau: its league's; the department: all); "
                     "`status=pending` is the approval queue")
-def list_organisations(request, status: str | None = None, kind: str | None = None):
+def list_organisations(request, status: str | None = None, kind: str | None = None,
+                       limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = services.organisations_visible_to(request.auth).annotate(n_members=Count("users"))
     if status:
         if status not in Organisation.Status.values:
@@ -152,7 +156,7 @@ def list_organisations(request, status: str | None = None, kind: str | None = No
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    return [_organisation_detail(o) for o in qs.order_by("created_at", "pk")]
+    return [_organisation_detail(o) for o in window(qs.order_by("created_at", "pk"), limit=limit, offset=offset)]
 
 
 @router.get("/organisations/{org_id}", response=OrganisationDetailOut, auth=api_auth, summary="One organisation")
@@ -199,7 +203,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], auth=api_auth, summary="The caller's inbox")
-def list_notifications(request, unread: bool = False):
+def list_notifications(request, unread: bool = False, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = inbox_for(request.auth)
     if unread:
         qs = qs.filter(read_at__isnull=True)
@@ -213,7 +217,7 @@ def list_notifications(request, unread: bool = False):
             "created_at": n.created_at,
             "read": n.read_at is not None,
         }
-        for n in qs[:200]
+        for n in window(qs, limit=limit, offset=offset)
     ]
 
 

@@ -7,6 +7,7 @@ from ninja import Body, Router, Schema
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound, ValidationFailed
 from steppe.core.inputs import Limit, Offset, Year
+from steppe.core.pagination import API_LIMIT, window
 from steppe.core.roles import Role
 
 from . import permissions, queries
@@ -48,7 +49,7 @@ def _ent(e):
 def enterprises(request, limit: Limit = 100, offset: Offset = 0):
     qs = permissions.enterprises_visible_to(request.auth).order_by("id")
     total = qs.count()
-    return {"total": total, "items": [_ent(e) for e in qs[offset : offset + limit]]}
+    return {"total": total, "items": [_ent(e) for e in window(qs, limit=limit, offset=offset)]}
 
 
 @router.get("/policy/enterprises/{public_id}", auth=api_auth)
@@ -88,7 +89,7 @@ def enterprise_year_put(request, public_id: str, year: Year, payload: dict = Bod
 
 
 @router.get("/policy/white-list", auth=api_auth)
-def white_list(request, year: Year | None = None):
+def white_list(request, year: Year | None = None, limit: Limit = API_LIMIT, offset: Offset = 0):
     user = request.auth
     if not (permissions.is_department(user) or user.role == Role.BANK):
         raise NotFound()
@@ -96,7 +97,7 @@ def white_list(request, year: Year | None = None):
     return [
         {"id": str(r.enterprise.public_id), "name": r.enterprise.name, "credit_code": r.enterprise.credit_code,
          "region": r.enterprise.region.code, "year": r.year, "innovation_points": r.innovation_points}
-        for r in rows[:5000]
+        for r in window(rows, limit=limit, offset=offset)
     ]  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from steppe.core.audit import audit_trail
 from steppe.core.auth import api_auth
 from steppe.core.errors import ValidationFailed
+from steppe.core.pagination import window
 
 from . import permissions as perms
 from . import queries, services
@@ -183,7 +184,7 @@ def _add_routes(kind: RegisterKind) -> None:
                                    [{"field": "limit", "message": "1..1000"}])
         qs = queries.records(user, kind, filters.dict())
         total = qs.count()
-        items = [_out(kind, o) for o in qs[filters.offset: filters.offset + filters.limit]]
+        items = [_out(kind, o) for o in window(qs, limit=filters.limit, offset=filters.offset)]
         return {"count": total, "items": items}
 
     router.add_api_operation(path, ["GET"], listing, auth=[*api_auth, _anonymous],

@@ -12,8 +12,9 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, Forbidden, NotFound
-from steppe.core.inputs import Year
+from steppe.core.inputs import Limit, Offset, Year
 from steppe.core.jobs.api import JobOut, job_out
+from steppe.core.pagination import API_LIMIT, window
 from steppe.core.permissions import is_department
 
 from . import queries
@@ -190,8 +191,8 @@ def _indicator_out(i: Indicator) -> dict:
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="The indicator dictionary")
-def indicator_list(request):
-    return [_indicator_out(i) for i in Indicator.objects.all()]
+def indicator_list(request, limit: Limit = 500, offset: Offset = 0):
+    return [_indicator_out(i) for i in window(Indicator.objects.all(), limit=limit, offset=offset)]
 
 
 @router.get("/indicators/{code}", response=IndicatorOut)
@@ -214,6 +215,8 @@ def observation_list(
     year_from: int | None = None,
     year_to: int | None = None,
     derived: bool = True,
+    limit: Limit = API_LIMIT,
+    offset: Offset = 0,
 ):
     """Filters: `region` (code or name; comma-separated for several), `indicator` (codes, comma-separated),
     `year_from`, `year_to`. One entry per region, indicator and year: the preferred value (see
@@ -239,7 +242,8 @@ def observation_list(
     )
     names = dict(Region.objects.values_list("code", "name"))
     out = []
-    for (r, i, y), c in sorted(table.items()):
+    # a stable order (region, indicator, year: the key) and one window of it
+    for (r, i, y), c in sorted(table.items())[offset : offset + limit]:
         out.append(
             {
                 "region": r,
@@ -365,9 +369,9 @@ def observation_import_api(
 
 @router.get("/observations/imports", response=list[SubmissionOut], auth=api_auth,
             summary="Bureau submissions the caller may see (the department: all), newest first")
-def submission_list(request, status: str | None = None):
+def submission_list(request, status: str | None = None, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = queries.submissions_visible(request.auth, statuses=[status] if status else None)
-    return [_submission_out(imp) for imp in qs.prefetch_related("decisions__actor")[:200]]
+    return [_submission_out(imp) for imp in window(qs.prefetch_related("decisions__actor"), limit=limit, offset=offset)]
 
 
 @router.get("/observations/imports/{submission_id}", response=SubmissionOut, auth=api_auth)

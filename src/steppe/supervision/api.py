@@ -15,7 +15,8 @@ from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
-from steppe.core.inputs import Id, Limit
+from steppe.core.inputs import Id, Limit, Offset
+from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid
 
 from . import permissions as perms
@@ -345,7 +346,9 @@ def _milestone_out(ms) -> dict:
     summary="Measures the caller may see with their status; mine=true: only those the caller reports on "
     "(its unit leads them, or, for a league bureau, they name its league)",
 )
-def list_measures(request, mine: bool = False, status: str | None = None):
+def list_measures(
+    request, mine: bool = False, status: str | None = None, limit: Limit = API_LIMIT, offset: Offset = 0
+):
     user = request.auth
     rows = queries.measure_rows(user)
     if mine and perms.reporting_league(user) is None:  # a league bureau reports on all it sees
@@ -353,7 +356,7 @@ def list_measures(request, mine: bool = False, status: str | None = None):
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
     if status:
         rows = [r for r in rows if r.status.value == status]
-    return [_measure_out(r) for r in rows]
+    return [_measure_out(r) for r in rows[offset : offset + limit]]  # in the plan's measure order
 
 
 @router.get("/measures/{code}/status", response=MeasureStatusOut, auth=api_auth)
@@ -383,9 +386,10 @@ def post_measure_report(request, code: str):
 
 
 @router.get("/measures/{code}/milestones", response=list[MilestoneOut], auth=api_auth)
-def list_milestones(request, code: str):
+def list_milestones(request, code: str, limit: Limit = API_LIMIT, offset: Offset = 0):
     measure, _ = perms.get_measure_for_user(request.auth, code)
-    return [_milestone_out(m) for m in measure.milestones.prefetch_related("baselines", "evidence")]
+    qs = measure.milestones.prefetch_related("baselines", "evidence")
+    return [_milestone_out(m) for m in window(qs, limit=limit, offset=offset)]
 
 
 @router.post("/measures/{code}/milestones", response={201: MilestoneOut}, auth=api_auth)
@@ -443,10 +447,10 @@ def milestone_done(request, pk: Id):
 
 
 @router.get("/rounds", response=list[RoundOut], auth=api_auth)
-def list_rounds(request):
+def list_rounds(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     if not perms.can_see_rounds(request.auth):
         raise NotFound()
-    return [_round_out(r) for r in ProgressRound.objects.order_by("-due_on", "-id")]
+    return [_round_out(r) for r in window(ProgressRound.objects.order_by("-due_on", "-id"), limit=limit, offset=offset)]
 
 
 @router.post("/rounds", response={201: RoundDetailOut}, auth=api_auth, summary="Department: open a round")
@@ -471,13 +475,16 @@ def get_round(request, period: str):
 
 
 @router.get("/reports", response=list[ReportOut], auth=api_auth, summary="Reports the caller may see")
-def list_reports(request, round: str | None = None, state: str | None = None):
+def list_reports(
+    request, round: str | None = None, state: str | None = None, limit: Limit = API_LIMIT, offset: Offset = 0
+):
     qs = perms.reports_visible_to(request.auth)
     if round:
         qs = qs.filter(round__period=round)
     if state:
         qs = qs.filter(state=state)
-    return [_report_out(r) for r in qs.prefetch_related("evidence").order_by("measure__code", "unit__name")]
+    qs = qs.prefetch_related("evidence").order_by("measure__code", "unit__name", "-round__due_on")
+    return [_report_out(r) for r in window(qs, limit=limit, offset=offset)]
 
 
 @router.get("/reports/{pk}", response=ReportOut, auth=api_auth)
@@ -533,7 +540,9 @@ def evidence_response(evidence: Evidence) -> FileResponse:
     auth=api_auth,
     summary="Department: the audit trail of measures, milestones, reports and challenges (揭榜挂帅)",
 )
-def audit(request, object_type: str | None = None, object_id: str | None = None, limit: Limit = 200):
+def audit(
+    request, object_type: str | None = None, object_id: str | None = None, limit: Limit = 200, offset: Offset = 0
+):
     if not perms.can_see_audit(request.auth):
         raise NotFound()
     qs = queries.audit_entries()
@@ -553,5 +562,5 @@ def audit(request, object_type: str | None = None, object_id: str | None = None,
             "after": e.after if isinstance(e.after, dict) or e.after is None else {"value": e.after},
             "note": e.note,
         }
-        for e in qs.select_related("actor")[: max(1, min(limit, 1000))]
+        for e in window(qs.select_related("actor"), limit=limit, offset=offset)
     ]

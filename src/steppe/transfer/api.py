@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError
 from steppe.core.inputs import Id, Limit, Offset, Year
+from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
 
 from . import permissions as perms
@@ -431,7 +432,7 @@ def _register_listing_routes(plural: str, model):
         limit: Limit = 100,
         offset: Offset = 0,
     ):
-        qs = queries.published_listings(kind, field=field, region=region)[offset : offset + limit]
+        qs = window(queries.published_listings(kind, field=field, region=region), limit=limit, offset=offset)
         return [_listing_out(o) for o in qs]
 
     @router.post(
@@ -585,11 +586,11 @@ def _scenario_out(s) -> dict:
 
 
 @router.get("/transfer/scenarios", response=list[ScenarioOut], summary="Scenario lists (场景清单)")
-def scenario_list(request, round: Id | None = None):
+def scenario_list(request, round: Id | None = None, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = Scenario.objects.select_related("round", "demand").order_by("-round__number", "seq")
     if round is not None:
         qs = qs.filter(round__number=round)
-    return [_scenario_out(s) for s in qs]
+    return [_scenario_out(s) for s in window(qs, limit=limit, offset=offset)]
 
 
 @router.post(
@@ -640,7 +641,7 @@ def demand_promote(request, public_id: UUID, payload: PromoteIn):
 
 
 @router.get("/transfer/experts", response=list[ExpertOut])
-def expert_list(request):
+def expert_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     return [
         {
             "id": e.public_id,
@@ -649,7 +650,7 @@ def expert_list(request):
             "institution": e.institution,
             "region": e.region.code if e.region_id else None,
         }
-        for e in Expert.objects.filter(active=True).select_related("region")
+        for e in window(Expert.objects.filter(active=True).select_related("region"), limit=limit, offset=offset)
     ]
 
 
@@ -680,10 +681,10 @@ def _broker_out(b) -> dict:
 
 
 @router.get("/transfer/brokers", response=list[BrokerOut])
-def broker_list(request):
+def broker_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     """Brokers with the number of registered contracts they brought (one query)."""
     qs = Broker.objects.annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
-    return [_broker_out(b) for b in qs.order_by("name", "id")]
+    return [_broker_out(b) for b in window(qs.order_by("name", "id"), limit=limit, offset=offset)]
 
 
 @router.post("/transfer/brokers", response={201: BrokerOut}, auth=api_auth)
@@ -698,16 +699,16 @@ def broker_create(request, payload: BrokerIn):
 
 
 @router.get("/transfer/interests", response=list[InterestOut], auth=api_auth, summary="My negotiations")
-def interest_list(request):
-    return [_interest_out(i) for i in queries.interests_for_user(request.auth)]
+def interest_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
+    return [_interest_out(i) for i in window(queries.interests_for_user(request.auth), limit=limit, offset=offset)]
 
 
 @router.get("/transfer/interests/{public_id}/messages", response=list[MessageOut], auth=api_auth)
-def message_list(request, public_id: UUID):
+def message_list(request, public_id: UUID, limit: Limit = API_LIMIT, offset: Offset = 0):
     interest = perms.get_interest_for_user(request.auth, public_id)
     return [
         {"author": m.author.username, "body": m.body, "created_at": m.created_at}
-        for m in interest.messages.select_related("author")
+        for m in window(interest.messages.select_related("author"), limit=limit, offset=offset)
     ]
 
 
@@ -722,14 +723,16 @@ def message_post(request, public_id: UUID, payload: MessageIn):
 
 
 @router.get("/transfer/contracts", response=list[ContractOut], auth=api_auth)
-def contract_list(request, year: Year | None = None, status: str | None = None):
+def contract_list(
+    request, year: Year | None = None, status: str | None = None, limit: Limit = API_LIMIT, offset: Offset = 0
+):
     """Contracts this user may see; `status=submitted` is an operator's 认定登记 review queue."""
     qs = queries.contracts_for_user(request.auth)
     if status:
         qs = qs.filter(status=status)
     if year:
         qs = qs.filter(registered_on__year=year)
-    return [_contract_out(c) for c in qs[:1000]]
+    return [_contract_out(c) for c in window(qs, limit=limit, offset=offset)]
 
 
 @router.post("/transfer/contracts", response={201: ContractOut}, auth=api_auth, summary="Register a contract")
