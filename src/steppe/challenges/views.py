@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from steppe.core.audit import audit_trail
 from steppe.core.errors import NotFound
 from steppe.core.models import AuditEntry, User
+from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.validation import parse_int
 from steppe.supervision.views import attempt
@@ -24,11 +25,11 @@ from .models import CommitmentMilestone
 
 
 def challenges(request):
-    items = perms.challenges_visible_to(request.user).prefetch_related("applications")
+    items = perms.challenges_visible_to(request.user).annotate(n_applications=Count("applications"))
     return render(
         request,
         "challenges/challenges.html",
-        {"items": items, "is_department": perms.is_department(request.user)},
+        {"items": paginate(request, items), "is_department": perms.is_department(request.user)},
     )
 
 

@@ -35,11 +35,22 @@ def window(qs: QuerySet, *, limit: int, offset: int) -> QuerySet:
     return stable(qs)[offset : offset + limit]
 
 
-def paginate(request, qs: QuerySet, *, per_page: int = PAGE_SIZE) -> Page:
-    """A page's slice of ``qs`` from ``?page=`` and ``?per_page=`` (capped), in a stable order."""
+def paginate(request, qs: QuerySet, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
+    """A page's slice of ``qs`` from ``?page=`` (or ``param``) and ``?per_page=`` (capped), in a stable
+    order. The page carries ``previous_query``/``next_query`` (this request's query with the page
+    number changed) for ``web/_pager.html``."""
     size = parse_int(request.GET.get("per_page"), "per_page", lo=1, hi=PAGE_SIZE_MAX, default=per_page)
-    number = parse_int(request.GET.get("page"), "page", lo=1, hi=10**6, default=1)
+    number = parse_int(request.GET.get(param), param, lo=1, hi=10**6, default=1)
     paginator = Paginator(stable(qs), size)
     if number > paginator.num_pages:
-        raise invalid("page", f"共 {paginator.num_pages} 页，没有第 {number} 页")
-    return paginator.page(number)
+        raise invalid(param, f"共 {paginator.num_pages} 页，没有第 {number} 页")
+    page = paginator.page(number)
+    page.previous_query = _query(request, param, number - 1) if page.has_previous() else ""
+    page.next_query = _query(request, param, number + 1) if page.has_next() else ""
+    return page
+
+
+def _query(request, param: str, number: int) -> str:
+    query = request.GET.copy()
+    query[param] = str(number)
+    return "?" + query.urlencode()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -104,11 +104,11 @@ def listings_for_user(user, kind: str):
     return listing_model(kind).objects.filter(owned_q(user)).select_related("region")
 
 
-def review_queue(user) -> list[Listing]:
-    """Submitted records this operator may review, oldest first."""
+def review_queues(user) -> dict[str, QuerySet]:
+    """Per kind, the submitted records this operator may review, oldest first (pages page each)."""
     if not perms.is_operator(user):
-        return []
-    out: list[Listing] = []
+        return {}
+    out = {}
     for model in (Achievement, Demand):
         qs = model.objects.filter(
             status__in=[ListingStatus.SUBMITTED, ListingStatus.ACCEPTED]
@@ -117,8 +117,13 @@ def review_queue(user) -> list[Listing]:
             qs = qs.filter(
                 region__code__startswith=region_prefix(user.region.code)
             )  # a county bureau: its county
-        out.extend(qs)
-    return sorted(out, key=lambda x: x.submitted_at)
+        out[model.kind] = qs.order_by("submitted_at", "id")
+    return out
+
+
+def review_queue(user) -> list[Listing]:
+    """Every record of ``review_queues``, oldest first."""
+    return sorted((o for qs in review_queues(user).values() for o in qs), key=lambda x: x.submitted_at)
 
 
 def scenario_rounds():
@@ -281,13 +286,15 @@ def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
     return {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in found.items()}
 
 
-def matches_for_user(user, *, k: int = 5) -> list[tuple[Listing, dict]]:
-    """ "Matches for me": for each published record of the user's unit (up to 20 of each kind),
+def matches_for_user(user, *, k: int = 5, per_kind: int = 20) -> list[tuple[Listing, dict]]:
+    """ "Matches for me": for each published record of the user's unit (up to `per_kind` of each kind),
     its best matches. The matched records are loaded once for all of them."""
     listings = [
         listing
         for kind in ("demand", "achievement")
-        for listing in listings_for_user(user, kind).filter(status=ListingStatus.PUBLISHED)[:20]
+        for listing in listings_for_user(user, kind).filter(status=ListingStatus.PUBLISHED).order_by(
+            "-published_at", "-id"
+        )[:per_kind]
     ]
     found = [(listing, _listing_searches(listing, k=k)) for listing in listings]
     objects = _load(m for _, results in found for r in results.values() for m in r.matches)

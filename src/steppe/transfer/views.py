@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.models import Region
+from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
 from steppe.core.validation import parse_decimal, parse_int
@@ -365,11 +366,14 @@ def mine(request):
         {
             "pairs": [
                 (listing, [(KIND_LABELS[k], r, hits) for k, (r, hits) in found.items()])
-                for listing, found in queries.matches_for_user(request.user)
+                # the latest five published records of each kind: each costs a search
+                for listing, found in queries.matches_for_user(request.user, per_kind=5)
             ],
-            "achievements": queries.listings_for_user(request.user, "achievement"),
-            "demands": queries.listings_for_user(request.user, "demand"),
-            "interests": queries.interests_for_user(request.user),
+            "achievements": paginate(
+                request, queries.listings_for_user(request.user, "achievement"), param="achievement_page"
+            ),
+            "demands": paginate(request, queries.listings_for_user(request.user, "demand"), param="demand_page"),
+            "interests": paginate(request, queries.interests_for_user(request.user), param="interest_page"),
         },
     )
 
@@ -449,7 +453,12 @@ def scenarios(request):
 def review(request):
     if not perms.is_operator(request.user):
         raise NotFound("仅平台运营方可查看审核队列")
-    return render(request, "transfer/review.html", {"queue": queries.review_queue(request.user)})
+    pages = [
+        (KIND_LABELS[kind], paginate(request, qs, param=f"{kind}_page"))
+        for kind, qs in queries.review_queues(request.user).items()
+    ]
+    queue = [obj for _label, page in pages for obj in page]
+    return render(request, "transfer/review.html", {"queue": queue, "pages": pages})
 
 
 @login_required
@@ -584,7 +593,7 @@ def contracts(request):
             )
             if c is None:
                 return render(request, "transfer/contracts.html", {
-                    **_contracts_ctx(user), "form": request.POST, "errors": errors}, status=400)
+                    **_contracts_ctx(request), "form": request.POST, "errors": errors}, status=400)
             messages.success(request, gettext("技术合同已登记"))
         return redirect("transfer:contracts")
     qs = queries.contracts_for_user(user)
@@ -592,12 +601,13 @@ def contracts(request):
     if fmt in ("csv", "xlsx"):
         data = write_records(queries.CONTRACT_EXPORT_COLUMNS, queries.contract_export_rows(qs), fmt)
         return file_response(data, fmt, "contracts")
-    return render(request, "transfer/contracts.html", _contracts_ctx(user))
+    return render(request, "transfer/contracts.html", _contracts_ctx(request))
 
 
-def _contracts_ctx(user) -> dict:
+def _contracts_ctx(request) -> dict:
+    user = request.user
     return {
-        "contracts": queries.contracts_for_user(user)[:500],
+        "contracts": paginate(request, queries.contracts_for_user(user)),
         "is_operator": perms.is_operator(user),
         "types": ContractType.values,
         "leagues": queries.league_choices(),

@@ -195,15 +195,48 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
     return report
 
 
+def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
+    """Remove what ``fill`` wrote (by its labels), leaving the reference data and anything real."""
+    from steppe.transfer import search
+
+    removed: dict[str, int] = {}
+    rounds = ProgressRound.objects.filter(opened_by__username=f"{USER_PREFIX}department")
+    synthetic_imports = Import.objects.filter(via=SYNTHETIC_VIA)
+    steps = [
+        ("challenges", Challenge.objects.filter(code__startswith="syn-jb-")),
+        ("progress reports", ProgressReport.objects.filter(round__in=rounds)),
+        ("progress rounds", rounds),
+        ("observations", Observation.objects.filter(imported_by__in=synthetic_imports)),
+        ("statistics imports", synthetic_imports),
+        ("sources", Source.objects.filter(title__startswith=f"{LABEL}：", observations__isnull=True)),
+        ("contracts", Contract.objects.filter(channel=LABEL)),
+        ("interests", Interest.objects.filter(note=f"【{LABEL}】有意洽谈")),
+        ("achievements", Achievement.objects.filter(source=LABEL)),
+        ("demands", Demand.objects.filter(source=LABEL)),
+        ("brokers", Broker.objects.filter(certificate_no__startswith="SYN-")),
+        ("enterprises", Enterprise.objects.filter(synthetic=True)),
+        ("accounts", User.objects.filter(username__startswith=USER_PREFIX)),
+        ("organisations", Organisation.objects.filter(slug__startswith="syn-")),
+        ("marker", Organisation.objects.filter(slug=MARKER_SLUG)),
+    ]
+    with transaction.atomic():
+        for label, qs in steps:
+            n, _ = qs.delete()
+            removed[label] = n
+            say(f"removed {label}: {n:,} rows (with what depends on them)")
+    stats_cache.invalidate()
+    search.reset_index()
+    return removed
+
+
 # ---------------------------------------------------------------- organisations and accounts
 
 
 def _organisations(ctx) -> int:
     rng, counties = ctx["rng"], ctx["counties"]
-    share = max(ctx["scale"], 0.02)
     orgs = []
     for kind, suffixes, count in ORG_KINDS:
-        for i in range(max(3, round(count * share))):
+        for i in range(max(3, round(count * ctx["scale"]))):
             region = rng.choice(counties)
             fld = rng.choice(list(FIELDS))
             orgs.append(Organisation(

@@ -8,7 +8,7 @@ from steppe.web import synthetic
 class Command(BaseCommand):
     help = (
         "Province-scale synthetic data for load tests (合成数据), never loaded by `make run`: "
-        "`synthetic fill [--scale 1] [--force]`, `synthetic status`."
+        "`synthetic fill [--scale 1] [--force]`, `synthetic status`, `synthetic clear`."
     )
 
     def add_arguments(self, parser):
@@ -18,8 +18,12 @@ class Command(BaseCommand):
         fill.add_argument("--seed", type=int, default=7)
         fill.add_argument("--force", action="store_true", help="fill even beside real user data")
         sub.add_parser("status", help="say whether this database holds the synthetic fill")
+        sub.add_parser("clear", help="remove the synthetic fill (what it labelled), keeping anything else")
 
     def handle(self, *args, action, **opts):
+        if action == "clear":
+            synthetic.clear(say=self.stdout.write)
+            return
         if action == "status":
             self.stdout.write("合成数据：已装入 synthetic fill present" if synthetic.is_filled() else "合成数据：无 none")
             return
