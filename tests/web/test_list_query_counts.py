@@ -115,7 +115,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("department", "/transfer/scenarios/"): 4,
     ("department", "/supervision/challenges/?per_page=200"): 5,
     ("department", "/supervision/rounds/"): 16,
-    ("department", "/supervision/overview/"): 25,
+    ("department", "/supervision/overview/"): 26,
     ("department", "/policy/enterprises/"): 5,
     ("department", "/policy/runs/"): 8,
     ("department", "/accounts/organisations/"): 5,
