@@ -328,3 +328,5 @@ else:
 # a running job that has not reported progress for this long is taken as dead (failed, retryable)
 STEPPE_JOBS_LEASE_SECONDS = int(os.environ.get("STEPPE_JOBS_LEASE_SECONDS", "600"))
 STEPPE_JOBS_KEEP_DAYS = int(os.environ.get("STEPPE_JOBS_KEEP_DAYS", "30"))
+# one line per task state change is noise beside `make run`; `steppe jobs list` and the pages say it
+LOGGING.setdefault("loggers", {})["django.tasks"] = {"level": os.environ.get("STEPPE_TASKS_LOG_LEVEL", "WARNING")}

@@ -150,3 +150,30 @@ def test_a_bad_file_through_the_api_names_row_and_column(client, published, depa
         "column": "value",
         "message": err["data"]["errors"][0]["message"],
     }
+
+
+def test_a_background_import_through_the_api_answers_202_with_the_job_to_follow(
+    client, published, department_user, django_capture_on_commit_callbacks
+):
+    """`background=true` (or a file of more than 50,000 rows) queues a job (core.jobs): 202 with
+    the job; GET /api/v1/jobs/{id} then gives its status and the import's counts."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steppe.core.models import ApiToken
+
+    _, raw = ApiToken.objects.issue(department_user)
+    body = "region,indicator,year,value,unit,source_title\n包头市,gdp,2022,3900,亿元,后台API\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/api/v1/observations/import", {"file": SimpleUploadedFile("a.csv", body), "background": "true"},
+                        HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 202 and r.json()["kind"] == "stats.import"
+    job = client.get(r.json()["url"], HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert job["status"] == "succeeded" and job["result"]["added"] == 1 and job["result"]["file_name"] == "a.csv"
+    assert Observation.objects.filter(region__code="150200", indicator__code="gdp", year=2022,
+                                      source__title="后台API").exists()
+    bad = "region,indicator,year,value,unit,source_title\n包头市,gdp,2022,abc,亿元,x\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/api/v1/observations/import", {"file": SimpleUploadedFile("b.csv", bad), "background": "true"},
+                        HTTP_AUTHORIZATION=f"Bearer {raw}")
+    job = client.get(r.json()["url"], HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert job["status"] == "failed" and job["result"]["errors"][0]["row"] == 2 and "错误" in job["error"]
