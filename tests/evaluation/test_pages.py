@@ -100,3 +100,18 @@ def test_export_is_xlsx_with_every_unit(client, login, department_user, asem_run
     r = client.get("/evaluation/asem-coinr-example/export.xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     assert ws.max_row == 52 and ws.cell(1, 1).value == "uCode" and ws.cell(2, 1).value == "CHE"
+
+
+def test_a_bad_build_request_names_each_field_by_its_label_and_starts_nothing(client, login, department_user):
+    from steppe.core.jobs.models import Job
+
+    login(department_user)
+    r = client.post("/evaluation/asem-coinr-example/build/", {"replications": "lots", "method": "nonsense"},
+                    follow=True)
+    html = r.content.decode()
+    assert "蒙特卡洛模拟次数：“lots” 不是整数" in html and "计分方法：未知的计分方法" in html
+    assert "replications:" not in html and "replications：" not in html  # the label, not the raw name
+    assert not Job.objects.exists() and not IndexRun.objects.exists()
+    client.cookies["django_language"] = "en"
+    html = client.post("/evaluation/asem-coinr-example/build/", {"replications": "99999"}, follow=True).content.decode()
+    assert "must be between 0 and 20000" in html and not Job.objects.exists()

@@ -13,10 +13,18 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from .errors import ValidationFailed
 
 # 万元: far above any budget, below the 12-digit money columns
 MAX_AMOUNT = Decimal("1e9")
+
+
+def _t(message: str, **values) -> str:
+    """A message in the active language (core's catalog; Chinese by default), placeholders filled."""
+    text = gettext(message)
+    return text % values if values else text
 
 
 def invalid(field: str, message: str) -> ValidationFailed:
@@ -31,18 +39,18 @@ def parse_date(value, field: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise invalid(field, f"“{value}” 不是有效日期，应写作 YYYY-MM-DD") from None
+        raise invalid(field, _t("“%(value)s” 不是有效日期，应写作 YYYY-MM-DD", value=value)) from None
 
 
 def parse_text(value, field: str, max_length: int, *, required: bool = True) -> str:
     """Stripped text of at most ``max_length`` characters; None reads as empty."""
     text = (value or "").strip() if isinstance(value, str) or value is None else None
     if text is None:
-        raise invalid(field, "应为文本")
+        raise invalid(field, _t("应为文本"))
     if required and not text:
-        raise invalid(field, "不能为空")
+        raise invalid(field, _t("不能为空"))
     if len(text) > max_length:
-        raise invalid(field, f"不能超过 {max_length} 字")
+        raise invalid(field, _t("不能超过 %(max)s 字", max=max_length))
     return text
 
 
@@ -53,13 +61,13 @@ def parse_decimal(
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError):
-        raise invalid(field, f"“{value}” 不是数字") from None
+        raise invalid(field, _t("“%(value)s” 不是数字", value=value)) from None
     if not d.is_finite():
-        raise invalid(field, f"“{value}” 不是数字")
+        raise invalid(field, _t("“%(value)s” 不是数字", value=value))
     if positive and d <= 0:
-        raise invalid(field, "必须是正数")
+        raise invalid(field, _t("必须是正数"))
     if abs(d) >= limit:
-        raise invalid(field, f"数值过大（应小于 {limit:,.0f}）")
+        raise invalid(field, _t("数值过大（应小于 %(limit)s）", limit=f"{limit:,.0f}"))
     return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -116,7 +124,7 @@ JSON_MAX_DEPTH = 32
 # the largest integer a JSON number or query parameter may carry: 64-bit columns and ids
 INT_MAX = 2**53
 MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
-MSG_TEXT_TOO_LONG = "文字过长，不能超过 {max} 字"
+MSG_TEXT_TOO_LONG = "文字过长，不能超过 %(max)s 字"
 MSG_TOO_DEEP = f"JSON 嵌套过深（最多 {JSON_MAX_DEPTH} 层）"
 MSG_NOT_FINITE = "数值无效（不能是 NaN 或无穷大）"
 MSG_NUMBER_TOO_LARGE = "数值超出范围"
@@ -125,9 +133,9 @@ MSG_NUMBER_TOO_LARGE = "数值超出范围"
 def check_text(value: str, field: str, max_length: int = TEXT_MAX_LENGTH) -> str:
     """The text as given, or ValidationFailed naming the field."""
     if CONTROL_CHARACTERS.search(value):
-        raise invalid(field, MSG_CONTROL_CHARACTER)
+        raise invalid(field, _t(MSG_CONTROL_CHARACTER))
     if len(value) > max_length:
-        raise invalid(field, MSG_TEXT_TOO_LONG.format(max=max_length))
+        raise invalid(field, _t(MSG_TEXT_TOO_LONG, max=max_length))
     return value
 
 
@@ -137,12 +145,12 @@ def check_number(value, field: str):
         return value
     if isinstance(value, int):
         if abs(value) > INT_MAX:
-            raise invalid(field, MSG_NUMBER_TOO_LARGE)
+            raise invalid(field, _t(MSG_NUMBER_TOO_LARGE))
     elif isinstance(value, float | Decimal):
         if value != value or value in (float("inf"), float("-inf")):
-            raise invalid(field, MSG_NOT_FINITE)
+            raise invalid(field, _t(MSG_NOT_FINITE))
         if abs(value) >= 1e15:
-            raise invalid(field, MSG_NUMBER_TOO_LARGE)
+            raise invalid(field, _t(MSG_NUMBER_TOO_LARGE))
     return value
 
 
@@ -182,9 +190,9 @@ def parse_int(value, field: str, *, lo: int, hi: int, default: int | None = None
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise invalid(field, f"“{value}” 不是整数") from None
+        raise invalid(field, _t("“%(value)s” 不是整数", value=value)) from None
     if not lo <= number <= hi:
-        raise invalid(field, f"应在 {lo} 到 {hi} 之间")
+        raise invalid(field, _t("应在 %(lo)s 到 %(hi)s 之间", lo=lo, hi=hi))
     return number
 
 

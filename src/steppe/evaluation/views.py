@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from steppe.core.errors import DomainError
+from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.permissions import is_department
+from steppe.core.validation import Errors, parse_int
 
 from . import queries, services
 from .framework import builtin_frameworks, load_framework
@@ -92,18 +93,24 @@ def build_run(request, code: str):
         raise Http404
     fw = _framework(code)
     try:
-        reps = int(request.POST.get("replications") or 0)
+        errors = Errors()
+        reps = errors.take(lambda: parse_int(request.POST.get("replications"), "replications", lo=0, hi=20000,
+                                             default=0))
         method = request.POST.get("method") or ""
         if method and method not in fw.methods:
-            raise DomainError("invalid", gettext("未知的计分方法"))
-        if not 0 <= reps <= 20000:
-            raise DomainError("invalid", gettext("模拟次数应在 0–20000 之间"))
+            errors.add("method", gettext("未知的计分方法"))
+        errors.check()
         from steppe.core.jobs import service as jobs
 
         job = jobs.start(services.BUILD_KIND, params={"framework": fw.code, "method": method, "replications": reps},
                          user=request.user, page=reverse("evaluation:framework", args=[code]))
-    except (ValueError, DomainError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except ValidationFailed as exc:  # each field by the label the form shows
+        labels = {"replications": gettext("蒙特卡洛模拟次数"), "method": gettext("计分方法")}
+        messages.error(request, "；".join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
+                                         for e in exc.data["errors"]))
+        return redirect("evaluation:framework", code=code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("evaluation:framework", code=code)
     return redirect(f"{reverse('evaluation:framework', args=[code])}?job={job.pk}")
 
