@@ -89,3 +89,21 @@ def test_an_operator_adds_a_scenario_that_did_not_start_as_a_demand(
     )
     html = client.get("/transfer/scenarios/").content.decode()
     assert "4-3" in html and "智慧牧场" in html and "露天矿无人驾驶运输" in html
+
+
+def test_a_bad_round_names_every_field_at_once_on_the_page_and_the_api_alike(client, department_user, bearer):
+    from steppe.transfer.models import ScenarioRound
+
+    services.scenario_round_create(actor=department_user, number=2, title="第二批")
+    client.force_login(department_user)
+    html = client.post("/transfer/scenarios/", {"number": "x", "title": " ", "published_on": "2026-02-30"},
+                       follow=True).content.decode()
+    assert "有 3 处需要修改" in html
+    assert "批次：“x” 不是整数" in html and "名称：不能为空" in html and "发布日期：“2026-02-30” 不是有效日期" in html
+    html = client.post("/transfer/scenarios/", {"number": "2", "title": "又一批"}, follow=True).content.decode()
+    assert "批次：第2批已存在" in html
+    r = client.post("/api/v1/transfer/scenarios/rounds", {"number": 2, "title": " "},
+                    content_type="application/json", **bearer(department_user))
+    assert r.status_code == 400, r.content
+    assert [e["field"] for e in r.json()["error"]["data"]["errors"]] == ["title", "number"]
+    assert list(ScenarioRound.objects.values_list("number", flat=True)) == [2]

@@ -24,6 +24,7 @@ from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Organisation, Region
 from steppe.core.regions import resolve_region
 from steppe.core.tables import read_records
+from steppe.core.validation import Errors, parse_date, parse_int, parse_text
 
 from . import permissions as perms
 from .models import (
@@ -489,16 +490,21 @@ def listing_record_view(*, listing: Listing, user) -> None:
 
 @transaction.atomic
 def scenario_round_create(
-    *, actor, number: int, title: str, published_on: dt.date | None = None
+    *, actor, number: int | str, title: str, published_on: dt.date | str | None = None
 ) -> ScenarioRound:
+    """Open a numbered round. The page passes what was typed, the API what its schema parsed: both
+    are read by core.validation's parsers here, and every problem is reported at once."""
     perms.require(perms.is_operator(actor))
-    errors = _Errors()
-    if not title or not str(title).strip():
-        errors.add("title", "必填")
-    if ScenarioRound.objects.filter(number=number).exists():
-        errors.add("number", f"第{number}批已存在")
-    errors.raise_if_any()
-    obj = ScenarioRound.objects.create(number=number, title=title.strip(), published_on=published_on)
+    errors = Errors()
+    n = errors.take(lambda: parse_int(number, "number", lo=1, hi=100_000))
+    day = (errors.take(lambda: parse_date(published_on, "published_on"))
+           if published_on not in (None, "") else None)
+    clean_title = errors.take(lambda: parse_text(title, "title", 200))
+    if n is not None and ScenarioRound.objects.filter(number=n).exists():
+        errors.add("number", f"第{n}批已存在")
+    errors.check()
+    assert n is not None and clean_title is not None  # (else check() raised)
+    obj = ScenarioRound.objects.create(number=n, title=clean_title, published_on=day)
     audit_record(actor=actor, action="transfer.round.create", obj=obj, after=snapshot(obj))
     return obj
 

@@ -59,7 +59,11 @@ def _field_label(field) -> str:
     return gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else gettext("取值")
 
 
-def _attempt(request, fn, ok: str = ""):
+# a scenario round's form: its fields by the labels the page shows
+ROUND_LABELS = {"number": "批次", "title": "名称", "published_on": "发布日期"}
+
+
+def _attempt(request, fn, ok: str = "", labels: dict[str, str] | None = None):
     """Run a service call; on a DomainError show its message (with the fields) and return None."""
     try:
         result = fn()
@@ -69,7 +73,9 @@ def _attempt(request, fn, ok: str = ""):
         errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
         detail = (
             "；".join(
-                (f"第 {e['row']} 行 " if "row" in e else "") + f"{_field_label(e.get('field'))}{gettext('：')}{e.get('message')}"
+                (f"第 {e['row']} 行 " if "row" in e else "")
+                + f"{gettext((labels or {})[e['field']]) if e.get('field') in (labels or {}) else _field_label(e.get('field'))}"
+                + f"{gettext('：')}{e.get('message')}"
                 for e in errors[:30]
             )
             if errors
@@ -417,26 +423,17 @@ def scenarios(request):
         return redirect("transfer:scenarios")
     if request.method == "POST":
         perms.require(perms.is_operator(request.user))
-        number = _int(request.POST.get("number"))
-        if number is None or number < 1:
-            messages.error(request, "批次应为正整数")
-        else:
-            published = request.POST.get("published_on") or None
-            try:
-                published_on = dt.date.fromisoformat(published) if published else None
-            except ValueError:
-                messages.error(request, f"发布日期格式应为 YYYY-MM-DD：{published}")
-                return redirect("transfer:scenarios")
-            _attempt(
-                request,
-                lambda: services.scenario_round_create(
-                    actor=request.user,
-                    number=number,
-                    title=request.POST.get("title", ""),
-                    published_on=published_on,
-                ),
-                "已创建批次",
-            )
+        _attempt(
+            request,
+            lambda: services.scenario_round_create(
+                actor=request.user,
+                number=request.POST.get("number", ""),
+                title=request.POST.get("title", ""),
+                published_on=request.POST.get("published_on", ""),
+            ),
+            "已创建批次",
+            labels=ROUND_LABELS,
+        )
         return redirect("transfer:scenarios")
     return render(
         request,
