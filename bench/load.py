@@ -72,7 +72,7 @@ MIX: dict[str, tuple[int, list[tuple[str, str]]]] = {
         15,
         [
             ("supervision overview", "/supervision/overview/"),
-            ("supervision measures", "/supervision/"),
+            ("to-do", "/supervision/todo/"),
             ("rounds list", "/supervision/rounds/"),
             ("round page", "/supervision/rounds/2025-12/"),
             ("measure page", "/supervision/measures/{measure}/"),
@@ -223,8 +223,8 @@ class Stats:
                 self.samples.setdefault(name, why)
 
 
-def fetch(host: str, port: int, path: str, cookie: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(host, port, timeout=60)
+def fetch(host: str, port: int, path: str, cookie: str, timeout: float = 60) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         headers = {"Cookie": cookie} if cookie else {}
         conn.request("GET", path, headers=headers)
@@ -259,10 +259,20 @@ def virtual_user(persona, host, port, cookie, ids, deadline, think, stats, seed)
         time.sleep(rng.uniform(*think))
 
 
-def warm(host, port, cookies, ids, rounds: int) -> list[str]:
+def warm(host, port, cookies, ids, rounds: int, workers: int) -> list[str]:
     """Every page a few times (each worker builds its search index and caches): not measured."""
     problems = []
     rng = random.Random(1)
+    # each worker builds its in-process search index on its first search (tens of seconds at
+    # province scale): one search per worker, at once, before anything else
+    searches = [
+        threading.Thread(target=fetch, args=(host, port, f"/transfer/search/?q={quote(QUERIES[0])}", "", 600))
+        for _ in range(2 * workers)
+    ]  # fmt: skip
+    for t in searches:
+        t.start()
+    for t in searches:
+        t.join()
     jobs = [(p, t) for p, (_w, pages) in MIX.items() for _n, t in pages]
     for _ in range(rounds):
         threads = []
@@ -271,7 +281,7 @@ def warm(host, port, cookies, ids, rounds: int) -> list[str]:
 
             def go(persona=persona, path=path):
                 try:
-                    status, _ = fetch(host, port, path, cookies[persona])
+                    status, _ = fetch(host, port, path, cookies[persona], 600)
                     if status != 200:
                         problems.append(f"{status} {persona} {path}")
                 except OSError as exc:
@@ -322,7 +332,7 @@ def main() -> None:
         env.pop("STEPPE_TESTING", None)
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "steppe.wsgi:application", "--bind", f"{host}:{port}",
-             "--workers", str(a.workers), "--log-level", "warning", "--timeout", "120"],
+             "--workers", str(a.workers), "--log-level", "warning", "--timeout", "600"],
             env=env, cwd=str(ROOT),
         )  # fmt: skip
     try:
@@ -333,7 +343,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         t = time.perf_counter()
-        problems = warm(host, port, cookies, ids, a.warm)
+        problems = warm(host, port, cookies, ids, a.warm, a.workers)
         print(
             f"warmed {sum(len(p) for _w, p in MIX.values())} pages x {a.warm} in {time.perf_counter() - t:.1f} s"
         )
