@@ -24,7 +24,11 @@ import pytest
 ROWS = 200_000
 STEPPE = [sys.executable, "-c", "import sys; from steppe.cli import main; main(sys.argv[1:])"]
 PASSWORD = "pass-word-123"
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="signals"),
+    # the processes use their own file database: once per `make test` (the SQLite pass) is enough
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs in the SQLite pass"),
+]
 
 
 def _env(var: Path, tasks_url: str = "db") -> dict:
