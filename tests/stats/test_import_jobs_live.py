@@ -39,19 +39,21 @@ def _env(var: Path, tasks_url: str = "db") -> dict:
     return env
 
 
-def _steppe(env, *args, timeout=300):
-    return subprocess.run([*STEPPE, *args], env=env, check=True, capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.fixture(scope="module")
 def template_var(tmp_path_factory):
     """A migrated file database with the regions, the indicators and a department account."""
     var = tmp_path_factory.mktemp("jobs-template")
-    env = _env(var)
-    _steppe(env, "migrate", "--verbosity", "0")
-    _steppe(env, "regions", "load")
-    _steppe(env, "stats", "load-indicators")
-    _steppe(env, "users", "create", "dept", "--role", "department", "--password", PASSWORD)
+    env = _env(var) | {"DJANGO_SETTINGS_MODULE": "steppe.settings", "STEPPE_CLI_COMMAND": "migrate"}
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from steppe.core.regions import regions_load\n"
+        "from steppe.core.services import user_create\n"
+        "from steppe.stats.services import indicators_load\n"
+        "call_command('migrate', verbosity=0); regions_load(); indicators_load()\n"
+        f"user_create(username='dept', role='department', password={PASSWORD!r})\n"
+    )  # one process, not four: each start of Django costs seconds on a busy machine
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, timeout=600)
     return var
 
 
