@@ -161,8 +161,9 @@ def test_an_enterprise_signs_up_and_reaches_its_policy_results(live_server, brow
     approve(sign_in("e2e-baotou"), live_server, "包头稀土新材料有限公司", shots="enterprise-2")
     assert Organisation.objects.get(credit_code=code).status == "active"
     page = sign_in(email)
+    assert "建立本企业的档案" in page.inner_text("#next-step")  # what to do first
     shoot(page, "enterprise-3-home")
-    page.click(".worklinks >> text=我的企业档案")
+    page.click("#next-step a")
     page.wait_for_selector("#open-file")
     assert page.input_value("#open-file input[name=credit_code]") == code  # the organisation's own
     page.select_option("#open-file select[name=region]", "150203")

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from steppe.core.registry import records_for_measures
 from steppe.plans import queries as plan_queries
 
-from .worklinks import work_links
+from .worklinks import next_step, work_links
 
 
 def _plan_context(plan):
@@ -90,6 +90,7 @@ def home(request):
             t.goal_figure = _goal_figure(t)
         context["assessment"] = assessment
     context["work_links"] = work_links(request.user)
+    context["next_step"] = next_step(request.user)
     return render(request, "web/home.html", context)
 
 

@@ -55,3 +55,23 @@ def work_links(user) -> list[dict]:
             continue
         links.append({"label": label, "url": url})
     return links
+
+
+def next_step(user) -> dict | None:
+    """What a newcomer should do first, when it has not done it yet: an enterprise opens its file
+    (the calculator then loads it); a broker without a profile registers it. None otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.unit_id:
+        return None
+    if user.role == Role.ENTERPRISE:
+        from steppe.policy.models import Enterprise
+
+        if not Enterprise.objects.filter(unit_id=user.unit_id).exists():
+            return {"text": "下一步：建立本企业的档案，政策计算器会自动载入本企业的数据。", "label": "建立企业档案",
+                    "url": reverse("policy:enterprises")}
+    if user.role == Role.BROKER:
+        from steppe.transfer.models import Broker
+
+        if not Broker.objects.filter(user=user).exists():
+            return {"text": "下一步：登记技术经纪人信息，由您促成的洽谈和技术合同会列在“我的撮合”。", "label": "登记技术经纪人",
+                    "url": reverse("transfer:broker")}
+    return None
