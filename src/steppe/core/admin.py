@@ -79,3 +79,6 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "digest", "last_digest_at"]
     raw_id_fields = ["user"]
+
+
+from .jobs import admin as _jobs_admin  # noqa: E402,F401 - the background jobs' admin pages
