@@ -35,3 +35,4 @@ def test_no_next_step_for_others(client, plan, department_user):
     assert 'id="next-step"' not in client.get("/").content.decode()
     client.logout()
     assert 'id="next-step"' not in client.get("/").content.decode()
+
