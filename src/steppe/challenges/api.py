@@ -13,7 +13,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
-from steppe.core.inputs import Id, Limit, Offset
+from steppe.core.inputs import Id, Limit, Offset, StoredDecimal
 from steppe.core.models import Region, User
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid
@@ -53,7 +53,7 @@ class ChallengeOut(Schema):
     code: str
     title: str
     problem: str
-    budget: Decimal
+    budget: StoredDecimal
     deadline: date
     state: str
     state_label: str
@@ -83,7 +83,7 @@ class ApplicationOut(Schema):
     challenge: str
     unit: str
     state: str
-    requested_budget: Decimal
+    requested_budget: StoredDecimal
     submitted_at: datetime
     average_score: float | None
 
@@ -115,8 +115,8 @@ class CommitmentOut(Schema):
     challenge: str
     unit: str
     state: str
-    total_budget: Decimal
-    released: Decimal
+    total_budget: StoredDecimal
+    released: StoredDecimal
     milestones: list[dict]
 
 

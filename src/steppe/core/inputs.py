@@ -8,10 +8,12 @@ any schema or service sees the data.
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
 from typing import Annotated
 
 from ninja.parser import Parser
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from .validation import MSG_NOT_FINITE, MSG_TOO_DEEP, check_json, invalid
 
@@ -106,3 +108,17 @@ def declare_error_responses(schema: dict) -> dict:
                     },
                 )
     return schema
+
+
+# The output side: a number read back from the database. PostgreSQL's numeric holds NaN (a hand
+# edit; inputs refuse it), which a response schema's Decimal refuses, turning a list into a 500.
+# Such a value reads as null, and `steppe data check` lists its row.
+def _finite_or_none(value):
+    if isinstance(value, Decimal) and not value.is_finite():
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+StoredDecimal = Annotated[Decimal | None, BeforeValidator(_finite_or_none)]

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError
-from steppe.core.inputs import Id, Limit, Offset, Year
+from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
 
@@ -63,9 +63,9 @@ class ListingOut(Schema):
     readiness: int | None = None
     ip_type: str | None = None
     transfer_modes: list[str] | None = None
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    budget: Decimal | None = None
+    price_min: StoredDecimal = None
+    price_max: StoredDecimal = None
+    budget: StoredDecimal = None
     deadline: dt.date | None = None
 
 
@@ -171,8 +171,8 @@ class ContractOut(Schema):
     seller_region: str
     buyer: str
     buyer_region: str
-    amount: Decimal
-    tech_amount: Decimal
+    amount: StoredDecimal
+    tech_amount: StoredDecimal
     signed_on: dt.date
     registered_on: dt.date
     authority: str
@@ -211,9 +211,9 @@ class ImportOut(Schema):
 class TurnoverRow(Schema):
     region_code: str
     year: int
-    turnover_wan: Decimal
-    output_wan: Decimal
-    inflow_wan: Decimal
+    turnover_wan: StoredDecimal
+    output_wan: StoredDecimal
+    inflow_wan: StoredDecimal
     count: int
 
 
