@@ -37,3 +37,23 @@ def test_a_good_year_is_used(plan, client):
     page = client.get("/policy/?year=2023")
     assert page.status_code == 200
     assert 'value="2023"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/transfer/contracts?status=signed", "status"),
+        ("/api/v1/reports?state=finished", "state"),
+        ("/api/v1/measures?status=green", "status"),
+        ("/api/v1/observations/imports?status=maybe", "status"),
+        ("/api/v1/organisations?kind=castle", "kind"),
+    ],
+)
+def test_an_unknown_api_filter_value_is_named_not_an_empty_list(plan, department_user, login, url, name):
+    r = login(department_user).get(url)
+    assert r.status_code == 400, url
+    assert name in r.content.decode()
+
+
+def test_a_known_api_filter_value_still_filters(plan, department_user, login):
+    assert login(department_user).get("/api/v1/transfer/contracts?status=registered").status_code == 200

@@ -11,6 +11,8 @@ from . import services
 from .auth import api_auth
 from .models import Organisation, Region
 from .notifications import inbox_for, notification_read
+from .roles import OrgKind
+from .validation import parse_choice
 
 router = Router(tags=["core"])
 
@@ -155,7 +157,7 @@ def list_organisations(request, status: str | None = None, kind: str | None = No
                                    [{"field": "status", "message": f"one of {', '.join(Organisation.Status.values)}"}])
         qs = qs.filter(status=status)
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind=parse_choice(kind, "kind", OrgKind.values))
     return [_organisation_detail(o) for o in window(qs.order_by("created_at", "pk"), limit=limit, offset=offset)]
 
 

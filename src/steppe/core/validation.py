@@ -196,5 +196,14 @@ def parse_int(value, field: str, *, lo: int, hi: int, default: int | None = None
     return number
 
 
+def parse_choice(value, field: str, choices) -> str:
+    """A filter value that must be one of ``choices`` (an unknown one is a 400 naming the field,
+    not an empty list that looks like "nothing matches")."""
+    allowed = [str(c) for c in choices]
+    if value not in allowed:
+        raise invalid(field, f"“{value}” 不是可选值（{' | '.join(allowed)}）")
+    return value
+
+
 def parse_year(value, field: str = "year", *, default: int | None = None) -> int:
     return parse_int(value, field, lo=YEAR_MIN, hi=YEAR_MAX, default=default)

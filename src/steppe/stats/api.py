@@ -16,10 +16,11 @@ from steppe.core.inputs import Limit, Offset, Year
 from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.permissions import is_department
+from steppe.core.validation import parse_choice
 
 from . import queries
 from .jobs import BACKGROUND_ROWS
-from .models import Indicator
+from .models import Import, Indicator
 
 router = Router(tags=["stats"])
 
@@ -370,6 +371,8 @@ def observation_import_api(
 @router.get("/observations/imports", response=list[SubmissionOut], auth=api_auth,
             summary="Bureau submissions the caller may see (the department: all), newest first")
 def submission_list(request, status: str | None = None, limit: Limit = API_LIMIT, offset: Offset = 0):
+    if status:
+        parse_choice(status, "status", Import.Status.values)
     qs = queries.submissions_visible(request.auth, statuses=[status] if status else None)
     return [_submission_out(imp) for imp in window(qs.prefetch_related("decisions__actor"), limit=limit, offset=offset)]
 

@@ -17,12 +17,13 @@ from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
 from steppe.core.inputs import Id, Limit, Offset
 from steppe.core.pagination import API_LIMIT, window
-from steppe.core.validation import invalid
+from steppe.core.validation import invalid, parse_choice
 
 from . import permissions as perms
 from . import queries, services
-from .models import Evidence, ProgressRound
+from .models import Evidence, ProgressReport, ProgressRound
 from .status import STATUS_LABELS
+from .status import Status as MeasureStatus
 
 router = Router(tags=["supervision"])
 
@@ -355,6 +356,7 @@ def list_measures(
         unit_id = perms.user_unit_id(user)
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
     if status:
+        status = parse_choice(status, "status", [s.value for s in MeasureStatus])
         rows = [r for r in rows if r.status.value == status]
     return [_measure_out(r) for r in rows[offset : offset + limit]]  # in the plan's measure order
 
@@ -482,7 +484,7 @@ def list_reports(
     if round:
         qs = qs.filter(round__period=round)
     if state:
-        qs = qs.filter(state=state)
+        qs = qs.filter(state=parse_choice(state, "state", ProgressReport.State.values))
     qs = qs.prefetch_related("evidence").order_by("measure__code", "unit__name", "-round__due_on")
     return [_report_out(r) for r in window(qs, limit=limit, offset=offset)]
 

@@ -19,10 +19,11 @@ from steppe.core.errors import DomainError
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
+from steppe.core.validation import parse_choice
 
 from . import permissions as perms
 from . import queries, services
-from .models import Achievement, Broker, Demand, Expert, Scenario, ScenarioRound
+from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
 
 router = Router(tags=["transfer"])
 
@@ -729,7 +730,7 @@ def contract_list(
     """Contracts this user may see; `status=submitted` is an operator's 认定登记 review queue."""
     qs = queries.contracts_for_user(request.auth)
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=parse_choice(status, "status", ContractStatus.values))
     if year:
         qs = qs.filter(registered_on__year=year)
     return [_contract_out(c) for c in window(qs, limit=limit, offset=offset)]
