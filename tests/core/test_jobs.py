@@ -284,3 +284,17 @@ def test_the_job_panel_speaks_english_through_the_language_switch(client, depart
     html = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "Background job" in html and "Failed" in html and "Retry" in html and "attempt 1" in html
     assert "重试" not in html and "失败" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_page_links_back_to_the_page_that_started_it(client, department_user):
+    job = service.start("test.count", params={"n": 1}, user=department_user, page="/monitoring/import/")
+    client.force_login(department_user)
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert '<a href="/monitoring/import/">返回发起任务的页面</a>' in html
+
+
+@pytest.mark.parametrize("page", ["https://evil.example/x", "//evil.example/x", "javascript:alert(1)"])
+def test_a_jobs_page_is_a_path_on_this_site(page):
+    with pytest.raises(ValueError, match="path on this site"):
+        service.start("test.count", params={"n": 1}, page=page)

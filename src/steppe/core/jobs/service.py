@@ -30,6 +30,9 @@ def start(kind: str, *, params: dict | None = None, user=None, subject: tuple[st
           page: str = "", total: int = 0, message: str = "") -> Job:
     """Record a job of `kind` and put it on the queue; returns the job (already finished when the
     queue runs tasks at once, as the test settings do)."""
+    if page and (not page.startswith("/") or page.startswith("//")):
+        # the back-link is rendered as it is: only a path on this site, built by the platform
+        raise ValueError(f"a job's page is a path on this site, not {page!r}")
     if registry.get_kind(kind) is None:
         raise DomainError("invalid", f"未知的任务类型 Unknown job kind: {kind}")
     job = Job.objects.create(
