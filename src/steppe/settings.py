@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "steppe.web",
 ]
 
+# a bilingual service message keeps the visitor's language on pages (core.bilingual)
+MESSAGE_STORAGE = "steppe.core.messages.LanguageMessageStorage"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -16,6 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 
 from . import credit_code as cc
+from .bilingual import in_language
 from .credit_code import credit_code_normalise, credit_code_problem
 from .models import Organisation, Region, User
 from .registry import signup_profiles
@@ -51,7 +52,7 @@ class PageForm(forms.Form):
         form's (by default the same name); an error naming no known field goes to the top."""
         field = (getattr(exc, "data", None) or {}).get("field") or getattr(exc, "field", None)
         name = (fields or {}).get(field, field) if field else None
-        message = getattr(exc, "message", None) or str(exc)
+        message = in_language(getattr(exc, "message", None) or str(exc))
         self.add_error(name if name in self.fields else None, message)
 
 
