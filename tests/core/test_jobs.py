@@ -298,3 +298,13 @@ def test_the_job_page_links_back_to_the_page_that_started_it(client, department_
 def test_a_jobs_page_is_a_path_on_this_site(page):
     with pytest.raises(ValueError, match="path on this site"):
         service.start("test.count", params={"n": 1}, page=page)
+
+
+@pytest.mark.django_db
+def test_the_department_reaches_the_job_list_from_its_work_links(client, department_user):
+    from steppe.web.worklinks import work_links
+
+    urls = {link["label"]: link["url"] for link in work_links(department_user)}
+    assert urls["后台任务"] == "/jobs/"
+    client.force_login(department_user)
+    assert client.get(urls["后台任务"]).status_code == 200

@@ -11,7 +11,7 @@ LINKS = {
         ("导入统计数据", "stats:import", ()), ("调度轮次", "supervision:rounds", ()), ("一张网审核", "transfer:review", ()),
         ("盟市报送审核", "stats:submissions", ()), ("目标分解下达", "stats:cascade", ()),
         ("政策找企业", "policy:runs", ()), ("单位注册审核", "accounts:organisations", ()),
-        ("系统管理", "admin:index", ()),
+        ("后台任务", "jobs:list", ()), ("系统管理", "admin:index", ()),
     ],
     Role.BUREAU: [
         ("本盟市指标", "stats:region", ("{region}",)), ("本盟市企业", "policy:enterprises", ()),
