@@ -298,3 +298,19 @@ def test_applying_twice_is_a_conflict_and_changes_nothing(dept, firm_user):
         services.application_submit(actor=firm_user, challenge=c, proposal="再报", requested_budget="50")
     assert (exc.value.code, exc.value.status) == ("already_applied", 409)
     assert Application.objects.get().proposal == "方案"
+
+
+def test_the_selection_page_names_an_application_id_that_is_not_a_number(login, dept, firm_user, expert):
+    challenge = published(dept, max_teams=1)
+    a1 = apply(firm_user, challenge)
+    services.challenge_assign_experts(actor=dept, challenge=challenge, experts=[expert])
+    services.challenge_close_applications(actor=dept, challenge=challenge)
+    services.review_submit(actor=expert, application=a1, conflict=False, score=85)
+    page = login(dept)
+    r = page.post(f"/supervision/challenges/{challenge.code}/act/",
+                  {"op": "select", "applications": [str(a1.pk), "x1"], "note": "评分第一"}, follow=True)
+    assert "“x1” 不是整数" in r.content.decode()
+    assert not Commitment.objects.exists()  # before: "x1" was dropped and a1 selected
+    page.post(f"/supervision/challenges/{challenge.code}/act/",
+              {"op": "select", "applications": [str(a1.pk)], "note": "评分第一"})
+    assert Commitment.objects.filter(application=a1).exists()

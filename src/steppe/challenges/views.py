@@ -130,13 +130,13 @@ def challenge_action(request, code):
             gettext("评审意见已提交"),
         )
     elif op == "select":
-        ids = [int(x) for x in request.POST.getlist("applications") if x.isdigit()]
-        apps = list(challenge.applications.filter(pk__in=ids))
-        attempt(
-            request,
-            lambda: services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note),
-            gettext("已确定揭榜团队"),
-        )
+        def select():
+            # a value that is not an application's id is refused by name, never silently dropped
+            ids = [parse_int(x, "applications", lo=1, hi=2**31 - 1) for x in request.POST.getlist("applications")]
+            apps = list(challenge.applications.filter(pk__in=ids))
+            services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note)
+
+        attempt(request, select, gettext("已确定揭榜团队"))
     else:
         raise NotFound()
     return redirect("challenges:challenge", code=code)
