@@ -110,3 +110,17 @@ def test_the_new_pages_read_in_english(login, plan, published, bureau_user):
             assert word in text, f"{url}: {word}"
         for chinese in ("未设定", "报送记录", "本地区工作台", "待办"):
             assert chinese not in text, f"{url}: {chinese} left in Chinese"
+
+
+def test_a_leagues_latest_figure_on_the_cascade_carries_its_unit(client, plan, published):
+    """T1 is a growth target: the league's latest figure is its R&D total, so it must say 亿元 (it read
+    as a bare number beside a %/年 target)."""
+    import re
+
+    body = client.get("/monitoring/cascade/").content.decode()
+    t1 = body.split('id="t-T1"', 1)[1].split("</section>", 1)[0]
+    cells = re.findall(r'<td class="num">([^<]*\(\d{4}\))</td>', t1)
+    assert cells and all("亿元" in c for c in cells), cells
+    client.cookies["django_language"] = "en"
+    en = client.get("/monitoring/cascade/").content.decode().split('id="t-T1"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<td class="num">([^<]*\(\d{4}\))</td>', en)[0].split("(")[0].endswith("yuan")
