@@ -13,6 +13,7 @@ Environment variables:
 import os
 import secrets
 import sys
+from datetime import time as dt_time
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,32 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int, *, lo: int = 0) -> int:
+    """A whole number from the environment; a bad value stops the start-up naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < lo:
+        raise ImproperlyConfigured(f"{name} must be at least {lo}, not {value!r}")
+    return number
+
+
+def env_time(name: str, default: str) -> dt_time:
+    """A time of day HH:MM (local time) from the environment; a bad value stops the start-up naming the variable."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        hours, minutes = value.split(":")
+        if len(hours) not in (1, 2) or len(minutes) != 2:
+            raise ValueError(value)
+        return dt_time(int(hours), int(minutes))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time of day HH:MM (00:00 to 23:59), not {value!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -131,7 +158,7 @@ DATABASES = {
     # An empty DATABASE_URL counts as unset: the embedded SQLite database.
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'steppe.sqlite3'}",
-        conn_max_age=int(os.environ.get("STEPPE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("STEPPE_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -187,7 +214,7 @@ if _MAIL_BACKEND.endswith("filebased.EmailBackend"):
 elif _MAIL_BACKEND.endswith("smtp.EmailBackend"):
     _MAIL_OPTIONS = {
         "host": _EMAIL_HOST or "localhost",
-        "port": int(os.environ.get("STEPPE_EMAIL_PORT", "587")),
+        "port": env_int("STEPPE_EMAIL_PORT", 587),
         "username": os.environ.get("STEPPE_EMAIL_USER", ""),
         "password": os.environ.get("STEPPE_EMAIL_PASSWORD", ""),
         "use_tls": env_bool("STEPPE_EMAIL_TLS", True),
@@ -211,10 +238,10 @@ from steppe.core.tables import MB as _MB  # noqa: E402
 from steppe.core.tables import Limits as _TableLimits  # noqa: E402
 
 STEPPE_TABLE_LIMITS = _TableLimits(
-    max_bytes=int(os.environ.get("STEPPE_UPLOAD_MAX_MB", "50")) * _MB,
-    max_uncompressed=int(os.environ.get("STEPPE_UPLOAD_MAX_UNCOMPRESSED_MB", "300")) * _MB,
-    max_ratio=int(os.environ.get("STEPPE_UPLOAD_MAX_RATIO", "200")),
-    max_rows=int(os.environ.get("STEPPE_UPLOAD_MAX_ROWS", "500000")),
+    max_bytes=env_int("STEPPE_UPLOAD_MAX_MB", 50) * _MB,
+    max_uncompressed=env_int("STEPPE_UPLOAD_MAX_UNCOMPRESSED_MB", 300) * _MB,
+    max_ratio=env_int("STEPPE_UPLOAD_MAX_RATIO", 200),
+    max_rows=env_int("STEPPE_UPLOAD_MAX_ROWS", 500000),
 )
 
 if not DEBUG and not TESTING:
@@ -233,8 +260,8 @@ LOGGING = {
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = ["steppe.core.backends.ThrottledLoginBackend", *AUTHENTICATION_BACKENDS]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-AXES_FAILURE_LIMIT = int(os.environ.get("STEPPE_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STEPPE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("STEPPE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STEPPE_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "steppe.core.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "steppe.core.throttle.client_address"
@@ -284,7 +311,7 @@ MIDDLEWARE += ["steppe.core.middleware.InputCleaningMiddleware"]
 # proxy that terminates TLS is being set up); STEPPE_BEHIND_PROXY trusts its X-Forwarded-Proto.
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("STEPPE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("STEPPE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("STEPPE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STEPPE_HSTS_INCLUDE_SUBDOMAINS", True)
     # the header only makes the domain eligible; joining browsers' preload list is a separate request
     SECURE_HSTS_PRELOAD = env_bool("STEPPE_HSTS_PRELOAD", True)
@@ -325,11 +352,24 @@ elif TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     # a job may run for hours (a province's batch run); RQ's default is 180 s
-    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("STEPPE_JOBS_TIMEOUT", "21600"))}}
+    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": env_int("STEPPE_JOBS_TIMEOUT", 21600)}}
 else:
     raise ImproperlyConfigured(f"STEPPE_TASKS_URL: expected db, immediate or redis://host:port/db, got {TASKS_URL!r}")
 # a running job that has not reported progress for this long is taken as dead (failed, retryable)
-STEPPE_JOBS_LEASE_SECONDS = int(os.environ.get("STEPPE_JOBS_LEASE_SECONDS", "600"))
-STEPPE_JOBS_KEEP_DAYS = int(os.environ.get("STEPPE_JOBS_KEEP_DAYS", "30"))
+STEPPE_JOBS_LEASE_SECONDS = env_int("STEPPE_JOBS_LEASE_SECONDS", 600)
+STEPPE_JOBS_KEEP_DAYS = env_int("STEPPE_JOBS_KEEP_DAYS", 30)
 # one line per task state change is noise beside `make run`; `steppe jobs list` and the pages say it
-LOGGING.setdefault("loggers", {})["django.tasks"] = {"level": os.environ.get("STEPPE_TASKS_LOG_LEVEL", "WARNING")}
+# Django's own "django" logger has a console handler while DEBUG is on: the line would print twice
+# (there and through the root's console), so django.tasks writes to the console once, not upwards.
+LOGGING.setdefault("loggers", {})["django.tasks"] = {
+    "level": os.environ.get("STEPPE_TASKS_LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False,
+}
+# when the daily periodic jobs start (local time, HH:MM; core.jobs.registry.periodic)
+STEPPE_PERIODIC_AT = {
+    "supervision.reminders": env_time("STEPPE_REMINDERS_AT", "09:00"),
+    "transfer.expire": env_time("STEPPE_EXPIRE_AT", "00:30"),
+    "core.inbox_digest": env_time("STEPPE_DIGEST_AT", "08:00"),
+    "core.prune": env_time("STEPPE_PRUNE_AT", "03:30"),
+}
+# an e-mail job that failed is tried again after this many seconds, doubled at each further attempt
+STEPPE_JOBS_RETRY_SECONDS = env_int("STEPPE_JOBS_RETRY_SECONDS", 60)

@@ -308,3 +308,54 @@ def test_the_department_reaches_the_job_list_from_its_work_links(client, departm
     assert urls["后台任务"] == "/jobs/"
     client.force_login(department_user)
     assert client.get(urls["后台任务"]).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_email_waits_longer_before_each_further_attempt(settings, monkeypatch):
+    """No worker sleeps between attempts: the retry goes back on the queue with a run_after that
+    doubles (60 s, then 120 s), and the third failure is the last."""
+    from django.tasks import task_backends
+
+    from steppe.core.jobs.runner import RETRY_WAIT, run_job
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}  # defers, never runs
+    settings.STEPPE_JOBS_RETRY_SECONDS = 60
+
+    def smtp_down(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", smtp_down)
+    queue = task_backends["default"]
+    job = service.start("core.email", params={"to": ["a@example.org"], "subject": "s", "body": "b"})
+    assert len(queue.results) == 1 and queue.results[0].task.run_after is None  # the first attempt: at once
+    waits = []
+    for attempt in (1, 2):
+        before = timezone.now()
+        assert run_job.call(job.pk) == "retry"
+        job.refresh_from_db()
+        assert job.status == Job.Status.QUEUED and job.attempts == attempt and job.message == RETRY_WAIT
+        assert "smtp down" in job.error and job.task_id == queue.results[-1].id
+        waits.append(round((queue.results[-1].task.run_after - before).total_seconds()))
+    assert waits == [60, 120]
+    assert run_job.call(job.pk) == Job.Status.FAILED
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.attempts == 3 and len(queue.results) == 3
+
+
+def test_the_task_log_prints_each_state_once(settings, capsys):
+    """django.tasks logs each state change; with DEBUG on Django's own "django" logger has a console
+    handler too, and the line came out twice (there and through the root's console)."""
+    import logging
+
+    from django.utils.log import configure_logging
+
+    settings.DEBUG = True
+    logging_settings = {**settings.LOGGING, "loggers": {**settings.LOGGING["loggers"]}}
+    logging_settings["loggers"]["django.tasks"] = {**logging_settings["loggers"]["django.tasks"], "level": "INFO"}
+    configure_logging(settings.LOGGING_CONFIG, logging_settings)  # handlers built now write to capsys' stderr
+    try:
+        logging.getLogger("django.tasks").info("Task id=%s path=%s state=%s", "t1", "steppe.run_job", "RUNNING")
+        err = capsys.readouterr().err
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    assert err.count("Task id=t1 path=steppe.run_job state=RUNNING") == 1

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +18,10 @@ class SupervisionConfig(AppConfig):
             notification_kinds.register(kind.value, NotificationKind(kind.value, label))
 
         # reminders, 催办 and 通报: a daily job (core.jobs), no external cron
-        from steppe.core.jobs.registry import job_kind, periodic
+        from steppe.core.jobs.registry import daily_at, job_kind, periodic
 
         job_kind("supervision.reminders", _reminders_job, label=_("催办与提醒"))
-        periodic("supervision.reminders", "supervision.reminders", at=dt.time(9, 0))
+        periodic("supervision.reminders", "supervision.reminders", at=daily_at("supervision.reminders"))
 
 
 def _reminders_job(ctx) -> dict:

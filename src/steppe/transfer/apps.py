@@ -29,14 +29,12 @@ class TransferConfig(AppConfig):
         )
 
         # listings past their validity date expire daily (core.jobs), no external cron
-        import datetime as dt
-
         from django.utils.translation import gettext_lazy as _
 
-        from steppe.core.jobs.registry import job_kind, periodic
+        from steppe.core.jobs.registry import daily_at, job_kind, periodic
 
         job_kind("transfer.expire", _expire_job, label=_("到期成果与需求下架"))
-        periodic("transfer.expire", "transfer.expire", at=dt.time(0, 30))
+        periodic("transfer.expire", "transfer.expire", at=daily_at("transfer.expire"))
 
 
 def _expire_job(ctx) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.utils.translation import gettext_lazy as _
@@ -55,5 +54,5 @@ def register() -> None:
                       max_attempts=EMAIL_ATTEMPTS, failure_action=FAILED_ACTION)
     registry.job_kind("core.prune", prune_job, label=_("清理旧任务记录"))
     registry.job_kind("core.inbox_digest", digest_job, label=_("每日通知摘要邮件"))
-    registry.periodic("core.prune", "core.prune", at=dt.time(3, 30))
-    registry.periodic("core.inbox_digest", "core.inbox_digest", at=dt.time(8, 0))
+    registry.periodic("core.prune", "core.prune", at=registry.daily_at("core.prune"))
+    registry.periodic("core.inbox_digest", "core.inbox_digest", at=registry.daily_at("core.inbox_digest"))

@@ -71,5 +71,13 @@ def periodic(name: str, kind: str, *, every: dt.timedelta = dt.timedelta(days=1)
     return p
 
 
+def daily_at(name: str) -> dt.time:
+    """The time of day the daily periodic task `name` starts: settings.STEPPE_PERIODIC_AT, set by the
+    environment (STEPPE_REMINDERS_AT, ...; docs/operations.md), checked when the settings load."""
+    from django.conf import settings
+
+    return settings.STEPPE_PERIODIC_AT[name]
+
+
 def periodic_tasks() -> list[Periodic]:
     return list(_periodic.values())

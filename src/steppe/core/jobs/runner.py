@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -13,6 +14,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steppe.core.errors import DomainError
 
@@ -21,6 +23,7 @@ from .models import Job
 
 log = logging.getLogger("steppe.jobs")
 PROGRESS_EVERY = 0.5  # seconds between progress writes (and always the last one)
+RETRY_WAIT = gettext_noop("上次尝试失败,等待重试")  # the message of a job queued again after an error
 
 
 class Cancelled(Exception):
@@ -156,6 +159,31 @@ def run_job(job_id: int) -> str:
     attempts goes back on the queue after an unexpected error."""
     status = execute(job_id)
     if status == "retry":
-        again = run_job.enqueue(job_id)
-        Job.objects.filter(pk=job_id).update(task_id=str(again.id)[:64])
+        enqueue_retry(job_id)
     return status
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a job waits before its next attempt after `attempts` failed ones: exponential,
+    STEPPE_JOBS_RETRY_SECONDS (60) after the first, twice that after the second, and so on."""
+    from django.conf import settings
+
+    base = int(getattr(settings, "STEPPE_JOBS_RETRY_SECONDS", 60))
+    return dt.timedelta(seconds=base * 2 ** max(0, attempts - 1))
+
+
+def enqueue_retry(job_id: int) -> None:
+    """Put a job that failed unexpectedly back on the queue, due after `retry_delay`. The queue keeps
+    the time (the task's run_after): no worker sleeps meanwhile and other jobs run. A backend that
+    cannot defer (the tests' immediate one) runs it again at once."""
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(message=RETRY_WAIT)
+    delay = retry_delay(job.attempts)
+    backend = run_job.get_backend()
+    if getattr(backend, "supports_defer", False):
+        again = run_job.using(run_after=timezone.now() + delay).enqueue(job_id)
+        log.info("job %s (%s) attempt %s failed; next attempt in %s s", job_id, job.kind, job.attempts,
+                 int(delay.total_seconds()))
+    else:
+        again = run_job.enqueue(job_id)
+    Job.objects.filter(pk=job_id).update(task_id=str(again.id)[:64])
