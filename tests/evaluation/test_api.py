@@ -15,7 +15,9 @@ def test_frameworks_list_the_shipped_ones(client, login, bureau_user):
     assert {"asem-coinr-example", "nmg-leagues-cstii", "nmg-counties-innovative", "nmg-parks-htz"} <= codes
 
 
-def test_the_department_builds_and_everyone_signed_in_reads(client, login, department_user, bureau_user):
+def test_the_department_builds_and_everyone_signed_in_reads(
+    client, login, department_user, bureau_user, django_capture_on_commit_callbacks
+):
     login(bureau_user)
     r = client.post(
         "/api/v1/evaluation/frameworks/asem-coinr-example/runs",
@@ -24,13 +26,20 @@ def test_the_department_builds_and_everyone_signed_in_reads(client, login, depar
     )
     assert r.status_code == 404 and not IndexRun.objects.exists()
     login(department_user)
-    r = client.post(
-        "/api/v1/evaluation/frameworks/asem-coinr-example/runs",
-        {"replications": 60, "seed": 3},
-        content_type="application/json",
-    )
-    assert r.status_code == 201
-    body = r.json()
+    with django_capture_on_commit_callbacks(execute=True):  # the test queue runs the job after the commit
+        r = client.post(
+            "/api/v1/evaluation/frameworks/asem-coinr-example/runs",
+            {"replications": 60, "seed": 3},
+            content_type="application/json",
+        )
+    assert r.status_code == 202  # a background job, as the page's build (tests run jobs at once)
+    job = r.json()
+    assert job["kind"] == "evaluation.build" and job["url"] == f"/api/v1/jobs/{job['id']}"
+    followed = client.get(job["url"]).json()
+    assert followed["status"] == "succeeded" and followed["result"]["ok"] is True
+    assert followed["result"]["replications"] == 60
+    body = client.get(f"/api/v1/evaluation/runs/{followed['result']['run']}").json()
+    assert IndexRun.objects.get().seed == 3 and IndexRun.objects.get().created_by == department_user
     assert body["ok"] and body["columns"][0] == "Index" and body["units"][0]["code"] == "CHE"
     assert body["units"][0]["rank_lo"] <= body["units"][0]["rank"] + 5
     assert set(body["sensitivity"]["total"]) == {"weights", "normalise", "impute", "aggregate"}
@@ -49,7 +58,9 @@ def test_the_department_builds_and_everyone_signed_in_reads(client, login, depar
     ],
 )
 def test_bad_requests_are_refused_and_change_nothing(client, login, department_user, url, payload, status):
+    from steppe.core.jobs.models import Job
+
     login(department_user)
     r = client.post(url, payload, content_type="application/json")
     assert r.status_code == status
-    assert not IndexRun.objects.exists()
+    assert not IndexRun.objects.exists() and not Job.objects.exists()  # refused before anything is queued

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
+from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.permissions import is_department
 
 from . import queries, services
@@ -133,19 +134,19 @@ def run_detail(request, uid: UUID):
 
 @router.post(
     "/evaluation/frameworks/{code}/runs",
-    response={201: RunOut},
+    response={202: JobOut},
     auth=api_auth,
-    summary="Build the index over the current data (department)",
+    summary="Build the index over the current data (department): a background job",
 )
 def build(request, code: str, payload: BuildIn):
+    """The parameters are checked at once (404 unknown framework, 400 bad method or replications);
+    the build itself, with its Monte Carlo replications, is an `evaluation.build` job, as on the
+    page: 202 with the job, followed at `GET /api/v1/jobs/{id}`; its result names the run
+    (`result.run`, read at `GET /api/v1/evaluation/runs/{uid}`)."""
     if not is_department(request.auth):
         raise NotFound(f"未找到评价框架 {code} Framework {code} not found")
-    run = services.index_run_build(
-        framework=code,
-        year=payload.year,
-        method=payload.method,
-        replications=payload.replications,
-        seed=payload.seed,
-        actor=request.auth,
+    job = services.index_build_start(
+        framework=code, year=payload.year, method=payload.method, replications=payload.replications,
+        seed=payload.seed, user=request.auth,
     )
-    return 201, _run_out(run)
+    return Status(202, job_out(job))

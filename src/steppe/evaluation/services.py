@@ -168,6 +168,41 @@ def run_payload(fw, ds, *, replications: int = 0, seed: int = 1, method: str = "
     }
 
 
+def index_build_check(*, framework: str, method: str = "", replications: int = 0):
+    """What a build is asked is checked before it is queued (the API answers 404/400 at once, not in
+    a failed job): the framework is shipped, the method is one of its methods, the replications in
+    0–20000. Returns the loaded framework."""
+    from steppe.core.errors import DomainError, NotFound
+
+    from .framework import builtin_frameworks, load_framework
+
+    shipped = builtin_frameworks()
+    if framework not in shipped:
+        raise NotFound(f"未找到评价框架 {framework} Framework {framework} not found")
+    if not 0 <= replications <= 20000:
+        raise DomainError("invalid", "模拟次数应在 0–20000 之间 Replications must be 0–20000")
+    fw = load_framework(shipped[framework])
+    if method and method not in fw.methods:
+        raise DomainError(
+            "invalid", f"框架 {framework} 没有计分方法 {method},可选:{', '.join(fw.methods) or '无'}。 "
+            f"Framework {framework} has no method {method} (choose {', '.join(fw.methods) or 'none'})"
+        )
+    return fw
+
+
+def index_build_start(*, framework: str, method: str = "", replications: int = 0, seed: int = 1,
+                      year: int | None = None, user=None, page: str = ""):
+    """Check the build's parameters, then queue it as an `evaluation.build` job (the page and the API
+    both start builds here); the job."""
+    from steppe.core.jobs import service as jobs
+
+    index_build_check(framework=framework, method=method, replications=replications)
+    params: dict = {"framework": framework, "method": method, "replications": replications, "seed": seed}
+    if year is not None:
+        params["year"] = year
+    return jobs.start(BUILD_KIND, params=params, user=user, page=page)
+
+
 def index_run_build(
     *,
     framework: str,
@@ -186,23 +221,13 @@ def index_run_build(
     import numpy as np
     from django.db import transaction
 
-    from steppe.core.errors import DomainError, NotFound
-
-    from .framework import FrameworkError, builtin_frameworks, load_framework
+    from .framework import FrameworkError, builtin_frameworks
     from .models import IndexRun
     from .queries import coverage, dataset_from_stats
 
     shipped = builtin_frameworks()
-    if framework not in shipped:
-        raise NotFound(f"未找到评价框架 {framework} Framework {framework} not found")
-    if not 0 <= replications <= 20000:
-        raise DomainError("invalid", "模拟次数应在 0–20000 之间 Replications must be 0–20000")
+    fw = index_build_check(framework=framework, method=method, replications=replications)
     text = shipped[framework].read_text(encoding="utf-8")
-    fw = load_framework(shipped[framework])
-    if method and method not in fw.methods:
-        raise DomainError(
-            "invalid", f"框架 {framework} 没有计分方法 {method} (可选: {', '.join(fw.methods) or '无'})"
-        )
     if "stats" in fw.data:
         sd = dataset_from_stats(fw, year=year)
         ds, year = sd.dataset, sd.year
@@ -333,12 +358,13 @@ def index_change(old, new) -> dict:
 BUILD_KIND = "evaluation.build"
 
 
-def index_build_job(ctx, *, framework: str, method: str = "", replications: int = 0, seed: int = 1) -> dict:
-    """The page's build: a background job, since the Monte Carlo replications take a while."""
+def index_build_job(ctx, *, framework: str, method: str = "", replications: int = 0, seed: int = 1,
+                    year: int | None = None) -> dict:
+    """A build (the page's and the API's): a background job, since the Monte Carlo replications take a while."""
     from django.utils.translation import gettext_noop
 
     ctx.progress(0, 1, gettext_noop("正在计算指数"), force=True)
-    run = index_run_build(framework=framework, method=method, replications=replications, seed=seed,
+    run = index_run_build(framework=framework, year=year, method=method, replications=replications, seed=seed,
                           actor=ctx.user)
     ctx.concerns("evaluation.IndexRun", run.pk)
     return {"run": str(run.uid), "ok": bool(run.ok), "error": run.error, "framework": framework,

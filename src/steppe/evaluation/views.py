@@ -100,10 +100,8 @@ def build_run(request, code: str):
         if method and method not in fw.methods:
             errors.add("method", gettext("未知的计分方法"))
         errors.check()
-        from steppe.core.jobs import service as jobs
-
-        job = jobs.start(services.BUILD_KIND, params={"framework": fw.code, "method": method, "replications": reps},
-                         user=request.user, page=reverse("evaluation:framework", args=[code]))
+        job = services.index_build_start(framework=fw.code, method=method, replications=reps, user=request.user,
+                                         page=reverse("evaluation:framework", args=[code]))
     except ValidationFailed as exc:  # each field by the label the form shows
         labels = {"replications": gettext("蒙特卡洛模拟次数"), "method": gettext("计分方法")}
         messages.error(request, "；".join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
