@@ -352,7 +352,7 @@ def list_measures(
 ):
     user = request.auth
     rows = queries.measure_rows(user)
-    if mine and perms.reporting_league(user) is None:  # a league bureau reports on all it sees
+    if mine and not perms.is_league_bureau(user):  # a league's bureau reports on all it sees
         unit_id = perms.user_unit_id(user)
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
     if status:

@@ -26,6 +26,7 @@ CHASEABLE = (Status.LATE, Status.AT_RISK)
 ERR_NOT_LATE = "measure_not_late"
 ERR_NOBODY = "measure_no_accounts"
 ERR_ALREADY = "measure_chased_today"
+ERR_NOT_LEAGUE = "measure_chase_league_only"
 
 
 def measure_chase(*, actor, code: str, note: str = "", today: date | None = None) -> list[Notification]:
@@ -36,6 +37,8 @@ def measure_chase(*, actor, code: str, note: str = "", today: date | None = None
     """
     today = today or timezone.localdate()
     measure = perms.get_league_measure_for_user(actor, code)
+    if not perms.is_league_bureau(actor):  # a county's bureau reads its league's measures; the league chases
+        raise DomainError(ERR_NOT_LEAGUE, gettext("只有盟市科技局可以催办，旗县科技局可查看本盟市的举措。"), status=403)
     league = perms.bureau_league(actor)
     (row,) = queries.measure_rows(actor, today=today, measures=perms.league_measures_for(actor).filter(pk=measure.pk))
     if row.status not in CHASEABLE:

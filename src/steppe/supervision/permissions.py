@@ -38,14 +38,32 @@ def require_department(user) -> None:
 # ---------------------------------------------------------------- measures, milestones, reports
 
 
-def reporting_league(user) -> Region | None:
-    """The league a league bureau's account reports for (role bureau, a league's region, a unit), else None.
+def bureau_league(user) -> Region | None:
+    """The league (a prefecture-level Region) a bureau's account works for - THE rule, used everywhere.
 
-    A league bureau sees its league's measures (those of the current plan naming it or every league, see
-    ``plans.queries.league_measures``) and reports on them in each round, beside their lead units."""
-    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id and user.unit_id):
+    A league's bureau works for its league; a county's bureau for the league its county lies in; anyone
+    else (and a bureau account of the whole region, which no league names) for none. The bureau reads
+    its league's measures (those of the current plan naming it or every league, see
+    ``plans.queries.league_measures``); only the league's own bureau reports on them and chases them
+    (``is_league_bureau``)."""
+    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id):
         return None
-    return user.region if user.region.level == Region.Level.PREFECTURE else None
+    code = user.region.league_code
+    if code is None:
+        return None
+    return user.region if code == user.region.code else Region.objects.filter(code=code).first()
+
+
+def is_league_bureau(user) -> bool:
+    """The bureau of a league itself (not of one of its counties): it reports on the measures that name
+    its league, beside their lead units, and chases the late ones. The plan names leagues, never a
+    county (docs/accounts.md, "County bureaus")."""
+    league = bureau_league(user)
+    return league is not None and league.pk == user.region_id
+
+
+# the same rule as a filter over users: the accounts of a league's own bureau
+LEAGUE_BUREAU_ACCOUNTS = Q(role=Role.BUREAU, region__level=Region.Level.PREFECTURE)
 
 
 def measures_visible_to(user) -> QuerySet[Measure]:
@@ -53,13 +71,15 @@ def measures_visible_to(user) -> QuerySet[Measure]:
     if is_department(user):
         return qs
     unit_id = user_unit_id(user)
+    league = bureau_league(user)
+    if league is not None:
+        named = Q(pk__in=league_measures(league).values("pk"))
+        if unit_id is not None:
+            named |= Q(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD)
+        return qs.filter(named).distinct()
     if unit_id is None:
         return qs.none()
-    led = Q(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD)
-    league = reporting_league(user)
-    if league is not None:
-        return qs.filter(led | Q(pk__in=league_measures(league).values("pk"))).distinct()
-    return qs.filter(led).distinct()
+    return qs.filter(unit_links__unit_id=unit_id, unit_links__role=MeasureUnit.Role.LEAD).distinct()
 
 
 def can_see_rounds(user) -> bool:
@@ -80,8 +100,11 @@ def reports_on_measure(user, measure: Measure) -> bool:
     """A lead unit of the measure, or the bureau of a league the measure names: files progress reports on it."""
     if leads_measure(user, measure):
         return True
-    league = reporting_league(user)
-    return league is not None and league_measures(league).filter(pk=measure.pk).exists()
+    return (
+        user_unit_id(user) is not None
+        and is_league_bureau(user)
+        and league_measures(bureau_league(user)).filter(pk=measure.pk).exists()
+    )
 
 
 def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tuple[Measure, bool]:
@@ -95,20 +118,9 @@ def get_measure_for_user(user, code: str, *, plan_code: str | None = None) -> tu
     return measure, is_department(user) or leads_measure(user, measure)
 
 
-def bureau_league(user):
-    """The league (a prefecture-level Region) a league bureau's user works for; None for anyone else."""
-    from steppe.core.models import Region
-
-    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id):
-        return None
-    code = user.region.league_code
-    return Region.objects.filter(code=code).first() if code else user.region
-
-
 def league_measures_for(user) -> QuerySet[Measure]:
-    """A bureau reads (never edits) the measures that name its league, and may chase the late ones."""
-    from steppe.plans.queries import league_measures
-
+    """A bureau reads (never edits) the measures that name its league; the league's own bureau chases the
+    late ones."""
     league = bureau_league(user)
     return league_measures(league) if league is not None else Measure.objects.none()
 

@@ -283,9 +283,7 @@ class _Link:
 def league_bureaus() -> dict[int, Region]:
     """unit id -> league, for every unit whose active users include a league bureau's account."""
     out: dict[int, Region] = {}
-    users = User.objects.filter(
-        role=Role.BUREAU, is_active=True, unit__isnull=False, region__level=Region.Level.PREFECTURE
-    ).select_related("region")
+    users = User.objects.filter(perms.LEAGUE_BUREAU_ACCOUNTS, is_active=True, unit__isnull=False).select_related("region")
     for u in users.order_by("pk"):
         if u.unit_id is not None and u.region is not None:  # both, by the filter
             out.setdefault(u.unit_id, u.region)

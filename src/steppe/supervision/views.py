@@ -99,7 +99,7 @@ def overview(request):
 def todo(request):
     data = queries.todo(request.user)
     rows = [r for r in queries.measure_rows(request.user)] if perms.user_unit_id(request.user) else []
-    league = perms.reporting_league(request.user)
+    league = perms.bureau_league(request.user) if perms.is_league_bureau(request.user) else None
     if not perms.is_department(request.user) and league is None:
         unit_id = perms.user_unit_id(request.user)
         rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
@@ -117,7 +117,7 @@ def league(request):
     latest = queries.latest_reports([r.measure.pk for r in rows])
     for r in rows:
         r.latest_report = latest.get(r.measure.pk)
-        r.chaseable = r.status in chase.CHASEABLE
+        r.chaseable = r.status in chase.CHASEABLE and perms.is_league_bureau(request.user)
     return render(request, "supervision/league.html",
                   {"league": league, "rows": rows, "legend": _legend(), "today": timezone.localdate()})
 
@@ -178,13 +178,9 @@ def audit_changes(before, after) -> list[tuple[str, str, str]]:
 
 @login_required
 def measure_detail(request, code):
-    try:
-        measure, can_write = perms.get_measure_for_user(request.user, code)
-        row = next(r for r in queries.measure_rows(request.user) if r.measure.pk == measure.pk)
-    except NotFound:  # a bureau reads the measures that name its league (and chases them)
-        measure, can_write = perms.get_league_measure_for_user(request.user, code), False
-        (row,) = queries.measure_rows(request.user, measures=perms.league_measures_for(request.user)
-                                      .filter(pk=measure.pk))
+    # a bureau reads the measures that name its league (perms.measures_visible_to), never edits them
+    measure, can_write = perms.get_measure_for_user(request.user, code)
+    (row,) = queries.measure_rows(request.user, measures=perms.measures_visible_to(request.user).filter(pk=measure.pk))
     queries.with_carriers([row])
     milestones = measure.milestones.prefetch_related("baselines", "evidence")
     reports = measure.progress_reports.select_related("round", "unit").order_by("-created_at")
