@@ -315,3 +315,19 @@ class SetPasswordPageForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = REQUIRED
+
+
+# ---------------------------------------------------------------- the writes these forms check (core.validation.write_path)
+# (the API's handlers and the pages reach them through core.services)
+
+def _declare_write_paths() -> None:
+    from .validation import write_path
+
+    write_path("accounts.signup", SignupForm, api=("POST /signup",), pages=("accounts:signup",))
+    write_path("accounts.refuse", RefuseForm, api=("POST /organisations/{org_id}/refuse",),
+               pages=("accounts:organisation",))  # fmt: skip
+    write_path("accounts.invite", InviteForm, pages=("accounts:invite", "accounts:my_organisation"))
+    write_path("accounts.invitation", AcceptInvitationForm, pages=("accounts:invitation",))
+
+
+_declare_write_paths()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -207,3 +209,55 @@ def parse_choice(value, field: str, choices) -> str:
 
 def parse_year(value, field: str = "year", *, default: int | None = None) -> int:
     return parse_int(value, field, lo=YEAR_MIN, hi=YEAR_MAX, default=default)
+
+
+# ---------------------------------------------------------------- one validator per write (page and API)
+#
+# Every write a page form or an API body makes is checked by ONE validator: a `core.forms.PageForm`
+# (with `ErrorsMixin.error_list()` for the API) or a validator class of the app's `validation`
+# module. Apps declare each write here (`write_path`); tests/architecture/test_write_paths.py fails
+# when an API write with a body, or a page that takes a POST, is not declared (or is declared but
+# does not use its validator), and docs/architecture.md lists them all.
+
+
+class JsonInput(dict):
+    """A request body as the API received it: JSON types matter (a text field must be a string),
+    which a page's form, where everything is text, cannot get wrong."""
+
+
+@dataclass(frozen=True)
+class WritePath:
+    name: str
+    validator: type
+    api: tuple[str, ...] = ()  # "METHOD /path" as the routers declare it (without /api/v1)
+    pages: tuple[str, ...] = ()  # URL names of the pages whose POST it checks
+
+
+WRITE_PATHS: dict[str, WritePath] = {}
+
+
+def write_path(name: str, validator: type, *, api: tuple[str, ...] = (), pages: tuple[str, ...] = ()) -> WritePath:
+    """Declare that the API operations `api` and the pages `pages` check their input with `validator`."""
+    path = WritePath(name, validator, tuple(api), tuple(pages))
+    if WRITE_PATHS.get(name, path) != path:
+        raise ValueError(f"write path {name} declared twice")
+    WRITE_PATHS[name] = path
+    return path
+
+
+def body_schema(validator: type, fields: dict[str, str], *, name: str | None = None) -> type:
+    """The API's body for a write that `validator` checks: the fields it reads, documented, each
+    taken as sent, so that the validator (not pydantic) judges them, every one at once, with the
+    same messages as the page."""
+    from ninja import Schema
+    from pydantic import Field as PydanticField
+    from pydantic import create_model
+
+    model = create_model(  # type: ignore[call-overload]
+        name or f"{validator.__name__.removesuffix('Validator')}Body",
+        __base__=Schema,
+        __doc__=f"Checked by {validator.__module__}.{validator.__qualname__} (the page's validator).",
+        **{f: (Any, PydanticField(None, description=str(label))) for f, label in fields.items()},
+    )
+    model.validator = validator
+    return model

@@ -274,3 +274,15 @@ class ComplianceEventForm(ErrorsMixin, PageForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("日期晚于今天"))
         return day
+
+
+def _declare_write_paths() -> None:
+    from steppe.core.validation import write_path
+
+    write_path("policy.enterprise_year", EnterpriseYearForm,
+               api=("PUT /policy/enterprises/{public_id}/years/{year}",), pages=("policy:enterprise",))  # fmt: skip
+    write_path("policy.compliance_event", ComplianceEventForm, pages=("policy:enterprise",))
+    write_path("policy.enterprise_file", EnterpriseFileForm, pages=("policy:enterprises",))
+
+
+_declare_write_paths()

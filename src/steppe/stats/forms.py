@@ -28,3 +28,12 @@ class ReportingPeriodForm(ErrorsMixin, PageForm):
         if unknown:
             raise forms.ValidationError(_("未知指标代码：%(codes)s") % {"codes": ", ".join(unknown)})
         return codes
+
+
+def _declare_write_paths() -> None:
+    from steppe.core.validation import write_path
+
+    write_path("stats.reporting_period", ReportingPeriodForm, pages=("stats:submissions",))
+
+
+_declare_write_paths()

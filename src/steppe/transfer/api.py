@@ -7,7 +7,6 @@ service the pages call; errors come back in the API's one envelope.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Count, Q
@@ -19,33 +18,17 @@ from steppe.core.errors import DomainError
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
-from steppe.core.validation import parse_choice
+from steppe.core.validation import JsonInput, invalid, parse_choice
 
 from . import permissions as perms
 from . import queries, services
 from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
+from .validation import ContractAmendBody, ContractBody, ListingBody
 
 router = Router(tags=["transfer"])
 
 
 # ---------------------------------------------------------------- schemas
-
-
-class ListingIn(Schema):
-    title: str
-    description: str
-    field: str = ""
-    region: str
-    unit: str = ""
-    contact: str = ""
-    readiness: int | None = None
-    ip_type: str = ""
-    ip_numbers: str = ""
-    transfer_modes: list[str] | str = []
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    budget: Decimal | None = None
-    deadline: dt.date | None = None
 
 
 class ListingOut(Schema):
@@ -67,22 +50,6 @@ class ListingOut(Schema):
     price_min: StoredDecimal = None
     price_max: StoredDecimal = None
     budget: StoredDecimal = None
-    deadline: dt.date | None = None
-
-
-class ListingPatch(Schema):
-    title: str | None = None
-    description: str | None = None
-    field: str | None = None
-    region: str | None = None
-    contact: str | None = None
-    readiness: int | None = None
-    ip_type: str | None = None
-    ip_numbers: str | None = None
-    transfer_modes: list[str] | str | None = None
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    budget: Decimal | None = None
     deadline: dt.date | None = None
 
 
@@ -144,25 +111,6 @@ class MessageOut(Schema):
     created_at: dt.datetime
 
 
-class ContractIn(Schema):
-    number: str = ""
-    title: str
-    type: str
-    seller: str
-    seller_region: str
-    buyer: str
-    buyer_region: str
-    seller_credit_code: str = ""
-    buyer_credit_code: str = ""
-    amount: Decimal
-    tech_amount: Decimal | None = None
-    signed_on: dt.date
-    registered_on: dt.date | None = None
-    authority: str = ""
-    rules_version: str = ""
-    interest_id: UUID | None = None
-
-
 class ContractOut(Schema):
     id: UUID
     number: str
@@ -184,18 +132,6 @@ class ContractOut(Schema):
     supersedes: UUID | None = None
     reviewed_at: dt.datetime | None = None
     review_note: str = ""
-
-
-class ContractAmendIn(Schema):
-    """The fields that change in the new version; the others are taken from the current one."""
-
-    number: str | None = None
-    title: str | None = None
-    type: str | None = None
-    amount: Decimal | None = None
-    tech_amount: Decimal | None = None
-    signed_on: dt.date | None = None
-    authority: str | None = None
 
 
 class ContractReviewIn(Schema):
@@ -443,8 +379,9 @@ def _register_listing_routes(plural: str, model):
         summary=f"Submit a {kind}",
         operation_id=f"transfer_{kind}_create",
     )
-    def listing_create(request, payload: ListingIn):
-        obj = services.listing_submit(actor=request.auth, kind=kind, data=payload.dict())
+    def listing_create(request, payload: ListingBody):
+        """Checked by transfer.validation.ListingValidator, the page's validator: every bad field at once."""
+        obj = services.listing_submit(actor=request.auth, kind=kind, data=JsonInput(payload.dict()))
         return Status(201, _listing_out(obj))
 
     @router.get(
@@ -464,9 +401,10 @@ def _register_listing_routes(plural: str, model):
         summary=f"Edit a {kind} (a returned one goes back to review)",
         operation_id=f"transfer_{kind}_update",
     )
-    def listing_update(request, public_id: UUID, payload: ListingPatch):
+    def listing_update(request, public_id: UUID, payload: ListingBody):
+        """Checked by transfer.validation.ListingValidator (the fields sent, over the record's own)."""
         obj = perms.get_listing_for_user(request.auth, model, public_id)
-        services.listing_update(actor=request.auth, listing=obj, data=payload.dict(exclude_unset=True))
+        services.listing_update(actor=request.auth, listing=obj, data=JsonInput(payload.dict(exclude_unset=True)))
         return _listing_out(obj)
 
     @router.post(
@@ -737,11 +675,19 @@ def contract_list(
 
 
 @router.post("/transfer/contracts", response={201: ContractOut}, auth=api_auth, summary="Register a contract")
-def contract_create(request, payload: ContractIn):
-    data = payload.dict()
+def contract_create(request, payload: ContractBody):
+    """Checked by transfer.validation.ContractValidator, the contract pages' validator."""
+    data = JsonInput(payload.dict())
     interest = None
-    if data.pop("interest_id", None):
-        interest = perms.get_interest_for_user(request.auth, payload.interest_id)
+    interest_id = data.pop("interest_id", None)
+    if interest_id not in (None, ""):
+        try:
+            interest_id = UUID(str(interest_id))
+        except ValueError:
+            failed = invalid("interest_id", "不是洽谈编号 Not a negotiation id")
+            failed.status = 422
+            raise failed from None
+        interest = perms.get_interest_for_user(request.auth, interest_id)
     c = services.contract_register(actor=request.auth, data=data, interest=interest, channel="api")
     return Status(201, _contract_out(c))
 
@@ -776,9 +722,11 @@ def contract_review(request, public_id: UUID, payload: ContractReviewIn):
     auth=api_auth,
     summary="Submit an amendment: the next version of the negotiation's contract, reviewed like the first",
 )
-def contract_amend(request, public_id: UUID, payload: ContractAmendIn):
+def contract_amend(request, public_id: UUID, payload: ContractAmendBody):
+    """The fields that change in the new version (the others are the current one's), checked by
+    transfer.validation.ContractValidator like a first registration."""
     c = perms.get_contract_for_user(request.auth, public_id)
-    new = services.contract_amend(actor=request.auth, contract=c, data=payload.dict(exclude_none=True))
+    new = services.contract_amend(actor=request.auth, contract=c, data=JsonInput(payload.dict(exclude_none=True)))
     return Status(201, _contract_out(new))
 
 

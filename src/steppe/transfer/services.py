@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -17,50 +17,57 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from steppe.core.audit import audit_record, snapshot
-from steppe.core.credit_code import credit_code_normalise
 from steppe.core.errors import DomainError, ValidationFailed
-from steppe.core.forms import credit_code_error
 from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Organisation, Region
-from steppe.core.regions import resolve_region
 from steppe.core.tables import read_records
-from steppe.core.validation import Errors, parse_date, parse_int, parse_text
+from steppe.core.validation import Errors, JsonInput, parse_date, parse_int, parse_text
 
 from . import permissions as perms
 from .models import (
-    CONTRACT_TYPE_ALIASES,
     LIVE_CONTRACT_STATUSES,
     Achievement,
     Broker,
     Contract,
     ContractStatus,
-    ContractType,
     Demand,
     Expert,
     Interest,
     InterestStatus,
-    IpType,
     Listing,
     ListingStatus,
     Message,
     Scenario,
     ScenarioRound,
-    TransferMode,
 )
 from .search import schedule_sync
+from .validation import (  # noqa: F401  (the messages and limits, as services.X, for callers and tests)
+    _CONTROL,
+    CURRENT_RULES_VERSION,
+    MAX_AMOUNT_WAN,
+    MAX_CONTRACT_AMOUNT,
+    MSG_AMOUNT_IMPLAUSIBLE,
+    MSG_AMOUNT_OUT_OF_RANGE,
+    MSG_AMOUNT_POSITIVE,
+    MSG_CONTROL_CHARACTER,
+    MSG_REGISTERED_IN_FUTURE,
+    ContractValidator,
+    FieldErrors,
+    ListingValidator,
+    _date,
+    _region,
+    _text,
+    registration_area,
+)
 
 DEFAULT_VALIDITY_DAYS = 365
-CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
 
 MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
 MSG_DUPLICATE_RACE = "该合同刚由其他渠道登记，请刷新后核对"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
 MSG_OWN_RECORD = "不能对本单位的记录表达合作意向"
-MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
-MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
 MSG_ALREADY_REGISTERED = "该记录已在平台登记（{status}），请勿重复导入"
-MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
 MSG_UNIT_NOT_OWN = "只能以本单位名义提交，不能代其他单位（{unit}）提交"
 MSG_UNIT_UNKNOWN = "平台上没有名为“{unit}”的单位，请先由管理员登记该单位"
 MSG_UNIT_OUTSIDE_AREA = "单位“{unit}”不在您负责的地区"
@@ -69,11 +76,6 @@ MSG_REGION_OUTSIDE_AREA = "不能把记录移到您负责范围以外的地区�
 MSG_NOT_THE_PARTY = "合同当事方应为洽谈的一方“{party}”，不能填写“{given}”"
 MSG_ONE_CONTRACT_PER_NEGOTIATION = "该洽谈已有合同（{existing}），修改请提交修订版本"
 MSG_AMENDMENT_PENDING = "该合同已有待审核的修订版本"
-MSG_AMOUNT_IMPLAUSIBLE = "合同成交额超过 {max} 万元，不可信，请核对单位（万元）"
-MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
-# 万元: every price, budget and contract amount is below this (100 亿元); the columns hold < 10^12
-MAX_AMOUNT_WAN = Decimal("1000000")
-MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行 The file has no data rows"
 
 LISTING_MODELS = {"achievement": Achievement, "demand": Demand}
@@ -118,145 +120,10 @@ EXPORT_ONLY_COLUMNS = frozenset(
 )
 
 
-# ---------------------------------------------------------------- field parsing
+# ---------------------------------------------------------------- field parsing (transfer.validation)
 
-
-class _Errors:
-    def __init__(self, row: int | None = None):
-        self.row = row
-        self.items: list[dict] = []
-
-    def add(self, field: str, message: str) -> None:
-        item: dict[str, str | int] = {"field": field, "message": message}
-        if self.row is not None:
-            item["row"] = self.row
-        self.items.append(item)
-
-    def raise_if_any(self, message: str = "输入有误") -> None:
-        if self.items:
-            detail = "；".join(f"{e['field']}: {e['message']}" for e in self.items)
-            raise ValidationFailed(f"{message}：{detail}", self.items)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _text(data, key, errors, *, required=False, max_length=None) -> str:
-    value = data.get(key)
-    value = "" if value is None else str(value).strip()
-    if _CONTROL.search(value):  # PostgreSQL refuses NUL in text; the others are never meant
-        errors.add(key, MSG_CONTROL_CHARACTER)
-        return ""
-    if required and not value:
-        errors.add(key, "必填")
-    if max_length and len(value) > max_length:
-        errors.add(key, f"超过 {max_length} 字")
-    return value
-
-
-def _credit_code(data, key, errors) -> str:
-    """An optional 统一社会信用代码, checked by the one checker in core."""
-    value = credit_code_normalise(_text(data, key, errors))
-    message = credit_code_error(value) if value else None  # the sign-up's message, in the page's language
-    if message:
-        errors.add(key, message)
-    return value
-
-
-def _decimal(data, key, errors, *, required=False) -> Decimal | None:
-    raw = data.get(key)
-    if raw is None or str(raw).strip() == "":
-        if required:
-            errors.add(key, "必填")
-        return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        errors.add(key, f"不是数字：{raw}")
-        return None
-    if not value.is_finite() or value < 0:
-        errors.add(key, f"应为非负数：{raw}")
-        return None
-    if value >= MAX_AMOUNT_WAN:
-        errors.add(key, MSG_AMOUNT_OUT_OF_RANGE.format(raw=raw))
-        return None
-    return value.quantize(Decimal("0.01"))
-
-
-def _date(data, key, errors, *, required=False) -> dt.date | None:
-    raw = data.get(key)
-    if isinstance(raw, dt.date):
-        return raw
-    if raw is None or str(raw).strip() == "":
-        if required:
-            errors.add(key, "必填")
-        return None
-    text = str(raw).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        errors.add(key, f"日期应写作 YYYY-MM-DD：{raw}")
-        return None
-
-
-def _region(data, key, errors, *, required=True):
-    raw = data.get(key)
-    if hasattr(raw, "code"):
-        return raw
-    if raw is None or str(raw).strip() == "":
-        if required:
-            errors.add(key, "必填")
-        return None
-    try:
-        return resolve_region(str(raw))
-    except DomainError as exc:
-        errors.add(key, exc.message)
-        return None
-
-
-def _listing_values(kind: str, data: dict, errors: _Errors) -> dict:
-    values = {
-        "title": _text(data, "title", errors, required=True, max_length=200),
-        "description": _text(data, "description", errors, required=True),
-        "field": _text(data, "field", errors, max_length=64),
-        "region": _region(data, "region", errors),
-        "contact": _text(data, "contact", errors, max_length=200),
-    }
-    if kind == "achievement":
-        raw_trl = data.get("readiness")
-        trl = None
-        if raw_trl not in (None, ""):
-            try:
-                trl = int(str(raw_trl).strip().upper().removeprefix("TRL"))
-                if not 1 <= trl <= 9:
-                    raise ValueError
-            except ValueError:
-                errors.add("readiness", f"技术成熟度应为 1–9：{raw_trl}")
-                trl = None
-        values["readiness"] = trl
-        ip_type = _text(data, "ip_type", errors)
-        if ip_type and ip_type not in IpType.values:
-            errors.add("ip_type", f"未知类型“{ip_type}”（可选：{'、'.join(IpType.values)}）")
-        values["ip_type"] = ip_type
-        values["ip_numbers"] = _text(data, "ip_numbers", errors, max_length=300)
-        modes = data.get("transfer_modes") or []
-        if isinstance(modes, str):
-            modes = [m for m in re.split(r"[,，、;；/\s]+", modes) if m]
-        bad = [m for m in modes if m not in TransferMode.values]
-        if bad:
-            errors.add(
-                "transfer_modes", f"未知转化方式“{'、'.join(bad)}”（可选：{'、'.join(TransferMode.values)}）"
-            )
-        values["transfer_modes"] = [m for m in TransferMode.values if m in modes]
-        values["price_min"] = _decimal(data, "price_min", errors)
-        values["price_max"] = _decimal(data, "price_max", errors)
-        if values["price_min"] is not None and values["price_max"] is not None:
-            if values["price_min"] > values["price_max"]:
-                errors.add("price_max", "价格上限低于价格下限")
-    else:
-        values["budget"] = _decimal(data, "budget", errors)
-        values["deadline"] = _date(data, "deadline", errors)
-    return values
+_Errors = FieldErrors
+_listing_values = ListingValidator.clean
 
 
 def _unit_for(actor, data: dict, errors: _Errors):
@@ -313,6 +180,8 @@ def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
     before = snapshot(listing)
     errors = _Errors()
     merged = {**_listing_data(listing), **data}
+    if isinstance(data, JsonInput):  # the API's body: JSON types are checked
+        merged = JsonInput(merged)
     values = _listing_values(listing.kind, merged, errors)
     moved_to = values.get("region")
     if (
@@ -705,58 +574,8 @@ def contract_fingerprint(*, seller: str, buyer: str, amount: Decimal, signed_on:
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
-def _contract_values(data: dict, errors: _Errors) -> dict:
-    ctype = _text(data, "type", errors, required=True)
-    ctype = CONTRACT_TYPE_ALIASES.get(ctype, ctype)
-    if ctype and ctype not in ContractType.values:
-        errors.add("type", f"未知合同类型“{ctype}”（可选：{'、'.join(ContractType.values)}）")
-    values = {
-        "number": _text(data, "number", errors, max_length=64),
-        "title": _text(data, "title", errors, required=True, max_length=200),
-        "type": ctype,
-        "seller": _text(data, "seller", errors, required=True, max_length=200),
-        "seller_region": _region(data, "seller_region", errors),
-        "buyer": _text(data, "buyer", errors, required=True, max_length=200),
-        "buyer_region": _region(data, "buyer_region", errors),
-        "seller_credit_code": _credit_code(data, "seller_credit_code", errors),
-        "buyer_credit_code": _credit_code(data, "buyer_credit_code", errors),
-        "amount": _decimal(data, "amount", errors, required=True),
-        "tech_amount": _decimal(data, "tech_amount", errors),
-        "signed_on": _date(data, "signed_on", errors, required=True),
-        "registered_on": _date(data, "registered_on", errors),
-        "authority": _text(data, "authority", errors, max_length=200),
-        "rules_version": _text(data, "rules_version", errors, max_length=64) or CURRENT_RULES_VERSION[:64],
-    }
-    if values["tech_amount"] is None:
-        values["tech_amount"] = values["amount"]
-    if (
-        values["amount"] is not None
-        and values["tech_amount"] is not None
-        and values["tech_amount"] > values["amount"]
-    ):
-        errors.add("tech_amount", "技术交易额不能大于合同成交额")
-    if values["amount"] is not None and values["amount"] <= 0:
-        errors.add("amount", MSG_AMOUNT_POSITIVE)
-    for key in ("amount", "tech_amount"):
-        if values[key] is not None and values[key] > MAX_CONTRACT_AMOUNT:
-            errors.add(key, MSG_AMOUNT_IMPLAUSIBLE.format(max=f"{MAX_CONTRACT_AMOUNT:,.0f}"))
-    today = timezone.localdate()
-    if values["registered_on"] and values["registered_on"] > today:
-        errors.add("registered_on", MSG_REGISTERED_IN_FUTURE)
-    values["registered_on"] = values["registered_on"] or today
-    if values["signed_on"] and values["registered_on"] and values["signed_on"] > values["registered_on"]:
-        errors.add("signed_on", "签订日期晚于登记日期")
-    if not values["authority"] and values["seller_region"] is not None:
-        values["authority"] = f"{_registration_area(values['seller_region']).name}技术合同认定登记机构"
-    return values
-
-
-def _registration_area(region):
-    """Contracts are registered by the league (盟市) where the seller is: a county's league, or the
-    region itself above county level."""
-    if region.level == "county" and region.parent_id:
-        return region.parent
-    return region
+_contract_values = ContractValidator.clean
+_registration_area = registration_area
 
 
 def _duplicate_of(values: dict, fingerprint: str) -> tuple[Contract | None, str]:
@@ -824,12 +643,13 @@ def contract_register(
     if supersedes is not None:
         interest = supersedes.interest
     errors = _Errors()
+    json_body = isinstance(data, JsonInput)  # the API's body: JSON types are checked
     if interest is not None:  # the parties may be left out: the negotiation names them
         parties = _negotiation_parties(interest)
         data = {**data, **{side: name for side, (name, _) in parties.items() if name and not data.get(side)}}
         data = {**data, **{f"{side}_region": region for side, (_, region) in parties.items()
                            if region is not None and not data.get(f"{side}_region")}}
-    values = _contract_values(data, errors)
+    values = _contract_values(JsonInput(data) if json_body else data, errors)
     if interest is not None:
         _hold_to_negotiation(values, interest, errors)
         live = _live_contract_of(interest, exclude=supersedes)
@@ -893,6 +713,8 @@ def contract_amend(*, actor, contract: Contract, data: dict) -> Contract:
     if contract.amendments.filter(status__in=LIVE_CONTRACT_STATUSES).exists():
         raise DomainError("bad_state", MSG_AMENDMENT_PENDING)
     merged = {**_contract_form_values(contract), **data}
+    if isinstance(data, JsonInput):  # the API's body: JSON types are checked
+        merged = JsonInput(merged)
     return contract_register(actor=actor, data=merged, channel=contract.channel, supersedes=contract)
 
 

@@ -3,7 +3,6 @@ permissions from permissions; a refused write shows its message and changes noth
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -15,12 +14,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from steppe.core.errors import DomainError, NotFound
+from steppe.core.bilingual import in_language
+from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
-from steppe.core.validation import parse_decimal, parse_int
+from steppe.core.validation import parse_date, parse_decimal, parse_int
 
 from . import permissions as perms
 from . import queries, services
@@ -37,30 +37,28 @@ from .models import (
     ScenarioRound,
     TransferMode,
 )
+from .validation import ContractValidator, ListingValidator, page_errors, page_summary
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "expert": _("专家")}
 
 
-# what the forms call the fields a service names in its errors (a page never shows the code)
+# what the forms call the fields a service names in its errors (a page never shows the code): the
+# validators' own labels (transfer.validation), then the fields of the writes they do not cover yet
 FIELD_LABELS = {
-    "title": "标题", "description": "内容描述", "field": "技术领域", "region": "地区",
-    "readiness": "技术成熟度（TRL 1–9）", "deadline": "期望解决期限", "budget": "预算（万元）",
-    "contact": "联系方式", "ip_type": "知识产权类型", "ip_numbers": "知识产权编号", "price_min": "价格下限（万元）",
-    "price_max": "价格上限（万元）", "needs": "需求内容", "owner": "场景提供方", "name": "姓名",
-    "certificate_no": "证书编号", "institution": "单位", "profile": "研究方向与简介", "number": "合同登记编号",
-    "type": "合同类型", "seller": "卖方", "seller_region": "卖方地区", "buyer": "买方", "buyer_region": "买方地区",
-    "amount": "合同成交额（万元）", "tech_amount": "技术交易额（万元）", "signed_on": "签订日期",
-    "registered_on": "登记日期", "authority": "登记机构",
+    **ListingValidator.labels(), **ContractValidator.labels(),
+    "needs": _("需求内容"), "owner": _("场景提供方"), "name": _("姓名"), "certificate_no": _("证书编号"),
+    "institution": _("单位"), "profile": _("研究方向与简介"), "round": _("场景清单批次"), "expires_on": _("有效期至"),
+    "broker": _("技术经纪人"), "reason": _("理由"), "note": _("留言"), "body": _("消息"),
 }  # fmt: skip
 
 
 def _field_label(field) -> str:
-    return gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else gettext("取值")
+    return str(FIELD_LABELS[field]) if field in FIELD_LABELS else gettext("取值")
 
 
 # a scenario round's form: its fields by the labels the page shows
-ROUND_LABELS = {"number": "批次", "title": "名称", "published_on": "发布日期"}
+ROUND_LABELS = {"number": _("批次"), "title": _("名称"), "published_on": _("发布日期")}
 
 
 def _attempt(request, fn, ok: str = "", labels: dict[str, str] | None = None):
@@ -73,45 +71,54 @@ def _attempt(request, fn, ok: str = "", labels: dict[str, str] | None = None):
         errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
         detail = (
             "；".join(
-                (f"第 {e['row']} 行 " if "row" in e else "")
-                + f"{gettext((labels or {})[e['field']]) if e.get('field') in (labels or {}) else _field_label(e.get('field'))}"
-                + f"{gettext('：')}{e.get('message')}"
+                (gettext("第 %(row)s 行 ") % {"row": e["row"]} if "row" in e else "")
+                + f"{str((labels or {})[e['field']]) if e.get('field') in (labels or {}) else _field_label(e.get('field'))}"
+                + f"{gettext('：')}{in_language(e.get('message'))}"
                 for e in errors[:30]
             )
             if errors
             else ""
         )
         # with the fields: every one by its label (the service's own message names their codes)
-        messages.error(request, gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + detail if detail else exc.message)
+        messages.error(request, gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + detail if detail else in_language(exc.message))
         return None
     if ok:
         messages.success(request, ok)
     return result if result is not None else True
 
 
-def _form_errors(exc: DomainError) -> dict:
-    """A refused form's errors by field, to show each beside its field (every one at once)."""
-    errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
-    if errors:
-        return {e.get("field") or "general": e.get("message") for e in errors}
-    return {"general": exc.message}
-
-
 def _contract_attempt(**kwargs):
-    """Register a contract from a page form: the contract, or the errors by field (nothing written)."""
+    """Register a contract from a page form, checked by ContractValidator (as the API's body is):
+    the contract, or every error beside its field (nothing written)."""
     try:
         return services.contract_register(**kwargs), {}
     except DomainError as exc:
         if exc.status == 404:
             raise
-        return None, _form_errors(exc)
+        return None, page_errors(exc, ContractValidator.labels() | {"broker": FIELD_LABELS["broker"]})
 
 
-def _int(value):
+def _listing_attempt(request, kind: str, save) -> tuple[object | None, dict]:
+    """Submit or save a record from the page's form, checked by ListingValidator (as the API's
+    body is): the record, or every error beside its field (nothing written); a refusal that names
+    no field (not allowed, wrong state) is the page's message."""
     try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+        return save(), {}
+    except ValidationFailed as exc:
+        return None, page_errors(exc, ListingValidator.labels(kind))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return None, {"general": in_language(exc.message)}
+
+
+def _round(value) -> ScenarioRound | None:
+    """The scenario round a form's drop-down names (its number), or None when none is chosen."""
+    try:
+        pk = parse_int(value, "round", lo=1, hi=2**31 - 1)
+    except ValidationFailed:
         return None
+    return ScenarioRound.objects.filter(pk=pk).first()
 
 
 def _uuid(value):
@@ -220,17 +227,17 @@ def listing_new(request, kind: str):
     if kind not in KIND_MODELS:
         raise NotFound()
     if not perms.can_submit(request.user, kind):
-        raise NotFound("当前角色不能提交此类记录")
-    data = {}
+        raise NotFound(gettext("当前角色不能提交此类记录"))
+    data: dict = {}
+    errors: dict = {}
     if request.method == "POST":
         data = request.POST.dict()
         data["transfer_modes"] = request.POST.getlist("transfer_modes")
-        obj = _attempt(
-            request,
-            lambda: services.listing_submit(actor=request.user, kind=kind, data=data),
-            "已提交，等待平台审核",
+        obj, errors = _listing_attempt(
+            request, kind, lambda: services.listing_submit(actor=request.user, kind=kind, data=data)
         )
         if obj:
+            messages.success(request, gettext("已提交，等待平台审核"))
             return redirect(f"transfer:{kind}", public_id=obj.public_id)
     return render(
         request,
@@ -242,7 +249,10 @@ def listing_new(request, kind: str):
             "leagues": queries.league_choices(),
             "ip_types": IpType.values,
             "modes": TransferMode.values,
+            "errors": errors,
+            "summary": page_summary(errors, ListingValidator.labels(kind)),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -254,14 +264,17 @@ def listing_edit(request, kind: str, public_id):
         raise NotFound()
     obj = perms.get_listing_for_user(request.user, model, public_id)
     if not perms.can_edit_listing(request.user, obj):
-        raise NotFound("只能修改本单位未发布的记录")
+        raise NotFound(gettext("只能修改本单位未发布的记录"))
     data = services.listing_form_data(obj)
+    errors: dict = {}
     if request.method == "POST":
         data = request.POST.dict()
         data["transfer_modes"] = request.POST.getlist("transfer_modes")
-        if _attempt(
-            request, lambda: services.listing_update(actor=request.user, listing=obj, data=data), "已保存"
-        ):
+        saved, errors = _listing_attempt(
+            request, kind, lambda: services.listing_update(actor=request.user, listing=obj, data=data)
+        )
+        if saved:
+            messages.success(request, gettext("已保存"))
             return redirect(f"transfer:{kind}", public_id=obj.public_id)
     regions = list(queries.league_choices())
     if obj.region not in regions:  # a county: keep it selectable so saving does not move the record
@@ -277,7 +290,10 @@ def listing_edit(request, kind: str, public_id):
             "ip_types": IpType.values,
             "modes": TransferMode.values,
             "obj": obj,
+            "errors": errors,
+            "summary": page_summary(errors, ListingValidator.labels(kind)),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -291,7 +307,7 @@ def listing_action(request, kind: str, public_id, action: str):
     user, post = request.user, request.POST
     if action == "accept":
         _attempt(
-            request, lambda: services.listing_review(actor=user, listing=obj, decision="accept"), "已审核通过"
+            request, lambda: services.listing_review(actor=user, listing=obj, decision="accept"), gettext("已审核通过")
         )
     elif action == "return":
         _attempt(
@@ -299,25 +315,25 @@ def listing_action(request, kind: str, public_id, action: str):
             lambda: services.listing_review(
                 actor=user, listing=obj, decision="return", reason=post.get("reason", "")
             ),
-            "已退回",
+            gettext("已退回"),
         )
     elif action == "publish":
         expires = post.get("expires_on")
         try:
-            expires_on = dt.date.fromisoformat(expires) if expires else None
-        except ValueError:
-            messages.error(request, f"有效期格式应为 YYYY-MM-DD：{expires}")
+            expires_on = parse_date(expires, "expires_on") if expires else None
+        except ValidationFailed as exc:
+            messages.error(request, f"{FIELD_LABELS['expires_on']}{gettext('：')}{exc.data['errors'][0]['message']}")
             return redirect(_next(request, f"/transfer/{kind}s/{public_id}/"))
         _attempt(
             request,
             lambda: services.listing_publish(actor=user, listing=obj, expires_on=expires_on),
-            "已发布",
+            gettext("已发布"),
         )
     elif action == "withdraw":
         _attempt(
             request,
             lambda: services.listing_withdraw(actor=user, listing=obj, reason=post.get("reason", "")),
-            "已撤回",
+            gettext("已撤回"),
         )
     elif action == "interest":
         broker = None
@@ -328,24 +344,24 @@ def listing_action(request, kind: str, public_id, action: str):
                 else None
             )
             if broker is None:
-                messages.error(request, "未找到所选的技术经纪人，请重新选择")
+                messages.error(request, gettext("未找到所选的技术经纪人，请重新选择"))
                 return redirect(f"/transfer/{kind}s/{public_id}/")
         interest = _attempt(
             request,
             lambda: services.interest_express(
                 actor=user, listing=obj, note=post.get("note", ""), broker=broker
             ),
-            "已表达合作意向",
+            gettext("已表达合作意向"),
         )
         if interest:
             return redirect("transfer:interest", public_id=interest.public_id)
     elif action == "promote":
-        rnd = ScenarioRound.objects.filter(pk=_int(post.get("round"))).first()
+        rnd = _round(post.get("round"))
         if rnd is None:
-            messages.error(request, "请选择场景清单批次")
+            messages.error(request, gettext("请选择场景清单批次"))
         else:
             _attempt(
-                request, lambda: services.demand_promote(actor=user, demand=obj, round=rnd), "已列入场景清单"
+                request, lambda: services.demand_promote(actor=user, demand=obj, round=rnd), gettext("已列入场景清单")
             )
     else:
         raise NotFound()
@@ -390,9 +406,9 @@ def experts(request):
         perms.require(perms.is_operator(user))
         data = request.POST.dict()
         if request.POST.get("what") == "broker":
-            _attempt(request, lambda: services.broker_register(actor=user, data=data), "技术经纪人已登记")
+            _attempt(request, lambda: services.broker_register(actor=user, data=data), gettext("技术经纪人已登记"))
         else:
-            _attempt(request, lambda: services.expert_save(actor=user, data=data), "专家已登记")
+            _attempt(request, lambda: services.expert_save(actor=user, data=data), gettext("专家已登记"))
         return redirect("transfer:experts")
     return render(
         request,
@@ -411,14 +427,14 @@ def experts(request):
 def scenarios(request):
     if request.method == "POST" and request.POST.get("what") == "scenario":
         perms.require(perms.is_operator(request.user))
-        rnd = ScenarioRound.objects.filter(pk=_int(request.POST.get("round"))).first()
+        rnd = _round(request.POST.get("round"))
         if rnd is None:
-            messages.error(request, "请选择场景清单批次")
+            messages.error(request, gettext("请选择场景清单批次"))
         else:
             _attempt(
                 request,
                 lambda: services.scenario_add(actor=request.user, round=rnd, data=request.POST.dict()),
-                "已加入场景清单",
+                gettext("已加入场景清单"),
             )
         return redirect("transfer:scenarios")
     if request.method == "POST":
@@ -431,7 +447,7 @@ def scenarios(request):
                 title=request.POST.get("title", ""),
                 published_on=request.POST.get("published_on", ""),
             ),
-            "已创建批次",
+            gettext("已创建批次"),
             labels=ROUND_LABELS,
         )
         return redirect("transfer:scenarios")
@@ -449,7 +465,7 @@ def scenarios(request):
 @login_required
 def review(request):
     if not perms.is_operator(request.user):
-        raise NotFound("仅平台运营方可查看审核队列")
+        raise NotFound(gettext("仅平台运营方可查看审核队列"))
     pages = [
         (KIND_LABELS[kind], paginate(request, qs, param=f"{kind}_page"))
         for kind, qs in queries.review_queues(request.user).items()
@@ -471,7 +487,7 @@ def broker(request):
         except DomainError as exc:
             if exc.status == 404:
                 raise
-            errors = {e.get("field"): e.get("message") for e in (exc.data or {}).get("errors", [])}
+            errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
     ctx = queries.broker_deals(request.user)
     ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
     return render(request, "transfer/broker.html", ctx)
@@ -542,7 +558,7 @@ def _contract_defaults(interest, listing) -> dict:
              party_unit.credit_code if party_unit else "")
     seller, buyer = (owner, party) if listing.kind == "achievement" else (party, owner)
     return {
-        "default_title": f"{listing.title}技术合同",
+        "default_title": gettext("%(title)s技术合同") % {"title": listing.title},
         "default_seller": seller[0],
         "default_seller_region": seller[1],
         "default_seller_credit_code": seller[2] or "",
@@ -564,14 +580,14 @@ def contracts(request):
                     actor=user, contract=c, decision=request.POST.get("decision", ""),
                     reason=request.POST.get("reason", ""),
                 ),
-                "认定登记审核已完成",
+                gettext("认定登记审核已完成"),
             )
         elif request.POST.get("void"):
             c = perms.get_contract_for_user(user, _uuid(request.POST["void"]))
             _attempt(
                 request,
                 lambda: services.contract_void(actor=user, contract=c, reason=request.POST.get("reason", "")),
-                "合同已撤销",
+                gettext("合同已撤销"),
             )
         elif "file" in request.FILES:
             f = request.FILES["file"]
@@ -582,7 +598,9 @@ def contracts(request):
             )
             if out:
                 messages.success(
-                    request, f"检查通过 {out['rows']} 行" if dry else f"已导入 {out['created']} 份合同"
+                    request,
+                    gettext("检查通过 %(n)s 行") % {"n": out["rows"]} if dry
+                    else gettext("已导入 %(n)s 份合同") % {"n": out["created"]},
                 )
         else:
             c, errors = _contract_attempt(
@@ -628,7 +646,8 @@ def listing_import(request, kind: str):
         if out:
             messages.success(
                 request,
-                f"检查通过 {out['rows']} 行，未写入" if dry else f"已导入 {out['created']} 条，进入审核队列",
+                gettext("检查通过 %(n)s 行，未写入") % {"n": out["rows"]} if dry
+                else gettext("已导入 %(n)s 条，进入审核队列") % {"n": out["created"]},
             )
         return redirect("transfer:import", kind=kind)
     if request.GET.get("format") in ("csv", "xlsx"):

@@ -1,0 +1,380 @@
+"""The one network's input validators: what a page form and the API body of one write share.
+
+``ListingValidator`` (an achievement or a demand, submitted or edited) and ``ContractValidator``
+(a technology contract registered by a party, an operator or an import row) read every field,
+collect every problem at once, each named by its field, and raise ``ValidationFailed``: the
+services call them, so the page, the API, the import and the command line give the same errors
+in the same words. Messages follow the page's language (this app's catalog; Chinese by default).
+
+The API's bodies for these writes are made from the validators (``core.validation.body_schema``):
+pydantic takes each field as sent and the validator judges it. A value of the wrong kind (not a
+number, not a date, a JSON number where text is expected) makes the API answer 422 ("does not
+match"); a well-formed value that is refused (a TRL of 10, an unknown region) 400; the fields and
+messages are the same either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from steppe.core.bilingual import in_language
+from steppe.core.credit_code import credit_code_normalise
+from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.forms import credit_code_error
+from steppe.core.regions import resolve_region
+from steppe.core.validation import JsonInput, body_schema, write_path
+
+from .models import CONTRACT_TYPE_ALIASES, ContractType, IpType, TransferMode
+
+CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
+
+MSG_REQUIRED = "必填"
+MSG_NOT_TEXT = "应为文本"
+MSG_TOO_LONG = "超过 {max} 字"
+MSG_NOT_A_NUMBER = "不是数字：{raw}"
+MSG_NOT_NON_NEGATIVE = "应为非负数：{raw}"
+MSG_NOT_A_DATE = "日期应写作 YYYY-MM-DD：{raw}"
+MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
+MSG_READINESS = "技术成熟度应为 1–9：{raw}"
+MSG_IP_TYPE = "未知类型“{value}”（可选：{choices}）"
+MSG_TRANSFER_MODES = "未知转化方式“{value}”（可选：{choices}）"
+MSG_PRICE_ORDER = "价格上限低于价格下限"
+MSG_CONTRACT_TYPE = "未知合同类型“{value}”（可选：{choices}）"
+MSG_TECH_ABOVE_AMOUNT = "技术交易额不能大于合同成交额"
+MSG_SIGNED_AFTER_REGISTERED = "签订日期晚于登记日期"
+MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
+MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
+MSG_AMOUNT_IMPLAUSIBLE = "合同成交额超过 {max} 万元，不可信，请核对单位（万元）"
+MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
+MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
+# 万元: every price, budget and contract amount is below this (100 亿元); the columns hold < 10^12
+MAX_AMOUNT_WAN = Decimal("1000000")
+
+
+def _t(message: str, **values) -> str:
+    """A message in the active language (this app's catalog), placeholders filled."""
+    text = gettext(message)
+    return text.format(**values) if values else text
+
+
+# ---------------------------------------------------------------- field parsing
+
+
+class FieldErrors:
+    """Every problem of one input (or of one import row), raised together."""
+
+    def __init__(self, row: int | None = None):
+        self.row = row
+        self.items: list[dict] = []
+        self.malformed = False  # a value of the wrong kind: the API answers 422
+
+    def add(self, field: str, message: str, *, malformed: bool = False) -> None:
+        item: dict[str, str | int] = {"field": field, "message": message}
+        if self.row is not None:
+            item["row"] = self.row
+        self.items.append(item)
+        self.malformed = self.malformed or malformed
+
+    def raise_if_any(self, message: str = "输入有误") -> None:
+        if self.items:
+            detail = "；".join(f"{e['field']}: {e['message']}" for e in self.items)
+            exc = ValidationFailed(f"{message}：{detail}", self.items)
+            if self.malformed:
+                exc.status = 422
+            raise exc
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(data, key, errors, *, required=False, max_length=None) -> str:
+    value = data.get(key)
+    if isinstance(data, JsonInput) and value is not None and not isinstance(value, str):
+        errors.add(key, _t(MSG_NOT_TEXT), malformed=True)
+        return ""
+    value = "" if value is None else str(value).strip()
+    if _CONTROL.search(value):  # PostgreSQL refuses NUL in text; the others are never meant
+        errors.add(key, _t(MSG_CONTROL_CHARACTER))
+        return ""
+    if required and not value:
+        errors.add(key, _t(MSG_REQUIRED))
+    if max_length and len(value) > max_length:
+        errors.add(key, _t(MSG_TOO_LONG, max=max_length))
+    return value
+
+
+def _credit_code(data, key, errors) -> str:
+    """An optional 统一社会信用代码, checked by the one checker in core."""
+    value = credit_code_normalise(_text(data, key, errors))
+    message = credit_code_error(value) if value else None  # the sign-up's message, in the page's language
+    if message:
+        errors.add(key, message)
+    return value
+
+
+def _decimal(data, key, errors, *, required=False) -> Decimal | None:
+    raw = data.get(key)
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, _t(MSG_REQUIRED))
+        return None
+    if isinstance(raw, bool | list | dict):
+        errors.add(key, _t(MSG_NOT_A_NUMBER, raw=raw), malformed=True)
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        errors.add(key, _t(MSG_NOT_A_NUMBER, raw=raw), malformed=True)
+        return None
+    if not value.is_finite() or value < 0:
+        errors.add(key, _t(MSG_NOT_NON_NEGATIVE, raw=raw))
+        return None
+    if value >= MAX_AMOUNT_WAN:
+        errors.add(key, _t(MSG_AMOUNT_OUT_OF_RANGE, raw=raw))
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def _date(data, key, errors, *, required=False) -> dt.date | None:
+    raw = data.get(key)
+    if isinstance(raw, dt.date):
+        return raw
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, _t(MSG_REQUIRED))
+        return None
+    text = str(raw).strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        errors.add(key, _t(MSG_NOT_A_DATE, raw=raw), malformed=True)
+        return None
+
+
+def _region(data, key, errors, *, required=True):
+    raw = data.get(key)
+    if hasattr(raw, "code"):
+        return raw
+    if raw is None or str(raw).strip() == "":
+        if required:
+            errors.add(key, _t(MSG_REQUIRED))
+        return None
+    try:
+        return resolve_region(str(raw))
+    except DomainError as exc:
+        errors.add(key, exc.message)
+        return None
+
+
+def _readiness(data, errors) -> int | None:
+    raw = data.get("readiness")
+    if raw in (None, ""):
+        return None
+    try:
+        if isinstance(raw, bool | list | dict | float):
+            raise ValueError
+        trl = int(str(raw).strip().upper().removeprefix("TRL"))
+    except ValueError:
+        errors.add("readiness", _t(MSG_READINESS, raw=raw), malformed=True)
+        return None
+    if not 1 <= trl <= 9:
+        errors.add("readiness", _t(MSG_READINESS, raw=raw))
+        return None
+    return trl
+
+
+def _modes(data, errors) -> list[str]:
+    modes = data.get("transfer_modes") or []
+    if isinstance(modes, str):
+        modes = [m for m in re.split(r"[,，、;；/\s]+", modes) if m]
+    if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
+        errors.add("transfer_modes", _t(MSG_TRANSFER_MODES, value=modes, choices="、".join(TransferMode.values)),
+                   malformed=True)  # fmt: skip
+        return []
+    bad = [m for m in modes if m not in TransferMode.values]
+    if bad:
+        errors.add("transfer_modes",
+                   _t(MSG_TRANSFER_MODES, value="、".join(bad), choices="、".join(TransferMode.values)))  # fmt: skip
+    return [m for m in TransferMode.values if m in modes]
+
+
+# ---------------------------------------------------------------- the validators
+
+
+class ListingValidator:
+    """An achievement (科技成果) or a demand (技术需求): the page's form (new and edit), the API's
+    POST and PATCH, and every row of an import."""
+
+    COMMON = {
+        "title": _("标题"), "description": _("内容描述"), "field": _("技术领域"), "region": _("地区"),
+        "unit": _("单位"), "contact": _("联系方式"),
+    }  # fmt: skip
+    ACHIEVEMENT = {
+        "readiness": _("技术成熟度（TRL 1–9）"), "ip_type": _("知识产权类型"), "ip_numbers": _("知识产权编号"),
+        "transfer_modes": _("转化方式"), "price_min": _("价格下限（万元）"), "price_max": _("价格上限（万元）"),
+    }  # fmt: skip
+    DEMAND = {"budget": _("预算（万元）"), "deadline": _("期望解决期限")}
+
+    @classmethod
+    def labels(cls, kind: str | None = None) -> dict:
+        """Field -> label (the page's words) of a kind; both kinds' when None."""
+        extra = {"achievement": cls.ACHIEVEMENT, "demand": cls.DEMAND}.get(kind or "", cls.ACHIEVEMENT | cls.DEMAND)
+        return cls.COMMON | extra
+
+    @staticmethod
+    def clean(kind: str, data: dict, errors: FieldErrors) -> dict:
+        """The record's values (the unit is the service's: it depends on who submits)."""
+        values = {
+            "title": _text(data, "title", errors, required=True, max_length=200),
+            "description": _text(data, "description", errors, required=True),
+            "field": _text(data, "field", errors, max_length=64),
+            "region": _region(data, "region", errors),
+            "contact": _text(data, "contact", errors, max_length=200),
+        }
+        if kind == "achievement":
+            values["readiness"] = _readiness(data, errors)
+            ip_type = _text(data, "ip_type", errors)
+            if ip_type and ip_type not in IpType.values:
+                errors.add("ip_type", _t(MSG_IP_TYPE, value=ip_type, choices="、".join(IpType.values)))
+            values["ip_type"] = ip_type
+            values["ip_numbers"] = _text(data, "ip_numbers", errors, max_length=300)
+            values["transfer_modes"] = _modes(data, errors)
+            values["price_min"] = _decimal(data, "price_min", errors)
+            values["price_max"] = _decimal(data, "price_max", errors)
+            if values["price_min"] is not None and values["price_max"] is not None:
+                if values["price_min"] > values["price_max"]:
+                    errors.add("price_max", _t(MSG_PRICE_ORDER))
+        else:
+            values["budget"] = _decimal(data, "budget", errors)
+            values["deadline"] = _date(data, "deadline", errors)
+        return values
+
+
+class ContractValidator:
+    """A technology contract (技术合同): the contracts page's and the negotiation page's form, the
+    API's POST (and an amendment's fields), and every row of an import."""
+
+    LABELS = {
+        "number": _("合同登记编号"), "title": _("合同名称"), "type": _("合同类型"), "seller": _("卖方"),
+        "seller_region": _("卖方地区"), "buyer": _("买方"), "buyer_region": _("买方地区"),
+        "seller_credit_code": _("卖方统一社会信用代码"), "buyer_credit_code": _("买方统一社会信用代码"),
+        "amount": _("合同成交额（万元）"), "tech_amount": _("技术交易额（万元）"), "signed_on": _("签订日期"),
+        "registered_on": _("登记日期"), "authority": _("登记机构"), "rules_version": _("认定登记规则版本"),
+    }  # fmt: skip
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, errors: FieldErrors) -> dict:
+        ctype = _text(data, "type", errors, required=True)
+        ctype = CONTRACT_TYPE_ALIASES.get(ctype, ctype)
+        if ctype and ctype not in ContractType.values:
+            errors.add("type", _t(MSG_CONTRACT_TYPE, value=ctype, choices="、".join(ContractType.values)))
+        values = {
+            "number": _text(data, "number", errors, max_length=64),
+            "title": _text(data, "title", errors, required=True, max_length=200),
+            "type": ctype,
+            "seller": _text(data, "seller", errors, required=True, max_length=200),
+            "seller_region": _region(data, "seller_region", errors),
+            "buyer": _text(data, "buyer", errors, required=True, max_length=200),
+            "buyer_region": _region(data, "buyer_region", errors),
+            "seller_credit_code": _credit_code(data, "seller_credit_code", errors),
+            "buyer_credit_code": _credit_code(data, "buyer_credit_code", errors),
+            "amount": _decimal(data, "amount", errors, required=True),
+            "tech_amount": _decimal(data, "tech_amount", errors),
+            "signed_on": _date(data, "signed_on", errors, required=True),
+            "registered_on": _date(data, "registered_on", errors),
+            "authority": _text(data, "authority", errors, max_length=200),
+            "rules_version": _text(data, "rules_version", errors, max_length=64) or CURRENT_RULES_VERSION[:64],
+        }
+        if values["tech_amount"] is None:
+            values["tech_amount"] = values["amount"]
+        if (
+            values["amount"] is not None
+            and values["tech_amount"] is not None
+            and values["tech_amount"] > values["amount"]
+        ):
+            errors.add("tech_amount", _t(MSG_TECH_ABOVE_AMOUNT))
+        if values["amount"] is not None and values["amount"] <= 0:
+            errors.add("amount", _t(MSG_AMOUNT_POSITIVE))
+        for key in ("amount", "tech_amount"):
+            if values[key] is not None and values[key] > MAX_CONTRACT_AMOUNT:
+                errors.add(key, _t(MSG_AMOUNT_IMPLAUSIBLE, max=f"{MAX_CONTRACT_AMOUNT:,.0f}"))
+        today = timezone.localdate()
+        if values["registered_on"] and values["registered_on"] > today:
+            errors.add("registered_on", _t(MSG_REGISTERED_IN_FUTURE))
+        values["registered_on"] = values["registered_on"] or today
+        if values["signed_on"] and values["registered_on"] and values["signed_on"] > values["registered_on"]:
+            errors.add("signed_on", _t(MSG_SIGNED_AFTER_REGISTERED))
+        if not values["authority"] and values["seller_region"] is not None:
+            values["authority"] = f"{registration_area(values['seller_region']).name}技术合同认定登记机构"
+        return values
+
+
+def registration_area(region):
+    """Contracts are registered by the league (盟市) where the seller is: a county's league, or the
+    region itself above county level."""
+    if region.level == "county" and region.parent_id:
+        return region.parent
+    return region
+
+
+def page_summary(errors: dict, labels: dict) -> str:
+    """The box above a refused form: how many fields to fix, each by its label, in field order."""
+    parts = [f"{labels[f]}{gettext('：')}{m}" for f, m in errors.items() if f in labels]
+    if errors.get("general"):
+        parts.append(errors["general"])
+    return gettext("有 %(n)s 处需要修改：") % {"n": len(parts)} + "；".join(parts)
+
+
+def page_errors(exc: DomainError, labels: dict) -> dict:
+    """A refused write's errors for a page: field -> message, every one beside its field; an error
+    naming no field of the form goes to ``general`` (shown at the top with its field's label)."""
+    items = exc.data.get("errors") if isinstance(exc.data, dict) else None
+    if not items:
+        return {"general": in_language(exc.message)}
+    out: dict[str, str] = {}
+    general = []
+    for e in items:
+        field = e.get("field") or ""
+        message = in_language(e.get("message"))
+        if field in labels and field not in out:
+            out[field] = message
+        elif field in labels:
+            out[field] += "；" + message
+        else:
+            general.append(f"{field}{gettext('：')}{message}" if field else message)
+    if general:
+        out["general"] = "；".join(general)
+    return out
+
+
+ListingBody = body_schema(ListingValidator, ListingValidator.labels(), name="ListingBody")
+ContractBody = body_schema(
+    ContractValidator,
+    ContractValidator.labels() | {"interest_id": _("所属洽谈（可选）")},
+    name="ContractBody",
+)
+# an amendment sends the fields that change
+ContractAmendBody = body_schema(
+    ContractValidator,
+    {k: v for k, v in ContractValidator.labels().items()
+     if k in ("number", "title", "type", "amount", "tech_amount", "signed_on", "authority")},
+    name="ContractAmendBody",
+)
+
+write_path("transfer.listing", ListingValidator,
+           api=("POST /transfer/achievements", "POST /transfer/demands",
+                "PATCH /transfer/achievements/{public_id}", "PATCH /transfer/demands/{public_id}"),
+           pages=("transfer:new", "transfer:edit"))  # fmt: skip
+write_path("transfer.contract", ContractValidator,
+           api=("POST /transfer/contracts", "POST /transfer/contracts/{public_id}/amend"),
+           pages=("transfer:contracts", "transfer:interest"))  # fmt: skip
