@@ -42,3 +42,14 @@ def in_language(text, language: str | None = None):
         return text
     language = language or translation.get_language() or "zh-hans"
     return parts[1] if language.startswith("en") else parts[0]
+
+
+def local_title(obj) -> str:
+    """A plan action's or measure's title in the page's language: its English title (``title_en``, from
+    the plan file) on English pages when it has one, the Chinese title otherwise."""
+    if obj is None:
+        return ""
+    title = getattr(obj, "title", "") or ""
+    if (translation.get_language() or "").startswith("en"):
+        return getattr(obj, "title_en", "") or translation.gettext(title)  # a plan without English titles
+    return title

@@ -29,6 +29,7 @@ class UnitRefOut(Schema):
 class MeasureOut(Schema):
     code: str
     title: str
+    title_en: str  # the plan file's English title; "" when it gives none
     clause: str
     due_on: date
     lead_units: list[UnitRefOut]
@@ -45,6 +46,7 @@ class ActionOut(Schema):
     kind: str
     number: int
     title: str
+    title_en: str  # the plan file's English title; "" when it gives none
     summary: str
     measures: list[MeasureOut]
 
@@ -107,12 +109,13 @@ def get_plan(request, code: str):
     actions = []
     for a in queries.plan_actions(plan):
         measures = [
-            {"code": m.code, "title": m.title, "clause": m.clause, "due_on": m.due_on, "indicators": m.indicators,
+            {"code": m.code, "title": m.title, "title_en": m.title_en, "clause": m.clause, "due_on": m.due_on, "indicators": m.indicators,
              "tags": m.tags, "type": m.type, "frequency": m.frequency or None,
              "targets": [t.code for t in m.targets.all() if t.active], **queries.measure_units(m)}
             for m in a.measures.all()
         ]
-        actions.append({"code": a.code, "kind": a.kind, "number": a.number, "title": a.title, "summary": a.summary,
+        actions.append({"code": a.code, "kind": a.kind, "number": a.number, "title": a.title, "title_en": a.title_en,
+                        "summary": a.summary,
                         "measures": measures})
     return {**_summary(plan), "source_title": plan.source_title, "source_url": plan.source_url,
             "format": plan.format, "lead_departments": plan.lead_departments,

@@ -137,7 +137,10 @@ def plan_to_dict(spec: PlanSpec) -> dict:
         for a in (a for a in spec.actions if a.kind == kind):
             measures = []
             for m in a.measures:
-                md: dict = {"code": m.code, "title": m.title, "type": m.type}
+                md: dict = {"code": m.code, "title": m.title}
+                if m.title_en:
+                    md["title_en"] = m.title_en
+                md["type"] = m.type
                 if m.frequency:
                     md["frequency"] = m.frequency
                 md["targets"] = list(m.targets)
@@ -150,6 +153,8 @@ def plan_to_dict(spec: PlanSpec) -> dict:
                 md["tags"] = list(m.tags)
                 measures.append(md)
             item = {"code": a.code, "number": a.number, "title": a.title}
+            if a.title_en:
+                item["title_en"] = a.title_en
             if a.summary:
                 item["summary"] = a.summary
             item.update({"clause": a.clause, "measures": measures})

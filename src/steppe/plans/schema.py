@@ -44,6 +44,7 @@ MAX_DECIMAL_PLACES = 6
 VALUE_KINDS = ("level", "amount", "threshold", "share")
 
 # Messages that tests (and callers) may import instead of repeating the text.
+MSG_NOT_ENGLISH = "must be English: it is what English pages show (the Chinese title stays in title)"
 MSG_NOT_A_PLAN = "not a plan file: expected YAML fields such as code, title, period, targets and actions"
 MSG_REQUIRED = "is required"
 MSG_UNKNOWN_FIELD = "unknown field (allowed: {allowed})"
@@ -187,6 +188,7 @@ class MeasureSpec:
     type: str = ""  # one of MEASURE_TYPES ("" only while a format 1 file is being read)
     frequency: str = ""  # recurring measures only
     targets: list[str] = field(default_factory=list)  # codes of the targets this measure drives
+    title_en: str = ""  # the English title English pages show (optional: the Chinese title otherwise)
 
 
 @dataclass
@@ -198,6 +200,7 @@ class ActionSpec:
     summary: str
     clause: str
     measures: list[MeasureSpec]
+    title_en: str = ""  # the English title English pages show (optional: the Chinese title otherwise)
 
 
 @dataclass
@@ -279,6 +282,7 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _INDICATOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _REGION_RE = re.compile(r"^\d{6}$")
 _MISSING = object()
+_CJK_RE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 _PLAN_FIELDS = (
     "format",
@@ -304,10 +308,11 @@ _FORMAT2_TARGET_FIELDS = ("lead_units", "peers")
 _FORMAT2_MEASURE_FIELDS = ("type", "frequency", "targets")
 _TARGET_GOAL_FIELDS = ("year", "value", "rate", "factor", "comparison", "statement")
 _BASELINE_FIELDS = ("year", "value")
-_ACTION_FIELDS = ("code", "number", "title", "summary", "clause", "measures")
+_ACTION_FIELDS = ("code", "number", "title", "title_en", "summary", "clause", "measures")
 _MEASURE_FIELDS = (
     "code",
     "title",
+    "title_en",
     "clause",
     "lead_units",
     "cooperating_units",
@@ -388,6 +393,16 @@ class _Checker:
         if max_length and len(value) > max_length:
             self.issue(_key(path, key), MSG_TOO_LONG.format(max=max_length, length=len(value)))
             return _MISSING
+        return value
+
+    def english(self, m: dict, key: str, path: str, *, max_length: int) -> str:
+        """An optional English text (``title_en``): what English pages show instead of the Chinese one."""
+        value = self.text(m, key, path, required=False, max_length=max_length)
+        if value is _MISSING:
+            return ""
+        if _CJK_RE.search(value):
+            self.issue(_key(path, key), MSG_NOT_ENGLISH)
+            return ""
         return value
 
     def code(self, m: dict, key: str, path: str, scope: str | None = None, max_length: int = 20) -> Any:
@@ -817,6 +832,7 @@ class _Checker:
         elif number < 1:
             self.issue(_key(path, "number"), "must be 1 or more")
         title = self.text(m, "title", path, max_length=200)
+        title_en = self.english(m, "title_en", path, max_length=200)
         summary = self.text(m, "summary", path, required=False)
         clause = self.text(m, "clause", path)
         measures = []
@@ -835,6 +851,7 @@ class _Checker:
             summary=summary,
             clause=clause,
             measures=measures,
+            title_en=title_en,
         )
 
     def measure(self, item: Any, path: str, action_code: Any) -> MeasureSpec | None:
@@ -845,6 +862,7 @@ class _Checker:
         if code is not _MISSING and action_code is not _MISSING and not code.startswith(f"{action_code}-"):
             self.issue(_key(path, "code"), f"must start with its action's code, e.g. {action_code}-01")
         title = self.text(m, "title", path, max_length=300)
+        title_en = self.english(m, "title_en", path, max_length=300)
         clause = self.text(m, "clause", path)
         lead = self.units(m, "lead_units", path, required=True)
         cooperating = self.units(m, "cooperating_units", path, required=False)
@@ -878,6 +896,7 @@ class _Checker:
             type=mtype,
             frequency=frequency,
             targets=targets,
+            title_en=title_en,
         )
 
     def measure_kind(self, m: dict, path: str, code: Any) -> tuple[str, str, list[str]]:

@@ -183,7 +183,7 @@ def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
     m_order = 0
     seen_measures = set()
     for order, a in enumerate(spec.actions):
-        values = {"kind": a.kind, "number": a.number, "title": a.title, "summary": a.summary or "",
+        values = {"kind": a.kind, "number": a.number, "title": a.title, "title_en": a.title_en, "summary": a.summary or "",
                   "clause": a.clause or "", "order": order, "active": True}
         action = existing_actions.get(a.code)
         if action is None:
@@ -194,7 +194,7 @@ def _sync_actions(plan: Plan, spec: PlanSpec, actor) -> tuple[dict, dict]:
             a_changed.append(a.code)
         for m in a.measures:
             seen_measures.add(m.code)
-            values = {"action": action, "title": m.title, "clause": m.clause or "", "due_on": m.due,
+            values = {"action": action, "title": m.title, "title_en": m.title_en, "clause": m.clause or "", "due_on": m.due,
                       "indicators": list(m.indicators), "tags": list(m.tags), "order": m_order, "active": True,
                       "type": m.type, "frequency": m.frequency}
             m_order += 1

@@ -73,11 +73,12 @@ def county_choices() -> list:
 
 
 def industry_choices(current: str = "") -> list[tuple[str, str]]:
-    choices = [("", "—"), *gbt4754.division_choices()]
+    english = (get_language() or "").startswith("en")
+    choices = [("", "—"), *gbt4754.division_choices(english=english)]
     if current and current not in dict(choices):
         try:
             letter, division = gbt4754.parse(current)
-            name = gbt4754.DIVISION_NAMES.get(f"{division:02d}", "") if division is not None else ""
+            name = gbt4754.division_name(f"{division:02d}", english=english) if division is not None else ""
             choices.insert(1, (current, f"{current} {name}".strip()))
         except gbt4754.IndustryCodeError:
             pass  # the field reports it

@@ -98,7 +98,10 @@ def plan_public(request, code: str | None = None):
     plan = plan_queries.plan_get(code) if code else plan_queries.plan_default()
     if plan is None:
         return render(request, "web/home.html", {"plan": None})
-    return render(request, "web/plan_public.html", _plan_context(plan))
+    context = _plan_context(plan)
+    for t in context["targets"]:
+        t.goal_figure = _goal_figure(t)  # 375 亿元 reads "37.5 billion yuan" in English, as on the home page
+    return render(request, "web/plan_public.html", context)
 
 
 def action_detail(request, code: str, action: str):

@@ -1,6 +1,7 @@
 from django import template
 
 from ..bilingual import in_language as _in_language
+from ..bilingual import local_title
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def in_language(value):
     """A bilingual "中文 English" service message in the page's language (other text unchanged)."""
     return _in_language(value)
+
+
+@register.filter
+def title_in_language(obj):
+    """``{{ measure|title_in_language }}``: a plan action's or measure's title in the page's language."""
+    return local_title(obj)

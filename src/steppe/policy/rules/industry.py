@@ -108,10 +108,74 @@ DIVISION_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
-def division_choices() -> list[tuple[str, str]]:
-    """("C39", "C39 计算机、通信和其他电子设备制造业") for every division, in code order."""
+# The same divisions in English (the National Bureau of Statistics' English names of GB/T 4754-2017,
+# shortened where it spells out "Industry of"): the picker on English pages.
+DIVISION_NAMES_EN: dict[str, str] = {
+    "01": "Agriculture", "02": "Forestry", "03": "Animal husbandry", "04": "Fishery",
+    "05": "Support activities for agriculture, forestry, animal husbandry and fishery",
+    "06": "Mining and washing of coal", "07": "Extraction of petroleum and natural gas",
+    "08": "Mining and processing of ferrous metal ores", "09": "Mining and processing of non-ferrous metal ores",
+    "10": "Mining and processing of non-metal ores", "11": "Support activities for mining", "12": "Other mining",
+    "13": "Processing of food from agricultural products", "14": "Food manufacturing",
+    "15": "Manufacture of liquor, beverages and refined tea", "16": "Manufacture of tobacco",
+    "17": "Manufacture of textiles", "18": "Manufacture of textile wearing apparel and clothing",
+    "19": "Manufacture of leather, fur, feather and related products and footwear",
+    "20": "Processing of timber and manufacture of wood, bamboo, rattan, palm and straw products",
+    "21": "Manufacture of furniture", "22": "Manufacture of paper and paper products",
+    "23": "Printing and reproduction of recording media",
+    "24": "Manufacture of articles for culture, education, arts and crafts, sport and entertainment",
+    "25": "Processing of petroleum, coal and other fuels", "26": "Manufacture of raw chemical materials and chemical products",
+    "27": "Manufacture of medicines", "28": "Manufacture of chemical fibres", "29": "Manufacture of rubber and plastics products",
+    "30": "Manufacture of non-metallic mineral products", "31": "Smelting and pressing of ferrous metals",
+    "32": "Smelting and pressing of non-ferrous metals", "33": "Manufacture of metal products",
+    "34": "Manufacture of general-purpose machinery", "35": "Manufacture of special-purpose machinery",
+    "36": "Manufacture of automobiles",
+    "37": "Manufacture of railway, ship, aerospace and other transport equipment",
+    "38": "Manufacture of electrical machinery and apparatus",
+    "39": "Manufacture of computers, communication and other electronic equipment",
+    "40": "Manufacture of measuring instruments and meters", "41": "Other manufacturing",
+    "42": "Utilisation of waste resources", "43": "Repair of metal products, machinery and equipment",
+    "44": "Production and supply of electric power and heat", "45": "Production and supply of gas",
+    "46": "Production and supply of water",
+    "47": "Construction of buildings", "48": "Civil engineering", "49": "Installation activities",
+    "50": "Building decoration, renovation and other construction",
+    "51": "Wholesale trade", "52": "Retail trade",
+    "53": "Rail transport", "54": "Road transport", "55": "Water transport", "56": "Air transport",
+    "57": "Pipeline transport", "58": "Multimodal transport and transport agencies",
+    "59": "Loading, unloading, handling and warehousing", "60": "Postal services",
+    "61": "Accommodation", "62": "Catering services",
+    "63": "Telecommunications, radio and television and satellite transmission services",
+    "64": "Internet and related services", "65": "Software and information technology services",
+    "66": "Monetary and financial services", "67": "Capital market services", "68": "Insurance",
+    "69": "Other financial activities",
+    "70": "Real estate", "71": "Leasing", "72": "Business services",
+    "73": "Research and experimental development", "74": "Professional technical services",
+    "75": "Technology promotion and application services",
+    "76": "Water conservancy management", "77": "Ecological protection and environmental management",
+    "78": "Management of public facilities", "79": "Land management",
+    "80": "Services to households", "81": "Repair of motor vehicles, electronic products and daily-use products",
+    "82": "Other services",
+    "83": "Education", "84": "Health", "85": "Social work",
+    "86": "News and publishing", "87": "Radio, television, film and sound recording production",
+    "88": "Culture and arts", "89": "Sports", "90": "Entertainment",
+    "91": "Organs of the Communist Party of China", "92": "State organs",
+    "93": "CPPCC and democratic parties", "94": "Social security",
+    "95": "Mass organisations, social organisations and other membership organisations",
+    "96": "Grass-roots self-governing mass organisations and other organisations",
+    "97": "International organisations",
+}  # fmt: skip
+
+
+def division_name(division: str, *, english: bool = False) -> str:
+    """A division's name ("39"), in English when asked; "" for an unknown division."""
+    return (DIVISION_NAMES_EN if english else DIVISION_NAMES).get(division, "")
+
+
+def division_choices(*, english: bool = False) -> list[tuple[str, str]]:
+    """("C39", "C39 计算机、通信和其他电子设备制造业") for every division, in code order; the English
+    names with ``english``."""
     out = []
-    for num, name in DIVISION_NAMES.items():
+    for num in DIVISION_NAMES:
         letter, _ = parse(num)
-        out.append((f"{letter}{num}", f"{letter}{num} {name}"))
+        out.append((f"{letter}{num}", f"{letter}{num} {division_name(num, english=english)}"))
     return out
