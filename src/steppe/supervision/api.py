@@ -21,7 +21,7 @@ from steppe.core.validation import invalid, parse_choice
 
 from . import permissions as perms
 from . import queries, services
-from .models import Evidence, ProgressReport, ProgressRound
+from .models import Evidence, ProgressReport, ProgressRound, TargetReport
 from .status import STATUS_LABELS
 from .status import Status as MeasureStatus
 
@@ -105,6 +105,26 @@ class ReportOut(Schema):
     submitted_at: datetime | None
     review_comment: str
     evidence: list[EvidenceOut]
+
+
+class TargetReportIn(Schema):
+    status: str = Field(..., description="not_started | advancing | problems | achieved")
+    narrative: str = Field(..., description="the progress in the unit's words (at most 10,000 characters)")
+
+
+class TargetReportOut(Schema):
+    id: int
+    round: str
+    target: str = Field(..., description="the qualitative target's code (Q1-Q6 in the built-in plan)")
+    target_name: str
+    unit: str
+    state: str = Field(..., description="draft | submitted | returned | accepted")
+    status: str
+    narrative: str
+    version: int
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_comment: str
 
 
 class ReviewIn(Schema):
@@ -514,6 +534,102 @@ def submit_report(request, pk: Id):
 def review_report(request, pk: Id, payload: ReviewIn):
     report, _ = perms.get_report_for_user(request.auth, pk)
     return _report_out(services.report_review(actor=request.auth, report=report, **payload.dict()))
+
+
+# ---------------------------------------------------------------- reports on qualitative targets
+# The same rules as the progress reports above: the department sees and reviews all, a unit (a league
+# bureau's included) sees and files only its own; what one may not see answers 404.
+
+CONFLICT_409 = {
+    409: {
+        "description": "Conflict: the caller's report of the round awaits review or is accepted, or no round is open",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
+
+
+def _target_report_out(r: TargetReport) -> dict:
+    return {
+        "id": r.pk,
+        "round": r.round.period,
+        "target": r.target.code,
+        "target_name": r.target.name,
+        "unit": r.unit.name,
+        "state": r.state,
+        "status": r.status,
+        "narrative": r.narrative,
+        "version": r.version,
+        "submitted_at": r.submitted_at,
+        "reviewed_at": r.reviewed_at,
+        "review_comment": r.review_comment,
+    }
+
+
+@router.get(
+    "/target-reports",
+    response=list[TargetReportOut],
+    auth=api_auth,
+    summary="Reports on qualitative targets the caller may see (the department: all; a unit: its own)",
+)
+def list_target_reports(
+    request, round: str | None = None, state: str | None = None, target: str | None = None,
+    limit: Limit = API_LIMIT, offset: Offset = 0,
+):
+    qs = perms.target_reports_visible_to(request.auth)
+    if round:
+        qs = qs.filter(round__period=round)
+    if state:
+        qs = qs.filter(state=parse_choice(state, "state", TargetReport.State.values))
+    if target:
+        qs = qs.filter(target__code=target)
+    qs = qs.order_by("target__order", "unit__name", "-round__due_on", "pk")
+    return [_target_report_out(r) for r in window(qs, limit=limit, offset=offset)]
+
+
+@router.get("/target-reports/{pk}", response=TargetReportOut, auth=api_auth)
+def get_target_report(request, pk: Id):
+    report, _ = perms.get_target_report_for_user(request.auth, pk)
+    return _target_report_out(report)
+
+
+@router.post(
+    "/targets/{code}/reports",
+    response={201: TargetReportOut},
+    auth=api_auth,
+    summary="Report on a qualitative target: fills and submits the caller's report in the open round",
+    description="JSON `{status, narrative}`. Only a lead unit of the target reports on it (404 for anyone "
+    "else); 409 while its report of the round awaits review or is accepted, or when no round is open.",
+    openapi_extra={"responses": CONFLICT_409},
+)
+def post_target_report(request, code: str):
+    target = perms.get_target_for_user(request.auth, code)
+    data, _ = read_input(request, TargetReportIn)
+    report = services.target_report_progress(actor=request.auth, target=target, data=data)
+    return Status(201, _target_report_out(report))
+
+
+@router.post(
+    "/target-reports/{pk}/submit",
+    response=TargetReportOut,
+    auth=api_auth,
+    summary="Submit (or resubmit after a return) a report on a qualitative target",
+    description="JSON `{status, narrative}`; refused (400, report_not_editable) once it is submitted or accepted.",
+)
+def submit_target_report(request, pk: Id):
+    report, _ = perms.get_target_report_for_user(request.auth, pk)
+    data, _ = read_input(request, TargetReportIn)
+    return _target_report_out(services.target_report_submit(actor=request.auth, report=report, data=data))
+
+
+@router.post(
+    "/target-reports/{pk}/review",
+    response=TargetReportOut,
+    auth=api_auth,
+    summary="Department: accept or return a report on a qualitative target (a return needs a comment)",
+)
+def review_target_report(request, pk: Id, payload: ReviewIn):
+    report, _ = perms.get_target_report_for_user(request.auth, pk)
+    return _target_report_out(services.target_report_review(actor=request.auth, report=report, **payload.dict()))
 
 
 @router.get(

@@ -162,13 +162,18 @@ def get_report_for_user(user, pk: int) -> tuple[ProgressReport, bool]:
     return report, can_write
 
 
+def target_reports_visible_to(user) -> QuerySet[TargetReport]:
+    """Reports on qualitative targets: the department sees all, a unit (a league bureau's included) its own."""
+    qs = TargetReport.objects.select_related("target", "target__plan", "unit", "round")
+    if is_department(user):
+        return qs
+    unit_id = user_unit_id(user)
+    return qs.filter(unit_id=unit_id) if unit_id else qs.none()
+
+
 def get_target_report_for_user(user, pk: int) -> tuple[TargetReport, bool]:
     """A report on a qualitative target: the department sees all, a unit its own (and writes it)."""
-    qs = TargetReport.objects.select_related("target", "target__plan", "unit", "round").filter(pk=pk)
-    if not is_department(user):
-        unit_id = user_unit_id(user)
-        qs = qs.filter(unit_id=unit_id) if unit_id else qs.none()
-    report = qs.first()
+    report = target_reports_visible_to(user).filter(pk=pk).first()
     if report is None:
         raise NotFound("报告不存在或无权查看 Report not found")
     return report, report.unit_id == user_unit_id(user)
@@ -184,6 +189,12 @@ def get_target_for_user(user, code: str):
     if target is None:
         raise NotFound(f"目标 {code} 不存在或无权查看 Target {code} not found")
     return target
+
+
+def reports_on_target(user, target: Target) -> bool:
+    """A lead unit of the target files reports on it."""
+    unit_id = user_unit_id(user)
+    return unit_id is not None and target.lead_units.filter(pk=unit_id).exists()
 
 
 def can_review_reports(user) -> bool:

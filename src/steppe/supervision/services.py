@@ -620,8 +620,9 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
 # ---------------------------------------------------------------- reports on qualitative targets
 
 TARGET_REPORT_FIELDS = ["state", "status", "narrative", "version", "review_comment"]
-ERR_TARGET_STATUS_REQUIRED = "请选择进展状态"
-ERR_NARRATIVE_REQUIRED = "请填写进展情况"
+ERR_TARGET_STATUS_REQUIRED = "请选择进展状态 Choose a status"
+ERR_NARRATIVE_REQUIRED = "请填写进展情况 Describe the progress"
+ERR_NO_OPEN_TARGET_FORM = "no_open_round"
 
 
 def clean_target_report(data: dict, *, submitting: bool = False) -> dict:
@@ -630,16 +631,17 @@ def clean_target_report(data: dict, *, submitting: bool = False) -> dict:
     status = data.get("status") or ""
     allowed = [c for c, _ in TargetReport.Status.choices]
     if status and status not in allowed:
-        errors.append({"field": "status", "message": f"“{status}” 不是有效状态，可选：{', '.join(allowed)}"})
+        errors.append({"field": "status", "message": f"“{status}” 不是有效状态，可选：{', '.join(allowed)} "
+                                                     f"Unknown status; use one of {', '.join(allowed)}"})
     elif submitting and not status:
         errors.append({"field": "status", "message": ERR_TARGET_STATUS_REQUIRED})
     narrative = data.get("narrative") or ""
     if not isinstance(narrative, str):
-        errors.append({"field": "narrative", "message": "应为文本"})
+        errors.append({"field": "narrative", "message": "应为文本 Must be text"})
         narrative = ""
     narrative = narrative.strip()
     if len(narrative) > 10000:
-        errors.append({"field": "narrative", "message": "不能超过 10000 字"})
+        errors.append({"field": "narrative", "message": "不能超过 10000 字 At most 10,000 characters"})
     elif submitting and not narrative:
         errors.append({"field": "narrative", "message": ERR_NARRATIVE_REQUIRED})
     if errors:
@@ -684,6 +686,39 @@ def target_report_submit(*, actor, report: TargetReport, data: dict) -> TargetRe
     audit_record(actor=actor, action="target_report.submit", obj=report, before=before,
                  after=snapshot(report, TARGET_REPORT_FIELDS))
     return report
+
+
+@transaction.atomic
+def target_report_progress(*, actor, target: Target, data: dict) -> TargetReport:
+    """The script entry (POST /targets/{code}/reports): fill and submit the unit's report on a qualitative
+    target in the open round - its draft or returned form, or a new one when the round has none for it.
+
+    Refused: a caller that does not lead the target (404), a report of this round that awaits review or
+    was accepted (409), no open round (409: qualitative targets are reported in rounds only).
+    """
+    unit_id = perms.user_unit_id(actor)
+    if unit_id is None or not perms.reports_on_target(actor, target):
+        raise perms.NotFound(f"目标 {target.code} 不存在或无权查看 Target {target.code} not found")
+    clean = clean_target_report(data, submitting=True)
+    mine = TargetReport.objects.filter(target=target, unit_id=unit_id, round__closed_at__isnull=True)
+    report = mine.filter(state__in=[TargetReport.State.DRAFT, TargetReport.State.RETURNED]).order_by(
+        "-round__due_on").first()
+    if report is None:
+        rnd = ProgressRound.objects.filter(closed_at__isnull=True).exclude(
+            pk__in=mine.values("round_id")).order_by("-due_on", "-pk").first()
+        if rnd is None:
+            done = mine.select_related("round").order_by("-round__due_on").first()
+            if done is not None:
+                raise DomainError(
+                    ERR_AWAITING_REVIEW if done.state == TargetReport.State.SUBMITTED else ERR_NOT_EDITABLE,
+                    f"{target.code} 在 {done.round.period} 调度中的报告（#{done.pk}）{done.get_state_display()}，"
+                    "不能再报 The report in this round is already submitted",
+                    status=409, data={"report": done.pk, "round": done.round.period},
+                )
+            raise DomainError(ERR_NO_OPEN_TARGET_FORM, "当前没有进行中的调度，定性目标在调度中报告 "
+                              "No round is open: qualitative targets are reported in rounds", status=409)
+        report = TargetReport.objects.create(round=rnd, target=target, unit_id=unit_id)
+    return target_report_submit(actor=actor, report=report, data=clean)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
+from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
@@ -33,6 +34,8 @@ def attempt(request, fn, ok_message: str = "") -> bool:
         if errors:
             # every error at once, beside its field (templates read request.field_errors), and named
             # by the field's label at the top - never by its code
+            # a bilingual "中文 English" message in the page's language
+            errors = [{**e, "message": in_language(str(e.get("message")))} for e in errors]
             request.field_errors = {e.get("field"): e.get("message") for e in errors}
             messages.error(
                 request,
