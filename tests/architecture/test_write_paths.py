@@ -26,7 +26,8 @@ UNDECLARED_API = {
     # supervision: progress reports, rounds, milestones
     "POST /measures/{code}/reports", "POST /measures/{code}/milestones", "POST /measures/{code}/milestones/approve",
     "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/submit",
-    "POST /reports/{pk}/review",
+    "POST /reports/{pk}/review", "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit",
+    "POST /target-reports/{pk}/review",
     # stats submissions
     "POST /observations/imports/{submission_id}/approve", "POST /observations/imports/{submission_id}/return",
     # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
