@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 
+from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Notification, Region
 from steppe.core.roles import Role
@@ -223,12 +224,12 @@ def runs(request):
         if not permissions.can_run_batch(request.user):
             raise Http404
         try:
-            policy_run_start(int(request.POST.get("year", "0")), actor=request.user)
+            policy_run_start(parse_year(request.POST.get("year"), "year"), actor=request.user)
             return redirect("policy:runs")
-        except ValueError:
-            error = gettext("年度无效")
+        except ValidationFailed as exc:  # not a year: named by the form's label
+            error = gettext("年度") + gettext("：") + in_language(exc.data["errors"][0]["message"])
         except DomainError as exc:
-            error = exc.message
+            error = in_language(exc.message)
     run = queries.latest_run()
     leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
     name_field = "name_en" if get_language() == "en" else "name"

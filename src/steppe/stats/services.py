@@ -21,9 +21,10 @@ import yaml
 from django.db import connection, transaction
 from django.utils import timezone
 
-from steppe.core.errors import DomainError
+from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.links import MSG_NOT_HTTP
 from steppe.core.tables import read_frame, table_format, write_table, xlsx_workbook
+from steppe.core.validation import parse_int
 
 from . import derive
 from .models import Import, Indicator, Observation, Source
@@ -105,6 +106,10 @@ def indicators_load(*, path: Path | None = None) -> dict:
                     "message": f"unknown periodicity {d.get('periodicity')!r} (one of {', '.join(Indicator.Periodicity.values)})",
                 }
             )
+        try:  # +1 higher is better, -1 lower is better, 0 neither (the column's constraint)
+            parse_int(d.get("direction", 1), "direction", lo=-1, hi=1)
+        except ValidationFailed as exc:
+            problems.append({"path": f"indicators[{i}].direction", "message": exc.data["errors"][0]["message"]})
         if d.get("formula"):
             try:
                 derive.Formula.parse(d["formula"]).check(units, d["unit"])
@@ -126,7 +131,7 @@ def indicators_load(*, path: Path | None = None) -> dict:
             "category": d.get("category", ""),
             "definition": d.get("definition", ""),
             "definition_version": str(d.get("definition_version", "")),
-            "direction": int(d.get("direction", 1)),
+            "direction": parse_int(d.get("direction", 1), "direction", lo=-1, hi=1),
             "periodicity": d.get("periodicity", "annual"),
             "formula": d.get("formula", "") or "",
             "plan_target": bool(d.get("plan_target", False)),
