@@ -23,10 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
-    # supervision: progress reports, rounds, milestones
-    "POST /measures/{code}/reports", "POST /measures/{code}/milestones", "POST /measures/{code}/milestones/approve",
-    "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/submit",
-    "POST /reports/{pk}/review", "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit",
+    # supervision: rounds, milestones, a report's review
+    "POST /measures/{code}/milestones", "POST /measures/{code}/milestones/approve",
+    "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/review", "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit",
     "POST /target-reports/{pk}/review",
     # stats submissions
     "POST /observations/imports/{submission_id}/approve", "POST /observations/imports/{submission_id}/return",
@@ -68,7 +67,7 @@ NOT_WRITES_API = {
 UNDECLARED_PAGES = {
     "supervision:measure_chase", "supervision:milestone_add", "supervision:milestones_approve",
     "supervision:milestone_done", "supervision:milestone_move", "supervision:rounds", "supervision:round",
-    "supervision:report", "supervision:target_report",
+    "supervision:target_report",
     "transfer:action", "transfer:scenarios", "transfer:experts", "transfer:broker",
     "stats:cascade_edit", "policy:runs", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",

@@ -50,6 +50,7 @@ from .reminders import (
     reminders_due,
 )
 from .status import ReportStatus
+from .validation import ERR_DONE_REQUIRED, ERR_PROGRESS_REQUIRED, ReportValidator  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -421,53 +422,8 @@ def round_close(*, actor, round: ProgressRound) -> ProgressRound:
     return round
 
 
-ERR_PROGRESS_REQUIRED = "请填写完成进度（0 到 100）"
-ERR_DONE_REQUIRED = "请填写本期完成情况"
-
-
-def clean_report_data(data: dict, *, submitting: bool = False) -> dict:
-    """Validate a report's fields; raise ValidationFailed naming every bad field.
-
-    A draft may be incomplete; a submission needs its progress and what was done (a blank report
-    does not count as submitted)."""
-    errors = []
-    out = {}
-    status = data.get("status", None)
-    if status not in {s.value for s in ReportStatus}:
-        allowed = ", ".join(s.value for s in ReportStatus)
-        errors.append({"field": "status", "message": f"“{status}” 不是有效状态，可选：{allowed}"})
-    else:
-        out["status"] = status
-    progress = data.get("progress", None)
-    p = None
-    if isinstance(progress, int) and not isinstance(progress, bool):
-        p = progress
-    elif isinstance(progress, str) and progress.strip().isdigit():
-        p = int(progress.strip())
-    if progress is None or (isinstance(progress, str) and not progress.strip()):
-        errors.append({"field": "progress", "message": ERR_PROGRESS_REQUIRED})
-    elif p is None or not 0 <= p <= 100:
-        errors.append({"field": "progress", "message": f"“{progress}” 应为 0 到 100 之间的整数"})
-    else:
-        out["progress"] = p
-    for name in ("done", "problems", "next_steps"):
-        value = data.get(name, "") or ""
-        if not isinstance(value, str):
-            errors.append({"field": name, "message": "应为文本"})
-        elif len(value) > 5000:
-            errors.append({"field": name, "message": "不能超过 5000 字"})
-        else:
-            out[name] = value.strip()
-    if submitting and "done" in out and not out["done"]:
-        errors.append({"field": "done", "message": ERR_DONE_REQUIRED})
-    if not errors:
-        if out["status"] == ReportStatus.COMPLETED and out["progress"] != 100:
-            errors.append({"field": "progress", "message": "状态为已完成时进度应为 100"})
-        if out["status"] == ReportStatus.PROBLEMS and not out["problems"]:
-            errors.append({"field": "problems", "message": "状态为遇到困难时请说明存在的问题"})
-    if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
-    return out
+# a progress report's fields: supervision.validation.ReportValidator (the page's and the API's)
+clean_report_data = ReportValidator.clean
 
 
 def _check_report_writer(actor, report: ProgressReport) -> None:
@@ -495,7 +451,7 @@ def report_save_draft(
         raise DomainError(
             ERR_NOT_EDITABLE, "报告已提交，不能修改 The report is submitted and cannot be changed"
         )
-    clean = clean_report_data(data)
+    clean = ReportValidator.clean(data)
     files = check_files(files)
     for k, v in clean.items():
         setattr(report, k, v)
@@ -518,7 +474,7 @@ def report_submit(
         )
     files = check_files(files)
     before = snapshot(report, REPORT_FIELDS)
-    clean = clean_report_data(
+    clean = ReportValidator.clean(
         data if data is not None else {f: getattr(report, f) for f in MEASURE_FIELDS}, submitting=True
     )
     now = timezone.now()
@@ -593,7 +549,7 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
     unit_id = perms.user_unit_id(actor)
     if unit_id is None or not perms.reports_on_measure(actor, measure):
         raise perms.NotFound(f"举措 {measure.code} 不存在或无权查看 Measure {measure.code} not found")
-    clean = clean_report_data(data, submitting=True)
+    clean = ReportValidator.clean(data, submitting=True)
     files = check_files(files)
     in_open_rounds = ProgressReport.objects.filter(
         measure=measure, unit_id=unit_id, round__closed_at__isnull=True, round__isnull=False
