@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 UNDECLARED_API = {
     # supervision: rounds, milestones, a report's review
     "POST /measures/{code}/milestones", "POST /measures/{code}/milestones/approve",
-    "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/review", "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit",
-    "POST /target-reports/{pk}/review",
+    "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/review",
+    # supervision: reports on qualitative targets (the progress reports' family)
+    "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit", "POST /target-reports/{pk}/review",
     # stats submissions
     "POST /observations/imports/{submission_id}/approve", "POST /observations/imports/{submission_id}/return",
     # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
@@ -68,7 +69,7 @@ UNDECLARED_PAGES = {
     "supervision:measure_chase", "supervision:milestone_add", "supervision:milestones_approve",
     "supervision:milestone_done", "supervision:milestone_move", "supervision:rounds", "supervision:round",
     "supervision:target_report",
-    "transfer:action", "transfer:scenarios", "transfer:experts", "transfer:broker",
+    "transfer:action", "transfer:scenarios", "transfer:experts",
     "stats:cascade_edit", "policy:runs", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
     "registers:new", "registers:edit", "registers:act",

@@ -49,7 +49,7 @@ def list_regions(request, level: str | None = None, parent: str | None = None, b
 def get_region(request, code: str):
     region = Region.objects.select_related("parent").filter(code=code).first()
     if region is None:
-        raise NotFound(f"未知地区代码 Unknown region code: {code}")
+        raise NotFound(f"未知地区代码 {code} Unknown region code: {code}")
     return _region(region, True)
 
 

@@ -151,7 +151,7 @@ def resolve_region(text: str):
     if value.isdigit():
         region = Region.objects.filter(code=value).first()
         if region is None:
-            raise DomainError("unknown_region", f"未知地区代码 Unknown region code: {value}", data={"region": value})
+            raise DomainError("unknown_region", f"未知地区代码 {value} Unknown region code: {value}", data={"region": value})
         return region
     exact = list(Region.objects.filter(name=value)[:2])
     if len(exact) == 1:
@@ -166,4 +166,4 @@ def resolve_region(text: str):
     if len(candidates) > 1:
         names = "、".join(c.name for c in candidates)
         raise DomainError("ambiguous_region", f"地区名称不唯一 Ambiguous region {value}: {names}", data={"region": value})
-    raise DomainError("unknown_region", f"未知地区 Unknown region: {value}", data={"region": value})
+    raise DomainError("unknown_region", f"未知地区 {value} Unknown region: {value}", data={"region": value})

@@ -14,7 +14,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
-from steppe.core.errors import DomainError
+from steppe.core.errors import DomainError, NotFound
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
@@ -23,7 +23,7 @@ from steppe.core.validation import JsonInput, invalid, parse_choice
 from . import permissions as perms
 from . import queries, services
 from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
-from .validation import ContractAmendBody, ContractBody, ListingBody
+from .validation import BrokerProfileBody, ContractAmendBody, ContractBody, ListingBody
 
 router = Router(tags=["transfer"])
 
@@ -230,7 +230,8 @@ class BrokerOut(Schema):
     id: UUID
     name: str
     certificate_no: str
-    fields: list[str]
+    fields: list[str] = Field(..., description="服务领域, the broker's service fields")
+    region: str | None = Field(None, description="the league or city it serves (GB/T 2260 code)")
     deals: int
 
 
@@ -615,6 +616,7 @@ def _broker_out(b) -> dict:
         "name": b.name,
         "certificate_no": b.certificate_no,
         "fields": b.fields,
+        "region": b.region.code if b.region_id else None,
         "deals": b.contracts.filter(status="registered").count() if deals is None else deals,
     }
 
@@ -632,6 +634,21 @@ def broker_create(request, payload: BrokerIn):
     return Status(
         201, _broker_out(services.broker_register(actor=request.auth, data=payload.dict(), user=user))
     )
+
+
+@router.patch(
+    "/transfer/brokers/me",
+    response=BrokerOut,
+    auth=api_auth,
+    summary="A broker changes its 服务领域 (fields: a list of texts) and its league or city (region: a code "
+    "or a name, \"\" for none); only the fields sent change, every bad one is named at once, a change is audited",
+)
+def broker_update_mine(request, payload: BrokerProfileBody):
+    broker = Broker.objects.filter(user=request.auth).first()
+    if broker is None:
+        raise NotFound("尚未登记技术经纪人信息 No broker profile for this account")
+    data = JsonInput({k: v for k, v in payload.dict().items() if k in payload.model_fields_set})
+    return _broker_out(services.broker_update(actor=request.auth, broker=broker, data=data))
 
 
 # ---------------------------------------------------------------- negotiation

@@ -20,6 +20,7 @@ from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Organisation, Region
+from steppe.core.permissions import is_department
 from steppe.core.tables import read_records
 from steppe.core.validation import Errors, JsonInput, parse_date, parse_int, parse_text
 
@@ -51,6 +52,7 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
     MSG_AMOUNT_POSITIVE,
     MSG_CONTROL_CHARACTER,
     MSG_REGISTERED_IN_FUTURE,
+    BrokerProfileValidator,
     ContractValidator,
     FieldErrors,
     ListingValidator,
@@ -72,6 +74,7 @@ MSG_UNIT_NOT_OWN = "只能以本单位名义提交，不能代其他单位（{un
 MSG_UNIT_UNKNOWN = "平台上没有名为“{unit}”的单位，请先由管理员登记该单位"
 MSG_UNIT_OUTSIDE_AREA = "单位“{unit}”不在您负责的地区"
 MSG_BROKER_ALREADY = "该账户已登记为技术经纪人，不能重复登记"
+MSG_NOT_OWN_BROKER = "只能修改本人的技术经纪人信息 Only the broker (or the department) changes a broker's profile"
 MSG_REGION_OUTSIDE_AREA = "不能把记录移到您负责范围以外的地区（{region}）"
 MSG_NOT_THE_PARTY = "合同当事方应为洽谈的一方“{party}”，不能填写“{given}”"
 MSG_ONE_CONTRACT_PER_NEGOTIATION = "该洽谈已有合同（{existing}），修改请提交修订版本"
@@ -461,24 +464,43 @@ def broker_register(*, actor, data: dict, user=None) -> Broker:
     errors = _Errors()
     name = _text(data, "name", errors, required=True, max_length=64)
     cert = _text(data, "certificate_no", errors, required=True, max_length=64)
-    region = _region(data, "region", errors, required=False)
+    profile = BrokerProfileValidator.clean(data, errors)
     if cert and Broker.objects.filter(certificate_no=cert).exists():
         errors.add("certificate_no", f"证书编号已登记：{cert}")
     if user is not None and Broker.objects.filter(user=user).exists():
         errors.add("user", MSG_BROKER_ALREADY)
     errors.raise_if_any()
-    fields = data.get("fields") or []
-    if isinstance(fields, str):
-        fields = [f for f in re.split(r"[,，、;；]+", fields) if f.strip()]
     broker = Broker.objects.create(
         user=user,
         name=name,
         certificate_no=cert,
-        fields=fields,
-        region=region,
+        fields=profile.get("fields", []),
+        region=profile.get("region"),
         unit=getattr(user, "unit", None),
     )
     audit_record(actor=actor, action="transfer.broker.register", obj=broker, after=snapshot(broker))
+    return broker
+
+
+@transaction.atomic
+def broker_update(*, actor, broker: Broker, data: dict) -> Broker:
+    """A broker changes its 服务领域 and region (the fields sent; the department may too). Every bad
+    field is reported at once and nothing changes; a change is audited with before and after."""
+    perms.require(is_department(actor) or (broker.user_id is not None and broker.user_id == getattr(actor, "pk", None)),
+                  MSG_NOT_OWN_BROKER)
+    errors = _Errors()
+    values = BrokerProfileValidator.clean(data, errors)
+    errors.raise_if_any()
+    broker = Broker.objects.select_for_update().get(pk=broker.pk)
+    before = snapshot(broker)
+    changed = False
+    for key, value in values.items():
+        if getattr(broker, key) != value:
+            setattr(broker, key, value)
+            changed = True
+    if changed:
+        broker.save()
+        audit_record(actor=actor, action="transfer.broker.update", obj=broker, before=before, after=snapshot(broker))
     return broker
 
 

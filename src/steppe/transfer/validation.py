@@ -51,6 +51,12 @@ MSG_SIGNED_AFTER_REGISTERED = "签订日期晚于登记日期"
 MSG_AMOUNT_POSITIVE = "合同成交额应大于 0"
 MSG_REGISTERED_IN_FUTURE = "登记日期晚于今天"
 MSG_AMOUNT_IMPLAUSIBLE = "合同成交额超过 {max} 万元，不可信，请核对单位（万元）"
+MSG_SERVICE_FIELDS = "服务领域应为文本或文本列表"
+MSG_SERVICE_FIELD_TOO_LONG = "服务领域“{value}”超过 {max} 字"
+MSG_SERVICE_FIELDS_TOO_MANY = "服务领域至多 {max} 项（现有 {n} 项）"
+MSG_BROKER_REGION = "所在盟市应为自治区或区内的盟市：{value}"
+MAX_SERVICE_FIELDS = 10
+MAX_SERVICE_FIELD_LENGTH = 32
 MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
 MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
 # 万元: every price, budget and contract amount is below this (100 亿元); the columns hold < 10^12
@@ -357,6 +363,69 @@ def page_errors(exc: DomainError, labels: dict) -> dict:
     return out
 
 
+class BrokerProfileValidator:
+    """A broker's 服务领域 and region: registration (the broker page, POST /transfer/brokers) and the
+    profile's later edits (the broker page, PATCH /transfer/brokers/me). Only the fields sent are read."""
+
+    LABELS = {"fields": _("服务领域"), "region": _("所在盟市")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, errors: FieldErrors) -> dict:
+        values: dict = {}
+        if "fields" in data:
+            values["fields"] = _service_fields(data, errors)
+        if "region" in data:
+            values["region"] = _broker_region(data, errors)
+        return values
+
+
+def _service_fields(data, errors) -> list[str]:
+    """服务领域: a list of texts, or one text separated by 、，,;； (a page's input); trimmed, blanks and
+    repeats dropped, at most MAX_SERVICE_FIELDS of at most MAX_SERVICE_FIELD_LENGTH characters."""
+    raw = data.get("fields")
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = re.split(r"[,，、;；]+", raw)
+    if not isinstance(raw, list) or not all(isinstance(f, str) for f in raw):
+        errors.add("fields", _t(MSG_SERVICE_FIELDS), malformed=True)
+        return []
+    out: list[str] = []
+    for f in (f.strip() for f in raw):
+        if f and f not in out:
+            out.append(f)
+    for f in out:
+        if _CONTROL.search(f):
+            errors.add("fields", _t(MSG_CONTROL_CHARACTER))
+            return []
+        if len(f) > MAX_SERVICE_FIELD_LENGTH:
+            errors.add("fields", _t(MSG_SERVICE_FIELD_TOO_LONG, value=f[:40], max=MAX_SERVICE_FIELD_LENGTH))
+            return []
+    if len(out) > MAX_SERVICE_FIELDS:
+        errors.add("fields", _t(MSG_SERVICE_FIELDS_TOO_MANY, max=MAX_SERVICE_FIELDS, n=len(out)))
+        return []
+    return out
+
+
+def _broker_region(data, errors):
+    """The league or city a broker serves (the autonomous region as a whole allowed); "" for none."""
+    raw = data.get("region")
+    if isinstance(data, JsonInput) and raw is not None and not isinstance(raw, str):
+        errors.add("region", _t(MSG_NOT_TEXT), malformed=True)
+        return None
+    region = _region(data, "region", errors, required=False)
+    if region is not None and not (region.level in ("province", "prefecture") and region.is_in_region(region.code)):
+        errors.add("region", _t(MSG_BROKER_REGION, value=f"{region.name} {region.code}"))
+        return None
+    return region
+
+
+BrokerProfileBody = body_schema(BrokerProfileValidator, BrokerProfileValidator.labels(), name="BrokerProfileBody")
+
 ListingBody = body_schema(ListingValidator, ListingValidator.labels(), name="ListingBody")
 ContractBody = body_schema(
     ContractValidator,
@@ -378,3 +447,5 @@ write_path("transfer.listing", ListingValidator,
 write_path("transfer.contract", ContractValidator,
            api=("POST /transfer/contracts", "POST /transfer/contracts/{public_id}/amend"),
            pages=("transfer:contracts", "transfer:interest"))  # fmt: skip
+write_path("transfer.broker_profile", BrokerProfileValidator,
+           api=("PATCH /transfer/brokers/me",), pages=("transfer:broker",))  # fmt: skip

@@ -479,7 +479,26 @@ def broker(request):
     """A broker's deals; a broker without a profile registers it here (self-service)."""
     errors = {}
     is_broker = request.user.role == Role.BROKER
-    if request.method == "POST" and is_broker and not Broker.objects.filter(user=request.user).exists():
+    mine = Broker.objects.filter(user=request.user).first()
+    if request.method == "POST" and mine is not None:  # the broker changes its 服务领域 and region
+        data = {k: request.POST[k] for k in ("fields", "region") if k in request.POST}
+        if not data:  # not the profile's form (a second registration, say): nothing to change
+            return redirect("transfer:broker")
+        try:
+            services.broker_update(actor=request.user, broker=mine, data=data)
+            messages.success(request, gettext("服务领域和所在盟市已更新"))
+            return redirect("transfer:broker")
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
+            if not errors:
+                messages.error(request, exc.message)
+        ctx = queries.broker_deals(request.user)
+        ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(),
+                    "can_register": is_broker, "editing": True})
+        return render(request, "transfer/broker.html", ctx, status=400)
+    if request.method == "POST" and is_broker:
         try:
             services.broker_register(actor=request.user, data=request.POST.dict(), user=request.user)
             messages.success(request, gettext("技术经纪人信息已登记"))

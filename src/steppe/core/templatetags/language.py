@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from ..bilingual import in_language as _in_language
 from ..bilingual import local_title
@@ -16,3 +17,15 @@ def in_language(value):
 def title_in_language(obj):
     """``{{ measure|title_in_language }}``: a plan action's or measure's title in the page's language."""
     return local_title(obj)
+
+
+@register.filter
+def name_in_language(obj):
+    """``{{ region|name_in_language }}``: a region's (or anything's) ``name_en`` on English pages when it
+    has one, its Chinese ``name`` otherwise."""
+    if obj is None:
+        return ""
+    name = getattr(obj, "name", "") or ""
+    if (get_language() or "").startswith("en"):
+        return getattr(obj, "name_en", "") or name
+    return name
