@@ -5,10 +5,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from steppe.challenges.models import Challenge
-from steppe.plans.models import MeasureUnit
+from steppe.core.models import User
+from steppe.plans.models import MeasureUnit, Target
 from steppe.policy.models import Enterprise, EnterpriseYear
 from steppe.stats.models import Observation
-from steppe.supervision.models import ProgressReport, ProgressRound
+from steppe.supervision.models import ProgressReport, ProgressRound, TargetReport
 from steppe.transfer.models import Achievement, Contract, Demand
 from steppe.web import synthetic
 
@@ -37,6 +38,12 @@ def test_it_fills_the_volumes_at_scale_and_labels_every_record(ready, client, ca
     links = MeasureUnit.objects.filter(role=MeasureUnit.Role.LEAD, measure__active=True).count()
     assert ProgressRound.objects.count() == 12
     assert ProgressReport.objects.filter(submitted_at__isnull=False).count() == 12 * links
+    # and every qualitative target's lead units answered the same 12 rounds (a status and a narrative)
+    target_links = Target.lead_units.through.objects.filter(target__active=True).count()
+    assert target_links > 0
+    answered = TargetReport.objects.filter(state=TargetReport.State.ACCEPTED).exclude(status="").exclude(narrative="")
+    assert answered.count() == TargetReport.objects.count() == 12 * target_links
+    assert "target reports: " in out
     # labels: names, sources, channels, descriptions
     assert not Enterprise.objects.exclude(name__startswith="合成企业").exists()
     assert not Achievement.objects.exclude(source="合成数据").exists()
@@ -44,6 +51,7 @@ def test_it_fills_the_volumes_at_scale_and_labels_every_record(ready, client, ca
     assert not Contract.objects.exclude(channel="合成数据").exists()
     assert not Observation.objects.exclude(source__title__startswith="合成数据").exists()
     assert not Challenge.objects.exclude(title__startswith="【合成数据】").exists()
+    assert not TargetReport.objects.exclude(narrative__startswith="【合成数据】").exists()
     # the regions are the real ones: every record sits in an Inner Mongolia county
     assert not Achievement.objects.exclude(region__code__startswith="15").exists()
     # and every page says so
@@ -69,10 +77,21 @@ def test_it_refuses_to_fill_twice(ready):
     assert Achievement.objects.count() == 100
 
 
-def test_setup_never_loads_it():
-    """`make run` is `steppe setup` then the server: setup's steps do not include the fill."""
-    import inspect
+def test_setup_never_loads_it(regions, capsys):
+    """`make run` and `make serve` are `steppe setup` then the server: setup, run for real, leaves no
+    synthetic row behind (no marker, no syn- account, no record labelled 合成数据), and the Makefile's
+    setup recipe is that command and nothing else."""
+    from pathlib import Path
 
-    from steppe.core.management.commands import setup
-
-    assert "synthetic" not in inspect.getsource(setup)
+    call_command("setup", "--no-migrate")
+    assert Target.objects.exists()  # setup did its work (the plan is loaded)
+    assert not synthetic.is_filled()
+    assert not User.objects.filter(username__startswith=synthetic.USER_PREFIX).exists()
+    assert not Enterprise.objects.filter(synthetic=True).exists()
+    assert not Achievement.objects.exists() and not Contract.objects.exists()
+    assert not Observation.objects.filter(source__title__startswith=synthetic.LABEL).exists()
+    assert not ProgressRound.objects.exists() and not TargetReport.objects.exists()
+    assert not Challenge.objects.exists()
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    recipe = makefile.split("\nsetup:", 1)[1].split("\n\n", 1)[0]
+    assert "$(STEPPE) setup" in recipe and "synthetic" not in recipe

@@ -6,7 +6,8 @@ organisation (slug ``MARKER_SLUG``) makes every page show a banner (``web.contex
 runs from ``make run`` / ``steppe setup``; it refuses a database holding real user data unless
 forced. The volumes at scale 1 are issue 10's: 100,000 enterprises × 3 years, 50,000
 achievements, 20,000 demands, 10,000 contracts, 1,000,000 observations, 12 progress rounds
-answered for every measure and lead unit, 500 challenges.
+answered for every measure and lead unit (and for every qualitative target and its lead units),
+500 challenges.
 
 Rows go in with ``bulk_create`` in batches; regions are the real ones (the regions table).
 """
@@ -27,12 +28,12 @@ from django.db.models import Exists, OuterRef
 from steppe.challenges.models import Application, Challenge, ChallengeTarget
 from steppe.core.models import Organisation, Region, User
 from steppe.core.roles import OrgKind, OrgRole, Role
-from steppe.plans.models import Measure, MeasureUnit
+from steppe.plans.models import Measure, MeasureUnit, Target
 from steppe.policy.models import Enterprise
 from steppe.policy.services import enterprises_generate
 from steppe.stats import cache as stats_cache
 from steppe.stats.models import Import, Indicator, Observation, Source
-from steppe.supervision.models import ProgressReport, ProgressRound, ReportVersion
+from steppe.supervision.models import ProgressReport, ProgressRound, ReportVersion, TargetReport
 from steppe.transfer.models import (
     Achievement,
     Broker,
@@ -189,6 +190,7 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
         step("observations", lambda: _observations(ctx))
     with transaction.atomic():
         step("progress reports", lambda: _progress(ctx))
+        step("target reports", lambda: _target_reports(ctx))
     with transaction.atomic():
         step("challenges", lambda: _challenges(ctx))
     stats_cache.invalidate()
@@ -205,6 +207,7 @@ def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
     steps = [
         ("challenges", Challenge.objects.filter(code__startswith="syn-jb-")),
         ("progress reports", ProgressReport.objects.filter(round__in=rounds)),
+        ("target reports", TargetReport.objects.filter(round__in=rounds)),
         ("progress rounds", rounds),
         ("observations", Observation.objects.filter(imported_by__in=synthetic_imports)),
         ("statistics imports", synthetic_imports),
@@ -491,6 +494,34 @@ def _progress(ctx) -> int:
         for r in saved
     ]  # fmt: skip
     ReportVersion.objects.bulk_create(versions, batch_size=2000)
+    ctx["rounds"] = rounds
+    return len(reports)
+
+
+TARGET_STATUS_STEPS = [TargetReport.Status.NOT_STARTED, TargetReport.Status.ADVANCING, TargetReport.Status.ADVANCING,
+                       TargetReport.Status.PROBLEMS, TargetReport.Status.ADVANCING, TargetReport.Status.ACHIEVED]  # fmt: skip
+
+
+def _target_reports(ctx) -> int:
+    """The same 12 rounds answered on every qualitative target (Q1–Q6) by each of its lead units,
+    as `round_open` asks them: a status and a narrative, submitted and accepted."""
+    rng, dept = ctx["rng"], ctx["users"]["syn-department"]
+    targets = list(Target.objects.filter(active=True, lead_units__isnull=False).prefetch_related("lead_units")
+                   .distinct().order_by("id"))  # fmt: skip
+    reports = []
+    for k, rnd in enumerate(ctx["rounds"]):
+        step = min(len(TARGET_STATUS_STEPS) - 1, k * len(TARGET_STATUS_STEPS) // len(ctx["rounds"]))
+        for t in targets:
+            for unit in t.lead_units.all():
+                submitted = _aware(rnd.due_on - dt.timedelta(days=rng.randint(0, 5)), rng)
+                status = TARGET_STATUS_STEPS[step] if rng.random() < 0.8 else TargetReport.Status.ADVANCING
+                reports.append(TargetReport(
+                    round=rnd, target=t, unit=unit, state=TargetReport.State.ACCEPTED, status=status,
+                    narrative=f"【{LABEL}】{rnd.period} {t.code} 推进情况（模拟）", version=1,
+                    first_submitted_at=submitted, submitted_at=submitted, reviewed_at=submitted + dt.timedelta(days=2),
+                    reviewed_by=dept, created_at=_aware(rnd.due_on - dt.timedelta(days=20), rng),
+                ))  # fmt: skip
+    TargetReport.objects.bulk_create(reports, batch_size=2000)
     return len(reports)
 
 
