@@ -121,4 +121,6 @@ def _finite_or_none(value):
     return value
 
 
+finite_or_none = _finite_or_none  # for the lists that answer plain dicts (no response schema)
 StoredDecimal = Annotated[Decimal | None, BeforeValidator(_finite_or_none)]
+StoredFloat = Annotated[float | None, BeforeValidator(_finite_or_none)]

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
+from steppe.core.inputs import StoredFloat
 from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.permissions import is_department
 
@@ -52,7 +53,7 @@ class RunOut(Schema):
     created_at: dt.datetime
     ok: bool
     error: str
-    coverage: float
+    coverage: StoredFloat  # null for a non-finite value stored by hand (steppe data check lists it)
     data_source: str
     data_sha256: str
     framework_sha256: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -154,7 +155,8 @@ def report_section(as_of: int):
             paragraphs.append(f"{fw.name}:尚未计算。")
             continue
         when = run.created_at.strftime("%Y-%m-%d")
-        cov = f"{100 * run.coverage:.0f}%"
+        # a non-finite coverage (a hand edit) is named, not printed as "nan%" (steppe data check lists it)
+        cov = f"{100 * run.coverage:.0f}%" if math.isfinite(run.coverage) else "无效数值"
         if not run.ok:
             paragraphs.append(
                 f"{fw.name}:{when} 计算未能得出指数(数据覆盖率 {cov}),原因:{run.error}。缺失数据不按零计。"

@@ -6,7 +6,7 @@ from ninja import Body, Router, Schema
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound, ValidationFailed
-from steppe.core.inputs import Limit, Offset, Year
+from steppe.core.inputs import Limit, Offset, Year, finite_or_none
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.roles import Role
 
@@ -58,11 +58,12 @@ def enterprise_detail(request, public_id: str):
     data = _ent(ent)
     data["can_write"] = can_write
     data["years"] = list(ent.years.values("year", "employees", "tech_staff", "revenue", "rd_expense"))
-    data["results"] = list(
-        ent.policy_results.filter(run__status="done").values(
+    data["results"] = [  # a non-finite float stored by hand reads as null (steppe data check lists it)
+        {**r, "value_total": finite_or_none(r["value_total"]), "innovation_points": finite_or_none(r["innovation_points"])}
+        for r in ent.policy_results.filter(run__status="done").values(
             "year", "tsme_eligible", "hte_eligibility", "value_total", "innovation_points", "white_list"
         )
-    )
+    ]
     return data
 
 
@@ -96,7 +97,7 @@ def white_list(request, year: Year | None = None, limit: Limit = API_LIMIT, offs
     rows = queries.white_list(year)
     return [
         {"id": str(r.enterprise.public_id), "name": r.enterprise.name, "credit_code": r.enterprise.credit_code,
-         "region": r.enterprise.region.code, "year": r.year, "innovation_points": r.innovation_points}
+         "region": r.enterprise.region.code, "year": r.year, "innovation_points": finite_or_none(r.innovation_points)}
         for r in window(rows, limit=limit, offset=offset)
     ]  # fmt: skip
 

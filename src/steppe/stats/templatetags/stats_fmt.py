@@ -1,9 +1,12 @@
 """``{{ value|num }}``: a statistic as a table shows it - no trailing zeros, counts without '.0',
-computed values to a sensible precision; missing stays missing (never zero)."""
+computed values to a sensible precision; missing stays missing (never zero); a stored value no number
+can be (NaN, ±Infinity: a hand edit) is marked invalid, as ``core.templatetags.numbers`` marks it."""
 
 from decimal import Decimal
 
 from django import template
+
+from steppe.core.templatetags.numbers import invalid_mark, is_invalid
 
 register = template.Library()
 
@@ -14,6 +17,8 @@ def num(v):
         return "—"
     if isinstance(v, str):
         return v
+    if is_invalid(v):
+        return invalid_mark()
     x = float(v) if isinstance(v, Decimal) else v
     if float(x).is_integer():
         return f"{int(x)}"
