@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
         ("/policy/?year=20245", "year"),
         ("/monitoring/cascade/?as_of=abc", "as_of"),
         ("/monitoring/indicators/rd_intensity/?history=150000:abc", "history"),
+        ("/monitoring/indicators/rd_intensity/?region=159999", "region"),
         ("/transfer/search/?q=稀土&min_readiness=abc", "min_readiness"),
         ("/transfer/search/?q=稀土&min_readiness=12", "min_readiness"),
         ("/transfer/search/?q=稀土&max_price=abc", "max_price"),
@@ -26,6 +27,40 @@ def test_a_bad_parameter_is_named(plan, department_user, login, url, name):
     r = login(department_user).get(url)
     assert r.status_code == 400, url
     assert name in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/policy/white-list/?league=159900", "league"),
+        ("/policy/white-list/?league=abc", "league"),
+        ("/accounts/organisations/?status=approved", "status"),
+        ("/accounts/organisations/?kind=castle", "kind"),
+        ("/accounts/people/?state=everyone", "state"),
+        ("/supervision/audit/?type=supervision.nothing", "type"),
+        ("/registers/platforms/?year=abc", "year"),
+        ("/registers/platforms/export.csv?year=abc", "year"),
+        ("/transfer/figures/?by=colour", "by"),
+        ("/policy/enterprises/export.csv?format=pdf", "format"),
+        ("/inbox/?page=0", "page"),
+        ("/inbox/?per_page=abc", "per_page"),
+    ],
+)
+def test_an_unknown_filter_value_on_a_page_is_named_not_a_silent_fallback(plan, department_user, login, url, name):
+    """`?league=` with an unknown code once showed the whole region's white list as if asked."""
+    r = login(department_user).get(url)
+    assert r.status_code == 400, url
+    assert name in r.content.decode()
+
+
+def test_a_known_league_filters_the_white_list(plan, department_user, login):
+    r = login(department_user).get("/policy/white-list/?league=150200")
+    assert r.status_code == 200
+    assert 'value="150200" selected' in r.content.decode()
+
+
+def test_the_audit_trail_filters_by_a_known_type(plan, department_user, login):
+    assert login(department_user).get("/supervision/audit/?type=challenges.commitment").status_code == 200
 
 
 def test_the_submissions_page_names_a_bad_year(plan, department_user, login):

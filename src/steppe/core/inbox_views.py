@@ -8,12 +8,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import notifications
+from .pagination import paginate
 from .registry import notification_kind_choices
 
 
 @login_required
 def inbox(request):
-    items = notifications.inbox_for(request.user).select_related("recipient")[:200]
+    items = paginate(request, notifications.inbox_for(request.user).select_related("recipient"))
     pref = notifications.preferences_get(request.user)
     return render(
         request,

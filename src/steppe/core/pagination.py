@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from .validation import invalid, parse_int
+from .validation import _t, invalid, parse_int
 
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 200
@@ -43,7 +43,7 @@ def paginate(request, qs: QuerySet, *, per_page: int = PAGE_SIZE, param: str = "
     number = parse_int(request.GET.get(param), param, lo=1, hi=10**6, default=1)
     paginator = Paginator(stable(qs), size)
     if number > paginator.num_pages:
-        raise invalid(param, f"共 {paginator.num_pages} 页，没有第 {number} 页")
+        raise invalid(param, _t("共 %(pages)s 页，没有第 %(number)s 页", pages=paginator.num_pages, number=number))
     page = paginator.page(number)
     page.previous_query = _query(request, param, number - 1) if page.has_previous() else ""
     page.next_query = _query(request, param, number + 1) if page.has_next() else ""

@@ -203,7 +203,7 @@ def parse_choice(value, field: str, choices) -> str:
     not an empty list that looks like "nothing matches")."""
     allowed = [str(c) for c in choices]
     if value not in allowed:
-        raise invalid(field, f"“{value}” 不是可选值（{' | '.join(allowed)}）")
+        raise invalid(field, _t("“%(value)s” 不是可选值（%(choices)s）", value=value, choices=" | ".join(allowed)))
     return value
 
 

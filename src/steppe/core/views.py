@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,8 +27,10 @@ from .forms import (
     SignupForm,
 )
 from .models import Invitation, Organisation, User
+from .pagination import paginate
 from .permissions import is_department
 from .roles import OrgKind, Role
+from .validation import parse_choice
 
 
 def _attach(form, exc: ValidationFailed) -> None:
@@ -158,8 +159,8 @@ def invite(request):
         else:
             messages.success(request, _("已向 %(email)s 发送邀请。") % {"email": inv.email})
             return redirect("accounts:invite")
-    sent = (Invitation.objects.filter(invited_by__role=Role.DEPARTMENT)
-            .select_related("organisation", "accepted_user")[:50])
+    sent = paginate(request, Invitation.objects.filter(invited_by__role=Role.DEPARTMENT)
+                    .select_related("organisation", "accepted_user").order_by("-created_at"))
     return render(request, "core/invite.html", {"form": form, "sent": sent})
 
 
@@ -184,7 +185,7 @@ def my_organisation(request):
             else:
                 messages.success(request, _("已向 %(email)s 发送邀请。") % {"email": inv.email})
                 return redirect("accounts:my_organisation")
-    members = org.users.order_by("-is_active", "org_role", "username")
+    members = paginate(request, org.users.order_by("-is_active", "org_role", "username"), param="members_page")
     invitations = org.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:20]
     return render(request, "core/my_organisation.html", {
         "org": org, "members": members, "invitations": invitations, "form": form,
@@ -250,20 +251,20 @@ def _operator(request):
 def organisations(request):
     """Organisations by status (the approval queue first), kind and league: the bureau sees its league's."""
     _operator(request)
-    status = request.GET.get("status") or Organisation.Status.PENDING
+    status = parse_choice(request.GET.get("status") or Organisation.Status.PENDING, "status",
+                          Organisation.Status.values)
     qs = services.organisations_visible_to(request.user).annotate(n_members=Count("users"))
     counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
-    if status in Organisation.Status.values:
-        qs = qs.filter(status=status)
+    qs = qs.filter(status=status)
     kind = request.GET.get("kind", "")
-    if kind in OrgKind.values:
-        qs = qs.filter(kind=kind)
+    if kind:
+        qs = qs.filter(kind=parse_choice(kind, "kind", OrgKind.values))
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()))
-    page = Paginator(qs.order_by("created_at", "pk") if status == "pending" else qs.order_by("name", "pk"), 50)
+    page = paginate(request, qs.order_by("created_at", "pk") if status == "pending" else qs.order_by("name", "pk"))
     return render(request, "core/organisations.html", {
-        "page": page.get_page(request.GET.get("page")), "status": status, "kind": kind, "q": q,
+        "page": page, "status": status, "kind": kind, "q": q,
         "statuses": [(s, label, counts.get(s, 0)) for s, label in Organisation.Status.choices],
         "kinds": OrgKind.choices,
     })
@@ -299,7 +300,8 @@ def organisation(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(request, "core/organisation.html", {
-        "org": org, "members": org.users.order_by("-is_active", "org_role", "username"),
+        "org": org,
+        "members": paginate(request, org.users.order_by("-is_active", "org_role", "username"), param="members_page"),
         "can_decide": services.can_decide(request.user, org) and org.status == Organisation.Status.PENDING,
         "can_manage": services.can_manage_members(request.user, org),
         "joins": services.organisation_join_preview(org) if org.status == Organisation.Status.PENDING else [],
@@ -319,7 +321,7 @@ def people(request):
     """Accounts by state, with their organisation: pending (organisation not yet confirmed, or
     e-mail not confirmed), active, deactivated."""
     _operator(request)
-    state = request.GET.get("state") or "pending"
+    state = parse_choice(request.GET.get("state") or "pending", "state", [k for k, _label in PEOPLE_STATES])
     users = User.objects.select_related("unit", "unit__region", "region")
     if not is_department(request.user):
         prefix = request.user.region.league_prefix or "-"  # "-": no code starts with it
@@ -327,13 +329,13 @@ def people(request):
     pending_q = Q(is_active=True) & (Q(unit__status=Organisation.Status.PENDING) | Q(email_confirmed=False))
     filters = {"pending": pending_q, "active": Q(is_active=True) & ~pending_q, "inactive": Q(is_active=False)}
     counts = {k: users.filter(v).count() for k, v in filters.items()}
-    users = users.filter(filters.get(state, filters["pending"]))
+    users = users.filter(filters[state])
     q = (request.GET.get("q") or "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(unit__name__icontains=q))
-    page = Paginator(users.order_by("unit__name", "username"), 50)
+    page = paginate(request, users.order_by("unit__name", "username"))
     return render(request, "core/people.html", {
-        "page": page.get_page(request.GET.get("page")), "state": state, "q": q,
+        "page": page, "state": state, "q": q,
         "states": [(k, label, counts[k]) for k, label in PEOPLE_STATES],
     })
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +14,9 @@ from django.utils.translation import get_language, gettext
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Notification, Region
+from steppe.core.pagination import paginate
 from steppe.core.roles import Role
-from steppe.core.validation import parse_year
+from steppe.core.validation import parse_choice, parse_decimal, parse_year
 
 from . import innovation, permissions, queries
 from .engine import CaseError, evaluate
@@ -146,7 +148,7 @@ def enterprise_list(request):
                 else:
                     form.add_error(None, exc.message)
         ctx["open_form"] = form
-    ctx["enterprises"] = qs[:200]
+    ctx["enterprises"] = paginate(request, qs)
     return render(request, "policy/enterprise_list.html", ctx)
 
 
@@ -157,7 +159,7 @@ def enterprise_export(request):
         raise Http404
     from steppe.core.tables import file_response
 
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    fmt = parse_choice(request.GET.get("format") or "csv", "format", ["csv", "xlsx"])
     data, _ = register_export_bytes(fmt, enterprises=permissions.enterprises_visible_to(request.user))
     return file_response(data, fmt, "enterprises")
 
@@ -251,7 +253,7 @@ def runs(request):
     ctx = {
         "run": run,
         "leagues": leagues,
-        "runs": PolicyRun.objects.all()[:20],
+        "runs": paginate(request, PolicyRun.objects.all(), per_page=20),
         "counts": counts,
         "can_run": permissions.can_run_batch(request.user),
         "error": error,
@@ -300,38 +302,44 @@ def white_list(request):
         raise Http404
     from .services import active_innovation_model
 
-    league = request.GET.get("league") or ""
     leagues = list(Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
-    if league and league not in {r.code for r in leagues}:
-        league = ""
+    league = request.GET.get("league") or ""
+    if league:  # an unknown league is refused by name, not shown as the whole region's list
+        parse_choice(league, "league", [r.code for r in leagues])
     min_text = (request.GET.get("min") or "").strip()
     min_points, min_error = None, ""
     if min_text:
         try:
-            min_points = float(min_text)
-        except ValueError:
+            min_points = float(parse_decimal(min_text, "min", positive=False, places=1, limit=Decimal(10**6)))
+        except ValidationFailed:
             min_error = gettext("最低积分须为数字")
-    rows = list(queries.white_list(league=league or None, min_points=min_points)[:2000])
+    results = queries.white_list(league=league or None, min_points=min_points)
     classes = list(dict.fromkeys(v[0] for v in innovation.INDICATORS.values()))
-    for r in rows:
-        totals = _class_totals(r)
-        r.class_points = [totals.get(c) for c in classes]
+
+    def with_classes(rows):
+        for r in rows:
+            totals = _class_totals(r)
+            r.class_points = [totals.get(c) for c in classes]
+            yield r
+
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx"):  # the whole list, however long (the page shows it in pages)
         from steppe.core.tables import table_response
 
         cols = [gettext("企业"), gettext("统一社会信用代码"), gettext("旗县区"), gettext("年度"),
                 gettext("创新积分"), *[gettext(c) for c in classes]]  # fmt: skip
         out = [[r.enterprise.name, r.enterprise.credit_code, r.enterprise.region.name, r.year,
-                r.innovation_points, *r.class_points] for r in rows]  # fmt: skip
+                r.innovation_points, *r.class_points] for r in with_classes(results.iterator(chunk_size=2000))]  # fmt: skip
         return table_response(cols, out, fmt, "white-list")
+    page = paginate(request, results)
+    list(with_classes(page.object_list))
     weights, threshold = active_innovation_model()
     indicators = [
         (gettext(innovation.LABELS[k]), gettext(v[0]), weights.get(k, 0), gettext(v[3]))
         for k, v in innovation.INDICATORS.items()
     ]  # i18n_labels.py lists them
     ctx = {
-        "rows": rows[:500], "total": len(rows), "indicators": indicators, "threshold": threshold,
+        "rows": page, "total": page.paginator.count, "indicators": indicators, "threshold": threshold,
         "classes": [gettext(c) for c in classes], "leagues": leagues, "league": league, "min": min_text,
         "min_error": min_error, "query": request.GET.urlencode(),
     }  # fmt: skip

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.pagination import paginate
 from steppe.core.tables import file_response
+from steppe.core.validation import parse_year
 from steppe.stats import charts
 from steppe.stats.i18n import local_name
 
@@ -74,21 +76,15 @@ def _map_spec(kind, year):
 
 def record_list(request, slug):
     kind = _kind(slug)
-    filters = {k: v for k, v in request.GET.items() if v}
+    filters = {k: v for k, v in request.GET.items() if v and k not in ("page", "per_page")}
     year = None
-    if filters.get("year"):
-        try:
-            year = int(filters["year"])
-        except ValueError:
-            messages.error(request, _("年份应为整数：%(value)s") % {"value": filters["year"]})
-            filters.pop("year")
-        else:
-            filters["year"] = year
-    qs = queries.records(request.user, kind, filters)
-    total = qs.count()
+    if filters.get("year"):  # a year that is not one is a 400 naming `year`, not a list of every year
+        year = filters["year"] = parse_year(filters["year"])
+    page = paginate(request, queries.records(request.user, kind, filters), per_page=PAGE_SIZE)
+    total = page.paginator.count
     columns = [c for c in export_columns(kind) if c[0] in kind.columns]
     rows = []
-    for obj in qs[:PAGE_SIZE]:
+    for obj in page.object_list:
         row = record_row(kind, obj)
         rows.append((obj, [row.get(key) for key, _label in columns]))
     form = kind.form(actor=request.user)
@@ -96,7 +92,7 @@ def record_list(request, slug):
                        _filter_choices(kind, name), str(filters.get(name, ""))) for name in kind.filters]
     map_json, league_rows = _map_spec(kind, year)
     context = {
-        "kind": kind, "rows": rows, "total": total, "shown": len(rows), "columns": columns,
+        "kind": kind, "rows": rows, "page_obj": page, "total": total, "shown": len(rows), "columns": columns,
         "filters": filters, "choice_filters": choice_filters, "leagues": queries.leagues(),
         "map_json": map_json, "league_rows": league_rows, "year": year,
         "can_submit": perms.can_submit(request.user, kind),
@@ -221,7 +217,9 @@ def record_export(request, slug, fmt):
     kind = _kind(slug)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filters = {k: v for k, v in request.GET.items() if v}
+    filters = {k: v for k, v in request.GET.items() if v and k not in ("page", "per_page")}
+    if filters.get("year"):
+        filters["year"] = parse_year(filters["year"])
     data = export_table(kind, queries.records(request.user, kind, filters), fmt)
     return file_response(data, fmt, kind.slug)
 

@@ -170,7 +170,9 @@ def _submission_out(imp) -> dict:
         "submitted_by": imp.imported_by.username if imp.imported_by else "", "submitted_at": imp.imported_at,
         "decisions": [
             {"action": d.action, "actor": d.actor.username if d.actor else "", "comment": d.comment, "at": d.at}
-            for d in imp.decisions.select_related("actor")
+            # the list prefetches them with their actors (a query per row otherwise)
+            for d in (imp.decisions.all() if "decisions" in getattr(imp, "_prefetched_objects_cache", {})
+                      else imp.decisions.select_related("actor"))
         ],
     }
 

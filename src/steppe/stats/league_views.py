@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
+from steppe.core.pagination import paginate
 from steppe.core.permissions import is_department
 from steppe.core.roles import Role
 from steppe.core.validation import parse_int, parse_year
@@ -154,7 +155,7 @@ def submission_page(request):
             return redirect("stats:submissions")
         except DomainError as e:
             ctx.update(error=getattr(e, "message", str(e)), errors=(getattr(e, "data", None) or {}).get("errors", []))
-    subs = list(queries.submissions_visible(request.user).prefetch_related("decisions__actor")[:100])
+    subs = paginate(request, queries.submissions_visible(request.user).prefetch_related("decisions__actor"))
     for s in subs:
         s.can_review = _can_review(request.user, s)
     year = parse_year(request.GET.get("year"), default=0) or (

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_http_methods
 from steppe.core.errors import DomainError
 from steppe.core.jobs.views import panel_context, visible_job
 from steppe.core.models import Region
+from steppe.core.pagination import paginate
 from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
 from steppe.core.tables import file_response, read_upload, table_response
-from steppe.core.validation import parse_year
+from steppe.core.validation import invalid, parse_year
 
 from . import cache as stats_cache
 from . import charts, queries, services
@@ -259,7 +260,9 @@ def indicator_detail(request, code: str):
     if ind is None:
         raise Http404(gettext("未知指标"))
     region_code = request.GET.get("region") or PROVINCE_CODE
-    region = Region.objects.filter(code=region_code).first() or queries.province()
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:  # an unknown region is refused by name, not shown as the autonomous region
+        raise invalid("region", gettext("“%(code)s” 不是已知的区划代码") % {"code": region_code})
     table = queries.cells(indicators=[code])
     names = dict(Region.objects.values_list("code", "name"))
     rows = sorted(table.items(), key=lambda kv: (kv[0][0] != PROVINCE_CODE, kv[0][0], kv[0][2]))
@@ -527,7 +530,7 @@ def import_page(request):
     """Upload → preview (a dry run) → confirm. Department only; anyone else gets 404."""
     if not is_department(request.user):
         raise Http404()
-    imports = list(Import.objects.select_related("imported_by")[:20])
+    imports = paginate(request, Import.objects.select_related("imported_by"), per_page=20)
     for i in imports:
         i.note_text = _import_note(i.note)
     ctx = {"imports": imports, "columns": services.COLUMNS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps as django_apps
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -238,6 +239,31 @@ class Completeness:
         return round(100 * self.on_time / self.total, 1) if self.total else 0.0
 
 
+def _count(c: Completeness, rnd: ProgressRound, state: str, first_submitted_at, today: date) -> None:
+    first = timezone.localdate(first_submitted_at) if first_submitted_at else None
+    c.total += 1
+    c.submitted += state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+    c.accepted += state == ProgressReport.State.ACCEPTED
+    c.returned += state == ProgressReport.State.RETURNED
+    if first and first <= rnd.due_on:
+        c.on_time += 1
+    elif (first and first > rnd.due_on) or (not first and today > rnd.due_on):
+        c.late += 1
+
+
+def rounds_totals(rounds, *, today: date | None = None) -> list[tuple[ProgressRound, Completeness]]:
+    """Each round with its total completeness (``round_completeness(r)["total"]``), in one query
+    for all of them (the rounds list pages them)."""
+    today = today or timezone.localdate()
+    rounds = list(rounds)
+    totals = {r.pk: Completeness("合计") for r in rounds}
+    by_pk = {r.pk: r for r in rounds}
+    rows = ProgressReport.objects.filter(round__in=rounds).values_list("round_id", "state", "first_submitted_at")
+    for round_id, state, first_submitted_at in rows:
+        _count(totals[round_id], by_pk[round_id], state, first_submitted_at, today)
+    return [(r, totals[r.pk]) for r in rounds]
+
+
 def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict:
     """Completeness (% submitted) and timeliness (% first submitted by the due date), per unit and per action."""
     today = today or timezone.localdate()
@@ -245,21 +271,12 @@ def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict
     per_action: dict[str, Completeness] = {}
     total = Completeness("合计")
     for r in rnd.reports.select_related("unit", "measure__action"):
-        first = timezone.localdate(r.first_submitted_at) if r.first_submitted_at else None
-        submitted = r.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
         for c in (
             per_unit.setdefault(r.unit.name, Completeness(r.unit.name)),
             per_action.setdefault(r.measure.action.code, Completeness(r.measure.action.code)),
             total,
         ):
-            c.total += 1
-            c.submitted += submitted
-            c.accepted += r.state == ProgressReport.State.ACCEPTED
-            c.returned += r.state == ProgressReport.State.RETURNED
-            if first and first <= rnd.due_on:
-                c.on_time += 1
-            elif (first and first > rnd.due_on) or (not first and today > rnd.due_on):
-                c.late += 1
+            _count(c, rnd, r.state, r.first_submitted_at, today)
     return {
         "units": sorted(per_unit.values(), key=lambda c: (c.completeness, c.key)),
         "actions": sorted(per_action.values(), key=lambda c: c.key),
@@ -499,3 +516,14 @@ def audit_entries() -> QuerySet[AuditEntry]:
     for prefix in extensions.audited_apps:
         q |= Q(object_type__startswith=prefix)
     return AuditEntry.objects.filter(q)
+
+
+def audit_types() -> list[str]:
+    """The object types the audit trail may filter by: measures, supervision's and the audited apps'
+    models (what ``audit_entries`` holds)."""
+    prefixes = ["supervision.", *extensions.audited_apps]
+    return ["plans.measure"] + sorted(
+        f"{m._meta.app_label}.{m._meta.model_name}"
+        for m in django_apps.get_models()
+        if any(f"{m._meta.app_label}.".startswith(p) for p in prefixes)
+    )

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from steppe.core.audit import audit_trail
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.pagination import paginate
 from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
+from steppe.core.validation import parse_choice
 
 from . import chase, queries, services
 from . import permissions as perms
@@ -145,9 +147,9 @@ def audit(request):
         raise NotFound()
     qs = queries.audit_entries()
     kind = request.GET.get("type")
-    if kind:
-        qs = qs.filter(object_type=kind)
-    entries = list(qs.select_related("actor")[:300])
+    if kind:  # a type the trail does not hold is refused by name, not shown as an empty trail
+        qs = qs.filter(object_type=parse_choice(kind, "type", queries.audit_types()))
+    entries = paginate(request, qs.select_related("actor"))
     for e in entries:
         e.changes = audit_changes(e.before, e.after)
     return render(request, "supervision/audit.html", {"entries": entries, "type": kind})
@@ -288,11 +290,12 @@ def rounds(request):
         )
         if ok:
             return redirect("supervision:round", period=request.POST["period"].strip())
-    items = [(r, queries.round_completeness(r)["total"]) for r in ProgressRound.objects.all()]
+    page = paginate(request, ProgressRound.objects.all())
+    items = queries.rounds_totals(page.object_list)
     return render(
         request,
         "supervision/rounds.html",
-        {"items": items, "form": request.POST, "errors": getattr(request, "field_errors", {})},
+        {"items": items, "page_obj": page, "form": request.POST, "errors": getattr(request, "field_errors", {})},
     )
 
 

@@ -337,16 +337,14 @@ def broker_deals(user) -> dict:
     broker = Broker.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
     if broker is None:
         return {"broker": None, "interests": [], "contracts": []}
-    return {
+    return {  # querysets in a stable order: the broker desk pages them
         "broker": broker,
-        "interests": list(
-            broker.interests.select_related("achievement", "demand", "user__unit").annotate(
-                n_messages=Count("messages")
-            )
-        ),
-        "contracts": list(
-            broker.contracts.filter(status=ContractStatus.REGISTERED).select_related("seller_region")
-        ),
+        "interests": broker.interests.select_related("achievement", "demand", "user__unit")
+        .annotate(n_messages=Count("messages"))
+        .order_by("-created_at", "pk"),
+        "contracts": broker.contracts.filter(status=ContractStatus.REGISTERED)
+        .select_related("seller_region")
+        .order_by("-registered_on", "pk"),
     }
 
 

@@ -20,7 +20,7 @@ from steppe.core.models import Region
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
-from steppe.core.validation import parse_date, parse_decimal, parse_int
+from steppe.core.validation import parse_choice, parse_date, parse_decimal, parse_int
 
 from . import permissions as perms
 from . import queries, services
@@ -414,9 +414,16 @@ def experts(request):
         request,
         "transfer/experts.html",
         {
-            "experts": Expert.objects.filter(active=True).select_related("region"),
-            "brokers": Broker.objects.select_related("region", "unit").annotate(
-                deals=Count("contracts", filter=Q(contracts__status="registered"))
+            "experts": paginate(
+                request, Expert.objects.filter(active=True).select_related("region").order_by("name"),
+                param="expert_page",
+            ),
+            "brokers": paginate(
+                request,
+                Broker.objects.select_related("region", "unit")
+                .annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
+                .order_by("name"),
+                param="broker_page",
             ),
             "is_operator": perms.is_operator(user),
             "leagues": queries.league_choices(),
@@ -455,7 +462,8 @@ def scenarios(request):
         request,
         "transfer/scenarios.html",
         {
-            "rounds": queries.scenario_rounds(),
+            "rounds": paginate(request, queries.scenario_rounds()),
+            "round_choices": ScenarioRound.objects.order_by("-number", "pk") if perms.is_operator(request.user) else [],
             "is_operator": perms.is_operator(request.user),
             "leagues": queries.league_choices(),
         },
@@ -508,6 +516,9 @@ def broker(request):
                 raise
             errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
     ctx = queries.broker_deals(request.user)
+    if ctx["broker"] is not None:
+        ctx["interests"] = paginate(request, ctx["interests"], param="interest_page")
+        ctx["contracts"] = paginate(request, ctx["contracts"], param="contract_page")
     ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
     return render(request, "transfer/broker.html", ctx)
 
@@ -690,8 +701,8 @@ def listing_import(request, kind: str):
 
 
 def figures(request):
-    by = request.GET.get("by", "league")
-    by = by if by in ("league", "field", "broker") else "league"
+    # an unknown grouping is refused by name, not shown as the league grouping
+    by = parse_choice(request.GET.get("by") or "league", "by", ["league", "field", "broker"])
     names = {r.code: r.name for r in queries.league_choices()}
     rows = [
         {**r, "region_name": names.get(r["region_code"], "")}

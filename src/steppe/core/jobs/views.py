@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from steppe.core.errors import DomainError
+from steppe.core.pagination import paginate
 from steppe.core.permissions import is_department
 
 from . import registry, service
@@ -60,7 +61,7 @@ def job_list(request):
     if not is_department(request.user):
         raise Http404()
     service.sweep_stale()
-    jobs = list(Job.objects.select_related("started_by")[:100])
+    jobs = paginate(request, Job.objects.select_related("started_by"))
     for job in jobs:
         kind = registry.get_kind(job.kind)
         job.kind_label = kind.label if kind else job.kind
