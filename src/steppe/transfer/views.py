@@ -502,7 +502,7 @@ def broker(request):
             errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
             if not errors:
                 messages.error(request, exc.message)
-        ctx = queries.broker_deals(request.user)
+        ctx = _broker_deals(request)
         ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(),
                     "can_register": is_broker, "editing": True})
         return render(request, "transfer/broker.html", ctx, status=400)
@@ -515,12 +515,18 @@ def broker(request):
             if exc.status == 404:
                 raise
             errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
+    ctx = _broker_deals(request)
+    ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
+    return render(request, "transfer/broker.html", ctx)
+
+
+def _broker_deals(request) -> dict:
+    """The broker desk's negotiations and contracts, each list paged."""
     ctx = queries.broker_deals(request.user)
     if ctx["broker"] is not None:
         ctx["interests"] = paginate(request, ctx["interests"], param="interest_page")
         ctx["contracts"] = paginate(request, ctx["contracts"], param="contract_page")
-    ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
-    return render(request, "transfer/broker.html", ctx)
+    return ctx
 
 
 # ---------------------------------------------------------------- negotiation and contracts
