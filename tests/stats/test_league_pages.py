@@ -124,3 +124,21 @@ def test_a_leagues_latest_figure_on_the_cascade_carries_its_unit(client, plan, p
     client.cookies["django_language"] = "en"
     en = client.get("/monitoring/cascade/").content.decode().split('id="t-T1"', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'<td class="num">([^<]*\(\d{4}\))</td>', en)[0].split("(")[0].endswith("yuan")
+
+
+def test_a_bureaus_home_shows_its_own_leagues_latest_report_not_another_units(login, plan, bureau_user):
+    """A measure naming every league is reported on by a lead unit outside Baotou, after Baotou's own
+    bureau reported: Baotou's home shows Baotou's report (40%), not the later one (90%)."""
+    from steppe.core.models import Organisation, Region
+    from steppe.plans.queries import league_measures
+    from steppe.supervision.models import ProgressReport
+
+    baotou = Region.objects.get(code="150200")
+    measure = league_measures(baotou, plan).order_by("order").first()
+    outsider = Organisation.objects.create(name="自治区某厅局", region=Region.objects.get(code="150000"))
+    ProgressReport.objects.create(measure=measure, unit=bureau_user.unit, state="submitted", progress=40)
+    ProgressReport.objects.create(measure=measure, unit=outsider, state="submitted", progress=90)
+    home = login(bureau_user).get("/monitoring/bureau/").content.decode()
+    row = home.split(f'href="/supervision/measures/{measure.code}/"', 1)[1].split("</tr>", 1)[0]
+    assert "40%" in row, row
+    assert "90%" not in row, row

@@ -53,6 +53,9 @@ LISTS = [
     ("public", "/monitoring/"),
     ("public", "/monitoring/regions/150200/"),
     ("public", "/monitoring/indicators/rd_intensity/"),
+    ("public", "/monitoring/cascade/"),
+    ("bureau", "/monitoring/cascade/"),
+    ("bureau", "/monitoring/bureau/"),
     ("enterprise", f"/transfer/mine/?{ALL}"),
     ("broker", f"/transfer/broker/?{ALL}"),
     ("bank", f"/policy/white-list/?{ALL}"),
@@ -83,6 +86,7 @@ USERS = {
     "enterprise": "syn-enterprise-001",
     "broker": "syn-broker-001",
     "bank": "syn-bank-001",
+    "bureau": "syn-bureau-150200",
 }
 
 
@@ -207,6 +211,9 @@ PINNED: dict[tuple[str, str], int] = {
     ("public", "/monitoring/"): 6,
     ("public", "/monitoring/regions/150200/"): 8,
     ("public", "/monitoring/indicators/rd_intensity/"): 15,
+    ("public", "/monitoring/cascade/"): 6,
+    ("bureau", "/monitoring/cascade/"): 10,
+    ("bureau", "/monitoring/bureau/"): 17,
     ("enterprise", "/transfer/mine/?per_page=200"): 13,
     ("broker", "/transfer/broker/?per_page=200"): 6,
     ("bank", "/policy/white-list/?per_page=200"): 6,

@@ -60,7 +60,7 @@ def _map_spec(kind, year):
     use_amount = kind.amount_field is not None
     unit = _("万元") if use_amount else _("个")
     feats = []
-    for region in queries.leagues():
+    for region in queries.leagues(with_boundary=True):
         if not region.boundary:
             continue
         v = values.get(region.code)

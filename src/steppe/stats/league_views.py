@@ -72,11 +72,9 @@ def cascade(request):
     plan = _plan(request)
     as_of = _as_of(request)
     user = request.user if request.user.is_authenticated else None
-    items = []
-    for t in plan.targets.filter(active=True, kind__in=queries.CASCADE_KINDS).order_by("order"):
-        c = queries.target_cascade(plan, t.code, as_of=as_of, user=user)
+    items = queries.target_cascades(plan, as_of=as_of, user=user)
+    for c in items:
         _shown(c)
-        items.append(c)
     return render(request, "stats/cascade.html", {
         "plan": plan, "as_of": as_of, "items": items, "can_edit": is_department(request.user),
     })
@@ -192,15 +190,17 @@ def bureau_home(request):
     as_of = _as_of(request)
     targets = []
     if plan is not None:
-        for t in plan.targets.filter(active=True, kind__in=queries.CASCADE_KINDS).order_by("order"):
-            c = queries.target_cascade(plan, t.code, as_of=as_of, user=request.user)
+        for c in queries.target_cascades(plan, as_of=as_of, user=request.user):
             _shown(c)
             row = next(lc for lc in c.leagues if lc.region.code == league.code)
             targets.append({"cascade": c, "row": row})
-    measures = list(league_measures(league, plan).select_related("action").prefetch_related("progress_reports")
-                    .order_by("order"))
+    # the latest report each measure has from this league's own units (its bureau, government, parks),
+    # not whichever unit reported last: the lead units' reports are on the measure's page
+    measures = list(league_measures(league, plan).select_related("action")
+                    .prefetch_related("progress_reports__unit__region").order_by("order"))
     for m in measures:
-        m.latest_reports = sorted(m.progress_reports.all(), key=lambda r: r.pk)[-1:]
+        own = [r for r in m.progress_reports.all() if r.unit.region_id and league.contains(r.unit.region)]
+        m.latest_reports = sorted(own, key=lambda r: r.pk)[-1:]
     today = timezone.localdate()
     owed = []
     for period in ReportingPeriod.objects.filter(year__lte=today.year):

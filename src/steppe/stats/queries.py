@@ -244,8 +244,10 @@ def observation_history(region_code: str, indicator_code: str, year: int) -> lis
     )
 
 
-def leagues() -> list[Region]:
-    return list(Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"))
+def leagues(*, with_boundary: bool = False) -> list[Region]:
+    """The 12 leagues in code order; their map boundaries (tens of KB each) only for a map."""
+    qs = Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code")
+    return list(qs if with_boundary else qs.defer("boundary"))
 
 
 # --------------------------------------------------------------------------- attainment
@@ -389,7 +391,8 @@ def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True
 
 
 def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
-    targets = list(plan.targets.filter(active=True).select_related("region").order_by("order"))
+    targets = list(plan.targets.filter(active=True).select_related("region").defer("region__boundary")
+                   .order_by("order"))
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
     from steppe.plans.models import LeagueTarget
@@ -716,29 +719,70 @@ def target_cascade(plan, code: str, *, as_of: int | None = None, user=None) -> T
     """The league breakdown of one quantitative target: each league's own target, its latest accepted
     figure and status against its target, pending figures apart, and the consistency check."""
     from steppe.core.errors import NotFound
+
+    if not plan.targets.filter(code=code, active=True, kind__in=CASCADE_KINDS).exists():
+        raise NotFound(f"规划 {plan.code} 中没有可分解的目标 {code} No quantitative target {code} in plan {plan.code}")
+    return target_cascades(plan, as_of=as_of, user=user, codes=[code])[0]
+
+
+def target_cascades(plan, *, as_of: int | None = None, user=None, codes: list[str] | None = None) -> list[TargetCascade]:
+    """Every quantitative target's league breakdown (``target_cascade``), in the plan's order, or those
+    named by ``codes``. The figures are read and judged once for all targets and kept in the stats cache
+    (a new generation retires them: an import, a plan or a league target changes it); what the
+    ``user`` may see pending is added per call, from one reading of the pending submissions."""
+    as_of = as_of or dt.date.today().year
+    computed = stats_cache.remember(("cascades", plan.pk, as_of), lambda: _cascades(plan, as_of))
+    out = [c for c in computed if codes is None or c.target.code in codes]
+    subs = submissions_visible(user, statuses=[Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED]) if user \
+        else Import.objects.none()
+    figures = pending_figures(subs) if out else []
+    for c in out:
+        by_league = {lc.region.code: lc for lc in c.leagues}
+        for f in figures:
+            if f.indicator == c.target.indicator and f.region_code in by_league:
+                by_league[f.region_code].pending.append(f)
+    return out
+
+
+def _cascades(plan, as_of: int) -> list[TargetCascade]:
+    """The user-independent part of every cascade of ``plan``: one reading of the figures for all targets."""
     from steppe.plans.models import LeagueTarget
 
     from . import cascade
 
-    as_of = as_of or dt.date.today().year
-    t = plan.targets.filter(code=code, active=True).select_related("region").first()
-    if t is None or t.kind not in CASCADE_KINDS:
-        raise NotFound(f"规划 {plan.code} 中没有可分解的目标 {code} No quantitative target {code} in plan {plan.code}")
+    targets = list(plan.targets.filter(active=True, kind__in=CASCADE_KINDS).select_related("region")
+                   .defer("region__boundary").order_by("order"))
+    if not targets:
+        return []
     league_list = leagues()
     codes = [lg.code for lg in league_list]
-    own = {lt.region.code: lt for lt in LeagueTarget.objects.filter(target=t).select_related("region")}
-    table = cells(indicators=sorted({t.indicator, "gdp", "industrial_enterprises_with_rd"}),
-                  regions=[*codes, t.region.code], year_to=as_of)
+    own: dict[int, dict[str, LeagueTarget]] = {}
+    for lt in LeagueTarget.objects.filter(target__in=targets).select_related("region"):
+        own.setdefault(lt.target_id, {})[lt.region.code] = lt
+    weights = {"gdp", "industrial_enterprises_with_rd"}
+    table = cells(indicators=sorted({t.indicator for t in targets} | weights),
+                  regions=sorted({*codes, *(t.region.code for t in targets)}), year_to=as_of)
+    by_series: dict[tuple[str, str], dict[int, Cell]] = {}
+    for (r, i, y), c in table.items():
+        by_series.setdefault((r, i), {})[y] = c
+    indicator_rows = {i.code: i for i in Indicator.objects.filter(code__in={t.indicator for t in targets})}
+    return [_cascade(t, as_of, league_list, own.get(t.pk, {}), by_series, indicator_rows.get(t.indicator), cascade)
+            for t in targets]
 
-    def series(region_code, indicator):
-        return {y: c for (r, i, y), c in table.items() if r == region_code and i == indicator}
+
+def _cascade(t, as_of, league_list, own, by_series, indicator, cascade) -> TargetCascade:
+    def series(region_code, indicator_code):
+        return by_series.get((region_code, indicator_code), {})
 
     region_series = series(t.region.code, t.indicator)
     regional_baseline = (region_series[t.baseline_year].value if t.baseline_year in region_series
                          else _num(t.baseline_value))
     entries, specs, rows, owners = [], [], [], []
-    years = list(range(min([*(y for (_r, _i, y) in table), t.target_year, as_of]), max(t.target_year, as_of) + 1))
-    indicator = Indicator.objects.filter(code=t.indicator).first()
+    # the years this target's figures span (its own indicator and weights, in its leagues and its region)
+    read = {t.indicator, "gdp", "industrial_enterprises_with_rd"}
+    regions = {lg.code for lg in league_list} | {t.region.code}
+    seen = [y for (r, i), ser in by_series.items() if i in read and r in regions for y in ser]
+    years = list(range(min([*seen, t.target_year, as_of]), max(t.target_year, as_of) + 1))
     base_spec = target_spec(t, indicator)
     out_leagues = []
     for lg in league_list:
@@ -767,12 +811,6 @@ def target_cascade(plan, code: str, *, as_of: int | None = None, user=None) -> T
         for lc, res in zip(owners, att.assess_many(specs, years, np.array(rows, dtype=np.float64), as_of=as_of),
                            strict=True):
             lc.attainment = res
-    subs = submissions_visible(user, statuses=[Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED]) if user \
-        else Import.objects.none()
-    by_league = {lc.region.code: lc for lc in out_leagues}
-    for f in pending_figures(subs):
-        if f.indicator == t.indicator and f.region_code in by_league:
-            by_league[f.region_code].pending.append(f)
     consistency = cascade.check(
         t.kind, regional_target=_num(t.target_value), leagues=entries, regional_baseline=regional_baseline,
         years=(t.target_year - t.baseline_year) if t.baseline_year else None, strict=t.comparison == ">",

@@ -196,7 +196,7 @@ def _map_png(items) -> bytes | None:
             latest[r] = (c.value, y, c.unit)
     cjk = charts.cjk_font_available()
     feats = []
-    for lg in queries.leagues():
+    for lg in queries.leagues(with_boundary=True):
         if not lg.boundary:
             continue
         v = latest.get(lg.code)

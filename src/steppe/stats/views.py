@@ -231,7 +231,7 @@ def indicator_list(request):
 def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
     en = english()
     feats = []
-    for r in queries.leagues():
+    for r in queries.leagues(with_boundary=True):
         if not r.boundary:
             continue
         v = values.get(r.code)
