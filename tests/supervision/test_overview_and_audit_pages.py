@@ -74,7 +74,7 @@ def test_pages_name_indicators_from_the_monitoring_register(client, dept, unit_a
     assert "T1 研发投入强度 · 进展顺利" in html
     client.cookies["django_language"] = "en"
     en = client.get("/supervision/alignment/").content.decode()
-    assert "T1" in en and "· On track" in en, en[en.find("late-on-course") :][:1500]
+    assert "R&amp;D intensity · On track" in en, en[en.find("late-on-course") :][:1500]
 
 
 def test_the_inbox_keeps_each_listed_item_on_its_own_line(client, dept, unit_a_user, sup_plan):
