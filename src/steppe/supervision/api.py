@@ -45,7 +45,8 @@ public_auth = [*api_auth, _anonymous_without_credentials]
 
 class ReasonOut(Schema):
     code: str
-    message: str
+    message: str  # Chinese
+    message_en: str  # English
 
 
 class PeriodOut(Schema):
@@ -297,7 +298,7 @@ def _measure_out(row: queries.MeasureRow) -> dict:
         "indicators": m.indicators,
         "status": r.status.value,
         "status_label": STATUS_LABELS[r.status],
-        "reasons": [{"code": x.code, "message": x.message} for x in r.reasons],
+        "reasons": [{"code": x.code, "message": x.message, "message_en": x.en} for x in r.reasons],
         "expected_progress": r.expected_progress,
         "reported_progress": r.reported_progress,
     }

@@ -56,7 +56,8 @@ def measure_chase(*, actor, code: str, note: str = "", today: date | None = None
                           % {"units": "、".join(u.name for u in units)}, status=409)
     note = (note or "").strip()[:500]
     reasons = "；".join(r.message for r in row.result.reasons)
-    title = f"催办：举措 {measure.code} {measure.title[:40]}（{league.name}科技局）"
+    title = (f"催办：举措 {measure.code} {measure.title[:40]}（{league.name}科技局） "
+             f"Overdue reminder from the league bureau: measure {measure.code}")
     body = "\n".join(x for x in (
         f"{league.name}科技局催办（{today.isoformat()}）：举措 {measure.code} {measure.title}",
         f"状态：{row.result.label}；完成时限 {measure.due_on.isoformat()}" + (f"；{reasons}" if reasons else ""),

@@ -109,8 +109,10 @@ class ProgressRound(models.Model):
         return self.closed_at is None
 
 
-class ProgressReport(models.Model):
-    """One lead unit's report on one measure, in a round (or on its own, via the API)."""
+class ReportBase(models.Model):
+    """What a measure's progress report and a qualitative target's report share: the review workflow
+    (draft → submitted → accepted or returned), its versions, who submitted and reviewed it and when.
+    Abstract: each keeps its own table (the columns were the same before; no schema change)."""
 
     class State(models.TextChoices):
         DRAFT = "draft", "待填报"
@@ -118,23 +120,7 @@ class ProgressReport(models.Model):
         RETURNED = "returned", "已退回"
         ACCEPTED = "accepted", "已审核通过"
 
-    round = models.ForeignKey(
-        ProgressRound, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
-    )
-    measure = models.ForeignKey("plans.Measure", on_delete=models.CASCADE, related_name="progress_reports")
-    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="progress_reports")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    status = models.CharField(
-        max_length=12,
-        choices=[(s.value, label) for s, label in REPORT_STATUS_LABELS.items()],
-        default=ReportStatus.NOT_STARTED,
-    )
-    progress = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
-    done = models.TextField("本期完成情况", blank=True)
-    problems = models.TextField("存在问题", blank=True)
-    next_steps = models.TextField("下一步工作", blank=True)
     version = models.PositiveSmallIntegerField(default=0)
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -149,6 +135,34 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class ProgressReport(ReportBase):
+    """One lead unit's report on one measure, in a round (or on its own, via the API)."""
+
+    round = models.ForeignKey(
+        ProgressRound, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    measure = models.ForeignKey("plans.Measure", on_delete=models.CASCADE, related_name="progress_reports")
+    unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="progress_reports")
+    status = models.CharField(
+        max_length=12,
+        choices=[(s.value, label) for s, label in REPORT_STATUS_LABELS.items()],
+        default=ReportStatus.NOT_STARTED,
+    )
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done = models.TextField("本期完成情况", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下一步工作", blank=True)
+
+    class Meta(ReportBase.Meta):
         ordering = ["measure_id", "unit_id", "-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -164,21 +178,11 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.round or '—'} {self.measure.code} {self.unit}"
 
-    @property
-    def editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
 
-
-class TargetReport(models.Model):
+class TargetReport(ReportBase):
     """A lead unit's report on a qualitative target of the plan (Q1–Q6: 区域科技创新体系全面完善 …) in a round:
     a narrative and a status in the unit's words. Created by ``services.round_open`` for every active
     target with lead units; a blank form (no status or no narrative) cannot be submitted."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", "待填报"
-        SUBMITTED = "submitted", "已提交待审核"
-        RETURNED = "returned", "已退回"
-        ACCEPTED = "accepted", "已审核通过"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "尚未启动"
@@ -189,23 +193,10 @@ class TargetReport(models.Model):
     round = models.ForeignKey(ProgressRound, on_delete=models.CASCADE, related_name="target_reports")
     target = models.ForeignKey("plans.Target", on_delete=models.CASCADE, related_name="progress_reports")
     unit = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="target_reports")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     narrative = models.TextField("进展情况", blank=True)
-    version = models.PositiveSmallIntegerField(default=0)
-    first_submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    review_comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(ReportBase.Meta):
         ordering = ["target_id", "unit_id", "-round__due_on"]
         constraints = [
             models.UniqueConstraint(fields=["round", "target", "unit"], name="sup_target_report_one_per_round"),
@@ -218,10 +209,6 @@ class TargetReport(models.Model):
 
     def __str__(self):
         return f"{self.round} {self.target.code} {self.unit}"
-
-    @property
-    def editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
 class ReportVersion(models.Model):

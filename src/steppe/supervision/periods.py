@@ -135,19 +135,25 @@ def recurring_status(items: list[Period], *, today: date, soon_days: int = 14) -
     finished = [p for p in items if p.state != PeriodState.OPEN]
     missed = [p for p in finished if p.state == PeriodState.MISSED]
     if finished and finished[-1].state == PeriodState.MISSED:
-        reasons = [Reason("period_missed", f"常态化工作：周期 {finished[-1].key} 未报告")]
+        reasons = [Reason("period_missed", f"常态化工作：周期 {finished[-1].key} 未报告",
+                          f"Recurring work: period {finished[-1].key} was not reported")]
         if len(missed) > 1:
-            reasons.append(Reason("periods_missed", f"共 {len(missed)} 个周期未报告"))
+            reasons.append(Reason("periods_missed", f"共 {len(missed)} 个周期未报告", f"{len(missed)} periods not reported"))
         return StatusResult(Status.LATE, tuple(reasons))
     risks = []
     if finished and finished[-1].state == PeriodState.PARTIAL:
         p = finished[-1]
-        risks.append(Reason("period_partial", f"常态化工作：周期 {p.key} 仅 {p.submitted}/{p.forms} 份报告提交"))
+        risks.append(Reason("period_partial", f"常态化工作：周期 {p.key} 仅 {p.submitted}/{p.forms} 份报告提交",
+                             f"Recurring work: period {p.key} has only {p.submitted}/{p.forms} reports submitted"))
     for p in items:
         if p.state == PeriodState.OPEN and p.submitted < p.forms and 0 <= (p.due_on - today).days <= soon_days:
-            risks.append(Reason("period_due_soon", f"常态化工作：周期 {p.key} 的报告将于 {p.due_on.isoformat()} 到期，尚未提交"))
+            risks.append(Reason("period_due_soon", f"常态化工作：周期 {p.key} 的报告将于 {p.due_on.isoformat()} 到期，尚未提交",
+                             f"Recurring work: the report of period {p.key} is due on {p.due_on.isoformat()}, "
+                             "not yet submitted"))
     if risks:
         return StatusResult(Status.AT_RISK, tuple(risks))
     if not items:
-        return StatusResult(Status.ON_SCHEDULE, (Reason("no_period", "常态化工作：尚无调度周期，按周期报告"),))
-    return StatusResult(Status.ON_SCHEDULE, (Reason("recurring", "常态化工作按周期完成，不会一次性完成"),))
+        return StatusResult(Status.ON_SCHEDULE, (Reason("no_period", "常态化工作：尚无调度周期，按周期报告",
+                                                             "Recurring work: no period yet; reported per period"),))
+    return StatusResult(Status.ON_SCHEDULE, (Reason("recurring", "常态化工作按周期完成，不会一次性完成",
+                                                         "Recurring work is done period by period, never at once"),))

@@ -37,6 +37,11 @@ REMINDER_LABELS = {
     ReminderKind.URGE: "催办",
     ReminderKind.NOTICE: "通报",
 }
+REMINDER_LABELS_EN = {
+    ReminderKind.REMINDER: "Due reminder",
+    ReminderKind.URGE: "Overdue reminder",
+    ReminderKind.NOTICE: "Overdue notice",
+}
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from .models import (
 from .reminders import (
     DEFAULT_POLICY,
     REMINDER_LABELS,
+    REMINDER_LABELS_EN,
     Obligation,
     ReminderKind,
     ReminderPolicy,
@@ -398,15 +399,17 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     for link in all_links:
         per_unit.setdefault(link.unit_id, []).append(f"- {link.measure.code} {link.measure.title}")
     for t in target_rows:
-        per_unit.setdefault(t.unit_id, []).append(f"- {t.target.code} {t.target.name}（定性目标）")
+        per_unit.setdefault(t.unit_id, []).append(f"- {t.target.code} {t.target.name}（定性目标 qualitative target）")
     for unit_id in units:
         lines = per_unit.get(unit_id, [])
         notify(
             recipients=unit_users(unit_id),
             kind=Notification.Kind.INFO,
-            title=f"{period} 定期调度已开启，请于 {due.isoformat()} 前填报",
+            title=f"{period} 定期调度已开启，请于 {due.isoformat()} 前填报 "
+            f"The {period} round is open: report by {due.isoformat()}",
             body=f"请于 {due.isoformat()} 前填报以下 {len(lines)} 项举措的进展报告"
-            f"（有上次报告的已按其预填）：\n" + "\n".join(lines),
+            f"（有上次报告的已按其预填）： Report on these {len(lines)} items by {due.isoformat()} "
+            "(prefilled from the last report where there is one):\n" + "\n".join(lines),
             url=url,
         )
     return RoundOpened(rnd, len(rows), len(units), len(target_rows))
@@ -499,43 +502,47 @@ def report_submit(
     return report
 
 
-@transaction.atomic
-def report_review(*, actor, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
+def _review(actor, report, *, accept: bool, comment: str, fields, action: str, what: tuple[str, str], url: str):
+    """Accept or return a submitted report (a measure's progress report or a qualitative target's): the
+    department only; a return needs a comment; the audit trail and the unit's inbox are told.
+    `what` names it in the notice ("进展报告", "Progress report"); `action` prefixes the audit action."""
     perms.require_department(actor)
-    report = ProgressReport.objects.select_for_update().select_related("measure").get(pk=report.pk)
-    if report.state != ProgressReport.State.SUBMITTED:
+    model = type(report)
+    related = "measure" if isinstance(report, ProgressReport) else "target"
+    report = model.objects.select_for_update().select_related(related).get(pk=report.pk)
+    if report.state != model.State.SUBMITTED:
         raise DomainError(ERR_NOT_SUBMITTED, "只能审核已提交的报告 Only a submitted report can be reviewed")
     comment = (comment or "").strip()
     if not accept and not comment:
-        raise DomainError(
-            ERR_RETURN_NEEDS_COMMENT,
-            "comment: 退回报告须填写意见 A return needs a comment",
-            data={"field": "comment"},
-        )
-    before = snapshot(report, REPORT_FIELDS)
-    report.state = ProgressReport.State.ACCEPTED if accept else ProgressReport.State.RETURNED
+        raise DomainError(ERR_RETURN_NEEDS_COMMENT, "comment: 退回报告须填写意见 A return needs a comment",
+                          data={"field": "comment"})
+    before = snapshot(report, fields)
+    report.state = model.State.ACCEPTED if accept else model.State.RETURNED
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.review_comment = comment
     report.save()
-    report.versions.filter(number=report.version).update(outcome=report.state, review_comment=comment)
-    audit_record(
-        actor=actor,
-        action="report.accept" if accept else "report.return",
-        obj=report,
-        before=before,
-        after=snapshot(report, REPORT_FIELDS),
-        note=comment,
-    )
-    verdict = "已审核通过" if accept else "被退回，请修改后重新提交"
+    if isinstance(report, ProgressReport):
+        report.versions.filter(number=report.version).update(outcome=report.state, review_comment=comment)
+    audit_record(actor=actor, action=f"{action}.accept" if accept else f"{action}.return", obj=report,
+                 before=before, after=snapshot(report, fields), note=comment)
+    code = getattr(report, related).code
+    zh, en = what
     notify(
         recipients=unit_users(report.unit_id),
         kind=Notification.Kind.REVIEW,
-        title=f"{report.measure.code} 进展报告{verdict}",
+        title=f"{code} {zh}已审核通过 {en} {code} accepted" if accept
+        else f"{code} {zh}被退回，请修改后重新提交 {en} {code} returned: please revise and resubmit",
         body=comment,
-        url=f"/supervision/reports/{report.pk}/",
+        url=url.format(pk=report.pk),
     )
     return report
+
+
+def report_review(*, actor, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
+    with transaction.atomic():
+        return _review(actor, report, accept=accept, comment=comment, fields=REPORT_FIELDS, action="report",
+                       what=("进展报告", "Progress report"), url="/supervision/reports/{pk}/")
 
 
 @transaction.atomic
@@ -677,29 +684,11 @@ def target_report_progress(*, actor, target: Target, data: dict) -> TargetReport
     return target_report_submit(actor=actor, report=report, data=clean)
 
 
-@transaction.atomic
 def target_report_review(*, actor, report: TargetReport, accept: bool, comment: str = "") -> TargetReport:
-    perms.require_department(actor)
-    report = TargetReport.objects.select_for_update().select_related("target").get(pk=report.pk)
-    if report.state != TargetReport.State.SUBMITTED:
-        raise DomainError(ERR_NOT_SUBMITTED, "只能审核已提交的报告 Only a submitted report can be reviewed")
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise DomainError(ERR_RETURN_NEEDS_COMMENT, "comment: 退回报告须填写意见 A return needs a comment",
-                          data={"field": "comment"})
-    before = snapshot(report, TARGET_REPORT_FIELDS)
-    report.state = TargetReport.State.ACCEPTED if accept else TargetReport.State.RETURNED
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = actor
-    report.review_comment = comment
-    report.save()
-    audit_record(actor=actor, action="target_report.accept" if accept else "target_report.return", obj=report,
-                 before=before, after=snapshot(report, TARGET_REPORT_FIELDS), note=comment)
-    verdict = "已审核通过" if accept else "被退回，请修改后重新提交"
-    notify(recipients=unit_users(report.unit_id), kind=Notification.Kind.REVIEW,
-           title=f"{report.target.code} 定性目标报告{verdict}", body=comment,
-           url=f"/supervision/target-reports/{report.pk}/")
-    return report
+    with transaction.atomic():
+        return _review(actor, report, accept=accept, comment=comment, fields=TARGET_REPORT_FIELDS,
+                       action="target_report", what=("定性目标报告", "Qualitative target report"),
+                       url="/supervision/target-reports/{pk}/")
 
 
 # ---------------------------------------------------------------- reminders and escalation
@@ -852,9 +841,7 @@ def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAUL
             for due, _claim in items:
                 o = due.obligation
                 label, _url = info[o.ref]
-                lines.append(
-                    f"- {names.get(o.owner, o.owner)}｜{label}｜到期日 {o.due_on.isoformat()}"
-                )
+                lines.append(f"- {names.get(o.owner, o.owner)}｜{label}｜{o.due_on.isoformat()}")
             n = len(items)
             # a bureau chased only for its league's statistics is sent to the submissions page
             todo_url = (
@@ -863,16 +850,22 @@ def reminders_send(*, today: date | None = None, policy: ReminderPolicy = DEFAUL
                 else "/supervision/todo/"
             )
             if kind == ReminderKind.REMINDER:
-                title = f"到期提醒：{n} 项事项将于 {policy.remind_days_before} 日内到期"
+                title = (f"到期提醒：{n} 项事项将于 {policy.remind_days_before} 日内到期 "
+                         f"Due reminder: {n} item(s) fall due within {policy.remind_days_before} days")
                 url = todo_url
             elif kind == ReminderKind.URGE:
-                title = f"催办：{n} 项事项已逾期，请尽快完成"
+                title = f"催办：{n} 项事项已逾期，请尽快完成 Overdue: {n} item(s) are past due, please complete them"
                 url = todo_url
             else:
                 late = sorted({names.get(d.obligation.owner, d.obligation.owner) for d, _ in items})
-                title = f"通报：{'、'.join(late[:5])}{'等' if len(late) > 5 else ''} {len(late)} 个单位 {n} 项事项逾期超过 {policy.grace_days} 天"
+                title = (f"通报：{'、'.join(late[:5])}{'等' if len(late) > 5 else ''} {len(late)} 个单位 {n} 项事项"
+                         f"逾期超过 {policy.grace_days} 天 Notice: {n} item(s) of {len(late)} unit(s) are more "
+                         f"than {policy.grace_days} days overdue")
                 url = "/supervision/overview/" if user in dept else todo_url
-            body = f"{REMINDER_LABELS[ReminderKind(kind)]}（{today.isoformat()}）\n" + "\n".join(lines)
+            # the first line in both languages; the items (unit｜what｜due date) are the units' own names
+            body = (f"{REMINDER_LABELS[ReminderKind(kind)]}（{today.isoformat()}），每项：单位｜事项｜到期日 "
+                    f"{REMINDER_LABELS_EN[ReminderKind(kind)]} of {today.isoformat()}, each item: unit, item, due date\n"
+                    + "\n".join(lines))
             (notification,) = notify(recipients=[user], kind=kind, title=title, body=body, url=url)
             ReminderClaim.objects.filter(pk__in=[c.pk for _, c in items]).update(notification=notification)
             counts[kind] += 1

@@ -99,8 +99,17 @@ DEFAULT_RULE = StatusRule()
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a measure has its status: `message` in Chinese, `en` in English (pages show the one of the
+    page's language, the API and the command line both). Two fields, not one "中文 English" string:
+    a milestone's name is the unit's own (Chinese) text and would sit inside the English part."""
+
     code: str
     message: str
+    en: str = ""
+
+    @property
+    def both(self) -> str:
+        return f"{self.message} {self.en}" if self.en else self.message
 
 
 @dataclass(frozen=True)
@@ -151,17 +160,20 @@ def measure_status(
         return StatusResult(status, tuple(reasons), expected, reported)
 
     if report and report.status == ReportStatus.COMPLETED and report.accepted:
-        return result(Status.DONE, [Reason("reported_done", "最近一次报告为已完成并已被审核通过")])
+        return result(Status.DONE, [Reason("reported_done", "最近一次报告为已完成并已被审核通过",
+                                           "The latest report says completed and was accepted")])
 
     late: list[Reason] = []
     for m in milestones:
         if m.open_on(today) and m.planned_on < today:
             name = f"“{m.label}”" if m.label else ""
             late.append(
-                Reason("milestone_overdue", f"里程碑{name}计划于 {m.planned_on.isoformat()} 完成，尚未完成")
+                Reason("milestone_overdue", f"里程碑{name}计划于 {m.planned_on.isoformat()} 完成，尚未完成",
+                       f"Milestone {name} was due on {m.planned_on.isoformat()} and is not done".replace("  ", " "))
             )
     if due_on is not None and due_on < today:
-        late.append(Reason("measure_overdue", f"举措完成时限 {due_on.isoformat()} 已过，尚未完成"))
+        late.append(Reason("measure_overdue", f"举措完成时限 {due_on.isoformat()} 已过，尚未完成",
+                           f"The measure was due on {due_on.isoformat()} and is not done"))
     if late:
         return result(Status.LATE, late)
 
@@ -171,6 +183,8 @@ def measure_status(
             Reason(
                 "behind_schedule",
                 f"完成进度 {reported or 0}% 落后于按时间线性推算的 {expected}% 超过 {rule.behind_points} 个百分点",
+                f"Progress {reported or 0}% is more than {rule.behind_points} points behind the {expected}% "
+                "the timeline expects",
             )
         )
     upcoming = [m.planned_on for m in milestones if m.open_on(today)]
@@ -179,7 +193,8 @@ def measure_status(
     soon = [d for d in upcoming if 0 <= (d - today).days <= rule.soon_days]
     if report and report.status == ReportStatus.PROBLEMS and soon:
         risks.append(
-            Reason("problems_near_due", f"最近一次报告反映存在困难，且 {min(soon).isoformat()} 即将到期")
+            Reason("problems_near_due", f"最近一次报告反映存在困难，且 {min(soon).isoformat()} 即将到期",
+                   f"The latest report names problems and {min(soon).isoformat()} is near")
         )
     if (
         report
@@ -188,7 +203,8 @@ def measure_status(
         and due_on is not None
         and 0 <= (due_on - today).days <= rule.soon_days
     ):
-        risks.append(Reason("completion_unaccepted", "报告已完成但尚未审核通过，完成时限临近"))
+        risks.append(Reason("completion_unaccepted", "报告已完成但尚未审核通过，完成时限临近",
+                            "Reported completed but not yet accepted, and the deadline is near"))
     if risks:
         return result(Status.AT_RISK, risks)
     return result(Status.ON_SCHEDULE, [])

@@ -29,3 +29,13 @@ def name_in_language(obj):
     if (get_language() or "").startswith("en"):
         return getattr(obj, "name_en", "") or name
     return name
+
+
+@register.filter
+def or_english(chinese, english):
+    """`{{ x.message|or_english:x.en }}`: the English text on an English page when there is one, else the Chinese."""
+    from django.utils import translation
+
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return chinese

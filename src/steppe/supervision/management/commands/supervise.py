@@ -133,5 +133,5 @@ class Command(BaseCommand):
 
         today = _date(opts["today"]) if opts["today"] else None
         for r in measure_rows(self._actor(None), today=today):
-            reasons = "; ".join(x.message for x in r.result.reasons)
+            reasons = "; ".join(x.both for x in r.result.reasons)
             self.stdout.write(f"{r.measure.code}\t{r.status.value}\t{reasons}")
