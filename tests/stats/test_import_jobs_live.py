@@ -192,63 +192,89 @@ def _observations(db: Path) -> int:
     return n
 
 
-def test_an_import_started_from_the_page_finishes_after_the_server_is_killed_and_restarted(var):
-    env = _env(var)
-    db = var / "steppe.sqlite3"
-    data = _csv(db)
-    server = Server(env, _free_port()).start()
-    worker = _worker(env)
-    try:
-        s = _login(server)
-        job_id = _start_import(s, server, data)
-        _wait(lambda: _job(db, job_id)["status"] == "running", "the worker to take the job")
-        worker.send_signal(signal.SIGSTOP)  # frozen mid-way: running, not finished
-        at_kill = _job(db, job_id)
-        server.kill9()
-        assert at_kill["status"] == "running" and at_kill["finished_at"] is None
-        server = Server(env, _free_port()).start()  # a new server process (port, memory: all new)
-        worker.send_signal(signal.SIGCONT)
-        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
-                       "the job to finish")
-        assert status[0] == "succeeded", status[1]
-        assert "导入完成" in status[1] and f"新增 {ROWS}" in status[1]
-        job = _job(db, job_id)
-        assert job["attempts"] == 1 and job["worker"].endswith(f":{worker.pid}")
-        assert _observations(db) == ROWS
-    finally:
-        _stop(worker)
-        if server.proc.poll() is None:
-            server.kill9()
+class Live:
+    """A file database with the 200,000-row file, a server, a worker, the department signed in and the
+    page's import started (`job_id`). Tests replace `server` and `worker` as they kill them."""
+
+    def __init__(self, var: Path, tasks_url: str):
+        self.env = _env(var, tasks_url=tasks_url)
+        self.db = var / "steppe.sqlite3"
+        self.server: Server | None = None
+        self.worker: subprocess.Popen | None = None
+
+    def start(self) -> Live:
+        data = _csv(self.db)
+        self.server = Server(self.env, _free_port())
+        self.server.start()
+        self.worker = _worker(self.env)
+        self.s = _login(self.server)
+        self.job_id = _start_import(self.s, self.server, data)
+        return self
+
+    def job(self) -> dict:
+        return _job(self.db, self.job_id)
+
+    def panel(self):
+        return _panel_status(self.s, self.server, self.job_id)
+
+    def finished(self, what="the job to finish"):
+        return _wait(lambda: (st := self.panel())[0] in ("succeeded", "failed") and st, what)
+
+    def stop(self):
+        if self.worker is not None:
+            _stop(self.worker)
+        if self.server is not None and self.server.proc is not None and self.server.proc.poll() is None:
+            self.server.kill9()
 
 
-def test_a_job_whose_worker_was_killed_is_failed_with_the_reason_and_a_retry_finishes_it(var):
-    env = _env(var)
-    db = var / "steppe.sqlite3"
-    data = _csv(db)
-    server = Server(env, _free_port()).start()
-    worker = _worker(env)
-    try:
-        s = _login(server)
-        job_id = _start_import(s, server, data)
-        _wait(lambda: _job(db, job_id)["status"] == "running", "the worker to take the job")
-        worker.send_signal(signal.SIGSTOP)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-        status, html = _panel_status(s, server, job_id)  # the page sees the worker is gone
-        assert status == "failed" and "已不存在" in html and str(worker.pid) in html
-        assert _observations(db) == 0  # all or nothing: the killed run wrote nothing
-        r = s.post(server.url(f"/jobs/{job_id}/retry"), data={"csrfmiddlewaretoken": s.cookies["csrftoken"]},
-                   timeout=60, allow_redirects=False)
-        assert r.status_code == 302
-        assert _job(db, job_id)["status"] == "queued"
-        worker = _worker(env)
-        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
-                       "the retried job to finish")
-        assert status[0] == "succeeded", status[1]
-        assert _job(db, job_id)["attempts"] == 2 and _observations(db) == ROWS
-    finally:
-        _stop(worker)
-        server.kill9()
+@pytest.fixture
+def live(var):
+    """`live(tasks_url)`: the start-up every test here shares (one place), stopped after the test."""
+    started: list[Live] = []
+
+    def start(tasks_url: str = "db") -> Live:
+        started.append(Live(var, tasks_url))  # registered first: a start-up that fails half-way is stopped too
+        return started[-1].start()
+
+    yield start
+    for lv in started:
+        lv.stop()
+
+
+def test_an_import_started_from_the_page_finishes_after_the_server_is_killed_and_restarted(live):
+    lv = live()
+    _wait(lambda: lv.job()["status"] == "running", "the worker to take the job")
+    lv.worker.send_signal(signal.SIGSTOP)  # frozen mid-way: running, not finished
+    at_kill = lv.job()
+    lv.server.kill9()
+    assert at_kill["status"] == "running" and at_kill["finished_at"] is None
+    lv.server = Server(lv.env, _free_port()).start()  # a new server process (port, memory: all new)
+    lv.worker.send_signal(signal.SIGCONT)
+    status = lv.finished()
+    assert status[0] == "succeeded", status[1]
+    assert "导入完成" in status[1] and f"新增 {ROWS}" in status[1]
+    job = lv.job()
+    assert job["attempts"] == 1 and job["worker"].endswith(f":{lv.worker.pid}")
+    assert _observations(lv.db) == ROWS
+
+
+def test_a_job_whose_worker_was_killed_is_failed_with_the_reason_and_a_retry_finishes_it(live):
+    lv = live()
+    _wait(lambda: lv.job()["status"] == "running", "the worker to take the job")
+    lv.worker.send_signal(signal.SIGSTOP)
+    lv.worker.send_signal(signal.SIGKILL)
+    lv.worker.wait(timeout=30)
+    status, html = lv.panel()  # the page sees the worker is gone
+    assert status == "failed" and "已不存在" in html and str(lv.worker.pid) in html
+    assert _observations(lv.db) == 0  # all or nothing: the killed run wrote nothing
+    r = lv.s.post(lv.server.url(f"/jobs/{lv.job_id}/retry"), data={"csrfmiddlewaretoken": lv.s.cookies["csrftoken"]},
+                  timeout=60, allow_redirects=False)
+    assert r.status_code == 302
+    assert lv.job()["status"] == "queued"
+    lv.worker = _worker(lv.env)
+    status = lv.finished("the retried job to finish")
+    assert status[0] == "succeeded", status[1]
+    assert lv.job()["attempts"] == 2 and _observations(lv.db) == ROWS
 
 
 def _redis_up() -> bool:
@@ -260,31 +286,22 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.skipif(not _redis_up() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379")
-def test_the_same_import_runs_on_the_redis_queue_with_an_rq_worker(var):
+def test_the_same_import_runs_on_the_redis_queue_with_an_rq_worker(live):
     import redis
 
     url = "redis://127.0.0.1:6379/13"
     redis.Redis.from_url(url).flushdb()
-    env = _env(var, tasks_url=url)
-    db = var / "steppe.sqlite3"
-    data = _csv(db)
-    server = Server(env, _free_port()).start()
-    worker = _worker(env)
     try:
-        s = _login(server)
-        job_id = _start_import(s, server, data)
-        status = _wait(lambda: (st := _panel_status(s, server, job_id))[0] in ("succeeded", "failed") and st,
-                       "the job to finish")
+        lv = live(url)
+        status = lv.finished()
         assert status[0] == "succeeded", status[1]
-        job = _job(db, job_id)
+        job = lv.job()
         assert job["backend"] == "default" and job["task_id"]
         # the task went through Redis: RQ kept its job under the same id, finished
         from rq.job import Job as RQJob
 
         rq_job = RQJob.fetch(job["task_id"], connection=redis.Redis.from_url(url))
         assert rq_job.get_status() == "finished"
-        assert _observations(db) == ROWS
+        assert _observations(lv.db) == ROWS
     finally:
-        _stop(worker)
-        server.kill9()
         redis.Redis.from_url(url).flushdb()
