@@ -72,7 +72,8 @@ def test_a_failed_job_says_why_and_a_retry_runs_it_again():
     job = service.start("test.count", params={"n": 3, "fail_at": 2})
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.error == "第 2 项有误"
-    assert job.result == {"errors": [{"row": 2, "column": "x", "message": "bad"}]} and job.done == 1
+    assert job.result == {"errors": [{"row": 2, "column": "x", "message": "bad"}], "count": 1, "code": "invalid",
+                          "status": 400} and job.done == 1
     Job.objects.filter(pk=job.pk).update(params={"n": 2})  # the cause is fixed
     service.retry(job.pk)
     job.refresh_from_db()

@@ -364,10 +364,14 @@ def observation_import_api(
         job = start_import(path=save_upload(data, file.name or "upload"), name=file.name or "upload",
                            rows=rows, user=request.auth, via="api")
         return Status(202, job_out(job))
-    r = observation_import(
-        data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=dry_run
-    )
-    return {**r.as_dict(), "changes": r.samples}
+    if dry_run:
+        r = observation_import(data=data, file_name=file.name or "upload", actor=request.auth, via="api", dry_run=True)
+        return {**r.as_dict(), "changes": r.samples}
+    # a small file: imported now, through the background job's own code (stats.jobs.import_here)
+    from .jobs import import_here
+
+    done = import_here(data, file.name or "upload", user=request.auth, via="api", rows=rows, samples=True)
+    return {**done, "changes": done["samples"]}
 
 
 @router.get("/observations/imports", response=list[SubmissionOut], auth=api_auth,

@@ -25,7 +25,7 @@ from steppe.core.pagination import paginate
 from steppe.core.permissions import is_department
 from steppe.core.regions import PROVINCE_CODE
 from steppe.core.tables import file_response, read_upload, table_response
-from steppe.core.validation import invalid, parse_year
+from steppe.core.validation import invalid, parse_int, parse_year
 
 from . import cache as stats_cache
 from . import charts, queries, services
@@ -38,7 +38,7 @@ from .attainment import (
     describe_projection_en,
 )
 from .i18n import english, local_name, pick, target_name
-from .jobs import BACKGROUND_ROWS, UPLOAD_DIR, start_import
+from .jobs import BACKGROUND_ROWS, UPLOAD_DIR, import_here, start_import
 from .models import Import, Indicator
 from .presentation import (
     KIND_LABELS,
@@ -567,25 +567,24 @@ def import_page(request):
         try:
             with default_storage.open(path, "rb") as fh:
                 data = fh.read()
-            r = services.observation_import(
-                data=data, file_name=stored["name"], actor=request.user, via="page"
-            )
+            # a small file: imported now, through the background job's own code (stats.jobs.import_here)
+            r = import_here(data, stored["name"], user=request.user, via="page", rows=stored.get("rows", 0))
         except DomainError as e:
             ctx.update(error=e.message, errors=(e.data or {}).get("errors", []))
             return render(request, "stats/import.html", ctx, status=400)
         finally:
             default_storage.delete(path) if default_storage.exists(path) else None
-        if r.import_id:
+        if r["import_id"]:
             messages.success(
                 request,
                 gettext("已导入 %(name)s:新增 %(added)s,修订 %(revised)s,未变 %(unchanged)s。")
-                % {"name": r.file_name, "added": r.added, "revised": r.revised, "unchanged": r.unchanged},
+                % {"name": r["file_name"], "added": r["added"], "revised": r["revised"], "unchanged": r["unchanged"]},
             )
         else:
             messages.success(
                 request,
                 gettext("%(name)s:没有需要更新的数据(未变 %(unchanged)s)。")
-                % {"name": r.file_name, "unchanged": r.unchanged},
+                % {"name": r["file_name"], "unchanged": r["unchanged"]},
             )
         return redirect("stats:import")
     if request.method == "GET" and request.GET.get("job"):
@@ -623,11 +622,68 @@ def report_download(request, fmt: str):
     if plan is None:
         raise Http404(gettext("未载入规划"))
     as_of = _as_of(request)
+    if fmt == "pdf":
+        # the PDF takes a while (charts, the long table): a background job (stats.report), followed on
+        # the report page; a PDF already built from the same inputs is served at once
+        from urllib.parse import urlencode
+
+        from .jobs import report_inputs, report_ready, report_start
+
+        inputs = report_inputs(plan, as_of)
+        ready = report_ready(plan, as_of, inputs)
+        if ready is not None:
+            return _report_file_response(ready)
+        page = f"{reverse('stats:report_job')}?{urlencode({'plan': plan.code, 'as_of': as_of})}"
+        job = report_start(plan, as_of, inputs, user=request.user, page=page)
+        return redirect(f"{page}&job={job.pk}")
     data, ctype = build_report(plan, as_of=as_of, fmt=fmt)
     resp = HttpResponse(data, content_type=ctype)
     name = f"目标监测报告-{plan.code}-{as_of}.{fmt}"
     disp = "inline" if fmt in ("html", "pdf") else "attachment"
     resp["Content-Disposition"] = f"{disp}; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+def report_job(request):
+    """The page of a PDF report being built: the job panel for whoever started it (and the
+    department); anyone else (the report is public) sees its state, refreshed until it is done."""
+    from steppe.core.jobs.models import Job
+    from steppe.core.jobs.service import refresh
+    from steppe.core.jobs.views import can_see
+
+    from .jobs import REPORT_KIND
+
+    plan = _plan(request)
+    if plan is None:
+        raise Http404(gettext("未载入规划"))
+    as_of = _as_of(request)
+    pk = parse_int(request.GET.get("job"), "job", lo=1, hi=2**62)  # a bad one: 400 naming `job`
+    job = Job.objects.filter(pk=pk, kind=REPORT_KIND).select_related("started_by").first()
+    if job is None:
+        raise Http404()
+    job = refresh(job)
+    visible = can_see(request.user, job)
+    ctx = panel_context(job) if visible else {"job": job, "result": job.result or {}}
+    return render(request, "stats/report_job.html", {**ctx, "plan": plan, "as_of": as_of, "job_visible": visible})
+
+
+def report_file(request, pk: int):
+    """A built PDF report (public, as the report is), by its job."""
+    from steppe.core.jobs.models import Job
+
+    from .jobs import REPORT_KIND
+
+    job = Job.objects.filter(pk=pk, kind=REPORT_KIND, status=Job.Status.SUCCEEDED).first()
+    path = (job.result or {}).get("file") if job is not None and isinstance(job.result, dict) else None
+    if not path or not default_storage.exists(path):
+        raise Http404(gettext("报告文件已不存在,请重新生成。"))
+    return _report_file_response(job)
+
+
+def _report_file_response(job) -> HttpResponse:
+    with default_storage.open(job.result["file"], "rb") as fh:
+        resp = HttpResponse(fh.read(), content_type="application/pdf")
+    resp["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(job.result['name'])}"
     return resp
 
 

@@ -37,10 +37,12 @@ def worker_name() -> str:
 class JobContext:
     """What a job's handler gets: the job row and `progress(done, total, message)`."""
 
-    def __init__(self, job: Job):
+    def __init__(self, job: Job, listener=None):
         self.job = job
         self._last = 0.0
         self._pending: dict | None = None
+        # run in this process (service.run_here): told of every report, e.g. to print it on a terminal
+        self.listener = listener
 
     @property
     def user(self):
@@ -53,6 +55,8 @@ class JobContext:
         Inside a transaction (an import writing its rows) the row is not written: the update would
         be invisible until the commit and would hold a lock that a cancel request waits on. The
         figures are kept and written at the next report outside it, or at the end."""
+        if self.listener is not None:
+            self.listener(int(done), self.job.total if total is None else int(total), message)
         fields = {"done": int(done), "heartbeat_at": timezone.now()}
         if total is not None:
             fields["total"] = int(total)
@@ -86,7 +90,7 @@ class JobContext:
             raise Cancelled()
 
 
-def execute(job_id: int) -> str:
+def execute(job_id: int, *, listener=None) -> str:
     """Run job `job_id` if it is still queued (a second delivery finds it claimed); its status."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, cancel_requested=False).update(
@@ -105,15 +109,18 @@ def execute(job_id: int) -> str:
     if kind is None:
         _finish(job, Job.Status.FAILED, error=_("未知的任务类型 %(kind)s") % {"kind": job.kind})
         return Job.Status.FAILED
-    ctx = JobContext(job)
+    ctx = JobContext(job, listener)
     try:
         result = kind.handler(ctx, **(job.params or {}))
     except Cancelled:
         _finish(job, Job.Status.CANCELLED, error=_("已按要求取消"), ctx=ctx)
         return Job.Status.CANCELLED
     except DomainError as e:
-        errors = (e.data or {}).get("errors") if isinstance(e.data, dict) else None
-        _finish(job, Job.Status.FAILED, error=e.message, result={"errors": (errors or [])[:50]}, ctx=ctx)
+        errors = ((e.data or {}).get("errors") if isinstance(e.data, dict) else None) or []
+        count = (e.data or {}).get("count", len(errors)) if isinstance(e.data, dict) else len(errors)
+        # the refusal as the service raised it: a caller that ran the job here raises it again (service.raise_failure)
+        _finish(job, Job.Status.FAILED, error=e.message, ctx=ctx,
+                result={"errors": errors[:50], "count": count, "code": e.code, "status": e.status})
         return Job.Status.FAILED
     except Exception as e:  # noqa: BLE001 - the job records why it died; the log keeps the traceback
         detail = traceback.format_exc()

@@ -45,6 +45,41 @@ def start(kind: str, *, params: dict | None = None, user=None, subject: tuple[st
     return job
 
 
+def run_here(kind: str, *, params: dict | None = None, user=None, subject: tuple[str, object] | None = None,
+             page: str = "", total: int = 0, message: str = "", listener=None) -> Job:
+    """Record a job of `kind` and run it now, in this process, through the same code as a worker
+    (`runner.execute`: the kind's handler, its progress, result and error on the job). For work
+    small enough to wait for (a page's small import) and for the command line; the job is listed
+    with the others. `listener(done, total, message)` hears each progress report. Returns the
+    finished job; a failure is on it (status, error, result["errors"]), not raised."""
+    from .runner import execute
+
+    if registry.get_kind(kind) is None:
+        raise DomainError("invalid", f"未知的任务类型 Unknown job kind: {kind}")
+    job = Job.objects.create(
+        kind=kind, params=params or {}, started_by=user if getattr(user, "pk", None) else None,
+        subject_type=subject[0] if subject else "", subject_id=str(subject[1]) if subject else "",
+        page=page[:300], total=total, message=message[:300], backend="inline",
+    )
+    while execute(job.pk, listener=listener) == "retry":
+        pass  # attempts are counted on the job: the kind's max_attempts ends this
+    job.refresh_from_db()
+    return job
+
+
+def raise_failure(job: Job) -> Job:
+    """A job run here that did not succeed, as the DomainError its work raised (code, message, status
+    and the rows at fault), so a page, the API or the command line answers as if it had run the
+    work itself; a succeeded job is returned."""
+    if job.status == Job.Status.SUCCEEDED:
+        return job
+    result = job.result if isinstance(job.result, dict) else {}
+    errors = result.get("errors") or []
+    raise DomainError(result.get("code") or "job_failed", job.error or job.get_status_display(),
+                      status=int(result.get("status") or 400),
+                      data={"errors": errors, "count": result.get("count", len(errors))} if errors else None)
+
+
 def _enqueue(job: Job) -> None:
     def send():
         result = run_job.enqueue(job.pk)

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         imp.add_argument(
             "--dry-run", action="store_true", help="check and list what would change; write nothing"
         )
+        imp.add_argument(
+            "--background", action="store_true",
+            help="queue the import as a stats.import job for `steppe worker` and print its id (follow it with "
+            "`steppe jobs show ID`); without it the same job runs here and this command waits",
+        )
         sub.add_parser(
             "load-published", help="load the repository copy of the published statistics (idempotent)"
         )
@@ -40,9 +45,12 @@ class Command(BaseCommand):
         try:
             if action == "import":
                 t0 = time.perf_counter()
-                r = observation_import_file(
-                    opts["file"], dry_run=opts["dry_run"], via="cli", progress=self._progress
-                )
+                if opts["dry_run"]:  # a preview writes nothing: the service alone, no job
+                    r = observation_import_file(opts["file"], dry_run=True, via="cli", progress=self._progress)
+                else:
+                    r = self._import(opts["file"], background=opts["background"])
+                    if r is None:
+                        return
                 self._summary(r, time.perf_counter() - t0)
             elif action == "load-published":
                 t0 = time.perf_counter()
@@ -74,6 +82,29 @@ class Command(BaseCommand):
             if more > 0:
                 lines.append(f"  … 另有 {more} 处 (and {more} more)")
             raise CommandError("\n".join(lines)) from exc
+
+    def _import(self, file: str, *, background: bool):
+        """The import as the page's and the API's: the stats.import job's own code (stats.jobs), run
+        here (waiting, with progress) or queued for a worker (--background)."""
+        from pathlib import Path
+        from types import SimpleNamespace
+
+        from steppe.stats.jobs import STAGES, import_here, save_upload, start_import
+
+        p = Path(file)
+        if not p.exists():
+            raise DomainError("not_found", f"文件不存在 File not found: {p}", status=404)
+        data = p.read_bytes()
+        rows = data.count(b"\n")
+        if background:
+            job = start_import(path=save_upload(data, p.name), name=p.name, rows=rows, user=None, via="cli")
+            self.stdout.write(f"queued as job {job.pk} ({job.status}); follow it with `steppe jobs show {job.pk}`")
+            return None
+        stage_of = {message: stage for stage, message in STAGES.items()}
+        result = import_here(data, p.name, user=None, via="cli", rows=rows,
+                             listener=lambda done, total, message: self._progress(
+                                 stage_of.get(message or "", "write"), done, total))
+        return SimpleNamespace(**result)
 
     def _progress(self, stage, done, total):
         if not sys.stderr.isatty() and stage == "write" and done != total:
