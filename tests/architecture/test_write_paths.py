@@ -44,11 +44,10 @@ UNDECLARED_API = {
     "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
     "POST /commitment-milestones/{pk}/decide", "POST /commitments/{pk}/final",
-    # registers (platforms, talent, cooperation, finance, SOE): one generic handler per register
+    # registers (platforms, talent, cooperation, finance, SOE): review and withdraw
     *(f"{m} /{slug}{tail}" for slug in ("platforms", "talent", "cooperation", "finance/loans", "finance/claims",
                                         "finance/investments", "finance/listed", "soe")
-      for m, tail in (("POST", ""), ("PATCH", "/{public_id}"), ("POST", "/{public_id}/review"),
-                      ("POST", "/{public_id}/withdraw"))),
+      for m, tail in (("POST", "/{public_id}/review"), ("POST", "/{public_id}/withdraw"))),
 }  # fmt: skip
 
 # operations that carry no typed fields to a write: credentials, a calculation that writes nothing,
@@ -72,7 +71,7 @@ UNDECLARED_PAGES = {
     "transfer:action", "transfer:scenarios", "transfer:experts",
     "stats:cascade_edit", "policy:runs", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
-    "registers:new", "registers:edit", "registers:act",
+    "registers:act",
     "accounts:member_active", "accounts:hand_over",
 }  # fmt: skip
 
@@ -117,25 +116,32 @@ def _page_posts() -> dict[str, object]:
     return out
 
 
-def _names(func, name: str) -> bool:
-    """Whether `func`, or a function it calls (one level: module functions, services.x), names `name`."""
-    source = inspect.getsource(func)
+def _names(func, name: str, depth: int = 3) -> bool:
+    """Whether `func`, or a function it calls (module functions, `services.x`, closures; up to
+    `depth` calls deep), names `name`."""
+    func = inspect.unwrap(func)  # a decorated service: its own module's names
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
     if re.search(rf"\b{name}\b", source):
         return True
+    if depth == 0:
+        return False
+    try:
+        scope = {**func.__globals__, **inspect.getclosurevars(func).nonlocals}
+    except (TypeError, ValueError):
+        scope = dict(func.__globals__)
     for node in ast.walk(ast.parse(inspect.cleandoc("\n" + source) if source[0].isspace() else source)):
         if not isinstance(node, ast.Call):
             continue
         target = None
         if isinstance(node.func, ast.Name):
-            target = func.__globals__.get(node.func.id)
+            target = scope.get(node.func.id)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            target = getattr(func.__globals__.get(node.func.value.id), node.func.attr, None)
-        if inspect.isfunction(target):
-            try:
-                if re.search(rf"\b{name}\b", inspect.getsource(target)):
-                    return True
-            except (OSError, TypeError):
-                continue
+            target = getattr(scope.get(node.func.value.id), node.func.attr, None)
+        if inspect.isfunction(target) and target is not func and _names(target, name, depth - 1):
+            return True
     return False
 
 

@@ -24,10 +24,12 @@ from steppe.core.audit import audit_trail
 from steppe.core.auth import api_auth
 from steppe.core.errors import ValidationFailed
 from steppe.core.pagination import window
+from steppe.core.validation import write_path
 
 from . import permissions as perms
 from . import queries, services
 from .exports import record_row
+from .forms import RecordForm
 from .kinds import KINDS, RegisterKind
 
 router = Router(tags=["registers"])
@@ -258,3 +260,12 @@ def measure_counts(request, codes: str):
 
 for _kind in KINDS.values():
     _add_routes(_kind)
+
+
+# every register's record is checked by its kind's form (a registers.forms.RecordForm), on the
+# record pages and through these operations alike (services._validated)
+write_path(
+    "registers.record", RecordForm,
+    api=tuple(op for k in KINDS.values() for op in (f"POST /{k.api_path}", f"PATCH /{k.api_path}/{{public_id}}")),
+    pages=("registers:new", "registers:edit"),
+)

@@ -5,6 +5,8 @@ nothing. Every change is in the audit trail, with the values before and after.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from steppe.core.lifecycle import status_transition
 from steppe.core.tables import read_records
 
 from . import permissions as perms
+from .forms import RecordForm
 from .kinds import RegisterKind, kind_of
 from .models import RegisterRecord, Review
 
@@ -65,7 +68,8 @@ def _duplicate(kind: RegisterKind, obj: RegisterRecord) -> RegisterRecord | None
 
 def _validated(*, actor, kind: RegisterKind, data: dict, instance=None, row: int | None = None):
     """(form, unsaved object, errors): the form's checks, then the actor's region and duplicates."""
-    form = kind.form(data=_plain(data), instance=instance, actor=actor)
+    # every kind's form is a RecordForm: the page's form too (core.validation.write_path in registers.api)
+    form = cast(RecordForm, kind.form(data=_plain(data), instance=instance, actor=actor))
     if not form.is_valid():
         return form, None, _errors(form, row)
     obj = form.save(commit=False)
