@@ -11,6 +11,8 @@ Layout
 - ``compact()`` folds the delta into a fresh main segment and drops tombstones. It reuses the
   stored token ids, so it never re-tokenises; it runs by itself when the delta outgrows
   ``max(min_delta, delta_ratio * main)`` or tombstones pass ``tombstone_ratio``.
+- ``save(folder)`` / ``MatchIndex.load(folder, mmap=True)`` write and read the whole index
+  (delta and tombstones included); the BM25 matrix through bm25s's own save/load, memory-mapped.
 
 Ranking
 -------
@@ -49,6 +51,7 @@ B = 0.75
 FIELD_BOOST = 0.35
 VOTE_K = 10
 BIGRAM_BASE = 1 << 30  # token ids at or above this are character bigrams
+SAVE_FORMAT = 1  # MatchIndex.save's layout; load refuses another
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,9 @@ class SearchResult:
     field_source: str = ""  # "given", "inferred" or "" (none)
     field_confidence: float = 0.0
     query_terms: list[str] = dataclasses.field(default_factory=list)
+    # "index"; a caller without an index says what it answered instead ("database": a plain
+    # database query, "pending": nothing yet)
+    source: str = "index"
 
     @property
     def ids(self) -> list[str]:
@@ -390,6 +396,106 @@ class MatchIndex:
             self._fieldc, self._kindc, self._reg = attrs[0][keep], attrs[1][keep], attrs[2][keep]
             self._trl, self._pmin, self._pmax = attrs[3][keep], attrs[4][keep], attrs[5][keep]
             self._build_main()
+
+    # ------------------------------------------------------------------ saving and loading
+    def save(self, path) -> None:
+        """Write the whole index to the folder ``path`` (created; it must not exist yet).
+
+        The main segment's BM25 matrix goes through bm25s's own ``save`` (``.npy`` arrays that
+        :meth:`load` memory-maps, so every process on the machine shares one copy in the page
+        cache); token ids, per-document attributes and vocabularies are ``.npy``/JSON beside it.
+        The delta segment and tombstones are kept as they are (no compaction needed to save).
+        Document texts are not kept: ranking never reads them once tokenised.
+        """
+        import json
+        from pathlib import Path
+
+        with self._lock:
+            path = Path(path)
+            path.mkdir(parents=True)
+            n = len(self._docs)
+            if self._main is not None:
+                self._main.save(path / "bm25", show_progress=False)
+            lengths = np.fromiter((len(t) for t in self._tok), dtype=np.int64, count=n)
+            flat = np.concatenate(self._tok).astype(np.int32) if n else np.zeros(0, np.int32)
+            arrays: dict[str, np.ndarray] = {
+                "tokens": flat, "lengths": lengths, "alive": self._alive, "fieldc": self._fieldc,
+                "kindc": self._kindc, "reg": self._reg, "trl": self._trl, "pmin": self._pmin,
+                "pmax": self._pmax, "main_df": self._main_df,
+                "bigrams": np.fromiter(self._bigram_vocab, dtype=np.int64, count=len(self._bigram_vocab)),
+            }  # fmt: skip
+            for name, array in arrays.items():
+                np.save(path / f"{name}.npy", array, allow_pickle=False)
+            meta = {
+                "format": SAVE_FORMAT,
+                "params": {"k1": self.k1, "b": self.b, "field_boost": self.field_boost, "vote_k": self.vote_k},
+                "n_main": self._n_main, "main_words": self._main_words, "main_bigrams": self._main_bigrams,
+                "avgdl": self._avgdl, "fields": list(self._field_codes), "kinds": list(self._kind_codes),
+                "ids": [d.id for d in self._docs], "regions": [d.region for d in self._docs],
+                "words": self._sync_terms(),
+            }  # fmt: skip
+            (path / "index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path, *, mmap: bool = True, **options) -> MatchIndex:
+        """An index written by :meth:`save`. With ``mmap`` the BM25 matrix and the token ids are
+        memory-mapped read-only (shared between processes); what changes (tombstones, the delta
+        segment) lives in this process. ``options`` are the constructor's compaction settings;
+        the ranking parameters are the saved ones. A folder of another format is refused
+        (ValueError), never half read."""
+        import json
+        from pathlib import Path
+
+        import bm25s
+
+        path = Path(path)
+        meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
+        if meta.get("format") != SAVE_FORMAT:
+            raise ValueError(f"{path}: index format {meta.get('format')!r}, this code reads {SAVE_FORMAT}")
+        index = cls(**meta["params"], **options)
+
+        def arr(name, mapped=False):
+            return np.load(path / f"{name}.npy", mmap_mode="r" if mapped and mmap else None, allow_pickle=False)
+
+        index._vocab = dict(zip(meta["words"], range(len(meta["words"])), strict=True))
+        index._terms = list(meta["words"])
+        index._bigram_vocab = dict(zip(arr("bigrams").tolist(), itertools.count()))
+        index._field_codes = {name: i for i, name in enumerate(meta["fields"])}
+        index._kind_codes = {name: i for i, name in enumerate(meta["kinds"])}
+        lengths = arr("lengths")
+        tokens = arr("tokens", mapped=True).view(np.ndarray)  # a plain view: slicing a memmap is slow
+        ends = np.cumsum(lengths).tolist()
+        index._tok = [tokens[a:b] for a, b in zip([0, *ends][: len(ends)], ends, strict=True)]
+        index._alive = arr("alive").copy()
+        index._fieldc, index._kindc, index._reg = arr("fieldc"), arr("kindc"), arr("reg")
+        index._trl, index._pmin, index._pmax = arr("trl"), arr("pmin"), arr("pmax")
+        index._main_df = arr("main_df")
+        index._n_main, index._avgdl = meta["n_main"], meta["avgdl"]
+        index._main_words, index._main_bigrams = meta["main_words"], meta["main_bigrams"]
+        if (path / "bm25").exists():
+            main = bm25s.BM25.load(path / "bm25", mmap=mmap, load_vocab=False, show_progress=False)
+            main.unique_token_ids_set, main.nonoccurrence_array = set(), None
+            index._main = main
+        field_names, kind_names = meta["fields"], meta["kinds"]
+        columns = zip(meta["ids"], meta["regions"], index._fieldc.tolist(), index._kindc.tolist(),
+                      index._trl.tolist(), index._pmin.tolist(), index._pmax.tolist(), strict=True)  # fmt: skip
+        index._docs = [
+            Document(
+                id=doc_id, text="", field=field_names[fc], region=region, kind=kind_names[kc],
+                readiness=None if trl != trl else int(trl),  # NaN (no readiness) is not equal to itself
+                price_min=None if pmin != pmin else pmin, price_max=None if pmax != pmax else pmax,
+            )
+            for doc_id, region, fc, kc, trl, pmin, pmax in columns
+        ]  # fmt: skip
+        docs = index._docs
+        index._slot = {d.id: i for i, d in enumerate(docs) if index._alive[i]}
+        index._dead_main = int((~index._alive[: index._n_main]).sum())
+        for slot in range(index._n_main, len(docs)):  # the delta segment's postings, from its token ids
+            if index._alive[slot]:
+                for tid, tf in Counter(index._tok[slot].tolist()).items():
+                    index._postings.setdefault(tid, []).append((slot, tf))
+                    index._delta_df[tid] += 1
+        return index
 
     # ------------------------------------------------------------------ searching
     def _scores(self, query_ids: np.ndarray) -> np.ndarray:
