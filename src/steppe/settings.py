@@ -93,6 +93,21 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 
 VAR_DIR = Path(os.environ.get("STEPPE_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here; SQLite cannot create the folder
+# the shared search index's versions (transfer.search): written by the transfer.reindex job, read by
+# every server process; on storage they all reach. A test run gets a folder of its own.
+if os.environ.get("STEPPE_SEARCH_INDEX_DIR"):
+    SEARCH_INDEX_DIR = Path(os.environ["STEPPE_SEARCH_INDEX_DIR"])
+elif TESTING:
+    import atexit
+    import shutil
+    import tempfile
+
+    SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="steppe-search-index-"))
+    atexit.register(shutil.rmtree, SEARCH_INDEX_DIR, True)
+else:
+    SEARCH_INDEX_DIR = VAR_DIR / "search-index"
+# no shared index yet: up to this many live records are indexed in the server process at once
+SEARCH_BUILD_INLINE_MAX = env_int("STEPPE_SEARCH_BUILD_INLINE_MAX", 5000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -368,6 +383,7 @@ LOGGING.setdefault("loggers", {})["django.tasks"] = {
 STEPPE_PERIODIC_AT = {
     "supervision.reminders": env_time("STEPPE_REMINDERS_AT", "09:00"),
     "transfer.expire": env_time("STEPPE_EXPIRE_AT", "00:30"),
+    "transfer.reindex": env_time("STEPPE_REINDEX_AT", "01:00"),
     "core.inbox_digest": env_time("STEPPE_DIGEST_AT", "08:00"),
     "core.prune": env_time("STEPPE_PRUNE_AT", "03:30"),
 }

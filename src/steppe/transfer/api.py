@@ -83,6 +83,9 @@ class MatchOut(Schema):
 class SearchOut(Schema):
     query_field: str
     query_field_source: str
+    # "index": ranked by the matching index; "database": the index is still being built, so the
+    # records holding every query word, newest first; "pending": no matches until it is built
+    source: str
     results: list[MatchOut]
 
 
@@ -332,6 +335,7 @@ def _search_out(result, hits) -> dict:
     return {
         "query_field": result.field,
         "query_field_source": result.field_source,
+        "source": result.source,
         "results": _hits_out(hits),
     }
 

@@ -36,11 +36,22 @@ class TransferConfig(AppConfig):
         job_kind("transfer.expire", _expire_job, label=_("到期成果与需求下架"))
         periodic("transfer.expire", "transfer.expire", at=daily_at("transfer.expire"))
 
+        # the shared search index (transfer.search): written by a job, read by every server process;
+        # a listing change queues an update, and a full rebuild runs nightly
+        job_kind("transfer.reindex", _reindex_job, label=_("更新检索与匹配索引"), max_attempts=2)
+        periodic("transfer.reindex", "transfer.reindex", at=daily_at("transfer.reindex"), params={"full": True})
+
 
 def _expire_job(ctx) -> dict:
     from .services import listings_expire_due
 
     return {"expired": listings_expire_due()}
+
+
+def _reindex_job(ctx, full: bool = False) -> dict:
+    from .search import reindex
+
+    return reindex(full=bool(full), progress=lambda message: ctx.progress(0, message=message, force=True))
 
 
 def _contract_turnover_by_region_year() -> list[dict]:

@@ -18,7 +18,7 @@ from steppe.core.regions import resolve_region
 from steppe.core.roles import Role
 
 from . import permissions as perms
-from .matching import Filters, Match, highlight
+from .matching import Filters, Match, SearchResult, highlight, tokenize
 from .models import (
     Achievement,
     Broker,
@@ -262,8 +262,77 @@ def search(
     if filters.get("region"):
         filters["region"] = region_filter(filters["region"])
     f = Filters(kind=kind or None, **filters)
-    result = get_index().search(text, k=k, filters=f, field=field_hint or None, exclude=exclude)
+    index = get_index()
+    if index is None:  # the shared index is still being built (its job is queued): ask the database
+        return _search_database(text, f, k=k, exclude=exclude)
+    result = index.search(text, k=k, filters=f, field=field_hint or None, exclude=exclude)
     return result, _resolve(result.matches, result.query_terms)
+
+
+FALLBACK_TERMS = 6  # the query words a database search requires at most (each one in the text)
+
+
+def _search_database(text: str, f: Filters, *, k: int, exclude: tuple[str, ...] = ()):
+    """While no index exists: the published records holding every word of the query (title or
+    text), newest first, with the same filters; ``result.source`` is "database" so pages say the
+    ranking is not the index's. A few indexed queries, whatever the register's size."""
+    words = [w for w in dict.fromkeys(tokenize.words(text)) if len(w) >= 2 or not _is_han(w)]
+    words = words[:FALLBACK_TERMS] or ([text.strip()] if text.strip() else [])
+    if not words:
+        return SearchResult([], query_terms=[], source="database"), []
+    excluded: dict[str, list[str]] = defaultdict(list)
+    for value in exclude:
+        kind, public_id = parse_doc_id(value)
+        excluded[kind].append(public_id)
+    found: list[tuple[str, object]] = []
+    for kind in [f.kind] if f.kind else ["achievement", "demand", "expert"]:
+        qs = _fallback_queryset(kind, f)
+        columns = ("name", "institution", "profile") if kind == "expert" else ("title", "description")
+        for w in words:
+            cond = Q()
+            for col in columns:
+                cond |= Q(**{f"{col}__icontains": w})
+            qs = qs.filter(cond)
+        if excluded.get(kind):
+            qs = qs.exclude(public_id__in=excluded[kind])
+        found += [(kind, obj) for obj in qs[:k]]
+    matches, objects = [], {}
+    for rank, (kind, obj) in enumerate(found[:k], start=1):
+        mid = f"{kind}:{obj.public_id}"
+        objects[mid] = obj
+        matches.append(Match(
+            id=mid, rank=rank, score=0.0, field=(obj.fields or [""])[0] if kind == "expert" else obj.field,
+            same_field=False, shared_terms=tuple(words), region=obj.region.code if obj.region_id else "",
+            readiness=getattr(obj, "readiness", None), kind=kind,
+        ))  # fmt: skip
+    result = SearchResult(matches, query_terms=words, source="database")
+    return result, _resolve(matches, words, objects)
+
+
+def _fallback_queryset(kind: str, f: Filters):
+    """The live records of ``kind`` passing the index's filters (a record without a readiness or
+    a price passes those filters, as in the index)."""
+    if kind == "expert":
+        qs = Expert.objects.filter(active=True).select_related("region").order_by("-id")
+        if f.field:
+            qs = qs.filter(fields__0=f.field)
+    else:
+        qs = published_listings(kind).select_related("region")
+        if f.field:
+            qs = qs.filter(field=f.field)
+        low, high = ("price_min", "price_max") if kind == "achievement" else ("budget", "budget")
+        if f.max_price is not None:
+            qs = qs.filter(Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__lte": f.max_price}))
+        if f.min_price is not None:
+            qs = qs.filter(Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__gte": f.min_price}))
+        if kind == "achievement":
+            if f.min_readiness is not None:
+                qs = qs.filter(Q(readiness__isnull=True) | Q(readiness__gte=f.min_readiness))
+            if f.max_readiness is not None:
+                qs = qs.filter(Q(readiness__isnull=True) | Q(readiness__lte=f.max_readiness))
+    if f.region:
+        qs = qs.filter(region__code__startswith=region_prefix(f.region))
+    return qs
 
 
 def _listing_searches(listing: Listing, *, k: int) -> dict:
@@ -273,6 +342,8 @@ def _listing_searches(listing: Listing, *, k: int) -> dict:
     me = f"{listing.kind}:{listing.public_id}"
     kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
     index = get_index()
+    if index is None:  # the shared index is still being built: no matches yet, and the page says so
+        return {kind: SearchResult([], source="pending") for kind in kinds}
     return {
         kind: index.search(text, k=k, filters=Filters(kind=kind), field=listing.field or None, exclude=(me,))
         for kind in kinds

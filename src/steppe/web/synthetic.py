@@ -194,6 +194,12 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
     with transaction.atomic():
         step("challenges", lambda: _challenges(ctx))
     stats_cache.invalidate()
+    # 70,000 listings written in bulk: a new shared search index is built by its job (the old one,
+    # caught up record by record, would carry them all as delta)
+    from steppe.transfer import search
+
+    search.reset_index()
+    search.request_rebuild(why="合成数据已装入 Synthetic fill loaded")
     return report
 
 

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         bench.add_argument("--k", type=int, default=10, help="results per query (default 10)")
         bench.add_argument("--out", help="write the ranked results here (JSON lines)")
         bench.add_argument("--json", action="store_true", help="print the figures as JSON")
-        sub.add_parser("reindex", help="rebuild the matching index from the published records")
+        sub.add_parser(
+            "reindex", help="build the shared matching index from the published records now and make it current"
+        )
         query = sub.add_parser("query", help="rank published records for a text")
         query.add_argument("text")
         query.add_argument("--kind", choices=["achievement", "demand", "expert"], default=None)
@@ -66,10 +68,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"results written to {out}")
 
     def handle_reindex(self, **_):
-        from steppe.transfer.search import rebuild_index
+        from steppe.transfer.search import current_version, index_root, rebuild_index
 
         index = rebuild_index()
         self.stdout.write(f"indexed {len(index)} published records")
+        self.stdout.write(f"version {current_version()} in {index_root()}")
 
     def handle_expire(self, **_):
         from steppe.transfer.services import listings_expire_due
@@ -80,7 +83,13 @@ class Command(BaseCommand):
         from steppe.transfer.matching import Filters
         from steppe.transfer.search import get_index
 
-        result = get_index().search(text, k=k, filters=Filters(kind=kind) if kind else None)
+        index = get_index()
+        if index is None:
+            raise CommandError(
+                "检索索引正在建立（任务 transfer.reindex），或运行 steppe match reindex"
+                " The search index is being built (job transfer.reindex); or run `steppe match reindex`"
+            )
+        result = index.search(text, k=k, filters=Filters(kind=kind) if kind else None)
         self.stdout.write(f"field: {result.field or '-'} ({result.field_source or 'none'})")
         for m in result.matches:
             self.stdout.write(f"{m.rank:>2}. {m.id}  {m.score:.3f}  {m.explain()}")
