@@ -500,8 +500,8 @@ def search(
     max_price: float | None = Query(None, ge=0, allow_inf_nan=False),
     k: int = Query(20, ge=1, le=100),
 ):
-    if kind and kind not in ("achievement", "demand", "expert"):
-        raise DomainError("invalid", "kind: achievement | demand | expert")
+    if kind:
+        parse_choice(kind, "kind", ("achievement", "demand", "expert"))
     filters = {
         "region": region or None,
         "field": field or None,

@@ -145,7 +145,8 @@ def index(request):
 def search(request):
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    kind = kind if kind in KIND_LABELS else ""
+    if kind:  # an unknown kind is a 400 naming it, not a search of every kind
+        parse_choice(kind, "kind", KIND_LABELS)
     filters = {
         "region": request.GET.get("region") or None,
         "field": request.GET.get("field") or None,
