@@ -3,13 +3,16 @@
 Usage:
   DATABASE_URL=postgres://… .venv/bin/steppe synthetic fill          # once (about 7 minutes)
   DATABASE_URL=postgres://… .venv/bin/python bench/load.py [--users 50] [--seconds 120]
-        [--workers 4] [--think 1.0-3.0] [--only NAME,…] [--url http://host:port]
+        [--workers 4] [--timeout 600] [--think 1.0-3.0] [--only NAME,…] [--url http://host:port]
 
 Starts gunicorn (production settings, ``--workers`` sync workers) on a free loopback port against
 DATABASE_URL (a PostgreSQL database holding ``steppe synthetic fill``), opens a session for each
 persona (anonymous public, the department, a league bureau, an enterprise, a bank, a broker),
 warms every URL, then runs ``--users`` concurrent virtual users for ``--seconds``: each picks
 its persona's pages at random and waits a think time between requests (locust's usual model).
+``--only`` takes personas or page names (``--only "transfer search,api search"``: only those
+pages, warmed and measured). Before the warm-up it times the first search of each kind, sent to
+every worker at once (``first searches``): what the first visitors after a restart wait.
 Prints p50/p95 latency, error count and requests per page, and the table in Markdown for
 docs/operations.md. Goal: p95 < 100 ms on every page and list, zero errors. Only the given URL
 (127.0.0.1 by default) is contacted. Without DATABASE_URL or the fill it says so and exits 0
@@ -242,9 +245,9 @@ def fill(template: str, ids: dict[str, list[str]], rng: random.Random) -> str:
     return out
 
 
-def virtual_user(persona, host, port, cookie, ids, deadline, think, stats, seed):
+def virtual_user(persona, host, port, cookie, ids, deadline, think, stats, seed, only=None):
     rng = random.Random(seed)
-    pages = MIX[persona][1]
+    pages = [(n, t) for n, t in MIX[persona][1] if not only or persona in only or n in only]
     time.sleep(rng.uniform(0, think[1]))  # users arrive spread over the first think time
     while time.monotonic() < deadline:
         name, template = rng.choice(pages)
@@ -259,12 +262,42 @@ def virtual_user(persona, host, port, cookie, ids, deadline, think, stats, seed)
         time.sleep(rng.uniform(*think))
 
 
-def warm(host, port, cookies, ids, rounds: int, workers: int) -> list[str]:
-    """Every page a few times (each worker builds its search index and caches): not measured."""
+def first_searches(host, port, workers: int) -> list[str]:
+    """The first searches after a start, one of each kind per worker at once: (latency, status) each.
+
+    Before the shared index, each worker built its own index on its first search (tens of seconds
+    at province scale, past gunicorn's 30 s timeout); these are what the first visitors waited."""
+    out = []
+    for name, template in (
+        ("transfer search", "/transfer/search/?q={q}"),
+        ("api search", "/api/v1/transfer/search?q={q}"),
+    ):
+        results: list[str] = []
+
+        def go(template=template, results=results, i=0):
+            t0 = time.perf_counter()
+            try:
+                status, _ = fetch(host, port, template.format(q=quote(QUERIES[i % len(QUERIES)])), "", 600)
+                what = str(status)
+            except OSError as exc:
+                what = type(exc).__name__
+            results.append(f"{(time.perf_counter() - t0) * 1000:.0f} ms {what}")
+
+        threads = [threading.Thread(target=go, kwargs={"i": i}) for i in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        out.append(f"{name}: " + ", ".join(sorted(results, key=lambda r: float(r.split()[0]))))
+    return out
+
+
+def warm(host, port, cookies, ids, rounds: int, workers: int, only: set[str] | None = None) -> list[str]:
+    """Every page a few times (each worker's caches): not measured."""
     problems = []
     rng = random.Random(1)
-    # each worker builds its in-process search index on its first search (tens of seconds at
-    # province scale): one search per worker, at once, before anything else
+    # every worker answers a search before anything else (it loads the shared index, or built its
+    # own before issue 10's shared index)
     searches = [
         threading.Thread(target=fetch, args=(host, port, f"/transfer/search/?q={quote(QUERIES[0])}", "", 600))
         for _ in range(2 * workers)
@@ -273,7 +306,7 @@ def warm(host, port, cookies, ids, rounds: int, workers: int) -> list[str]:
         t.start()
     for t in searches:
         t.join()
-    jobs = [(p, t) for p, (_w, pages) in MIX.items() for _n, t in pages]
+    jobs = [(p, t) for p, (_w, pages) in MIX.items() for n, t in pages if not only or n in only or p in only]
     for _ in range(rounds):
         threads = []
         for persona, template in jobs:
@@ -309,11 +342,17 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     ap.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        help="gunicorn's worker timeout in seconds (default 600; gunicorn's own default is 30)",
+    )
+    ap.add_argument(
         "--think", default="1.0-3.0", help="seconds between a user's requests, uniform (default 1.0-3.0)"
     )
     ap.add_argument("--url", help="an already running server instead of starting gunicorn")
     ap.add_argument("--warm", type=int, default=3, help="warm-up passes over every page (default 3)")
-    ap.add_argument("--only", help="comma-separated personas to run (default all)")
+    ap.add_argument("--only", help="comma-separated personas or page names to run (default all)")
     a = ap.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("bench/load.py: skipped (needs DATABASE_URL=postgres://… holding `steppe synthetic fill`)")
@@ -332,7 +371,7 @@ def main() -> None:
         env.pop("STEPPE_TESTING", None)
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "steppe.wsgi:application", "--bind", f"{host}:{port}",
-             "--workers", str(a.workers), "--log-level", "warning", "--timeout", "600"],
+             "--workers", str(a.workers), "--log-level", "warning", "--timeout", str(a.timeout)],
             env=env, cwd=str(ROOT),
         )  # fmt: skip
     try:
@@ -342,21 +381,26 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        only = set(a.only.split(",")) if a.only else None
+        if not a.url:
+            for line in first_searches(host, port, a.workers):
+                print("first searches,", line)
         t = time.perf_counter()
-        problems = warm(host, port, cookies, ids, a.warm, a.workers)
-        print(
-            f"warmed {sum(len(p) for _w, p in MIX.values())} pages x {a.warm} in {time.perf_counter() - t:.1f} s"
+        problems = warm(host, port, cookies, ids, a.warm, a.workers, only)
+        n_pages = sum(
+            1 for p, (_w, pages) in MIX.items() for n, _t in pages if not only or n in only or p in only
         )
+        print(f"warmed {n_pages} pages x {a.warm} in {time.perf_counter() - t:.1f} s")
         for p in sorted(set(problems))[:20]:
             print("  warm-up:", p)
-        personas = [p for p in MIX if not a.only or p in a.only.split(",")]
+        personas = [p for p in MIX if not only or p in only or any(n in only for n, _t in MIX[p][1])]
         weights = [MIX[p][0] for p in personas]
         rng = random.Random(0)
         assigned = rng.choices(personas, weights=weights, k=a.users)
         stats = Stats()
         deadline = time.monotonic() + a.seconds
         users = [
-            threading.Thread(target=virtual_user, args=(p, host, port, cookies[p], ids, deadline, think, stats, i))
+            threading.Thread(target=virtual_user, args=(p, host, port, cookies[p], ids, deadline, think, stats, i, only))
             for i, p in enumerate(assigned)
         ]  # fmt: skip
         t0 = time.perf_counter()
