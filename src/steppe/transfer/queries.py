@@ -133,8 +133,10 @@ def scenario_rounds():
 
 
 def field_choices() -> list[str]:
-    fields = set(Achievement.objects.exclude(field="").values_list("field", flat=True).distinct())
-    fields |= set(Demand.objects.exclude(field="").values_list("field", flat=True).distinct())
+    # order_by() first: with the models' default ordering DISTINCT ran over (field, submitted_at,
+    # id), one row per record (70,000 rows, 1.7 s for the search page at province scale)
+    fields = set(Achievement.objects.exclude(field="").order_by().values_list("field", flat=True).distinct())
+    fields |= set(Demand.objects.exclude(field="").order_by().values_list("field", flat=True).distinct())
     return sorted(fields)
 
 
