@@ -58,6 +58,8 @@ PAGES = [
     ("department_user", "/api/v1/transfer/experts"),
     ("department_user", "/api/v1/transfer/brokers"),
     ("enterprise_user", "/api/v1/transfer/interests"),
+    ("institution_user", "/api/v1/transfer/interests"),
+    ("broker_user", "/api/v1/transfer/interests"),
 ]
 
 

@@ -38,6 +38,13 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    @staticmethod
+    def without_boundary(*paths: str) -> list[str]:
+        """What to ``defer`` in a list that joins regions through ``paths`` (``select_related``):
+        the boundary, kilobytes of GeoJSON a row decoded for every row, which only the maps read.
+        ``qs.defer(*Region.without_boundary("region", "unit__region"))``."""
+        return [f"{p}__boundary" for p in paths]
+
     # GB/T 2260 arithmetic lives in core.regioncodes (no Django, for the compute cores); Region
     # offers it here, so nothing else slices a code
     COUNTRY_CODE = regioncodes.COUNTRY_CODE

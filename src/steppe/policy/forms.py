@@ -61,7 +61,11 @@ ENGINE_MESSAGES = [
 def county_choices() -> list:
     """Counties grouped by league: [("", "—"), (league name, [(code, name), ...]), ...]."""
     en = get_language() == "en"
-    rows = Region.objects.filter(level__in=("prefecture", "county"), code__startswith=Region.PROVINCE_PREFIX).order_by("code")
+    rows = (
+        Region.objects.filter(level__in=("prefecture", "county"), code__startswith=Region.PROVINCE_PREFIX)
+        .defer("boundary")
+        .order_by("code")
+    )
     leagues: dict[str, tuple[str, list]] = {}
     for r in rows:
         name = (r.name_en or r.name) if en else r.name

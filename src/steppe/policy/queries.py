@@ -65,7 +65,11 @@ def white_list(year: int | None = None, *, league: str | None = None, min_points
         qs = qs.filter(enterprise__region__code__startswith=Region.prefix_of(league))
     if min_points is not None:
         qs = qs.filter(innovation_points__gte=min_points)
-    return qs.select_related("enterprise", "enterprise__region").order_by("-innovation_points", "enterprise__name")
+    return (
+        qs.select_related("enterprise", "enterprise__region")
+        .defer(*Region.without_boundary("enterprise__region"))
+        .order_by("-innovation_points", "enterprise__name")
+    )
 
 
 def white_list_entry(public_id):

@@ -170,7 +170,7 @@ def register_import(
         errors.append({"row": table.header_row, "column": c, "message": "未知列 unknown column"})
     if errors:
         raise ValidationFailed("导入文件表头有误 Bad header", errors)
-    regions = {r.code: r for r in Region.objects.all()}
+    regions = {r.code: r for r in Region.objects.defer("boundary")}
     by_name = {r.name: r for r in regions.values()}
     ents: dict[str, dict] = {}
     years: dict[tuple[str, int], dict] = {}
@@ -315,8 +315,10 @@ def register_import(
 
 def register_export_rows(*, enterprises=None) -> list[dict]:
     """The register, one row per enterprise-year, in the import's columns (amounts as numbers)."""
-    qs = EnterpriseYear.objects.select_related("enterprise", "enterprise__region").order_by(
-        "enterprise__credit_code", "year"
+    qs = (
+        EnterpriseYear.objects.select_related("enterprise", "enterprise__region")
+        .defer(*Region.without_boundary("enterprise__region"))
+        .order_by("enterprise__credit_code", "year")
     )
     if enterprises is not None:
         qs = qs.filter(enterprise__in=enterprises)

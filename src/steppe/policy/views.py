@@ -302,7 +302,11 @@ def white_list(request):
         raise Http404
     from .services import active_innovation_model
 
-    leagues = list(Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX).order_by("code"))
+    leagues = list(
+        Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX)
+        .defer("boundary")
+        .order_by("code")
+    )
     league = request.GET.get("league") or ""
     if league:  # an unknown league is refused by name, not shown as the whole region's list
         parse_choice(league, "league", [r.code for r in leagues])

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
+from steppe.core.models import Region
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
 from steppe.core.validation import JsonInput, invalid, parse_choice
@@ -594,7 +595,11 @@ def expert_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
             "institution": e.institution,
             "region": e.region.code if e.region_id else None,
         }
-        for e in window(Expert.objects.filter(active=True).select_related("region"), limit=limit, offset=offset)
+        for e in window(
+            Expert.objects.filter(active=True).select_related("region").defer(*Region.without_boundary("region")),
+            limit=limit,
+            offset=offset,
+        )
     ]
 
 

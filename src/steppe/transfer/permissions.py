@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from steppe.core.errors import Forbidden, NotFound
+from steppe.core.models import Region
 from steppe.core.permissions import can_see_region, is_department, owns
 from steppe.core.roles import Role
 
@@ -133,7 +134,12 @@ def require(condition: bool, message: str = MSG_NOT_OPERATOR) -> None:
 
 def get_listing_for_user(user, model, public_id) -> Listing:
     """The record if this user may see it; NotFound otherwise (never 403)."""
-    obj = model.objects.select_related("region", "unit").filter(public_id=public_id).first()
+    obj = (
+        model.objects.select_related("region", "unit")
+        .defer(*Region.without_boundary("region"))
+        .filter(public_id=public_id)
+        .first()
+    )
     if obj is None or not can_view_listing(user, obj):
         raise NotFound(f"未找到{model._meta.verbose_name}")
     return obj
@@ -142,6 +148,7 @@ def get_listing_for_user(user, model, public_id) -> Listing:
 def get_interest_for_user(user, public_id) -> Interest:
     obj = (
         Interest.objects.select_related("achievement__region", "demand__region", "broker", "user")
+        .defer(*Region.without_boundary("achievement__region", "demand__region"))
         .filter(public_id=public_id)
         .first()
     )
@@ -151,7 +158,12 @@ def get_interest_for_user(user, public_id) -> Interest:
 
 
 def get_contract_for_user(user, public_id) -> Contract:
-    obj = Contract.objects.select_related("seller_region", "buyer_region", "supersedes").filter(public_id=public_id).first()
+    obj = (
+        Contract.objects.select_related("seller_region", "buyer_region", "supersedes")
+        .defer(*Region.without_boundary("seller_region", "buyer_region"))
+        .filter(public_id=public_id)
+        .first()
+    )
     if obj is None or not can_view_contract(user, obj):
         raise NotFound("未找到该技术合同")
     return obj
