@@ -633,7 +633,11 @@ def _broker_out(b) -> dict:
 @router.get("/transfer/brokers", response=list[BrokerOut])
 def broker_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     """Brokers with the number of registered contracts they brought (one query)."""
-    qs = Broker.objects.annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
+    qs = (
+        Broker.objects.select_related("region")
+        .defer(*Region.without_boundary("region"))
+        .annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
+    )
     return [_broker_out(b) for b in window(qs.order_by("name", "id"), limit=limit, offset=offset)]
 
 

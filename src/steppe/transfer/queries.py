@@ -416,7 +416,11 @@ def broker_choices():
 
 
 def broker_deals(user) -> dict:
-    broker = Broker.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    broker = (
+        Broker.objects.filter(user=user).select_related("region").defer(*Region.without_boundary("region")).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
     if broker is None:
         return {"broker": None, "interests": [], "contracts": []}
     return {  # querysets in a stable order: the broker desk pages them
