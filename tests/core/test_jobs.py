@@ -360,3 +360,37 @@ def test_the_task_log_prints_each_state_once(settings, capsys):
     finally:
         configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     assert err.count("Task id=t1 path=steppe.run_job state=RUNNING") == 1
+
+
+def _tx_progress(ctx, *, seen_in: str):
+    """Reports progress inside its own transaction, reading the job row each time as another process would."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        for i in range(1, 4):
+            ctx.progress(i, 10, "正在写入数据库", force=True)
+            other = connection.get_new_connection(connection.get_connection_params())
+            try:
+                with other.cursor() as cur:
+                    cur.execute("SELECT done, total FROM core_job WHERE id = %s", [ctx.job.pk])
+                    CALLS.append({seen_in: tuple(cur.fetchone())})
+            finally:
+                other.close()
+    return {}
+
+
+registry.job_kind("test.tx_progress", _tx_progress, label="事务内进度")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_the_works_transaction_is_seen_outside_it_on_postgresql():
+    """An import writes its rows in one transaction; on PostgreSQL its row count (done / total) is
+    written beside it through a second connection, so the page shows it during the write step."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the figures wait for the transaction's end")
+    job = service.start("test.tx_progress", params={"seen_in": "other"})
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert CALLS == [{"other": (1, 10)}, {"other": (2, 10)}, {"other": (3, 10)}]

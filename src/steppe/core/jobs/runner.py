@@ -43,6 +43,7 @@ class JobContext:
         self._pending: dict | None = None
         # run in this process (service.run_here): told of every report, e.g. to print it on a terminal
         self.listener = listener
+        self._side = None  # a second connection for progress inside a transaction (PostgreSQL)
 
     @property
     def user(self):
@@ -73,12 +74,45 @@ class JobContext:
         self._last = now
 
     def flush(self) -> None:
-        if not self._pending or connection.in_atomic_block:
+        if not self._pending:
+            return
+        if connection.in_atomic_block:
+            self._side_write()
             return
         updated = Job.objects.filter(pk=self.job.pk, cancel_requested=False).update(**self._pending)
         self._pending = None
         if not updated:
             raise Cancelled()
+
+    def _side_write(self) -> None:
+        """Progress inside the work's own transaction (an import writing its rows): written through a
+        second connection of its own, outside that transaction, so the page shows done / total while
+        the rows are written. PostgreSQL only: SQLite has one writer at a time and the import holds it
+        (there the figures are written at the next report outside the transaction, or at the end).
+        The job row is not locked by the work, so this never waits on it; a cancel request is seen
+        at the next report outside the transaction."""
+        if connection.vendor != "postgresql":
+            return
+        try:
+            if self._side is None:
+                self._side = connection.get_new_connection(connection.get_connection_params())
+                self._side.autocommit = True
+            fields = {k: v for k, v in self.job.__dict__.items() if k in ("done", "total", "message", "heartbeat_at")}
+            with self._side.cursor() as cur:
+                cur.execute(
+                    f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, message = %s, heartbeat_at = %s "
+                    "WHERE id = %s",
+                    [fields["done"], fields["total"], fields["message"], fields["heartbeat_at"], self.job.pk],
+                )
+        except Exception:  # noqa: BLE001 - progress is a courtesy: the work goes on without it
+            log.warning("job %s: progress not written beside the transaction", self.job.pk, exc_info=True)
+
+    def close(self) -> None:
+        if self._side is not None:
+            try:
+                self._side.close()
+            finally:
+                self._side = None
 
     def concerns(self, subject_type: str, subject_id) -> None:
         """Link the job to what it made or changed (e.g. the import record)."""
@@ -111,7 +145,10 @@ def execute(job_id: int, *, listener=None) -> str:
         return Job.Status.FAILED
     ctx = JobContext(job, listener)
     try:
-        result = kind.handler(ctx, **(job.params or {}))
+        try:
+            result = kind.handler(ctx, **(job.params or {}))
+        finally:
+            ctx.close()
     except Cancelled:
         _finish(job, Job.Status.CANCELLED, error=_("已按要求取消"), ctx=ctx)
         return Job.Status.CANCELLED
