@@ -37,7 +37,7 @@ run: setup ## set everything up and serve on http://127.0.0.1:$(PORT) with a job
 	export STEPPE_DEBUG=$${STEPPE_DEBUG:-1}; $(WITH_WORKER) $(STEPPE) runserver 127.0.0.1:$(PORT) --noreload
 
 serve: setup ## production-like: gunicorn with 2 workers and a job worker (needs STEPPE_SECRET_KEY)
-	$(WITH_WORKER) $(VENV)/bin/gunicorn steppe.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2
+	$(WITH_WORKER) $(VENV)/bin/gunicorn steppe.wsgi:application --preload --bind 127.0.0.1:$(PORT) --workers 2
 
 lint: install ## ruff, and mypy on the compute cores and the services ([tool.mypy] in pyproject.toml)
 	$(VENV)/bin/ruff check src tests bench

@@ -370,7 +370,7 @@ def main() -> None:
                "STEPPE_SECURE_COOKIES": "0"}  # fmt: skip
         env.pop("STEPPE_TESTING", None)
         server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "steppe.wsgi:application", "--bind", f"{host}:{port}",
+            [str(VENV_BIN / "gunicorn"), "steppe.wsgi:application", "--preload", "--bind", f"{host}:{port}",
              "--workers", str(a.workers), "--log-level", "warning", "--timeout", str(a.timeout)],
             env=env, cwd=str(ROOT),
         )  # fmt: skip
