@@ -9,6 +9,8 @@ number that cannot be read or lies past the end is a 400 naming ``page``. API li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
@@ -35,13 +37,14 @@ def window(qs: QuerySet, *, limit: int, offset: int) -> QuerySet:
     return stable(qs)[offset : offset + limit]
 
 
-def paginate(request, qs: QuerySet, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
+def paginate(request, qs: QuerySet | Sequence, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
     """A page's slice of ``qs`` from ``?page=`` (or ``param``) and ``?per_page=`` (capped), in a stable
     order. The page carries ``previous_query``/``next_query`` (this request's query with the page
-    number changed) for ``web/_pager.html``."""
+    number changed) for ``web/_pager.html``. A list (e.g. keys of computed rows) must come in a
+    stable order already."""
     size = parse_int(request.GET.get("per_page"), "per_page", lo=1, hi=PAGE_SIZE_MAX, default=per_page)
     number = parse_int(request.GET.get(param), param, lo=1, hi=10**6, default=1)
-    paginator = Paginator(stable(qs), size)
+    paginator = Paginator(stable(qs) if isinstance(qs, QuerySet) else qs, size)
     if number > paginator.num_pages:
         raise invalid(param, _t("共 %(pages)s 页，没有第 %(number)s 页", pages=paginator.num_pages, number=number))
     page = paginator.page(number)

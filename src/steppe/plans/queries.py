@@ -33,7 +33,11 @@ def _measure_prefetch():
 
 
 def plan_targets(plan: Plan):
-    return Target.objects.filter(plan=plan, active=True).select_related("region").order_by("order")
+    # the region without its outline: a target's region is the autonomous region (about 60 kB of
+    # GeoJSON, read and parsed once per target otherwise); no page maps it from here
+    return (
+        Target.objects.filter(plan=plan, active=True).select_related("region").defer("region__boundary").order_by("order")
+    )
 
 
 def plan_actions(plan: Plan, *, kind: str | None = None):

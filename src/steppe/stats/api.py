@@ -240,13 +240,15 @@ def observation_list(
             raise DomainError(
                 "unknown_indicator", f"未知指标 Unknown indicator: {', '.join(sorted(unknown))}"
             )
-    table = queries.cells(
-        indicators=ind_codes, regions=region_codes, year_from=year_from, year_to=year_to, with_derived=derived
+    # a stable order (region, indicator, year: the key) and one window of it, computing only the
+    # regions the window reaches
+    window = queries.cells_window(
+        indicators=ind_codes, regions=region_codes, year_from=year_from, year_to=year_to, with_derived=derived,
+        offset=offset, limit=limit,
     )
-    names = dict(Region.objects.values_list("code", "name"))
+    names = dict(Region.objects.filter(code__in={r for (r, _i, _y), _c in window}).values_list("code", "name"))
     out = []
-    # a stable order (region, indicator, year: the key) and one window of it
-    for (r, i, y), c in sorted(table.items())[offset : offset + limit]:
+    for (r, i, y), c in window:
         out.append(
             {
                 "region": r,

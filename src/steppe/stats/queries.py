@@ -154,6 +154,7 @@ _FIELDS = (
     "source__published_on",
     "imported_by_id",
 )
+_SHARED_FIELDS = ("source__title", "source__url", "unit", "status")
 
 
 def cells(
@@ -184,7 +185,12 @@ def cells(
     if year_to:
         qs = qs.filter(year__lte=year_to)
     groups: dict[tuple, list] = {}
+    # one string object per distinct source title, URL and unit: cells kept in the shared cache
+    # pickle each of them once instead of once per cell
+    shared: dict[str, str] = {}
     for o in qs.values(*_FIELDS):
+        for f in _SHARED_FIELDS:
+            o[f] = shared.setdefault(o[f], o[f])
         groups.setdefault((o["region__code"], o["indicator__code"], o["year"]), []).append(o)
     out = {k: choose(g) for k, g in groups.items()}
     if formulas:
@@ -233,6 +239,76 @@ def _add_derived(out: dict, formulas: dict[str, tuple[str, str]]) -> None:
                         source_title=DERIVED_NOTE + f" {code} = {text}",
                         note="",
                     )
+
+
+def _table_order(key: tuple[str, int]) -> tuple:
+    return (key[0] != PROVINCE_CODE, key[0], key[1])
+
+
+def cell_keys(indicator: str, *, gen: int | None = None) -> list[tuple[str, int]]:
+    """Every (region code, year) of one indicator's cells, published or computed, in the indicator
+    page's order (the autonomous region first, then by region code, then by year).
+
+    Computing them needs every cell of the indicator once; the keys (not the cells) are kept in the
+    shared cache until the data change (stats/cache.py), so a page of the table computes only the
+    cells of the regions it shows (``cells(indicators=[code], regions=...)``: a formula reads only
+    its own region's inputs, so those cells are the same)."""
+    return stats_cache.remember(
+        ("cell_keys", indicator),
+        lambda: sorted(((r, y) for (r, _i, y) in cells(indicators=[indicator])), key=_table_order),
+        gen=gen,
+    )
+
+
+def cells_window(
+    *,
+    indicators: list[str] | None = None,
+    regions: list[str] | None = None,
+    year_from=None,
+    year_to=None,
+    with_derived: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[tuple[tuple[str, str, int], Cell]]:
+    """``sorted(cells(...).items())[offset:offset + limit]`` without computing every cell.
+
+    How many cells each region has under these filters is kept in the shared cache until the data
+    change (computing it needs every cell once); a window then computes only the cells of the
+    regions it reaches. A formula reads only its own region's inputs (``lag`` is the previous year
+    of the same region), so a region's cells are the same whichever other regions are asked."""
+    filters = {
+        "indicators": indicators,
+        "regions": regions,
+        "year_from": year_from,
+        "year_to": year_to,
+        "with_derived": with_derived,
+    }
+    counts: list[tuple[str, int]] = stats_cache.remember(
+        ("cell_counts", tuple(indicators or ()), tuple(sorted(set(regions or ()))), year_from, year_to, with_derived),
+        lambda: _region_counts(cells(**filters)),
+    )
+    reached, start, skipped = [], 0, 0
+    for region, n in counts:
+        if skipped + n <= offset:
+            skipped += n
+            continue
+        if not reached:
+            start = offset - skipped
+        reached.append(region)
+        if skipped + n >= offset + limit:
+            break
+        skipped += n
+    if not reached or limit <= 0:
+        return []
+    table = cells(**{**filters, "regions": reached})
+    return sorted(table.items())[start : start + limit]
+
+
+def _region_counts(table: dict) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for r, _i, _y in table:
+        counts[r] = counts.get(r, 0) + 1
+    return sorted(counts.items())
 
 
 def observation_history(region_code: str, indicator_code: str, year: int) -> list[Observation]:
@@ -399,14 +475,26 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
 
     own = {(t_id, code): float(v) for t_id, code, v in LeagueTarget.objects.filter(
         target__in=targets).values_list("target_id", "region__code", "value")} if with_leagues else {}
-    table = cells(indicators=sorted(inds), year_to=as_of)
+    # only the regions read below: the targets' own, the leagues and the provinces (for a peer
+    # comparison); the counties' cells (most of the table at province scale) are never used
+    wanted = sorted(
+        {t.region.code for t in targets}
+        | set(
+            Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.PREFECTURE]).values_list(
+                "code", flat=True
+            )
+        )
+    )
+    table = cells(indicators=sorted(inds), regions=wanted, year_to=as_of)
     part_inds = {
         i.code: i
         for i in Indicator.objects.filter(
             code__in=[t.indicator + sfx for t in targets for sfx in PART_YEAR_SUFFIXES]
         )
     }
-    part_table = cells(indicators=sorted(part_inds), year_to=as_of, with_derived=False) if part_inds else {}
+    part_table = (
+        cells(indicators=sorted(part_inds), regions=wanted, year_to=as_of, with_derived=False) if part_inds else {}
+    )
     out = []
     specs, rows, owners = [], [], []
     all_years = sorted(
@@ -418,8 +506,17 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
         all_years = [as_of]
     years = list(range(all_years[0], all_years[-1] + 1))
 
+    # (region, indicator) -> {year: cell}, built once: looking each series up by scanning the
+    # whole table cost targets x leagues passes over every region's cells
+    by_series: dict[tuple[str, str], dict[int, Cell]] = {}
+    for (r, i, y), c in table.items():
+        by_series.setdefault((r, i), {})[y] = c
+    part_by_series: dict[tuple[str, str], list[Cell]] = {}
+    for (r, i, _y), c in part_table.items():
+        part_by_series.setdefault((r, i), []).append(c)
+
     def series_of(region_code, code):
-        return {y: c for (r, i, y), c in table.items() if r == region_code and i == code}
+        return dict(by_series.get((region_code, code), {}))
 
     for t in targets:
         ind = inds.get(t.indicator)
@@ -428,7 +525,7 @@ def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAtta
         ta = TargetAttainment(target=t, indicator=ind, region=t.region, result=None, series=ser)  # type: ignore[arg-type]
         for sfx in PART_YEAR_SUFFIXES:
             pi = part_inds.get(t.indicator + sfx)
-            pc = [c for (r, i, _y), c in part_table.items() if r == t.region.code and pi and i == pi.code]
+            pc = part_by_series.get((t.region.code, pi.code), []) if pi else []
             if pc:
                 last = max(pc, key=lambda c: c.year)
                 note = last.note or ""
@@ -552,7 +649,8 @@ def _platform_table(data, limit: int = 60, labels: dict | None = None) -> dict:
 
 
 def province() -> Region:
-    return Region.objects.get(code=PROVINCE_CODE)
+    """The autonomous region, without its outline (no page maps it)."""
+    return Region.objects.defer("boundary").get(code=PROVINCE_CODE)
 
 
 def indicator_names(codes) -> dict[str, str]:

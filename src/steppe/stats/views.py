@@ -256,66 +256,118 @@ def _map_features(values: dict[str, tuple], unit: str) -> list[dict]:
 
 
 def indicator_detail(request, code: str):
+    """One indicator: a summary (the chosen region's series, each league's latest value and status,
+    the map), then its cells (every region x year, the value used and its source) a page at a time
+    (``?page=``/``?per_page=``); every cell is in the CSV/XLSX export and the observations API."""
+    from steppe.plans.models import Plan
+
     ind = Indicator.objects.filter(code=code).first()
     if ind is None:
         raise Http404(gettext("未知指标"))
     region_code = request.GET.get("region") or PROVINCE_CODE
-    region = Region.objects.filter(code=region_code).first()
+    region = Region.objects.defer("boundary").filter(code=region_code).first()
     if region is None:  # an unknown region is refused by name, not shown as the autonomous region
         raise invalid("region", gettext("“%(code)s” 不是已知的区划代码") % {"code": region_code})
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _indicator_export(code, request.GET["format"])
+    en = english()
+    gen = stats_cache.generation()
+    page = paginate(request, queries.cell_keys(code, gen=gen))
+    window = list(page.object_list)
+    table = queries.cells(indicators=[code], regions=sorted({r for r, _y in window})) if window else {}
+    rows = [((r, code, y), table[(r, code, y)]) for r, y in window if (r, code, y) in table]
+    names = {c: (en_name or name) if en else name for c, name, en_name in Region.objects.values_list(
+        "code", "name", "name_en")}
+    plan_pk = _plan_pk(request)
+    as_of = _as_of(request)
+    # the summary (series, leagues, map) is the same for every visitor: computed once per data
+    # generation, plan, year, region and language (stats/cache.py)
+    summary = stats_cache.remember(
+        ("indicator-summary", code, region.code, plan_pk, as_of, get_language()),
+        lambda: _indicator_summary(ind, region, Plan(pk=plan_pk) if plan_pk else None, as_of),
+        gen=gen,
+    )
+    history = {}
+    if request.GET.get("history"):
+        # `history=REGION:YEAR`; anything else is a 400 naming the parameter, not silently ignored
+        r, _sep, y = request.GET["history"].partition(":")
+        year = parse_year(y, "history")
+        history = {
+            "key": f"{names.get(r, r)} {year}" if en else f"{names.get(r, r)} {year}年",
+            "rows": queries.observation_history(r, code, year),
+        }
+    return render(
+        request,
+        "stats/indicator.html",
+        {
+            "ind": ind,
+            "region": region,
+            "rows": [(names.get(k[0], k[0]), k, c) for k, c in rows],
+            "page_obj": page,
+            "specs": {**summary["specs"], "map": _indicator_map(ind, summary["latest"], gen)},
+            "league_rows": summary["league_rows"],
+            "preference_rule": _preference_rule(),
+            "history": history,
+            "fmt": fmt,
+            "regions": [queries.province(), *queries.leagues()],
+            "related": _part_year_related(ind),
+        },
+    )
+
+
+def _indicator_export(code: str, fmt_name: str) -> HttpResponse:
+    """Every cell of an indicator (all regions and years), with its source and the other sources."""
     table = queries.cells(indicators=[code])
     names = dict(Region.objects.values_list("code", "name"))
-    rows = sorted(table.items(), key=lambda kv: (kv[0][0] != PROVINCE_CODE, kv[0][0], kv[0][2]))
+    rows = sorted(table.items(), key=lambda kv: queries._table_order((kv[0][0], kv[0][2])))
+    cols = [
+        "地区代码",
+        "地区",
+        "年份",
+        "数值",
+        "单位",
+        "状态",
+        "修订",
+        "计算值",
+        "来源",
+        "来源网址",
+        "发布日期",
+        "取用说明",
+        "其他来源",
+        "备注",
+    ]
+    out = [
+        [
+            r,
+            names.get(r, r),
+            y,
+            c.value,
+            c.unit,
+            c.status,
+            "是" if c.revised else "",
+            "是" if c.derived else "",
+            c.source_title,
+            c.source_url,
+            c.source_date.isoformat() if c.source_date else "",
+            c.reason,
+            "; ".join(f"{a['value']} ({a['source']})" for a in c.alternatives),
+            c.note,
+        ]
+        for (r, _i, y), c in rows
+    ]
+    return table_response(cols, out, fmt_name, f"indicator-{code}")
+
+
+def _indicator_summary(ind: Indicator, region: Region, plan, as_of: int) -> dict:
+    """The indicator page's charts and league table: the region's series with the plan's target
+    line and projection, each league's latest value (computed ones marked) and status, the map."""
+    code = ind.code
     en = english()
-    shown = (
-        {c: en_name or names[c] for c, en_name in Region.objects.values_list("code", "name_en")}
-        if en
-        else names
-    )
-    if request.GET.get("format") in ("csv", "xlsx"):
-        cols = [
-            "地区代码",
-            "地区",
-            "年份",
-            "数值",
-            "单位",
-            "状态",
-            "修订",
-            "计算值",
-            "来源",
-            "来源网址",
-            "发布日期",
-            "取用说明",
-            "其他来源",
-            "备注",
-        ]
-        out = [
-            [
-                r,
-                names.get(r, r),
-                y,
-                c.value,
-                c.unit,
-                c.status,
-                "是" if c.revised else "",
-                "是" if c.derived else "",
-                c.source_title,
-                c.source_url,
-                c.source_date.isoformat() if c.source_date else "",
-                c.reason,
-                "; ".join(f"{a['value']} ({a['source']})" for a in c.alternatives),
-                c.note,
-            ]
-            for (r, _i, y), c in rows
-        ]
-        return table_response(cols, out, request.GET["format"], f"indicator-{code}")
-    # target of the plan on this indicator, for the target line
     target_value = target_year = None
     projection = None
-    plan = _plan(request)
     status_by_league = {}
     if plan is not None:
-        for ta in queries.plan_attainment(plan, as_of=_as_of(request)):
+        for ta in queries.plan_attainment(plan, as_of=as_of):
             if ta.target.indicator == code and ta.target.kind != "qualitative":
                 target_value, target_year = ta.result.needed_value, ta.target.target_year
                 if ta.result.projection and region.code == ta.region.code:
@@ -323,17 +375,19 @@ def indicator_detail(request, code: str):
                 for lg, lr, _ in ta.leagues:
                     status_by_league[lg.code] = lr.status
                 break
+    leagues = queries.leagues()
+    own = queries.cells(indicators=[code], regions=sorted({region.code, *(lg.code for lg in leagues)}))
     series = [
         {"year": y, "value": c.value, "kind": gettext("计算值") if c.derived else gettext("统计值")}
-        for (r, _i, y), c in rows
+        for (r, _i, y), c in sorted(own.items(), key=lambda kv: kv[0][2])
         if r == region.code
     ]
-    latest = {}
-    for (r, _i, y), c in rows:
-        if names.get(r) and (r not in latest or y > latest[r][1]):
+    latest: dict[str, tuple] = {}
+    for (r, _i, y), c in own.items():
+        if r not in latest or y > latest[r][1]:
             latest[r] = (c.value, y, c.unit, c.derived)
     league_rows = []
-    for lg in queries.leagues():
+    for lg in leagues:
         v = latest.get(lg.code)
         st = status_by_league.get(lg.code, "no_data")
         league_rows.append(
@@ -371,37 +425,26 @@ def indicator_detail(request, code: str):
         )
         if any(r["value"] is not None for r in league_rows)
         else None,
-        "map": charts.choropleth_spec(
-            _map_features(latest, ind.unit),
-            title=["12 leagues (latest year)", ind_name] if en else f"12个盟市 · {ind.name}(最新年份)",
-            unit=unit_en(ind.unit).strip() if en else ind.unit,
-            region_label=gettext("地区"),
-        ),
     }
-    history = {}
-    if request.GET.get("history"):
-        # `history=REGION:YEAR`; anything else is a 400 naming the parameter, not silently ignored
-        r, _sep, y = request.GET["history"].partition(":")
-        year = parse_year(y, "history")
-        history = {
-            "key": f"{shown.get(r, r)} {year}" if en else f"{names.get(r, r)} {year}年",
-            "rows": queries.observation_history(r, code, year),
-        }
-    return render(
-        request,
-        "stats/indicator.html",
-        {
-            "ind": ind,
-            "region": region,
-            "rows": [(shown.get(k[0], k[0]), k, c) for k, c in rows],
-            "specs": {k: v for k, v in specs.items() if v},
-            "league_rows": league_rows,
-            "preference_rule": _preference_rule(),
-            "history": history,
-            "fmt": fmt,
-            "regions": [queries.province(), *queries.leagues()],
-            "related": _part_year_related(ind),
-        },
+    return {"specs": {k: v for k, v in specs.items() if v}, "league_rows": league_rows, "latest": latest}
+
+
+def _indicator_map(ind: Indicator, latest: dict[str, tuple], gen: int) -> dict:
+    """The map of the leagues' latest values, cached (shared) until the data change: building the
+    spec (Altair validates every outline) takes about a second. One entry per indicator and language."""
+    return stats_cache.remember(
+        ("indicator-map", ind.code, get_language()), lambda: _build_indicator_map(ind, latest), gen=gen
+    )
+
+
+def _build_indicator_map(ind: Indicator, latest: dict[str, tuple]) -> dict:
+    en = english()
+    ind_name = local_name(ind)
+    return charts.choropleth_spec(
+        _map_features(latest, ind.unit),
+        title=["12 leagues (latest year)", ind_name] if en else f"12个盟市 · {ind.name}(最新年份)",
+        unit=unit_en(ind.unit).strip() if en else ind.unit,
+        region_label=gettext("地区"),
     )
 
 
@@ -423,9 +466,46 @@ def _part_year_related(ind: Indicator) -> list[Indicator]:
 
 
 def region_detail(request, code: str):
-    region = Region.objects.filter(code=code).first()
+    region = Region.objects.defer("boundary").filter(code=code).first()
     if region is None:
         raise Http404(gettext("未知地区"))
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _region_export(region, request.GET["format"])
+    # the table (every indicator x year of the region) is the same for every visitor: rendered once
+    # per data generation and language (stats/cache.py), the frame per request
+    body = stats_cache.remember(
+        ("region-table", code, get_language()),
+        lambda: render_to_string("stats/_region_table.html", {"region": region, **_region_rows(code)}),
+    )
+    return render(
+        request,
+        "stats/region.html",
+        {
+            "region": region,
+            "body": mark_safe(body),  # noqa: S308 - our own template output
+            "regions": [queries.province(), *queries.leagues()],
+        },
+    )
+
+
+def _region_export(region: Region, fmt_name: str) -> HttpResponse:
+    data = _region_rows(region.code)
+    years, rows = data["years"], data["rows"]
+    cols = ["指标", "名称", "单位", *[str(y) for y in years]]
+    out = [
+        [
+            r["ind"].code,
+            r["ind"].name,
+            r["ind"].unit,
+            *[None if c is None else c.value for c in r["cells"]],
+        ]
+        for r in rows
+    ]
+    return table_response(cols, out, fmt_name, f"region-{region.code}")
+
+
+def _region_rows(code: str) -> dict:
+    """Each indicator with data for the region: its cells by year and its latest cell."""
     table = queries.cells(regions=[code])
     inds = {i.code: i for i in Indicator.objects.all()}
     years = sorted({k[2] for k in table})
@@ -437,28 +517,7 @@ def region_detail(request, code: str):
         if i.code in by_ind:
             cells = by_ind[i.code]
             rows.append({"ind": i, "cells": [cells.get(y) for y in years], "latest": cells[max(cells)]})
-    if request.GET.get("format") in ("csv", "xlsx"):
-        cols = ["指标", "名称", "单位", *[str(y) for y in years]]
-        out = [
-            [
-                r["ind"].code,
-                r["ind"].name,
-                r["ind"].unit,
-                *[None if c is None else c.value for c in r["cells"]],
-            ]
-            for r in rows
-        ]
-        return table_response(cols, out, request.GET["format"], f"region-{code}")
-    return render(
-        request,
-        "stats/region.html",
-        {
-            "region": region,
-            "years": years,
-            "rows": rows,
-            "regions": [queries.province(), *queries.leagues()],
-        },
-    )
+    return {"years": years, "rows": rows}
 
 
 def scorecard(request):
