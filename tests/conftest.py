@@ -208,3 +208,15 @@ class I18nChecks:
 @pytest.fixture(scope="session")
 def i18n_checks() -> I18nChecks:
     return I18nChecks()
+
+
+@pytest.fixture
+def steady_search_index(monkeypatch):
+    """For query-count tests: the search index's catch-up with the database runs at most once a
+    second, in whichever request crosses that second, so a measured request may or may not include
+    it. Held still here; the returned function brings the index up to date (call it just before
+    the measured request), so the count is the page's own queries."""
+    from steppe.transfer import search
+
+    monkeypatch.setattr(search, "CATCH_UP_EVERY_SECONDS", float("inf"))
+    return lambda: search.catch_up(force=True)

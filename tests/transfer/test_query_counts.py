@@ -65,7 +65,8 @@ PAGES = [
 
 @pytest.mark.parametrize(("who", "url"), PAGES)
 def test_list_query_count_does_not_grow_with_rows(
-    request, client, who, url, make_published, institution_user, enterprise_user, department_user, broker_user
+    request, client, who, url, make_published, institution_user, enterprise_user, department_user, broker_user,
+    steady_search_index,
 ):
     broker = services.broker_register(
         actor=department_user, data={"name": "王经纪", "certificate_no": "C-1"}, user=broker_user
@@ -86,6 +87,7 @@ def test_list_query_count_does_not_grow_with_rows(
         # time-throttled catch-up may or may not have seen the new rows: rebuild for both sizes
         search.reset_index()
         client.get(url)  # warm caches (index, sessions)
+        steady_search_index()
         with CaptureQueriesContext(connection) as ctx:
             r = client.get(url)
         assert r.status_code == 200, url
@@ -93,7 +95,9 @@ def test_list_query_count_does_not_grow_with_rows(
     assert counts[0] == counts[1], f"{url}: {counts} queries for 2 and 5 rows"
 
 
-def test_the_record_page_query_count_does_not_grow_with_interests(client, achievement, institution_user):
+def test_the_record_page_query_count_does_not_grow_with_interests(
+    client, achievement, institution_user, steady_search_index
+):
     from steppe.core.services import user_create
 
     client.force_login(institution_user)  # the owner sees who is interested
@@ -104,6 +108,7 @@ def test_the_record_page_query_count_does_not_grow_with_interests(client, achiev
             firm, _, _ = user_create(username=f"firm{i}", role="enterprise", unit=f"企业{i}", region="150200")
             services.interest_express(actor=firm, listing=achievement, note="感兴趣")
         client.get(url)
+        steady_search_index()
         with CaptureQueriesContext(connection) as ctx:
             r = client.get(url)
         assert r.content.decode().count("企业") >= len(batch)

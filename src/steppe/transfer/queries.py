@@ -341,13 +341,18 @@ def _fallback_queryset(kind: str, f: Filters):
     return qs
 
 
-def _listing_searches(listing: Listing, *, k: int) -> dict:
+_UNSET = object()
+
+
+def _listing_searches(listing: Listing, *, k: int, index=_UNSET) -> dict:
     """The index results for a record: for a demand, achievements and experts; for an
-    achievement, demands (the record's own field orders them)."""
+    achievement, demands (the record's own field orders them). ``index``: one the caller already
+    holds (a page searching for several records takes it, and its catch-up, once)."""
     text = f"{listing.title}\n{listing.description}"
     me = f"{listing.kind}:{listing.public_id}"
     kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
-    index = get_index()
+    if index is _UNSET:
+        index = get_index()
     if index is None:  # the shared index is still being built: no matches yet, and the page says so
         return {kind: SearchResult([], source="pending") for kind in kinds}
     return {
@@ -373,7 +378,8 @@ def matches_for_user(user, *, k: int = 5, per_kind: int = 20) -> list[tuple[List
             "-published_at", "-id"
         )[:per_kind]
     ]
-    found = [(listing, _listing_searches(listing, k=k)) for listing in listings]
+    index = get_index() if listings else None
+    found = [(listing, _listing_searches(listing, k=k, index=index)) for listing in listings]
     objects = _load(m for _, results in found for r in results.values() for m in r.matches)
     return [
         (listing, {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in results.items()})
