@@ -220,7 +220,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("bureau", "/monitoring/bureau/"): 17,
     ("public", "/monitoring/indicators/rd_expenditure/?per_page=200"): 15,
     ("enterprise", "/transfer/mine/?per_page=200"): 13,
-    ("broker", "/transfer/broker/?per_page=200"): 8,  # the profile form: its league choices and the fields of the broker (ac9ea73)
+    ("broker", "/transfer/broker/?per_page=200"): 8,  # with the profile form the desk gained (ac9ea73)
     ("bank", "/policy/white-list/?per_page=200"): 6,
     ("department", "/api/v1/transfer/achievements?limit=500"): 1,
     ("department", "/api/v1/transfer/demands?limit=500"): 1,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from steppe.challenges.models import Application, Challenge, ChallengeTarget
@@ -194,6 +194,12 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
     with transaction.atomic():
         step("challenges", lambda: _challenges(ctx))
     stats_cache.invalidate()
+    # a million rows written at once: the planner's statistics of the tables are refreshed now, not
+    # left to autovacuum (off on some servers; without them the lists' joins plan badly)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        say("ANALYZE: planner statistics refreshed")
     # 70,000 listings written in bulk: a new shared search index is built by its job (the old one,
     # caught up record by record, would carry them all as delta)
     from steppe.transfer import search
