@@ -75,3 +75,24 @@ def test_only_the_department_verifies(seeded, bureau_user, login):
 def test_talent_records_hold_no_identity_numbers_or_addresses():
     names = {f.name for f in Talent._meta.get_fields()}
     assert not names & {"id_number", "identity_card", "address", "home_address", "phone", "birth_date"}
+
+
+def test_the_map_is_drawn_again_when_the_counts_change(seeded, client):
+    """The map is kept in the cache under the counts it shows: a record that counts redraws it."""
+    import json
+
+    from steppe.core.models import Region
+    from steppe.registers.kinds import KINDS
+    from steppe.registers.queries import counted
+
+    def baotou_label() -> str:
+        page = client.get("/registers/platforms/").content.decode()
+        spec = json.loads(page.split('id="chart-map-spec" type="application/json">', 1)[1].split("</script>", 1)[0])
+        text = json.dumps(spec, ensure_ascii=False)
+        return text.split('"code": "150200"', 1)[1][:200]
+
+    before = counted(KINDS["platforms"]).filter(region__code__startswith="1502").count()
+    assert f"{before} 个" in baotou_label()
+    Platform.objects.create(name=LAB["name"], kind="key_lab", level="regional", status="approved",
+                            region=Region.objects.get(code="150200"), review="verified")
+    assert f"{before + 1} 个" in baotou_label()

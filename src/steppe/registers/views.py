@@ -4,12 +4,15 @@ history, the filing form, review and withdrawal, import and export. Every write 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,11 +54,27 @@ def index(request):
     return render(request, "registers/index.html", {"cards": cards})
 
 
+MAP_TIMEOUT = 24 * 3600
+
+
 def _map_spec(kind, year):
+    """The league map of a register and its table rows. The rows are counted on every request; the
+    map drawn from them (Altair validating twelve league outlines: about half a second) is kept in
+    the shared cache under the rows it shows, so a new or changed record draws a new one."""
     rows = queries.counts_by_league(kind, year)
     names = {r.code: local_name(r) for r in queries.regions_named([r["league"] for r in rows])}
     for r in rows:
         r["name"] = names.get(r["league"], r["league"])
+    digest = hashlib.sha1(repr((kind.slug, year, get_language(), rows)).encode()).hexdigest()
+    key = f"registers:map:{digest}"
+    spec = cache.get(key)
+    if spec is None:
+        spec = _draw_map(kind, year, rows)
+        cache.set(key, spec, MAP_TIMEOUT)
+    return spec, rows
+
+
+def _draw_map(kind, year, rows):
     values = {r["league"]: r for r in rows}
     use_amount = kind.amount_field is not None
     unit = _("万元") if use_amount else _("个")
@@ -69,9 +88,8 @@ def _map_spec(kind, year):
         feats.append({"type": "Feature", "geometry": region.boundary,
                       "properties": {"name": local_name(region), "code": region.code, "value": value, "label": label}})
     title = f"{kind.label} · {year}" if year else str(kind.label)
-    spec = charts.choropleth_spec(feats, title=title, unit=str(unit), region_label=_("地区"),
+    return charts.choropleth_spec(feats, title=title, unit=str(unit), region_label=_("地区"),
                                   missing_label=_("无登记"))
-    return spec, rows
 
 
 def record_list(request, slug):
