@@ -142,3 +142,20 @@ def test_a_bureaus_home_shows_its_own_leagues_latest_report_not_another_units(lo
     row = home.split(f'href="/supervision/measures/{measure.code}/"', 1)[1].split("</tr>", 1)[0]
     assert "40%" in row, row
     assert "90%" not in row, row
+
+
+def test_the_bureau_home_follows_the_one_league_rule(login, plan, county_bureau):
+    """A county's bureau sees its league's home; a bureau account of the whole region has no league
+    and no league home: a 404 (it was a 500, looking for the region among the leagues)."""
+    from tests.conftest import _make_user
+
+    county_home = login(county_bureau).get("/monitoring/bureau/")
+    assert county_home.status_code == 200
+    assert "包头市" in county_home.content.decode()
+    from steppe.core.models import Region, User
+
+    # sign-up refuses such an account; an administrator's edit can still make one
+    regional = _make_user("region-bureau", "bureau", region="150200", unit="自治区某科技局")
+    User.objects.filter(pk=regional.pk).update(region=Region.objects.get(code="150000"))
+    regional.refresh_from_db()
+    assert login(regional).get("/monitoring/bureau/").status_code == 404

@@ -51,6 +51,23 @@ def region_code_prefix(user) -> str | None:
     return None
 
 
+def bureau_league(user) -> Region | None:
+    """The league (a prefecture-level Region) a bureau's account works for - THE rule, used everywhere
+    (supervision's measures and chases, the statistics' bureau home).
+
+    A league's bureau works for its league; a county's bureau for the league its county lies in; anyone
+    else (and a bureau account of the whole region, which no league names) for none. The bureau reads
+    its league's measures (those of the current plan naming it or every league, see
+    ``plans.queries.league_measures``); only the league's own bureau reports on them and chases them
+    (``is_league_bureau``)."""
+    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id):
+        return None
+    code = user.region.league_code
+    if code is None:
+        return None
+    return user.region if code == user.region.code else Region.objects.filter(code=code).first()
+
+
 # ---------------------------------------------------------------- what belongs to an organisation
 
 

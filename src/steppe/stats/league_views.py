@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.pagination import paginate
-from steppe.core.permissions import is_department
+from steppe.core.permissions import bureau_league, is_department
 from steppe.core.roles import Role
 from steppe.core.validation import parse_int, parse_year
 from steppe.plans.models import Plan, Target
@@ -182,10 +182,12 @@ def _can_review(user, s: Import) -> bool:
 @login_required
 def bureau_home(request):
     """A bureau's home: its targets, its measures and their reports, and what it owes next."""
-    if not _is_bureau(request.user):
+    # the league the bureau works for (core.permissions.bureau_league, the one rule); a bureau
+    # account of the whole region has none, and no league home (it was a 500 here)
+    league = bureau_league(request.user)
+    if league is None:
         raise Http404()
     region = request.user.region
-    league = Region.objects.get(code=region.league_code) if region.league_code else region
     plan = plan_default()
     as_of = _as_of(request)
     targets = []

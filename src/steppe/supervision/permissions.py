@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
 from steppe.core.models import Region
-from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
+from steppe.core.permissions import bureau_league, is_department  # one rule each; pages call perms.<rule>
 from steppe.core.roles import Role
 from steppe.plans.models import Measure, MeasureUnit, Target
 from steppe.plans.queries import league_measures
@@ -36,22 +36,6 @@ def require_department(user) -> None:
 
 
 # ---------------------------------------------------------------- measures, milestones, reports
-
-
-def bureau_league(user) -> Region | None:
-    """The league (a prefecture-level Region) a bureau's account works for - THE rule, used everywhere.
-
-    A league's bureau works for its league; a county's bureau for the league its county lies in; anyone
-    else (and a bureau account of the whole region, which no league names) for none. The bureau reads
-    its league's measures (those of the current plan naming it or every league, see
-    ``plans.queries.league_measures``); only the league's own bureau reports on them and chases them
-    (``is_league_bureau``)."""
-    if not (user and user.is_authenticated and user.role == Role.BUREAU and user.region_id):
-        return None
-    code = user.region.league_code
-    if code is None:
-        return None
-    return user.region if code == user.region.code else Region.objects.filter(code=code).first()
 
 
 def is_league_bureau(user) -> bool:
