@@ -553,3 +553,53 @@ def test_register_batch_columns_agree_with_evaluate_on_capitalised_projects_befo
     batch = evaluate_many(columns, 2020, ["sd_eligible_rd", "sd_other_allowed"])
     assert batch["sd_eligible_rd"][0] == pytest.approx(100)
     assert batch["sd_other_allowed"][0] == pytest.approx(15)
+
+
+def _counts_one_by_one() -> list[dict]:
+    """The doubling-target counts worked out one enterprise at a time (the definition the grouped
+    database counts of ``enterprise_counts_by_region_year`` must equal)."""
+    from collections import defaultdict
+
+    from steppe.core.models import Region
+
+    zero = {"high_tech_enterprises": 0, "tech_smes": 0, "hte_would_qualify": 0, "tsme_would_qualify": 0,
+            "hte_depends_on_expert_score": 0}
+    counts: dict = defaultdict(lambda: dict(zero))
+    for e in Enterprise.objects.select_related("region"):
+        league = Region.league_or_self(e.region.code)
+        issued, tsme = e.hte_certificate_issued_on, e.tsme_registration_number
+        if issued:
+            last = issued.year + 3 if (issued.month, issued.day) != (1, 1) else issued.year + 2
+            for y in range(issued.year, last + 1):
+                counts[(league, y)]["high_tech_enterprises"] += 1
+        if tsme and len(tsme) >= 11 and tsme[:4].isdigit():
+            counts[(league, int(tsme[:4]))]["tech_smes"] += 1
+    for r in PolicyResult.objects.filter(run__status="done").select_related("enterprise__region"):
+        row = counts[(Region.league_or_self(r.enterprise.region.code), r.year)]
+        row["tsme_would_qualify"] += int(r.tsme_eligible)
+        row["hte_would_qualify"] += int(r.hte_eligibility == 1)
+        row["hte_depends_on_expert_score"] += int(r.hte_eligibility == -1)
+    return sorted(({"region_code": k[0], "year": k[1], **v} for k, v in counts.items()),
+                  key=lambda r: (r["region_code"], r["year"]))
+
+
+def test_the_grouped_counts_equal_the_counts_one_enterprise_at_a_time(register):
+    """Certificates issued on 1 January (valid one year less), in several leagues and years, numbers
+    too short or not starting with a year, and a batch run's results: counted the same way."""
+    import datetime as dt
+
+    from steppe.core.models import Region
+
+    cases = [("150203", dt.date(2022, 1, 1), "20221502030001"), ("150203", dt.date(2022, 10, 1), "2023150203A01"),
+             ("150602", dt.date(2021, 6, 30), "2024"), ("150602", None, "X0241506020001"),
+             ("150102", dt.date(2023, 1, 1), "20231501020007"), ("150102", None, "")]
+    for i, (region, issued, tsme) in enumerate(cases):
+        Enterprise.objects.create(name=f"企业{i}", credit_code=code(f"9115000{i}MA000{i:04d}"),
+                                  region=Region.objects.get(code=region), registered_on=dt.date(2015, 5, 1),
+                                  hte_certificate_issued_on=issued, tsme_registration_number=tsme)
+    policy_run(2024)
+    got = enterprise_counts_by_region_year()
+    assert any(r["high_tech_enterprises"] for r in got) and any(r["tech_smes"] for r in got)
+    assert any(r["tsme_would_qualify"] for r in got)
+    assert got == _counts_one_by_one()
+    assert enterprise_counts_by_region_year(years=[2023]) == [r for r in got if r["year"] == 2023]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models.functions import ExtractYear, Length, Substr
+
 from steppe.core.models import Region
 
 from .models import Enterprise, PolicyResult, PolicyRun
@@ -26,25 +29,48 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
             "hte_depends_on_expert_score": 0,
         }
     )
-    for region, issued, tsme in Enterprise.objects.values_list(
-        "region__code", "hte_certificate_issued_on", "tsme_registration_number"
-    ):
-        league = Region.league_or_self(region)
-        if issued:
-            last = issued.year + 3 if (issued.month, issued.day) != (1, 1) else issued.year + 2
-            for y in range(issued.year, last + 1):
-                counts[(league, y)]["high_tech_enterprises"] += 1
-        if tsme and len(tsme) >= 11 and tsme[:4].isdigit():
-            counts[(league, int(tsme[:4]))]["tech_smes"] += 1
-    for region, year, tsme_ok, hte in PolicyResult.objects.filter(
-        run__status=PolicyRun.Status.DONE
-    ).values_list("enterprise__region__code", "year", "tsme_eligible", "hte_eligibility"):
-        row = counts[(Region.league_or_self(region), year)]
-        row["tsme_would_qualify"] += int(tsme_ok)
-        row["hte_would_qualify"] += int(hte == 1)
-        row["hte_depends_on_expert_score"] += int(hte == -1)
+    # counted in the database, grouped (a few thousand groups, not one Python step per enterprise:
+    # 100,000 enterprises took 0.36 s a request); the league of each region code is asked once
+    league_of = _memo(Region.league_or_self)
+    hte = (Enterprise.objects.filter(hte_certificate_issued_on__isnull=False)
+           .values("region__code", y=ExtractYear("hte_certificate_issued_on"),
+                   jan1=Case(When(hte_certificate_issued_on__month=1, hte_certificate_issued_on__day=1,
+                                  then=Value(True)), default=Value(False), output_field=BooleanField()))
+           .annotate(n=Count("id")).order_by())
+    for g in hte:
+        last = g["y"] + 2 if g["jan1"] else g["y"] + 3  # valid to the end of the third year after issue
+        for y in range(g["y"], last + 1):
+            counts[(league_of(g["region__code"]), y)]["high_tech_enterprises"] += g["n"]
+    tsme = (Enterprise.objects.annotate(tsme_len=Length("tsme_registration_number")).filter(tsme_len__gte=11)
+            .values("region__code", prefix=Substr("tsme_registration_number", 1, 4))
+            .annotate(n=Count("id")).order_by())
+    for g in tsme:
+        if g["prefix"].isdigit():  # 4-digit year + region + sequence (models.Enterprise checks the form)
+            counts[(league_of(g["region__code"]), int(g["prefix"]))]["tech_smes"] += g["n"]
+    results = (PolicyResult.objects.filter(run__status=PolicyRun.Status.DONE)
+               .values("enterprise__region__code", "year")
+               .annotate(tsme_ok=Count("id", filter=Q(tsme_eligible=True)),
+                         hte_ok=Count("id", filter=Q(hte_eligibility=1)),
+                         hte_expert=Count("id", filter=Q(hte_eligibility=-1)))
+               .order_by())
+    for g in results:
+        row = counts[(league_of(g["enterprise__region__code"]), g["year"])]
+        row["tsme_would_qualify"] += g["tsme_ok"]
+        row["hte_would_qualify"] += g["hte_ok"]
+        row["hte_depends_on_expert_score"] += g["hte_expert"]
     rows = [{"region_code": r, "year": y, **v} for (r, y), v in counts.items() if years is None or y in years]
     return sorted(rows, key=lambda r: (r["region_code"], r["year"]))
+
+
+def _memo(f):
+    seen: dict = {}
+
+    def once(x):
+        if x not in seen:
+            seen[x] = f(x)
+        return seen[x]
+
+    return once
 
 
 def latest_run(year: int | None = None) -> PolicyRun | None:
