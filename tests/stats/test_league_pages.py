@@ -159,3 +159,22 @@ def test_the_bureau_home_follows_the_one_league_rule(login, plan, county_bureau)
     User.objects.filter(pk=regional.pk).update(region=Region.objects.get(code="150000"))
     regional.refresh_from_db()
     assert login(regional).get("/monitoring/bureau/").status_code == 404
+
+
+def test_a_bureaus_home_gives_figures_their_units_and_measures_their_english_titles(login, plan, published,
+                                                                                     bureau_user):
+    """The same as the cascade: a league's latest R&D total says 亿元 (it was a bare number), and in
+    English the measures read in English (their title_en), not in Chinese."""
+    import re
+
+    from steppe.plans.queries import league_measures
+
+    client = login(bureau_user)
+    body = client.get("/monitoring/bureau/").content.decode()
+    cells = re.findall(r'<td class="num">([^<]*\(\d{4}\))</td>', body)
+    assert cells and any("亿元" in c for c in cells), cells
+    client.cookies["django_language"] = "en"
+    en = client.get("/monitoring/bureau/").content.decode()
+    measure = league_measures(bureau_user.region, plan).order_by("order").first()
+    assert measure.title_en and measure.title_en in en.replace("&#x27;", "'").replace("&amp;", "&")
+    assert measure.title not in en
