@@ -201,12 +201,6 @@ def measure_records(codes: list[str]) -> dict[str, list[MeasureRecords]]:
     return out
 
 
-def leagues(*, with_boundary: bool = False) -> list[Region]:
-    """The 12 leagues in code order; their map boundaries (tens of KB each) only for a map."""
-    qs = Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code")
-    return list(qs if with_boundary else qs.defer("boundary"))
-
-
 def regions_named(codes) -> list[Region]:
     return list(Region.objects.filter(code__in=set(codes)))
 

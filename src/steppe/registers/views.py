@@ -23,6 +23,7 @@ from steppe.core.tables import file_response
 from steppe.core.validation import parse_year
 from steppe.stats import charts
 from steppe.stats.i18n import local_name
+from steppe.stats.queries import leagues
 
 from . import permissions as perms
 from . import queries, services
@@ -79,7 +80,7 @@ def _draw_map(kind, year, rows):
     use_amount = kind.amount_field is not None
     unit = _("万元") if use_amount else _("个")
     feats = []
-    for region in queries.leagues(with_boundary=True):
+    for region in leagues(with_boundary=True):
         if not region.boundary:
             continue
         v = values.get(region.code)
@@ -111,7 +112,7 @@ def record_list(request, slug):
     map_json, league_rows = _map_spec(kind, year)
     context = {
         "kind": kind, "rows": rows, "page_obj": page, "total": total, "shown": len(rows), "columns": columns,
-        "filters": filters, "choice_filters": choice_filters, "leagues": queries.leagues(),
+        "filters": filters, "choice_filters": choice_filters, "leagues": leagues(),
         "map_json": map_json, "league_rows": league_rows, "year": year,
         "can_submit": perms.can_submit(request.user, kind),
         "query": request.GET.urlencode(),

@@ -467,7 +467,8 @@ def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True
 
 
 def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
-    targets = list(plan.targets.filter(active=True).select_related("region").defer("region__boundary")
+    targets = list(plan.targets.filter(active=True).select_related("region")
+                   .defer(*Region.without_boundary("region"))
                    .order_by("order"))
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
@@ -783,6 +784,8 @@ def completeness(year: int, *, today: dt.date | None = None) -> list[Completenes
 # --------------------------------------------------------------------------- 分解下达 (cascade)
 
 CASCADE_KINDS = ("amount", "threshold", "multiple", "avg_growth", "level", "share")
+# what weighs the leagues against the regional target: GDP (a level), above-scale firms (a share)
+CASCADE_WEIGHTS = frozenset({"gdp", "industrial_enterprises_with_rd"})
 
 
 @dataclass
@@ -849,7 +852,7 @@ def _cascades(plan, as_of: int) -> list[TargetCascade]:
     from . import cascade
 
     targets = list(plan.targets.filter(active=True, kind__in=CASCADE_KINDS).select_related("region")
-                   .defer("region__boundary").order_by("order"))
+                   .defer(*Region.without_boundary("region")).order_by("order"))
     if not targets:
         return []
     league_list = leagues()
@@ -857,8 +860,7 @@ def _cascades(plan, as_of: int) -> list[TargetCascade]:
     own: dict[int, dict[str, LeagueTarget]] = {}
     for lt in LeagueTarget.objects.filter(target__in=targets).select_related("region"):
         own.setdefault(lt.target_id, {})[lt.region.code] = lt
-    weights = {"gdp", "industrial_enterprises_with_rd"}
-    table = cells(indicators=sorted({t.indicator for t in targets} | weights),
+    table = cells(indicators=sorted({t.indicator for t in targets} | CASCADE_WEIGHTS),
                   regions=sorted({*codes, *(t.region.code for t in targets)}), year_to=as_of)
     by_series: dict[tuple[str, str], dict[int, Cell]] = {}
     for (r, i, y), c in table.items():
@@ -877,7 +879,7 @@ def _cascade(t, as_of, league_list, own, by_series, indicator, cascade) -> Targe
                          else _num(t.baseline_value))
     entries, specs, rows, owners = [], [], [], []
     # the years this target's figures span (its own indicator and weights, in its leagues and its region)
-    read = {t.indicator, "gdp", "industrial_enterprises_with_rd"}
+    read = {t.indicator, *CASCADE_WEIGHTS}
     regions = {lg.code for lg in league_list} | {t.region.code}
     seen = [y for (r, i), ser in by_series.items() if i in read and r in regions for y in ser]
     years = list(range(min([*seen, t.target_year, as_of]), max(t.target_year, as_of) + 1))

@@ -18,7 +18,7 @@ from steppe.core.regions import resolve_region
 from steppe.core.roles import Role
 
 from . import permissions as perms
-from .matching import Filters, Match, SearchResult, highlight, tokenize
+from .matching import Filters, Match, MatchIndex, SearchResult, highlight, tokenize
 from .models import (
     Achievement,
     Broker,
@@ -341,18 +341,13 @@ def _fallback_queryset(kind: str, f: Filters):
     return qs
 
 
-_UNSET = object()
-
-
-def _listing_searches(listing: Listing, *, k: int, index=_UNSET) -> dict:
+def _listing_searches(listing: Listing, *, k: int, index: MatchIndex | None) -> dict:
     """The index results for a record: for a demand, achievements and experts; for an
-    achievement, demands (the record's own field orders them). ``index``: one the caller already
-    holds (a page searching for several records takes it, and its catch-up, once)."""
+    achievement, demands (the record's own field orders them). ``index``: the caller's
+    ``get_index()`` (a page searching for several records takes it, and its catch-up, once)."""
     text = f"{listing.title}\n{listing.description}"
     me = f"{listing.kind}:{listing.public_id}"
     kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
-    if index is _UNSET:
-        index = get_index()
     if index is None:  # the shared index is still being built: no matches yet, and the page says so
         return {kind: SearchResult([], source="pending") for kind in kinds}
     return {
@@ -363,7 +358,7 @@ def _listing_searches(listing: Listing, *, k: int, index=_UNSET) -> dict:
 
 def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
     """For a demand: achievements and experts; for an achievement: demands. {kind: (result, hits)}."""
-    found = _listing_searches(listing, k=k)
+    found = _listing_searches(listing, k=k, index=get_index())
     objects = _load(m for r in found.values() for m in r.matches)
     return {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in found.items()}
 
