@@ -60,6 +60,8 @@ def test_a_county_submits_on_the_page_and_its_league_reviews_it(client, indicato
     client.force_login(bureau_user)
     page = client.get("/monitoring/submissions/").content.decode()
     assert f'data-submission="{imp.pk}"' in page and "审核通过" in page
+    pending = page.split('<tr class="pending">', 1)[1].split("</tr>", 1)[0]
+    assert "800亿元" in pending, pending  # a pending figure with its unit, as the accepted ones
     home = client.get("/monitoring/bureau/").content.decode()
     assert f"旗县报送 {imp.pk} 待本盟市审核" in home
     client.post("/monitoring/submissions/", {"action": "approve", "submission": imp.pk, "comment": "ok"})
