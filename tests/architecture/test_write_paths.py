@@ -72,13 +72,13 @@ UNDECLARED_PAGES = {
     "stats:cascade_edit", "policy:runs", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
     "registers:act",
-    "accounts:member_active", "accounts:hand_over",
 }  # fmt: skip
 
 # pages whose POST carries no typed fields (a button, an upload read by the importer, a calculation)
 NOT_FORMS_PAGES = {
     "stats:import", "transfer:import", "registers:import",  # uploads: the importers name row and column
     "policy:calculator",  # computes, writes nothing
+    "accounts:hand_over",  # a button: the path names the colleague who becomes administrator
     "supervision:inbox_read", "inbox:read", "inbox:read_all", "inbox:preferences", "jobs:retry", "jobs:cancel",
 }  # fmt: skip
 

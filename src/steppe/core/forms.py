@@ -267,6 +267,17 @@ class AcceptInvitationForm(ErrorsMixin, PageForm):
         return data
 
 
+class MemberActiveForm(ErrorsMixin, PageForm):
+    """An organisation's administrator (or the operator) stops or restores a member's account: the
+    button sends ``active`` 0 or 1; anything else is refused, not read as "stop"."""
+
+    active = forms.ChoiceField(label=_("账号状态"), choices=[("1", _("恢复")), ("0", _("停用"))],
+                               error_messages={"invalid_choice": _("应为 1（恢复）或 0（停用）")})
+
+    def clean_active(self) -> bool:
+        return self.cleaned_data["active"] == "1"
+
+
 class SignInForm(AuthenticationForm):
     """Sign in with the e-mail address (or the user name of an account made by an operator)."""
 
@@ -328,6 +339,7 @@ def _declare_write_paths() -> None:
                pages=("accounts:organisation",))  # fmt: skip
     write_path("accounts.invite", InviteForm, pages=("accounts:invite", "accounts:my_organisation"))
     write_path("accounts.invitation", AcceptInvitationForm, pages=("accounts:invitation",))
+    write_path("accounts.member_active", MemberActiveForm, pages=("accounts:member_active",))
 
 
 _declare_write_paths()

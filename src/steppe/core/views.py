@@ -21,6 +21,7 @@ from .errors import DomainError, NotFound, ValidationFailed
 from .forms import (
     AcceptInvitationForm,
     InviteForm,
+    MemberActiveForm,
     PasswordResetPageForm,
     RefuseForm,
     SetPasswordPageForm,
@@ -211,7 +212,12 @@ def _back(request, user: User):
 @require_POST
 def member_active(request, pk: int):
     member = _member(request, pk)
-    active = request.POST.get("active") == "1"
+    form = MemberActiveForm(request.POST)
+    if not form.is_valid():  # nothing changes; the field by its label
+        for _name, label, message in form.error_summary:
+            messages.error(request, f"{label}{_('：')}{message}")
+        return _back(request, member)
+    active = form.cleaned_data["active"]
     try:
         services.member_set_active(actor=request.user, user=member, active=active)
     except NotFound:
