@@ -69,7 +69,7 @@ UNDECLARED_PAGES = {
     "supervision:milestone_done", "supervision:milestone_move", "supervision:rounds", "supervision:round",
     "supervision:target_report",
     "transfer:action", "transfer:scenarios", "transfer:experts",
-    "stats:cascade_edit", "policy:runs", "evaluation:build",
+    "stats:cascade_edit", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
     "registers:act",
 }  # fmt: skip

@@ -281,6 +281,29 @@ class ComplianceEventForm(ErrorsMixin, PageForm):
         return day
 
 
+RUN_YEARS = (2008, 2100)  # the fiscal years the rules cover
+MSG_RUN_YEAR = _("须为 2008-2100 之间的会计年度")
+
+
+class RunYearForm(ErrorsMixin, PageForm):
+    """The year of a batch run (policy:runs; services.policy_run_start checks it with this form too,
+    so the command line and the page refuse the same years in the same words)."""
+
+    year = forms.CharField(label=_("年度"), required=False)
+
+    def clean_year(self) -> int:
+        from steppe.core.errors import ValidationFailed
+        from steppe.core.validation import INT_MAX, parse_int
+
+        try:  # not a whole number: core's words ("“abc” 不是整数"), as every year field says it
+            year = parse_int(self.cleaned_data["year"], "year", lo=-INT_MAX, hi=INT_MAX)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.data["errors"][0]["message"]) from None
+        if not RUN_YEARS[0] <= year <= RUN_YEARS[1]:
+            raise forms.ValidationError(MSG_RUN_YEAR)
+        return year
+
+
 def _declare_write_paths() -> None:
     from steppe.core.validation import write_path
 
@@ -288,6 +311,7 @@ def _declare_write_paths() -> None:
                api=("PUT /policy/enterprises/{public_id}/years/{year}",), pages=("policy:enterprise",))  # fmt: skip
     write_path("policy.compliance_event", ComplianceEventForm, pages=("policy:enterprise",))
     write_path("policy.enterprise_file", EnterpriseFileForm, pages=("policy:enterprises",))
+    write_path("policy.run_year", RunYearForm, pages=("policy:runs",))
 
 
 _declare_write_paths()

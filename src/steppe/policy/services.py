@@ -25,7 +25,7 @@ from steppe.core.credit_code import CREDIT_CODE_CHARS, credit_code_check_char, v
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Notification, Region
 from steppe.core.tables import read_records, read_upload, table_format, write_records
-from steppe.core.validation import MAX_AMOUNT, invalid
+from steppe.core.validation import MAX_AMOUNT
 
 from . import engine, innovation
 from .models import (
@@ -951,8 +951,13 @@ def policy_run_start(year: int, *, actor=None) -> PolicyRun:
     """
     from steppe.core.jobs import service as jobs
 
-    if not 2008 <= year <= 2100:
-        raise invalid("year", "须为 2008-2100 之间的会计年度 Must be a fiscal year from 2008 to 2100")
+    from .forms import RunYearForm  # the runs page's form: one check of the year
+
+    form = RunYearForm({"year": str(year)})
+    if not form.is_valid():
+        errors = form.error_list()
+        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    year = form.cleaned_data["year"]
     settle_lost_runs()
     if PolicyRun.objects.filter(status__in=[PolicyRun.Status.QUEUED, PolicyRun.Status.RUNNING]).exists():
         raise DomainError("busy", "已有批量测算在运行 A batch run is already running", status=409)

@@ -27,6 +27,7 @@ from .forms import (
     ComplianceEventForm,
     EnterpriseFileForm,
     EnterpriseYearForm,
+    RunYearForm,
 )
 from .models import ComplianceEvent, PolicyRun, enterprise_subject
 from .services import (
@@ -225,13 +226,15 @@ def runs(request):
     if request.method == "POST":
         if not permissions.can_run_batch(request.user):
             raise Http404
-        try:
-            policy_run_start(parse_year(request.POST.get("year"), "year"), actor=request.user)
-            return redirect("policy:runs")
-        except ValidationFailed as exc:  # not a year: named by the form's label
-            error = gettext("年度") + gettext("：") + in_language(exc.data["errors"][0]["message"])
-        except DomainError as exc:
-            error = in_language(exc.message)
+        form = RunYearForm(request.POST)
+        if not form.is_valid():  # named by the form's label; nothing queued
+            error = "；".join(f"{label}{gettext('：')}{message}" for _name, label, message in form.error_summary)
+        else:
+            try:
+                policy_run_start(form.cleaned_data["year"], actor=request.user)
+                return redirect("policy:runs")
+            except DomainError as exc:
+                error = in_language(exc.message)
     run = queries.latest_run()
     leagues = sorted((run.summary.get("leagues") or {}).items()) if run else []
     name_field = "name_en" if get_language() == "en" else "name"
