@@ -82,10 +82,21 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# API operations that may answer 409 (the action does not fit the current state): "METHOD /path" as
+# their router declares it -> when. Each app declares its own beside the operation (declare_conflict).
+CONFLICTS: dict[str, str] = {}
+
+
+def declare_conflict(operation: str, when: str) -> None:
+    """Declare that the API operation `operation` ("POST /jobs/{job_id}/retry") may answer 409, and when."""
+    CONFLICTS[operation] = when
+
+
 def declare_error_responses(schema: dict) -> dict:
     """Every operation declares the error envelope for the statuses it can answer: 400, 404, 422
     and 500 always (any service may refuse, hide or fail); 401 where it accepts credentials; 403
-    for writes (CSRF with a session, or a forbidden action); 429 where it checks a password."""
+    for writes (CSRF with a session, or a forbidden action); 429 where it checks a password; 409
+    where its app declared a conflict (declare_conflict)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_ENVELOPE_SCHEMA
     for path, methods in schema.get("paths", {}).items():
@@ -97,13 +108,16 @@ def declare_error_responses(schema: dict) -> dict:
                 statuses.append(403)
             if "/auth/" in path:
                 statuses.append(429)
-            if path.startswith(("/api/v1/jobs/", "/jobs/")) and method.lower() == "post":
-                statuses.append(409)  # retry or cancel in the wrong state
+            conflict = CONFLICTS.get(f"{method.upper()} {path.removeprefix('/api/v1')}")
+            if conflict:
+                statuses.append(409)
             for status in statuses:
                 op["responses"].setdefault(
                     str(status),
                     {
-                        "description": ERROR_DESCRIPTIONS[status],
+                        "description": f"Conflict: {conflict}"
+                        if status == 409
+                        else ERROR_DESCRIPTIONS[status],
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                     },
                 )

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.inputs import declare_conflict
 
 from . import service
 from .models import Job
@@ -55,6 +56,10 @@ def _visible(request, job_id: int) -> Job:
 @router.get("/jobs/{job_id}", response=JobOut, auth=api_auth, summary="A background job: status, progress, result")
 def job_detail(request, job_id: int):
     return job_out(_visible(request, job_id))
+
+
+declare_conflict("POST /jobs/{job_id}/retry", "the job has not failed or been cancelled, or changed meanwhile")
+declare_conflict("POST /jobs/{job_id}/cancel", "the job has already finished, or changed meanwhile")
 
 
 @router.post("/jobs/{job_id}/retry", response=JobOut, auth=api_auth, summary="Queue a failed or cancelled job again")
