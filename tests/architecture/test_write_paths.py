@@ -23,11 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
-    # supervision: rounds, milestones, a report's review
-    "POST /measures/{code}/milestones", "POST /measures/{code}/milestones/approve",
-    "PATCH /milestones/{pk}", "POST /milestones/{pk}/done", "POST /rounds", "POST /reports/{pk}/review",
-    # supervision: reports on qualitative targets (the progress reports' family)
-    "POST /targets/{code}/reports", "POST /target-reports/{pk}/submit", "POST /target-reports/{pk}/review",
     # stats submissions
     "POST /observations/imports/{submission_id}/approve", "POST /observations/imports/{submission_id}/return",
     # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
@@ -56,7 +51,7 @@ NOT_WRITES_API = {
     "POST /auth/token", "POST /policy/evaluate",
     "POST /challenges/{code}/publish", "POST /challenges/{code}/review", "POST /commitments/{pk}/sign",
     "POST /jobs/{job_id}/cancel", "POST /jobs/{job_id}/retry", "POST /notifications/{pk}/read",
-    "POST /organisations/{org_id}/approve",
+    "POST /organisations/{org_id}/approve", "POST /measures/{code}/milestones/approve",
     "POST /observations/import", "POST /transfer/achievements/import", "POST /transfer/demands/import",
     "POST /transfer/contracts/import",
     *(f"POST /{slug}/import" for slug in ("platforms", "talent", "cooperation", "finance/loans", "finance/claims",
@@ -65,9 +60,6 @@ NOT_WRITES_API = {
 
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
-    "supervision:measure_chase", "supervision:milestone_add", "supervision:milestones_approve",
-    "supervision:milestone_done", "supervision:milestone_move", "supervision:rounds", "supervision:round",
-    "supervision:target_report",
     "transfer:action", "transfer:scenarios", "transfer:experts",
     "stats:cascade_edit", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
@@ -79,6 +71,7 @@ NOT_FORMS_PAGES = {
     "stats:import", "transfer:import", "registers:import",  # uploads: the importers name row and column
     "policy:calculator",  # computes, writes nothing
     "accounts:hand_over",  # a button: the path names the colleague who becomes administrator
+    "supervision:milestones_approve", "supervision:round",  # buttons: approve the milestones, close the round
     "supervision:inbox_read", "inbox:read", "inbox:read_all", "inbox:preferences", "jobs:retry", "jobs:cancel",
 }  # fmt: skip
 

@@ -115,3 +115,36 @@ def test_a_chase_of_a_measure_whose_units_have_no_account_says_so(bureau):
 def test_only_a_bureau_sees_the_league_page(client, make_user, league_plan):
     client.force_login(make_user("firm-x", "enterprise", "某企业"))
     assert client.get("/supervision/league/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_chase_through_the_api_checks_its_note_as_the_page_does(client, bearer, bureau, cast, language):
+    """supervision.validation.ChaseValidator: a note over 500 characters is refused by name on the page and
+    through POST /api/v1/measures/{code}/chase alike (it was cut silently), and nothing is sent."""
+    import html
+    import json
+
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    long = "催" * 501
+    r = client.post("/api/v1/measures/A1-01/chase", json.dumps({"note": long}), content_type="application/json",
+                    **bearer(bureau))  # fmt: skip
+    assert r.status_code == 400
+    (error,) = r.json()["error"]["data"]["errors"]
+    assert error == {"field": "note",
+                     "message": "At most 500 characters" if language == "en" else "不能超过 500 字"}  # fmt: skip
+    client.force_login(bureau)
+    page = html.unescape(client.post("/supervision/measures/A1-01/chase/", {"note": long}, follow=True).content.decode())
+    label = "Note (optional)" if language == "en" else "留言（可选）"
+    sep = ": " if language == "en" else "："
+    assert f"{label}{sep}{error['message']}" in page
+    assert not Notification.objects.filter(kind="urge").exists()
+    assert not AuditEntry.objects.filter(action="measure.chase").exists()
+    # a good one: sent once, a second the same day is a 409
+    r = client.post("/api/v1/measures/A1-01/chase", json.dumps({"note": "请于本周内报送"}),
+                    content_type="application/json", **bearer(bureau))  # fmt: skip
+    assert r.status_code == 201 and r.json() == {"recipients": 2}
+    assert Notification.objects.filter(kind="urge", body__contains="请于本周内报送").count() == 2
+    again = client.post("/api/v1/measures/A1-01/chase", "{}", content_type="application/json", **bearer(bureau))
+    assert again.status_code == 409 and again.json()["error"]["code"] == chase.ERR_ALREADY

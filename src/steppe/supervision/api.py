@@ -15,15 +15,24 @@ from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import NotFound
-from steppe.core.inputs import Id, Limit, Offset
+from steppe.core.inputs import Id, Limit, Offset, declare_conflict
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid, parse_choice
 
+from . import chase, queries, services
 from . import permissions as perms
-from . import queries, services
 from .models import Evidence, ProgressReport, ProgressRound, TargetReport
 from .status import STATUS_LABELS
 from .status import Status as MeasureStatus
+from .validation import (
+    ChaseBody,
+    MilestoneBody,
+    MilestoneChangeBody,
+    MilestoneDoneBody,
+    ReviewBody,
+    RoundBody,
+    TargetReportBody,
+)
 
 router = Router(tags=["supervision"])
 
@@ -108,11 +117,6 @@ class ReportOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class TargetReportIn(Schema):
-    status: str = Field(..., description="not_started | advancing | problems | achieved")
-    narrative: str = Field(..., description="the progress in the unit's words (at most 10,000 characters)")
-
-
 class TargetReportOut(Schema):
     id: int
     round: str
@@ -126,17 +130,6 @@ class TargetReportOut(Schema):
     submitted_at: datetime | None
     reviewed_at: datetime | None
     review_comment: str
-
-
-class ReviewIn(Schema):
-    accept: bool
-    comment: str = ""
-
-
-class RoundIn(Schema):
-    period: str = Field(..., description="2026-Q4 or 2026-11")
-    due: date
-    plan: str | None = None
 
 
 class CompletenessOut(Schema):
@@ -161,24 +154,6 @@ class RoundOut(Schema):
 class RoundDetailOut(RoundOut):
     units: list[CompletenessOut]
     actions: list[CompletenessOut]
-
-
-class MilestoneIn(Schema):
-    deliverable: str
-    planned_on: date
-    evidence_required: str = ""
-
-
-class MilestoneChangeIn(Schema):
-    deliverable: str | None = None
-    planned_on: date | None = None
-    evidence_required: str | None = None
-    note: str = Field("", description="why; required to move the date of an approved milestone")
-
-
-class MilestoneDoneIn(Schema):
-    done_on: date
-    evidence_note: str = ""
 
 
 class MilestoneOut(Schema):
@@ -213,6 +188,12 @@ FILES_HELP = (
     f"evidence files (multipart/form-data only; at most {services.EVIDENCE_MAX_FILES}, "
     f"{services.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB each)"
 )
+
+
+def json_body(schema: type[Schema]) -> dict:
+    """OpenAPI for an endpoint that reads the schema's fields as a JSON object itself (read_input)."""
+    js = schema.model_json_schema()
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": js}}}}
 
 
 def json_or_form(schema: type[Schema]) -> dict:
@@ -389,6 +370,31 @@ def measure_status(request, code: str):
     return _measure_out(rows[0])
 
 
+declare_conflict("POST /measures/{code}/chase",
+                 "the measure is on schedule or done, its units have no account yet, or it was chased today")
+declare_conflict("POST /measures/{code}/reports", "the caller's report in an open round awaits review")
+declare_conflict("POST /targets/{code}/reports",
+                 "the caller's report of the round awaits review or is accepted, or no round is open")
+
+
+class ChaseOut(Schema):
+    recipients: int = Field(..., description="how many accounts the 催办 reached")
+
+
+@router.post(
+    "/measures/{code}/chase",
+    response={201: ChaseOut},
+    auth=api_auth,
+    summary="A league bureau chases (催办) a late or at-risk measure of its league, with an optional note",
+    description="JSON `{note}` (at most 500 characters). 404 for a measure not of the caller's league; 403 for "
+    "a county bureau; 409 when the measure is on schedule, its units have no account, or it was chased today.",
+)
+def chase_measure(request, code: str, payload: ChaseBody):
+    """Checked by supervision.validation.ChaseValidator, the league page's 催办 form."""
+    sent = chase.measure_chase(actor=request.auth, code=code, note=payload.dict()["note"])
+    return Status(201, {"recipients": len(sent)})
+
+
 @router.post(
     "/measures/{code}/reports",
     response={201: ReportOut},
@@ -416,7 +422,8 @@ def list_milestones(request, code: str, limit: Limit = API_LIMIT, offset: Offset
 
 
 @router.post("/measures/{code}/milestones", response={201: MilestoneOut}, auth=api_auth)
-def create_milestone(request, code: str, payload: MilestoneIn):
+def create_milestone(request, code: str, payload: MilestoneBody):
+    """Checked by supervision.validation.MilestoneValidator, the measure page's: every bad field at once."""
     measure, _ = perms.get_measure_for_user(request.auth, code)
     ms = services.milestone_create(actor=request.auth, measure=measure, **payload.dict())
     return Status(201, _milestone_out(ms))
@@ -439,7 +446,9 @@ def approve_milestones(request, code: str):
     auth=api_auth,
     summary="Change a milestone (a new planned date of an approved one needs a note; the baseline stays)",
 )
-def change_milestone(request, pk: Id, payload: MilestoneChangeIn):
+def change_milestone(request, pk: Id, payload: MilestoneChangeBody):
+    """Checked by supervision.validation.MilestoneChangeValidator (the page's 调整计划日期): the fields sent
+    change, a field left out (or null) stays; a new date of an approved milestone needs a `note`."""
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
     ms = services.milestone_update(actor=request.auth, milestone=ms, **payload.dict())
     return _milestone_out(ms)
@@ -451,11 +460,12 @@ def change_milestone(request, pk: Id, payload: MilestoneChangeIn):
     auth=api_auth,
     summary="A lead unit marks a milestone done, with its evidence (a note and/or files)",
     description="JSON `{done_on, evidence_note}`, or the same fields as multipart/form-data with `files`.",
-    openapi_extra=json_or_form(MilestoneDoneIn),
+    openapi_extra=json_or_form(MilestoneDoneBody),
 )
 def milestone_done(request, pk: Id):
+    """Checked by supervision.validation.MilestoneDoneValidator, the measure page's."""
     ms, _ = perms.get_milestone_for_user(request.auth, pk)
-    data, files = read_input(request, MilestoneDoneIn)
+    data, files = read_input(request, MilestoneDoneBody)
     ms = services.milestone_complete(
         actor=request.auth,
         milestone=ms,
@@ -482,7 +492,8 @@ def list_rounds(request, limit: Limit = API_LIMIT, offset: Offset = 0):
 
 
 @router.post("/rounds", response={201: RoundDetailOut}, auth=api_auth, summary="Department: open a round")
-def open_round(request, payload: RoundIn):
+def open_round(request, payload: RoundBody):
+    """Checked by supervision.validation.RoundValidator, the rounds page's: every bad field at once."""
     result = services.round_open(
         actor=request.auth, period=payload.period, due_on=payload.due, plan_code=payload.plan
     )
@@ -537,22 +548,17 @@ def submit_report(request, pk: Id):
 @router.post(
     "/reports/{pk}/review", response=ReportOut, auth=api_auth, summary="Department: accept or return"
 )
-def review_report(request, pk: Id, payload: ReviewIn):
+def review_report(request, pk: Id, payload: ReviewBody):
+    """Checked by supervision.validation.ReviewValidator, the report page's review."""
     report, _ = perms.get_report_for_user(request.auth, pk)
-    return _report_out(services.report_review(actor=request.auth, report=report, **payload.dict()))
+    review = payload.dict()
+    return _report_out(services.report_review(actor=request.auth, report=report, accept=review["accept"],
+                                              comment=review["comment"]))
 
 
 # ---------------------------------------------------------------- reports on qualitative targets
 # The same rules as the progress reports above: the department sees and reviews all, a unit (a league
 # bureau's included) sees and files only its own; what one may not see answers 404.
-
-CONFLICT_409 = {
-    409: {
-        "description": "Conflict: the caller's report of the round awaits review or is accepted, or no round is open",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-}
-
 
 def _target_report_out(r: TargetReport) -> dict:
     return {
@@ -605,11 +611,12 @@ def get_target_report(request, pk: Id):
     summary="Report on a qualitative target: fills and submits the caller's report in the open round",
     description="JSON `{status, narrative}`. Only a lead unit of the target reports on it (404 for anyone "
     "else); 409 while its report of the round awaits review or is accepted, or when no round is open.",
-    openapi_extra={"responses": CONFLICT_409},
+    openapi_extra=json_body(TargetReportBody),
 )
 def post_target_report(request, code: str):
+    """Checked by supervision.validation.TargetReportValidator, the target report page's."""
     target = perms.get_target_for_user(request.auth, code)
-    data, _ = read_input(request, TargetReportIn)
+    data, _ = read_input(request, TargetReportBody)
     report = services.target_report_progress(actor=request.auth, target=target, data=data)
     return Status(201, _target_report_out(report))
 
@@ -620,10 +627,11 @@ def post_target_report(request, code: str):
     auth=api_auth,
     summary="Submit (or resubmit after a return) a report on a qualitative target",
     description="JSON `{status, narrative}`; refused (400, report_not_editable) once it is submitted or accepted.",
+    openapi_extra=json_body(TargetReportBody),
 )
 def submit_target_report(request, pk: Id):
     report, _ = perms.get_target_report_for_user(request.auth, pk)
-    data, _ = read_input(request, TargetReportIn)
+    data, _ = read_input(request, TargetReportBody)
     return _target_report_out(services.target_report_submit(actor=request.auth, report=report, data=data))
 
 
@@ -633,9 +641,12 @@ def submit_target_report(request, pk: Id):
     auth=api_auth,
     summary="Department: accept or return a report on a qualitative target (a return needs a comment)",
 )
-def review_target_report(request, pk: Id, payload: ReviewIn):
+def review_target_report(request, pk: Id, payload: ReviewBody):
+    """Checked by supervision.validation.ReviewValidator, the target report page's review."""
     report, _ = perms.get_target_report_for_user(request.auth, pk)
-    return _target_report_out(services.target_report_review(actor=request.auth, report=report, **payload.dict()))
+    review = payload.dict()
+    return _target_report_out(services.target_report_review(actor=request.auth, report=report,
+                                                            accept=review["accept"], comment=review["comment"]))
 
 
 @router.get(

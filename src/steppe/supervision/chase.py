@@ -21,6 +21,7 @@ from . import permissions as perms
 from . import queries
 from .reminders import ReminderKind
 from .status import Status
+from .validation import ChaseValidator
 
 CHASEABLE = (Status.LATE, Status.AT_RISK)
 ERR_NOT_LATE = "measure_not_late"
@@ -32,13 +33,15 @@ ERR_NOT_LEAGUE = "measure_chase_league_only"
 def measure_chase(*, actor, code: str, note: str = "", today: date | None = None) -> list[Notification]:
     """Send the 催办 of measure ``code`` for the bureau ``actor``; returns the inbox entries made.
 
-    Refused (DomainError, nothing sent): a measure not of the bureau's league (404), one on schedule
-    or done, one whose units have no account yet, or a second chase by the same bureau the same day.
+    Refused (DomainError, nothing sent): a measure not of the bureau's league (404), a note the
+    ``ChaseValidator`` refuses, one on schedule or done, one whose units have no account yet, or a
+    second chase by the same bureau the same day.
     """
     today = today or timezone.localdate()
     measure = perms.get_league_measure_for_user(actor, code)
     if not perms.is_league_bureau(actor):  # a county's bureau reads its league's measures; the league chases
         raise DomainError(ERR_NOT_LEAGUE, gettext("只有盟市科技局可以催办，旗县科技局可查看本盟市的举措。"), status=403)
+    note = ChaseValidator.clean({"note": note})["note"]
     league = perms.bureau_league(actor)
     (row,) = queries.measure_rows(actor, today=today, measures=perms.league_measures_for(actor).filter(pk=measure.pk))
     if row.status not in CHASEABLE:
@@ -54,7 +57,6 @@ def measure_chase(*, actor, code: str, note: str = "", today: date | None = None
     if not recipients:
         raise DomainError(ERR_NOBODY, gettext("%(units)s 尚无账号，无法在平台催办，请线下联系。")
                           % {"units": "、".join(u.name for u in units)}, status=409)
-    note = (note or "").strip()[:500]
     reasons = "；".join(r.message for r in row.result.reasons)
     title = (f"催办：举措 {measure.code} {measure.title[:40]}（{league.name}科技局） "
              f"Overdue reminder from the league bureau: measure {measure.code}")

@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steppe.core.audit import audit_record, snapshot
-from steppe.core.errors import DomainError, ValidationFailed
+from steppe.core.errors import DomainError
 from steppe.core.models import Notification, Region, Unit, User
 from steppe.core.notifications import notify
 from steppe.core.roles import Role
-from steppe.core.validation import invalid, parse_date, parse_text
+from steppe.core.validation import invalid
 from steppe.plans.models import Measure, MeasureUnit, Plan, Target
 from steppe.plans.queries import league_measures
 from steppe.stats import queries as stats_queries
@@ -39,7 +39,6 @@ from .models import (
     ReminderClaim,
     ReportVersion,
     TargetReport,
-    validate_period,
 )
 from .reminders import (
     DEFAULT_POLICY,
@@ -51,7 +50,18 @@ from .reminders import (
     reminders_due,
 )
 from .status import ReportStatus
-from .validation import ERR_DONE_REQUIRED, ERR_PROGRESS_REQUIRED, ReportValidator  # noqa: F401
+from .validation import (  # noqa: F401  (ERR_*: tests import them from here)
+    ERR_DONE_REQUIRED,
+    ERR_PROGRESS_REQUIRED,
+    ERR_RETURN_NEEDS_COMMENT,
+    MilestoneChangeValidator,
+    MilestoneDoneValidator,
+    MilestoneValidator,
+    ReportValidator,
+    ReviewValidator,
+    RoundValidator,
+    TargetReportValidator,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +69,6 @@ log = logging.getLogger(__name__)
 ERR_ROUND_EXISTS = "round_exists"
 ERR_NOT_EDITABLE = "report_not_editable"
 ERR_NOT_SUBMITTED = "report_not_submitted"
-ERR_RETURN_NEEDS_COMMENT = "return_needs_comment"
 ERR_AWAITING_REVIEW = "report_awaiting_review"
 
 # Evidence files (reports, milestones, and the 军令状 milestones of steppe.challenges): checked before anything is written.
@@ -77,17 +86,15 @@ def check_files(files) -> list:
     """Refuse evidence files by the field name ``files`` before anything is written."""
     files = list(files or ())
     if len(files) > EVIDENCE_MAX_FILES:
-        raise invalid("files", f"最多上传 {EVIDENCE_MAX_FILES} 个文件，收到 {len(files)} 个")
+        raise invalid("files", gettext("最多上传 %(max)s 个文件，收到 %(n)s 个") % {"max": EVIDENCE_MAX_FILES, "n": len(files)})
     for f in files:
         name = _evidence_name(f)
         size = getattr(f, "size", None)
         if not size:
-            raise invalid("files", f"文件“{name}”为空")
+            raise invalid("files", gettext("文件“%(name)s”为空") % {"name": name})
         if size > EVIDENCE_MAX_BYTES:
-            raise invalid(
-                "files",
-                f"文件“{name}”超过 {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB（{size / 1048576:.1f} MB）",
-            )
+            raise invalid("files", gettext("文件“%(name)s”超过 %(max)s MB（%(size)s MB）")
+                          % {"name": name, "max": EVIDENCE_MAX_BYTES // (1024 * 1024), "size": f"{size / 1048576:.1f}"})
     return files
 
 
@@ -145,9 +152,9 @@ def milestone_create(
     unit: Unit | None = None,
 ) -> Milestone:
     _check_milestone_writer(actor, measure)
-    deliverable = parse_text(deliverable, "deliverable", 300)
-    evidence_required = parse_text(evidence_required, "evidence_required", 2000, required=False)
-    planned = parse_date(planned_on, "planned_on")
+    clean = MilestoneValidator.clean(
+        {"deliverable": deliverable, "planned_on": planned_on, "evidence_required": evidence_required}
+    )
     if unit is None:
         unit = actor.unit if perms.leads_measure(actor, measure) else (measure.lead_units() or [None])[0]
     seq = (measure.milestones.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
@@ -155,9 +162,9 @@ def milestone_create(
         measure=measure,
         unit=unit,
         seq=seq,
-        deliverable=deliverable,
-        evidence_required=evidence_required,
-        planned_on=planned,
+        deliverable=clean["deliverable"],
+        evidence_required=clean["evidence_required"],
+        planned_on=clean["planned_on"],
     )
     audit_record(actor=actor, action="milestone.create", obj=ms, after=snapshot(ms, MILESTONE_FIELDS))
     return ms
@@ -167,19 +174,17 @@ def milestone_create(
 def milestone_update(
     *, actor, milestone: Milestone, deliverable=None, planned_on=None, evidence_required=None, note: str = ""
 ) -> Milestone:
-    """Change a milestone. Once approved (its baseline frozen), moving its date needs a reason (note)."""
+    """Change a milestone (None leaves a field as it is). Once approved (its baseline frozen), moving
+    its date needs a reason (note)."""
     _check_milestone_writer(actor, milestone.measure)
     before = snapshot(milestone, MILESTONE_FIELDS)
-    note = parse_text(note or "", "note", 2000, required=False)
-    if deliverable is not None:
-        milestone.deliverable = parse_text(deliverable, "deliverable", 300)
-    if planned_on is not None:
-        planned = parse_date(planned_on, "planned_on")
-        if planned != milestone.planned_on and milestone.approved_at and not note:
-            raise invalid("note", "已审定的里程碑调整计划日期须说明理由")
-        milestone.planned_on = planned
-    if evidence_required is not None:
-        milestone.evidence_required = parse_text(evidence_required, "evidence_required", 2000, required=False)
+    clean = MilestoneChangeValidator.clean(
+        {"deliverable": deliverable, "planned_on": planned_on, "evidence_required": evidence_required, "note": note},
+        milestone=milestone,
+    )
+    note = clean.pop("note")
+    for k, v in clean.items():
+        setattr(milestone, k, v)
     milestone.save()
     audit_record(
         actor=actor,
@@ -197,18 +202,15 @@ def milestone_complete(
     *, actor, milestone: Milestone, done_on, evidence_note: str = "", files=()
 ) -> Milestone:
     _check_milestone_writer(actor, milestone.measure)
-    files = check_files(files)
-    evidence_note = parse_text(evidence_note or "", "evidence_note", 5000, required=False)
+    clean = MilestoneDoneValidator.clean(
+        {"done_on": done_on, "evidence_note": evidence_note}, milestone=milestone, files=files, check_files=check_files,
+        today=_today()
+    )
     before = snapshot(milestone, MILESTONE_FIELDS)
-    done = parse_date(done_on, "done_on")
-    if done > _today():
-        raise invalid("done_on", "完成日期不能晚于今天")
-    if milestone.evidence_required and not (evidence_note.strip() or files or milestone.evidence.exists()):
-        raise invalid("evidence", f"本里程碑要求提供佐证材料：{milestone.evidence_required}")
-    milestone.done_on = done
-    milestone.evidence_note = evidence_note
+    milestone.done_on = clean["done_on"]
+    milestone.evidence_note = clean["evidence_note"]
     milestone.save()
-    attach_evidence(files, actor=actor, milestone=milestone)
+    attach_evidence(clean["files"], actor=actor, milestone=milestone)
     audit_record(
         actor=actor,
         action="milestone.complete",
@@ -325,15 +327,8 @@ def _target_reports_for(rnd: ProgressRound, plan_code: str | None) -> list[Targe
 def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> RoundOpened:
     """Open a 定期调度 round: one report per active measure and lead unit, pre-filled from the last one."""
     perms.require_department(actor)
-    period = (period or "").strip()
-    try:
-        validate_period(period)
-    except ValidationError as exc:
-        raise invalid("period", exc.messages[0].split(": ", 1)[-1]) from None
-    due = parse_date(due_on, "due")
-    if due < _today():
-        # a past due date would put every lead unit on the 通报 list the moment the round opens
-        raise invalid("due", f"截止日期 {due.isoformat()} 早于今天 {_today().isoformat()}，不能开启已过期的调度")
+    clean = RoundValidator.clean({"period": period, "due": due_on, "plan": plan_code}, today=_today())
+    period, due, plan_code = clean["period"], clean["due"], clean["plan"]
     if ProgressRound.objects.filter(period=period).exists():
         raise DomainError(
             ERR_ROUND_EXISTS,
@@ -512,10 +507,8 @@ def _review(actor, report, *, accept: bool, comment: str, fields, action: str, w
     report = model.objects.select_for_update().select_related(related).get(pk=report.pk)
     if report.state != model.State.SUBMITTED:
         raise DomainError(ERR_NOT_SUBMITTED, "只能审核已提交的报告 Only a submitted report can be reviewed")
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise DomainError(ERR_RETURN_NEEDS_COMMENT, "comment: 退回报告须填写意见 A return needs a comment",
-                          data={"field": "comment"})
+    clean = ReviewValidator.clean({"accept": accept, "comment": comment})
+    accept, comment = clean["accept"], clean["comment"]
     before = snapshot(report, fields)
     report.state = model.State.ACCEPTED if accept else model.State.RETURNED
     report.reviewed_at = timezone.now()
@@ -583,33 +576,7 @@ def measure_report_progress(*, actor, measure: Measure, data: dict, files=()) ->
 # ---------------------------------------------------------------- reports on qualitative targets
 
 TARGET_REPORT_FIELDS = ["state", "status", "narrative", "version", "review_comment"]
-ERR_TARGET_STATUS_REQUIRED = "请选择进展状态 Choose a status"
-ERR_NARRATIVE_REQUIRED = "请填写进展情况 Describe the progress"
 ERR_NO_OPEN_TARGET_FORM = "no_open_round"
-
-
-def clean_target_report(data: dict, *, submitting: bool = False) -> dict:
-    """A target report's fields; every bad field at once. A submission needs a status and a narrative."""
-    errors = []
-    status = data.get("status") or ""
-    allowed = [c for c, _ in TargetReport.Status.choices]
-    if status and status not in allowed:
-        errors.append({"field": "status", "message": f"“{status}” 不是有效状态，可选：{', '.join(allowed)} "
-                                                     f"Unknown status; use one of {', '.join(allowed)}"})
-    elif submitting and not status:
-        errors.append({"field": "status", "message": ERR_TARGET_STATUS_REQUIRED})
-    narrative = data.get("narrative") or ""
-    if not isinstance(narrative, str):
-        errors.append({"field": "narrative", "message": "应为文本 Must be text"})
-        narrative = ""
-    narrative = narrative.strip()
-    if len(narrative) > 10000:
-        errors.append({"field": "narrative", "message": "不能超过 10000 字 At most 10,000 characters"})
-    elif submitting and not narrative:
-        errors.append({"field": "narrative", "message": ERR_NARRATIVE_REQUIRED})
-    if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
-    return {"status": status, "narrative": narrative}
 
 
 def _target_report_for_writer(actor, report: TargetReport) -> TargetReport:
@@ -624,7 +591,7 @@ def _target_report_for_writer(actor, report: TargetReport) -> TargetReport:
 @transaction.atomic
 def target_report_save_draft(*, actor, report: TargetReport, data: dict) -> TargetReport:
     report = _target_report_for_writer(actor, report)
-    clean = clean_target_report(data)
+    clean = TargetReportValidator.clean(data)
     for k, v in clean.items():
         setattr(report, k, v)
     report.save()
@@ -636,7 +603,7 @@ def target_report_submit(*, actor, report: TargetReport, data: dict) -> TargetRe
     """Submit (or resubmit after a return) a report on a qualitative target; a blank form is refused."""
     report = _target_report_for_writer(actor, report)
     before = snapshot(report, TARGET_REPORT_FIELDS)
-    clean = clean_target_report(data, submitting=True)
+    clean = TargetReportValidator.clean(data, submitting=True)
     now = timezone.now()
     for k, v in clean.items():
         setattr(report, k, v)
@@ -662,7 +629,7 @@ def target_report_progress(*, actor, target: Target, data: dict) -> TargetReport
     unit_id = perms.user_unit_id(actor)
     if unit_id is None or not perms.reports_on_target(actor, target):
         raise perms.NotFound(f"目标 {target.code} 不存在或无权查看 Target {target.code} not found")
-    clean = clean_target_report(data, submitting=True)
+    clean = TargetReportValidator.clean(data, submitting=True)
     mine = TargetReport.objects.filter(target=target, unit_id=unit_id, round__closed_at__isnull=True)
     report = mine.filter(state__in=[TargetReport.State.DRAFT, TargetReport.State.RETURNED]).order_by(
         "-round__due_on").first()

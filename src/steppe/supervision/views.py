@@ -23,10 +23,21 @@ from . import chase, queries, services
 from . import permissions as perms
 from .models import ProgressReport, ProgressRound, TargetReport
 from .status import REPORT_STATUS_LABELS, STATUS_LABELS, STATUS_LIGHTS, Status
+from .validation import (
+    ChaseValidator,
+    MilestoneChangeValidator,
+    MilestoneDoneValidator,
+    MilestoneValidator,
+    ReviewValidator,
+    RoundValidator,
+    TargetReportValidator,
+)
 
 
-def attempt(request, fn, ok_message: str = "") -> bool:
-    """Run a service call; on a DomainError show its message (and the fields) and report failure."""
+def attempt(request, fn, ok_message: str = "", labels: dict | None = None) -> bool:
+    """Run a service call; on a DomainError show its message (and the fields) and report failure.
+    `labels` names the fields of the write's validator (its LABELS); FIELD_LABELS by default."""
+    labels = FIELD_LABELS if labels is None else labels
     try:
         fn()
     except DomainError as exc:
@@ -42,8 +53,8 @@ def attempt(request, fn, ok_message: str = "") -> bool:
             messages.error(
                 request,
                 gettext("有 %(n)s 处需要修改：") % {"n": len(errors)}
-                + "；".join(f"{gettext(FIELD_LABELS.get(e.get('field'), ''))}{gettext('：')}{e.get('message')}"
-                           if e.get("field") in FIELD_LABELS else str(e.get("message")) for e in errors),
+                + gettext("；").join(f"{gettext(str(labels.get(e.get('field'), '')))}{gettext('：')}{e.get('message')}"
+                           if e.get("field") in labels else str(e.get("message")) for e in errors),
             )
         else:
             messages.error(request, exc.message)
@@ -131,7 +142,7 @@ def league(request):
 @require_POST
 def measure_chase(request, code):
     attempt(request, lambda: chase.measure_chase(actor=request.user, code=code, note=request.POST.get("note", "")),
-            gettext("已向 %(code)s 的牵头单位和本盟市相关单位发出催办。") % {"code": code})
+            gettext("已向 %(code)s 的牵头单位和本盟市相关单位发出催办。") % {"code": code}, ChaseValidator.LABELS)
     return _back(request, "/supervision/league/")
 
 
@@ -222,6 +233,7 @@ def milestone_add(request, code):
             evidence_required=request.POST.get("evidence_required", ""),
         ),
         gettext("里程碑已添加"),
+        MilestoneValidator.LABELS,
     )
     return redirect("supervision:measure", code=code)
 
@@ -240,6 +252,7 @@ def milestone_done(request, pk):
             files=request.FILES.getlist("files"),
         ),
         gettext("里程碑已完成"),
+        MilestoneDoneValidator.LABELS,
     )
     return redirect("supervision:measure", code=ms.measure.code)
 
@@ -257,6 +270,7 @@ def milestone_move(request, pk):
             note=request.POST.get("note", ""),
         ),
         gettext("计划日期已调整"),
+        MilestoneChangeValidator.LABELS,
     )
     return redirect("supervision:measure", code=ms.measure.code)
 
@@ -287,6 +301,7 @@ def rounds(request):
                 actor=request.user, period=request.POST.get("period", ""), due_on=request.POST.get("due", "")
             ),
             gettext("调度周期 %(period)s 已开启") % {"period": request.POST.get("period", "")},
+            RoundValidator.LABELS,
         )
         if ok:
             return redirect("supervision:round", period=request.POST["period"].strip())
@@ -363,7 +378,7 @@ def report(request, pk):
                     return redirect("supervision:todo")
                 return render(request, "supervision/report.html", _report_ctx(request, rep, can_write, data))
         elif op in ("accept", "return") and perms.can_review_reports(request.user):
-            attempt(
+            if not attempt(
                 request,
                 lambda: services.report_review(
                     actor=request.user,
@@ -372,7 +387,11 @@ def report(request, pk):
                     comment=request.POST.get("comment", ""),
                 ),
                 gettext("已审核通过") if op == "accept" else gettext("已退回"),
-            )
+                ReviewValidator.LABELS,
+            ) and getattr(request, "field_errors", None):
+                ctx = _report_ctx(request, rep, can_write, None)
+                return render(request, "supervision/report.html",
+                              {**ctx, "review": {"comment": request.POST.get("comment", "")}}, status=400)
         else:
             raise NotFound()
         return redirect("supervision:report", pk=pk)
@@ -430,23 +449,30 @@ def target_report(request, pk):
         data = {"status": request.POST.get("status", ""), "narrative": request.POST.get("narrative", "")}
         if op in ("save", "submit") and can_write:
             if op == "save":
-                attempt(request, lambda: services.target_report_save_draft(actor=request.user, report=rep, data=data),
-                        gettext("草稿已保存"))
+                if not attempt(request, lambda: services.target_report_save_draft(actor=request.user, report=rep,
+                                                                                 data=data),
+                               gettext("草稿已保存"), TargetReportValidator.LABELS) and getattr(request, "field_errors", None):
+                    return render(request, "supervision/target_report.html",
+                                  _target_report_ctx(request, rep, can_write, data), status=400)
             elif attempt(request, lambda: services.target_report_submit(actor=request.user, report=rep, data=data),
-                         gettext("报告已提交，等待审核")):
+                         gettext("报告已提交，等待审核"), TargetReportValidator.LABELS):
                 return redirect("supervision:todo")
             else:
                 rep.refresh_from_db()
                 return render(request, "supervision/target_report.html",
                               _target_report_ctx(request, rep, can_write, data), status=400)
         elif op in ("accept", "return") and perms.can_review_reports(request.user):
-            attempt(
+            if not attempt(
                 request,
                 lambda: services.target_report_review(
                     actor=request.user, report=rep, accept=op == "accept", comment=request.POST.get("comment", "")
                 ),
                 gettext("已审核通过") if op == "accept" else gettext("已退回"),
-            )
+                ReviewValidator.LABELS,
+            ) and getattr(request, "field_errors", None):
+                ctx = _target_report_ctx(request, rep, can_write, None)
+                return render(request, "supervision/target_report.html",
+                              {**ctx, "review": {"comment": request.POST.get("comment", "")}}, status=400)
         else:
             raise NotFound()
         return redirect("supervision:target_report", pk=pk)
