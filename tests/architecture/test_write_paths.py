@@ -39,10 +39,6 @@ UNDECLARED_API = {
     "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
     "POST /commitment-milestones/{pk}/decide", "POST /commitments/{pk}/final",
-    # registers (platforms, talent, cooperation, finance, SOE): review and withdraw
-    *(f"{m} /{slug}{tail}" for slug in ("platforms", "talent", "cooperation", "finance/loans", "finance/claims",
-                                        "finance/investments", "finance/listed", "soe")
-      for m, tail in (("POST", "/{public_id}/review"), ("POST", "/{public_id}/withdraw"))),
 }  # fmt: skip
 
 # operations that carry no typed fields to a write: credentials, a calculation that writes nothing,
@@ -63,7 +59,6 @@ UNDECLARED_PAGES = {
     "transfer:action", "transfer:scenarios", "transfer:experts",
     "stats:cascade_edit", "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
-    "registers:act",
 }  # fmt: skip
 
 # pages whose POST carries no typed fields (a button, an upload read by the importer, a calculation)

@@ -9,8 +9,9 @@
     POST   /<path>/{id}/withdraw   withdraw (the filer, or the department)
 
 Paths: platforms, talent, cooperation, finance/loans, finance/claims, finance/investments,
-finance/listed, soe. Inputs are loosely typed on purpose: the registers' forms check them, so a
-bad ``level`` or ``region`` is a 400 that names the field, as on the pages.
+finance/listed, soe. Each body is made from its form (core.validation.body_schema): the form judges
+every field, JSON type included, so a bad ``level`` or ``region`` is a 400 and a number where text
+belongs a 422, each naming the field in the page's words, every problem at once.
 """
 
 
@@ -18,87 +19,24 @@ from uuid import UUID
 
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BaseModel, ConfigDict
 
 from steppe.core.audit import audit_trail
 from steppe.core.auth import api_auth
 from steppe.core.errors import ValidationFailed
 from steppe.core.pagination import window
-from steppe.core.validation import write_path
+from steppe.core.validation import JsonInput, body_schema, write_path
 
 from . import permissions as perms
 from . import queries, services
 from .exports import record_row
-from .forms import RecordForm
+from .forms import RecordForm, ReviewForm, WithdrawForm
 from .kinds import KINDS, RegisterKind
 
 router = Router(tags=["registers"])
 
-Scalar = str | int | float | bool | None
 
-
-class PlatformIn(Schema):
-    name: str = ""
-    kind: str = ""
-    level: str = ""
-    host: str = ""
-    region: str | int = ""
-    field: str = ""
-    status: str = ""
-    plan_status: str = ""
-    approved_on: str | None = None
-    evaluated_on: str | None = None
-    evaluation_outcome: str = ""
-    closed_on: str | None = None
-    measures: list[str] | str = []
-    source: str = ""
-    source_url: str = ""
-    note: str = ""
-
-
-class TalentIn(Schema):
-    name: str = ""
-    organisation: str = ""
-    field: str = ""
-    programme: str = ""
-    year: Scalar = None
-    funding_wan: Scalar = None
-    region: str | int = ""
-    measures: list[str] | str = []
-    source: str = ""
-    note: str = ""
-
-
-class CooperationIn(Schema):
-    name: str = ""
-    kind: str = ""
-    partner_area: str = ""
-    partners: str = ""
-    scope: str = ""
-    status: str = ""
-    plan_status: str = ""
-    started_on: str | None = None
-    ends_on: str | None = None
-    region: str | int = ""
-    measures: list[str] | str = []
-    source: str = ""
-    note: str = ""
-
-
-class LoanIn(Schema):
-    enterprise: str = ""
-    amount_wan: Scalar = None
-    lent_on: str | None = None
-    term_months: Scalar = None
-    measures: list[str] | str = []
-    note: str = ""
-
-
-class AnyIn(BaseModel):
-    """A register's fields as its form names them (see the list route's answer for the names)."""
-
-    model_config = ConfigDict(extra="allow")
-
+def _labels(form_class) -> dict[str, str]:
+    return {name: field.label for name, field in form_class.base_fields.items()}
 
 class RecordCreated(Schema):
     id: UUID
@@ -111,13 +49,11 @@ class ImportOut(Schema):
     dry_run: bool
 
 
-class ReviewIn(Schema):
-    decision: str
-    reason: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str = ""
+# the bodies of the writes, made from their validators (core.validation.body_schema): every field is
+# taken as sent and documented by its form label; the form judges it, JSON type included (422 for a
+# value of the wrong kind, 400 for a refused one), with the page's field names and words
+ReviewBody = body_schema(ReviewForm, _labels(ReviewForm), name="RegisterReviewBody")
+WithdrawBody = body_schema(WithdrawForm, _labels(WithdrawForm), name="RegisterWithdrawBody")
 
 
 class ListFilters(Schema):
@@ -137,9 +73,10 @@ class ListFilters(Schema):
     offset: int = 0
 
 
-INPUTS: dict[str, type[Schema] | None] = {
-    "platforms": PlatformIn, "talent": TalentIn, "cooperation": CooperationIn, "loans": LoanIn,
-}
+def _record_body(kind: RegisterKind) -> type:
+    """A register's record body: its form's fields (the list route's answer names them too)."""
+    name = "".join(part.title() for part in kind.slug.split("_"))
+    return body_schema(kind.form, _labels(kind.form), name=f"{name}RecordBody")
 
 
 def _out(kind: RegisterKind, obj) -> dict:
@@ -153,22 +90,15 @@ def _out(kind: RegisterKind, obj) -> dict:
 
 def _add_routes(kind: RegisterKind) -> None:
     path = f"/{kind.api_path}"
-    schema = INPUTS.get(kind.slug)
 
-    def create(request, payload):
-        data = payload.model_dump(exclude_unset=True)
+    body = _record_body(kind)
+
+    def create(request, payload: body):  # type: ignore[valid-type]
+        data = JsonInput(payload.model_dump(exclude_unset=True))
         obj = services.record_submit(actor=request.auth, kind=kind, data=data, via="api")
         return Status(201, {"id": obj.public_id, "review": obj.review})
 
-    if schema is not None:
-        def create_typed(request, payload: schema):  # type: ignore[valid-type]
-            return create(request, payload)
-        handler = create_typed
-    else:
-        def create_any(request, payload: AnyIn):
-            return create(request, payload)
-        handler = create_any
-    router.add_api_operation(path, ["POST"], handler, auth=api_auth, response={201: RecordCreated},
+    router.add_api_operation(path, ["POST"], create, auth=api_auth, response={201: RecordCreated},
                              summary=f"File a {kind.slug} record", operation_id=f"registers_{kind.slug}_create")
 
     def import_file(request, file: UploadedFile = File(...), dry_run: bool = False):
@@ -218,25 +148,28 @@ def _add_routes(kind: RegisterKind) -> None:
     router.add_api_operation(f"{path}/{{public_id}}", ["GET"], detail, auth=[*api_auth, _anonymous],
                              summary=f"One {kind.slug} record", operation_id=f"registers_{kind.slug}_get")
 
-    def update(request, public_id: UUID, payload: AnyIn):
+    def update(request, public_id: UUID, payload: body):  # type: ignore[valid-type]
         obj = perms.get_for_user(request.auth, kind, public_id)
-        obj = services.record_update(actor=request.auth, kind=kind, obj=obj, data=payload.model_dump())
+        obj = services.record_update(actor=request.auth, kind=kind, obj=obj,
+                                     data=JsonInput(payload.model_dump(exclude_unset=True)))
         return _out(kind, obj)
 
     router.add_api_operation(f"{path}/{{public_id}}", ["PATCH"], update, auth=api_auth,
                              summary=f"Change a {kind.slug} record", operation_id=f"registers_{kind.slug}_update")
 
-    def review(request, public_id: UUID, payload: ReviewIn):
+    def review(request, public_id: UUID, payload: ReviewBody):  # type: ignore[valid-type]
         obj = perms.get_for_user(request.auth, kind, public_id)
-        obj = services.record_review(actor=request.auth, obj=obj, decision=payload.decision, reason=payload.reason)
+        obj = services.record_review(actor=request.auth, obj=obj,
+                                     data=JsonInput(payload.model_dump(exclude_unset=True)))
         return _out(kind, obj)
 
     router.add_api_operation(f"{path}/{{public_id}}/review", ["POST"], review, auth=api_auth,
                              summary="Verify or return", operation_id=f"registers_{kind.slug}_review")
 
-    def withdraw(request, public_id: UUID, payload: ReasonIn):
+    def withdraw(request, public_id: UUID, payload: WithdrawBody):  # type: ignore[valid-type]
         obj = perms.get_for_user(request.auth, kind, public_id)
-        obj = services.record_withdraw(actor=request.auth, obj=obj, reason=payload.reason)
+        obj = services.record_withdraw(actor=request.auth, obj=obj,
+                                       data=JsonInput(payload.model_dump(exclude_unset=True)))
         return _out(kind, obj)
 
     router.add_api_operation(f"{path}/{{public_id}}/withdraw", ["POST"], withdraw, auth=api_auth,
@@ -269,3 +202,8 @@ write_path(
     api=tuple(op for k in KINDS.values() for op in (f"POST /{k.api_path}", f"PATCH /{k.api_path}/{{public_id}}")),
     pages=("registers:new", "registers:edit"),
 )
+write_path("registers.review", ReviewForm, api=tuple(f"POST /{k.api_path}/{{public_id}}/review" for k in KINDS.values()),
+           pages=("registers:act",))  # fmt: skip
+write_path("registers.withdraw", WithdrawForm,
+           api=tuple(f"POST /{k.api_path}/{{public_id}}/withdraw" for k in KINDS.values()),
+           pages=("registers:act",))  # fmt: skip

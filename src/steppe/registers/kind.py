@@ -17,7 +17,7 @@ class RecordFormClass(Protocol):
     """A ``forms.RecordForm`` subclass, as the services call it (named structurally: the forms
     import permissions, which read this module)."""
 
-    def __call__(self, data: dict | None = ..., *, instance: Any = ..., actor: Any) -> ModelForm: ...
+    def __call__(self, data: dict | None = ..., *, instance: Any = ..., actor: Any, sent: Any = ...) -> ModelForm: ...
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from steppe.core.lifecycle import status_transition
 
 # the one table reader (moving to core.tables; until then the network's)
 from steppe.core.tables import read_records
+from steppe.core.validation import JsonInput
 
 from . import permissions as perms
-from .forms import RecordForm
+from .forms import RecordForm, ReviewForm, WithdrawForm
 from .kinds import RegisterKind, kind_of
 from .models import RegisterRecord, Review
 
 MSG_INVALID = "输入有误"
 MSG_DUPLICATE = "已登记：{existing}"
-MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
 MSG_NO_DATA_ROWS = "文件只有表头，没有数据行"
 MSG_UNKNOWN_COLUMN = "未知列"
@@ -54,9 +54,19 @@ def _errors(form, row: int | None = None) -> list[dict]:
     return items
 
 
-def _refuse(items: list[dict], message: str = MSG_INVALID) -> None:
+def _refuse(items: list[dict], message: str = MSG_INVALID, *, malformed: bool = False) -> None:
     detail = "；".join(f"{e['field']}: {e['message']}" for e in items)
-    raise ValidationFailed(f"{message}：{detail}", items)
+    exc = ValidationFailed(f"{message}：{detail}", items)
+    if malformed:  # a JSON value of the wrong kind: 422, as the other writes answer it
+        exc.status = 422
+    raise exc
+
+
+def _checked(form) -> dict:
+    """A review's or withdrawal's clean values, or every error at once (nothing written)."""
+    if not form.is_valid():
+        _refuse(form.error_list(), malformed=form.malformed)
+    return form.cleaned_data
 
 
 def _duplicate(kind: RegisterKind, obj: RegisterRecord) -> RegisterRecord | None:
@@ -66,10 +76,13 @@ def _duplicate(kind: RegisterKind, obj: RegisterRecord) -> RegisterRecord | None
     return kind.model._default_manager.exclude(review=Review.WITHDRAWN).exclude(pk=obj.pk).filter(**values).first()
 
 
-def _validated(*, actor, kind: RegisterKind, data: dict, instance=None, row: int | None = None):
-    """(form, unsaved object, errors): the form's checks, then the actor's region and duplicates."""
+def _validated(*, actor, kind: RegisterKind, data: dict, instance=None, row: int | None = None, sent=None):
+    """(form, unsaved object, errors): the form's checks, then the actor's region and duplicates.
+    ``sent``: the API's body as sent, when ``data`` is more (a PATCH merged into the record)."""
     # every kind's form is a RecordForm: the page's form too (core.validation.write_path in registers.api)
-    form = cast(RecordForm, kind.form(data=_plain(data), instance=instance, actor=actor))
+    sent = sent if sent is not None else data
+    sent = sent if isinstance(sent, JsonInput) else None  # an API body: its JSON types are judged too
+    form = cast(RecordForm, kind.form(data=_plain(data), instance=instance, actor=actor, sent=sent))
     if not form.is_valid():
         return form, None, _errors(form, row)
     obj = form.save(commit=False)
@@ -112,7 +125,7 @@ def record_submit(*, actor, kind: RegisterKind, data: dict, via: str = "page") -
     perms.require(perms.can_submit(actor, kind), perms.MSG_CANNOT_SUBMIT)
     form, obj, errors = _validated(actor=actor, kind=kind, data=data)
     if form.errors or errors:
-        _refuse(errors)
+        _refuse(errors, malformed=form.malformed)
     obj.submitted_by = actor
     if kind.owner_field == "bank":
         obj.bank = actor.unit
@@ -129,9 +142,9 @@ def record_update(*, actor, kind: RegisterKind, obj: RegisterRecord, data: dict)
     perms.require(perms.can_edit(actor, kind, obj), perms.MSG_CANNOT_EDIT)
     before = _audit_values(obj)
     merged = {**_current_data(kind, obj), **_plain(data)}
-    form, new, errors = _validated(actor=actor, kind=kind, data=merged, instance=obj)
+    form, new, errors = _validated(actor=actor, kind=kind, data=merged, instance=obj, sent=data)
     if form.errors or errors:
-        _refuse(errors)
+        _refuse(errors, malformed=form.malformed)
     if not perms.can_review(actor) and new.review in (Review.VERIFIED, Review.RETURNED):
         new.review = Review.SUBMITTED
         new.submitted_at = timezone.now()
@@ -155,15 +168,13 @@ def _current_data(kind: RegisterKind, obj: RegisterRecord) -> dict:
 
 
 @transaction.atomic
-def record_review(*, actor, obj: RegisterRecord, decision: str, reason: str = "") -> RegisterRecord:
-    """The department verifies a submitted record, or returns it with a reason."""
+def record_review(*, actor, obj: RegisterRecord, decision=None, reason="", data: dict | None = None) -> RegisterRecord:
+    """The department verifies a submitted record, or returns it with a reason. ``data``: the
+    fields as the page or the API sent them (else ``decision`` and ``reason``), checked by ReviewForm."""
     kind = kind_of(obj)
     perms.require(perms.can_review(actor), perms.MSG_NOT_REVIEWER)
-    reason = (reason or "").strip()
-    if decision not in ("verify", "return"):
-        raise ValidationFailed("decision 应为 verify 或 return", [{"field": "decision", "message": "verify | return"}])
-    if decision == "return" and not reason:
-        raise ValidationFailed(MSG_RETURN_NEEDS_REASON, [{"field": "reason", "message": MSG_RETURN_NEEDS_REASON}])
+    values = _checked(ReviewForm(data if data is not None else {"decision": decision, "reason": reason}))
+    decision, reason = values["decision"], values["reason"]
     new = Review.VERIFIED if decision == "verify" else Review.RETURNED
     old = status_transition(obj, (Review.SUBMITTED,), new, field="review")
     obj.review_note, obj.reviewed_by, obj.reviewed_at = reason, actor, timezone.now()
@@ -174,9 +185,11 @@ def record_review(*, actor, obj: RegisterRecord, decision: str, reason: str = ""
 
 
 @transaction.atomic
-def record_withdraw(*, actor, obj: RegisterRecord, reason: str = "") -> RegisterRecord:
+def record_withdraw(*, actor, obj: RegisterRecord, reason="", data: dict | None = None) -> RegisterRecord:
+    """The filer (or the department) withdraws a record; ``data`` (else ``reason``) checked by WithdrawForm."""
     kind = kind_of(obj)
     perms.require(perms.can_edit(actor, kind, obj), perms.MSG_CANNOT_EDIT)
+    reason = _checked(WithdrawForm(data if data is not None else {"reason": reason}))["reason"]
     old = status_transition(obj, (Review.SUBMITTED, Review.RETURNED, Review.VERIFIED), Review.WITHDRAWN,
                             field="review")
     audit_record(actor=actor, action=f"registers.{kind.slug}.withdraw", obj=obj,

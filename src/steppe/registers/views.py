@@ -28,6 +28,7 @@ from steppe.stats.queries import leagues
 from . import permissions as perms
 from . import queries, services
 from .exports import export_columns, export_table, record_row
+from .forms import ReviewForm, WithdrawForm
 from .kinds import KINDS, kind_get
 
 PAGE_SIZE = 100
@@ -220,15 +221,27 @@ def record_edit(request, slug, public_id):
 def record_act(request, slug, public_id):
     kind = _kind(slug)
     obj = _record(request, kind, public_id)
-    action = request.POST.get("action")
+    action = request.POST.get("action")  # the button: verify and return are a review's decision
     reason = request.POST.get("reason", "")
     if action in ("verify", "return"):
-        _service(request, lambda: services.record_review(actor=request.user, obj=obj, decision=action, reason=reason),
-                 _("已核实") if action == "verify" else _("已退回"))
+        form, call = ReviewForm, lambda data: services.record_review(actor=request.user, obj=obj, data=data)
+        data, ok = {"decision": action, "reason": reason}, _("已核实") if action == "verify" else _("已退回")
     elif action == "withdraw":
-        _service(request, lambda: services.record_withdraw(actor=request.user, obj=obj, reason=reason), _("已撤回"))
+        form, call = WithdrawForm, lambda data: services.record_withdraw(actor=request.user, obj=obj, data=data)
+        data, ok = {"reason": reason}, _("已撤回")
     else:
         raise Http404
+    try:
+        call(data)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        labels = {name: str(f.label) for name, f in form.base_fields.items()}
+        errors = exc.data.get("errors") or []
+        messages.error(request, "；".join(f"{labels.get(e['field'], e['field'])}{_('：')}{e['message']}"
+                                         for e in errors) if errors else exc.message)
+    else:
+        messages.success(request, ok)
     return redirect("registers:detail", slug, obj.public_id)
 
 
