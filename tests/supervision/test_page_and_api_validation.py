@@ -46,7 +46,7 @@ def beside_fields(page: str) -> dict:
 
 
 def summary(page: str) -> str:
-    """The error box at the top of the page (after a redirect: the message carried over)."""
+    """The error box at the top of the page."""
     (box,) = re.findall(r'<li class="msg-error">(.*?)</li>', page, re.S)
     return html.unescape(box)
 
@@ -122,8 +122,11 @@ def test_a_bad_new_milestone_gets_the_same_errors_on_the_page_and_through_the_ap
     errors = api_errors(api(client, "post", "/api/v1/measures/A1-01/milestones", bad, bearer(unit_a_user)))
     assert list(errors) == ["deliverable", "planned_on", "evidence_required"]
     client.force_login(unit_a_user)
-    page = client.post("/supervision/measures/A1-01/milestones/", bad, follow=True).content.decode()
+    r = client.post("/supervision/measures/A1-01/milestones/", bad)
+    page = r.content.decode()
+    assert r.status_code == 400 and beside_fields(page) == errors  # beside each field, the API's words
     assert summary(page) == expected_summary(errors, MilestoneValidator.LABELS, language)
+    assert 'value="2027-13-01"' in page and "证" * 2001 in page  # what was typed stays
     assert (
         not Milestone.objects.exists() and not AuditEntry.objects.filter(action="milestone.create").exists()
     )
@@ -156,8 +159,11 @@ def test_a_bad_move_of_a_milestone_gets_the_same_errors_on_the_page_and_through_
         )
         assert list(errors) == fields
         client.force_login(unit_a_user)
-        page = client.post(f"/supervision/milestones/{approved.pk}/move/", bad, follow=True).content.decode()
+        r = client.post(f"/supervision/milestones/{approved.pk}/move/", bad)
+        page = r.content.decode()
+        assert r.status_code == 400 and beside_fields(page) == errors
         assert summary(page) == expected_summary(errors, MilestoneChangeValidator.LABELS, language)
+        assert f'name="planned_on" value="{bad["planned_on"]}"' in page
     # the API changes several fields at once: all of them are judged
     errors = api_errors(api(client, "patch", f"/api/v1/milestones/{approved.pk}",
                             {"deliverable": "", "evidence_required": 7, "planned_on": "2027-02-30"},
@@ -180,8 +186,11 @@ def test_a_bad_completion_gets_the_same_errors_on_the_page_and_through_the_api(
     )
     assert list(errors) == ["done_on", "evidence_note"]  # a future day, and the evidence it asks for
     client.force_login(unit_a_user)
-    page = client.post(f"/supervision/milestones/{approved.pk}/done/", bad, follow=True).content.decode()
+    r = client.post(f"/supervision/milestones/{approved.pk}/done/", bad)
+    page = r.content.decode()
+    assert r.status_code == 400 and beside_fields(page) == errors
     assert summary(page) == expected_summary(errors, MilestoneDoneValidator.LABELS, language)
+    assert f'name="done_on" value="{bad["done_on"]}"' in page
     ms = Milestone.objects.get(pk=approved.pk)
     assert (ms.done_on, ms.evidence_note) == (None, "") and not ms.evidence.exists()
     if language == "en":

@@ -193,7 +193,9 @@ def audit_changes(before, after) -> list[tuple[str, str, str]]:
 
 
 @login_required
-def measure_detail(request, code):
+def measure_detail(request, code, refused: dict | None = None):
+    """`refused`: a milestone form the page sent and a validator refused ({"add"|"done"|"move": {pk,
+    data, errors}}), shown again with each error beside its field and what was typed."""
     # a bureau reads the measures that name its league (perms.measures_visible_to), never edits them
     measure, can_write = perms.get_measure_for_user(request.user, code)
     (row,) = queries.measure_rows(request.user, measures=perms.measures_visible_to(request.user).filter(pk=measure.pk))
@@ -215,15 +217,26 @@ def measure_detail(request, code):
             "is_department": perms.is_department(request.user),
             "trail": audit_trail(measure)[:50] if perms.can_see_audit(request.user) else None,
             "today": timezone.localdate(),
+            "refused": refused or {},
         },
+        status=400 if refused else 200,
     )
+
+
+def _milestone_form_refused(request, code: str, form: str, pk: int | None = None):
+    """The measure page again (400) when a milestone form's fields were refused: each error beside its
+    field in the form that was sent, what was typed kept; None when the refusal named no field."""
+    errors = getattr(request, "field_errors", None)
+    if not errors:
+        return None
+    return measure_detail(request, code, refused={form: {"pk": pk, "data": request.POST, "errors": errors}})
 
 
 @login_required
 @require_POST
 def milestone_add(request, code):
     measure, _ = perms.get_measure_for_user(request.user, code)
-    attempt(
+    ok = attempt(
         request,
         lambda: services.milestone_create(
             actor=request.user,
@@ -235,14 +248,14 @@ def milestone_add(request, code):
         gettext("里程碑已添加"),
         MilestoneValidator.LABELS,
     )
-    return redirect("supervision:measure", code=code)
+    return (not ok and _milestone_form_refused(request, code, "add")) or redirect("supervision:measure", code=code)
 
 
 @login_required
 @require_POST
 def milestone_done(request, pk):
     ms, _ = perms.get_milestone_for_user(request.user, pk)
-    attempt(
+    ok = attempt(
         request,
         lambda: services.milestone_complete(
             actor=request.user,
@@ -254,14 +267,15 @@ def milestone_done(request, pk):
         gettext("里程碑已完成"),
         MilestoneDoneValidator.LABELS,
     )
-    return redirect("supervision:measure", code=ms.measure.code)
+    refused = not ok and _milestone_form_refused(request, ms.measure.code, "done", ms.pk)
+    return refused or redirect("supervision:measure", code=ms.measure.code)
 
 
 @login_required
 @require_POST
 def milestone_move(request, pk):
     ms, _ = perms.get_milestone_for_user(request.user, pk)
-    attempt(
+    ok = attempt(
         request,
         lambda: services.milestone_update(
             actor=request.user,
@@ -272,7 +286,8 @@ def milestone_move(request, pk):
         gettext("计划日期已调整"),
         MilestoneChangeValidator.LABELS,
     )
-    return redirect("supervision:measure", code=ms.measure.code)
+    refused = not ok and _milestone_form_refused(request, ms.measure.code, "move", ms.pk)
+    return refused or redirect("supervision:measure", code=ms.measure.code)
 
 
 @login_required
