@@ -94,6 +94,33 @@ def test_a_bad_round_gets_the_same_errors_on_the_page_and_through_the_api(
         assert errors["due"].startswith(f"截止日期 {past} 早于今天") and errors["period"] == "必填"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_round_already_open_is_named_beside_its_field_with_the_other_errors(
+    client, bearer, dept, sup_plan, speak, language
+):
+    services.round_open(actor=dept, period="2026-Q4", due_on=TODAY() + timedelta(days=10))
+    speak(language)
+    counts = (ProgressRound.objects.count(), ProgressReport.objects.count(), AuditEntry.objects.count())
+    alone = api(client, "post", "/api/v1/rounds", {"period": "2026-Q4", "due": "2099-12-31"}, bearer(dept))
+    assert api_errors(alone) == {
+        "period": "The round 2026-Q4 is already open" if language == "en" else "调度周期 2026-Q4 已经开启"
+    }
+    assert alone.json()["error"]["code"] == services.ERR_ROUND_EXISTS  # the code clients check stays
+    bad = {"period": "2026-Q4", "due": (TODAY() - timedelta(days=1)).isoformat()}
+    r = api(client, "post", "/api/v1/rounds", bad, bearer(dept))
+    errors = api_errors(r)
+    assert list(errors) == ["period", "due"] and r.json()["error"]["code"] == "invalid"  # both at once
+    client.force_login(dept)
+    page = client.post("/supervision/rounds/", bad).content.decode()
+    assert beside_fields(page) == errors
+    assert "period:" not in page  # named by its label, never by its code
+    assert (
+        ProgressRound.objects.count(),
+        ProgressReport.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
+
+
 def test_the_api_names_a_wrong_kind_of_value_and_an_unknown_plan_with_the_rest(
     client, bearer, dept, sup_plan
 ):
@@ -311,3 +338,21 @@ def test_the_openapi_schema_declares_the_409_of_the_reports_and_the_chase(client
     # the bodies are the validators' (every field taken as sent): no pydantic check of their own
     body = paths["/api/v1/rounds"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/RoundBody"}
+
+
+def test_a_body_the_api_reads_itself_is_refused_in_the_requests_language(client, bearer, unit_a_user, speak):
+    """read_input (progress reports, a milestone's completion, qualitative-target reports): an unknown field,
+    a body that is not an object, JSON that does not parse -- in English on an English request."""
+    speak("en")
+    url = "/api/v1/measures/A1-01/reports"
+    cases = [('{"status": "in_progress", "progres": 40}', "progres", "Unknown field; the fields are: status, "),
+             ("[1, 2]", "body", "Expected a JSON object"),
+             ('{"status": ', "body", "Not valid JSON: ")]  # fmt: skip
+    for raw, field, start in cases:
+        r = client.post(url, data=raw, content_type="application/json", **bearer(unit_a_user))
+        (error,) = api_errors(r).items()
+        assert error[0] == field and error[1].startswith(start), error
+    speak("zh-hans")
+    r = client.post(url, data="[1, 2]", content_type="application/json", **bearer(unit_a_user))
+    assert api_errors(r) == {"body": "应为 JSON 对象"}
+    assert not ProgressReport.objects.exists()

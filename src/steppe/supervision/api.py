@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from steppe.core.auth import api_auth
@@ -233,12 +234,12 @@ def read_input(request, schema: type[Schema]) -> tuple[dict, list]:
     try:
         data = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("body", f"不是有效的 JSON Invalid JSON ({exc})") from None
+        raise invalid("body", gettext("不是有效的 JSON：%(error)s") % {"error": exc}) from None
     if not isinstance(data, dict):
-        raise invalid("body", "应为 JSON 对象 Expected a JSON object")
+        raise invalid("body", gettext("应为 JSON 对象"))
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise invalid(unknown[0], f"未知字段，可用字段：{', '.join(fields)}")
+        raise invalid(unknown[0], gettext("未知字段，可用字段：%(fields)s") % {"fields": ", ".join(fields)})
     return data, []
 
 

@@ -54,6 +54,7 @@ from .validation import (  # noqa: F401  (ERR_*: tests import them from here)
     ERR_DONE_REQUIRED,
     ERR_PROGRESS_REQUIRED,
     ERR_RETURN_NEEDS_COMMENT,
+    ERR_ROUND_EXISTS,
     MilestoneChangeValidator,
     MilestoneDoneValidator,
     MilestoneValidator,
@@ -66,7 +67,6 @@ from .validation import (  # noqa: F401  (ERR_*: tests import them from here)
 log = logging.getLogger(__name__)
 
 # Error messages tests import.
-ERR_ROUND_EXISTS = "round_exists"
 ERR_NOT_EDITABLE = "report_not_editable"
 ERR_NOT_SUBMITTED = "report_not_submitted"
 ERR_AWAITING_REVIEW = "report_awaiting_review"
@@ -329,12 +329,6 @@ def round_open(*, actor, period: str, due_on, plan_code: str | None = None) -> R
     perms.require_department(actor)
     clean = RoundValidator.clean({"period": period, "due": due_on, "plan": plan_code}, today=_today())
     period, due, plan_code = clean["period"], clean["due"], clean["plan"]
-    if ProgressRound.objects.filter(period=period).exists():
-        raise DomainError(
-            ERR_ROUND_EXISTS,
-            f"period: 调度周期 {period} 已经开启 Round {period} already exists",
-            data={"field": "period"},
-        )
     rnd = ProgressRound.objects.create(period=period, due_on=due, opened_by=actor)
     links = MeasureUnit.objects.filter(role=MeasureUnit.Role.LEAD, measure__active=True).select_related(
         "measure"

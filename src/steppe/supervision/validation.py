@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from steppe.core.errors import ValidationFailed
 from steppe.core.validation import Errors, body_schema, write_path
 
-from .models import PERIOD_RE, TargetReport
+from .models import PERIOD_RE, ProgressRound, TargetReport
 from .status import ReportStatus
 
 ERR_PROGRESS_REQUIRED = "请填写完成进度（0 到 100）"
@@ -44,6 +44,8 @@ ERR_EVIDENCE_REQUIRED = "本里程碑要求提供佐证材料：{what}"
 ERR_MOVE_NEEDS_NOTE = "已审定的里程碑调整计划日期须说明理由"
 ERR_ACCEPT = "请选择审核通过或退回（true 或 false）"
 MSG_RETURN_NEEDS_COMMENT = "退回报告须填写意见"
+MSG_ROUND_EXISTS = "调度周期 {period} 已经开启"
+ERR_ROUND_EXISTS = "round_exists"  # its code (clients check it)
 ERR_RETURN_NEEDS_COMMENT = "return_needs_comment"  # its code (clients check it)
 ERR_TARGET_STATUS_REQUIRED = "请选择进展状态"
 ERR_NARRATIVE_REQUIRED = "请填写进展情况"
@@ -134,6 +136,17 @@ def _text(
     return value
 
 
+def _check(errors: Errors, codes: dict[str, str]) -> None:
+    """Raise every error at once (``Errors.check``); when the only one is a refusal with a code of
+    its own (``codes``: message -> code), the answer keeps that code, which clients check."""
+    if not errors:
+        return
+    exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items)
+    if len(errors.items) == 1 and errors.items[0]["message"] in codes:
+        exc.code = codes[errors.items[0]["message"]]
+    raise exc
+
+
 def _date(data: dict, name: str, errors: Errors) -> date | None:
     """A required date, a ``date`` or an ISO ``YYYY-MM-DD`` string; None when refused."""
     value = data.get(name)
@@ -166,6 +179,8 @@ class RoundValidator:
         period = _text(data, "period", errors, 7, required=True)
         if period and not PERIOD_RE.match(period):
             errors.add("period", _t(ERR_PERIOD, value=period))
+        elif period and ProgressRound.objects.filter(period=period).exists():
+            errors.add("period", _t(MSG_ROUND_EXISTS, period=period))
         due = _date(data, "due", errors)
         today = today or timezone.localdate()
         if due is not None and due < today:
@@ -177,7 +192,7 @@ class RoundValidator:
 
             if not Plan.objects.filter(code=plan).exists():
                 errors.add("plan", _t(ERR_PLAN, value=plan))
-        errors.check()
+        _check(errors, {_t(MSG_ROUND_EXISTS, period=period): ERR_ROUND_EXISTS})
         return {"period": period, "due": due, "plan": plan or None}
 
 
@@ -271,13 +286,7 @@ class ReviewValidator:
         comment = _text(data, "comment", errors, 2000)
         if accept is False and comment == "":
             errors.add("comment", _t(MSG_RETURN_NEEDS_COMMENT))
-        if errors:
-            exc = ValidationFailed(
-                "; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items
-            )
-            if [e["field"] for e in errors.items] == ["comment"] and comment == "":
-                exc.code = ERR_RETURN_NEEDS_COMMENT
-            raise exc
+        _check(errors, {_t(MSG_RETURN_NEEDS_COMMENT): ERR_RETURN_NEEDS_COMMENT})
         return {"accept": accept, "comment": comment}
 
 
