@@ -4,7 +4,7 @@ from django.db.models import Count
 from ninja import Router, Schema, Status
 
 from steppe.core.errors import NotFound, ValidationFailed
-from steppe.core.inputs import Limit, Offset
+from steppe.core.inputs import Limit, Offset, declare_conflict
 from steppe.core.pagination import API_LIMIT, window
 
 from . import services
@@ -108,6 +108,11 @@ class SignupIn(Schema):
 class SignupOut(Schema):
     id: int
     status: str
+
+
+declare_conflict("POST /signup", "the credit code (or e-mail) is registered already")
+declare_conflict("POST /organisations/{org_id}/approve", "the organisation has been decided already")
+declare_conflict("POST /organisations/{org_id}/refuse", "the organisation has been decided already")
 
 
 @router.post("/signup", response={201: SignupOut}, auth=None,

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, Forbidden, NotFound
-from steppe.core.inputs import Limit, Offset, Year
+from steppe.core.inputs import Limit, Offset, Year, declare_conflict
 from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.permissions import is_department
@@ -390,6 +390,11 @@ def submission_detail(request, submission_id: int):
     from .submissions import submission_get
 
     return _submission_out(submission_get(request.auth, submission_id))
+
+
+declare_conflict("POST /observations/imports/{submission_id}/approve",
+                 "the submission is no longer pending, or a county's awaits its league's review")
+declare_conflict("POST /observations/imports/{submission_id}/return", "the submission is no longer pending")
 
 
 @router.post("/observations/imports/{submission_id}/approve", response=SubmissionOut, auth=api_auth,
