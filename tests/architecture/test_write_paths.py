@@ -23,8 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
-    # stats submissions
-    "POST /observations/imports/{submission_id}/approve", "POST /observations/imports/{submission_id}/return",
     # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
     "POST /transfer/achievements/{public_id}/review", "POST /transfer/achievements/{public_id}/publish",
     "POST /transfer/achievements/{public_id}/withdraw", "POST /transfer/achievements/{public_id}/interests",
@@ -57,7 +55,7 @@ NOT_WRITES_API = {
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
     "transfer:action", "transfer:scenarios", "transfer:experts",
-    "stats:cascade_edit", "evaluation:build",
+    "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
 }  # fmt: skip
 

@@ -109,6 +109,48 @@ class ErrorsMixin:
         return out
 
 
+MSG_NOT_TEXT = _("应为文本")
+MSG_NOT_NUMBER = _("应为数字")
+
+
+class JsonTypesMixin:
+    """A form that also judges an API body's JSON kinds (``sent``, a core.validation.JsonInput): a
+    value of the wrong kind (a number where text belongs, a list for a date) is that field's one
+    error, named like every other, instead of being read as its text. ``malformed`` says there was
+    one (the API answers 422 then, as for the other writes). Call ``_take_sent`` before the form's
+    own ``__init__``; a form with fields of other kinds overrides ``json_type_error``."""
+
+    type_errors: dict[str, str]
+
+    def json_type_error(self, name: str, field: forms.Field, value) -> str | None:
+        """What is wrong with the kind of the JSON value sent for `field` (None: nothing)."""
+        if value is None:
+            return None
+        if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+            return None if isinstance(value, int | float | str) and not isinstance(value, bool) else str(MSG_NOT_NUMBER)
+        return None if isinstance(value, str) else str(MSG_NOT_TEXT)
+
+    def _take_sent(self, sent) -> None:
+        from .validation import JsonInput
+
+        self.type_errors = {}
+        if isinstance(sent, JsonInput):
+            for name, field in self.base_fields.items():  # type: ignore[attr-defined]
+                message = self.json_type_error(name, field, sent.get(name)) if sent.get(name) is not None else None
+                if message:
+                    self.type_errors[name] = message
+
+    @property
+    def malformed(self) -> bool:
+        return bool(self.type_errors)
+
+    def full_clean(self):
+        super().full_clean()  # type: ignore[misc]
+        for name, message in self.type_errors.items():
+            self._errors[name] = self.error_class([message])  # type: ignore[attr-defined]
+            self.cleaned_data.pop(name, None)  # type: ignore[attr-defined]
+
+
 class SignupForm(ErrorsMixin, PageForm):
     kind = forms.ChoiceField(label=_("单位类型"), choices=[(k.value, k.label) for k in SIGNUP_KIND_ROLE])
     name = forms.CharField(label=_("单位名称"), max_length=200)

@@ -14,10 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import DomainError
-from steppe.core.forms import ErrorsMixin, PageForm
+from steppe.core.forms import ErrorsMixin, JsonTypesMixin, PageForm
 from steppe.core.links import MSG_NOT_HTTP, is_web_url
 from steppe.core.regions import resolve_region
-from steppe.core.validation import JsonInput
 from steppe.plans.models import Measure
 from steppe.plans.queries import plan_default
 from steppe.policy.models import Enterprise, validate_credit_code
@@ -52,9 +51,8 @@ MSG_PAID_OVER_CLAIM = _("拨付金额超过申请金额")
 MSG_LISTED_NEEDS_DATE = _("已上市的企业须填上市日期与板块")
 MSG_RETURN_NEEDS_REASON = _("退回时必须填写理由")
 MSG_DECISION = _("应为 verify（核实）或 return（退回）")
-# a JSON body's value of the wrong kind (a page's values are all text, so only the API can send one)
-MSG_NOT_TEXT = _("应为文本")
-MSG_NOT_NUMBER = _("应为数字")
+# a JSON body's value of the wrong kind (a page's values are all text, so only the API can send one;
+# core.forms.JsonTypesMixin judges text and numbers)
 MSG_NOT_YES_NO = _("应为 是 或 否")
 MSG_NOT_REGION = _("应为行政区划代码或地区名称（文本或数字）")
 MSG_NOT_MEASURES = _("应为举措编号（文本，或文本的列表）")
@@ -97,48 +95,22 @@ def _year_field(label):
     return forms.IntegerField(label=label, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)])
 
 
-def _json_type_error(name: str, field: forms.Field, value) -> str | None:
-    """What is wrong with the kind of a JSON value sent for `field` (None: nothing)."""
-    if value is None:
-        return None
-    if isinstance(field, YesNoField):
-        return None if isinstance(value, bool | str) else str(MSG_NOT_YES_NO)
-    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
-        return None if isinstance(value, int | float | str) and not isinstance(value, bool) else str(MSG_NOT_NUMBER)
-    if name == "region":
-        return None if isinstance(value, int | str) and not isinstance(value, bool) else str(MSG_NOT_REGION)
-    if name == "measures":
-        ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        return None if ok else str(MSG_NOT_MEASURES)
-    return None if isinstance(value, str) else str(MSG_NOT_TEXT)
+class RecordJsonTypes(JsonTypesMixin):
+    """A register's JSON kinds: 是/否 as a boolean too, the region as a code number too, the measures
+    as a list of codes too."""
+
+    def json_type_error(self, name: str, field: forms.Field, value) -> str | None:
+        if isinstance(field, YesNoField):
+            return None if isinstance(value, bool | str) else str(MSG_NOT_YES_NO)
+        if name == "region":
+            return None if isinstance(value, int | str) and not isinstance(value, bool) else str(MSG_NOT_REGION)
+        if name == "measures":
+            ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            return None if ok else str(MSG_NOT_MEASURES)
+        return super().json_type_error(name, field, value)
 
 
-class JsonTypesMixin:
-    """A form that also judges an API body's JSON types (``sent``, a core.validation.JsonInput):
-    a value of the wrong kind (a number where text belongs, a list for a date) is that field's one
-    error, named like every other, instead of being read as its text. ``malformed`` says there was
-    one (the API answers 422 then, as for the other writes)."""
-
-    def _take_sent(self, sent) -> None:
-        self.type_errors: dict[str, str] = {}
-        if isinstance(sent, JsonInput):
-            for name, field in self.base_fields.items():  # type: ignore[attr-defined]
-                message = _json_type_error(name, field, sent.get(name))
-                if message:
-                    self.type_errors[name] = message
-
-    @property
-    def malformed(self) -> bool:
-        return bool(self.type_errors)
-
-    def full_clean(self):
-        super().full_clean()  # type: ignore[misc]
-        for name, message in self.type_errors.items():
-            self._errors[name] = self.error_class([message])  # type: ignore[attr-defined]
-            self.cleaned_data.pop(name, None)  # type: ignore[attr-defined]
-
-
-class RecordForm(JsonTypesMixin, forms.ModelForm):
+class RecordForm(RecordJsonTypes, forms.ModelForm):
     """Fields every register shares: the region by code or name, and the measures by code.
     ``sent``: the API's body as sent (its JSON types are judged too)."""
 

@@ -16,9 +16,10 @@ from steppe.core.inputs import Limit, Offset, Year, declare_conflict
 from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.permissions import is_department
-from steppe.core.validation import parse_choice
+from steppe.core.validation import JsonInput, body_schema, parse_choice
 
-from . import queries
+from . import queries, submissions
+from .forms import DecisionForm
 from .jobs import BACKGROUND_ROWS
 from .models import Import, Indicator
 
@@ -159,8 +160,9 @@ class SubmissionOut(Schema):
     decisions: list[DecisionOut]
 
 
-class DecisionIn(Schema):
-    comment: str = ""
+# a decision's body, made from the page's form: the form judges the comment (its JSON kind too)
+DecisionBody = body_schema(DecisionForm, {"comment": DecisionForm.base_fields["comment"].label},
+                           name="SubmissionDecisionBody")
 
 
 def _submission_out(imp) -> dict:
@@ -399,21 +401,16 @@ declare_conflict("POST /observations/imports/{submission_id}/return", "the submi
 
 @router.post("/observations/imports/{submission_id}/approve", response=SubmissionOut, auth=api_auth,
              summary="Accept a submission: the department (counted from then on), or a league bureau for its counties")
-def submission_approve_api(request, submission_id: int, payload: DecisionIn | None = None):
-    from .submissions import submission_approve
-
-    imp = submission_approve(submission_id=submission_id, actor=request.auth,
-                             comment=payload.comment if payload else "")
-    return _submission_out(imp)
+def submission_approve_api(request, submission_id: int, payload: DecisionBody | None = None):
+    data = JsonInput(payload.model_dump(exclude_unset=True) if payload is not None else {})
+    return _submission_out(submissions.submission_approve(submission_id=submission_id, actor=request.auth, data=data))
 
 
 @router.post("/observations/imports/{submission_id}/return", response=SubmissionOut, auth=api_auth,
              summary="Return a submission to its bureau with a comment")
-def submission_return_api(request, submission_id: int, payload: DecisionIn):
-    from .submissions import submission_return
-
-    return _submission_out(submission_return(submission_id=submission_id, actor=request.auth,
-                                             comment=payload.comment))
+def submission_return_api(request, submission_id: int, payload: DecisionBody):
+    data = JsonInput(payload.model_dump(exclude_unset=True))
+    return _submission_out(submissions.submission_return(submission_id=submission_id, actor=request.auth, data=data))
 
 
 class CascadeLeagueOut(Schema):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.pagination import paginate
@@ -25,7 +27,7 @@ from steppe.plans.services import league_target_set
 
 from . import i18n, queries, submissions
 from .attainment import STATUS_LABELS
-from .forms import ReportingPeriodForm
+from .forms import CascadeForm, DecisionForm, ReportingPeriodForm
 from .models import Import, ReportingPeriod
 
 CASCADE_CODES = ("T1", "T2", "T3", "T4", "T5", "T6", "T7")
@@ -92,26 +94,31 @@ def cascade_edit(request, code: str):
         raise Http404()
     leagues = queries.leagues()
     current = {lt.region.code: lt for lt in target.league_targets.select_related("region")}
-    errors = {}
+    errors: dict[str, str] = {}
+    form = CascadeForm(request.POST if request.method == "POST" else None, leagues=leagues)
     if request.method == "POST":
-        source = request.POST.get("source", "")
-        for lg in leagues:
-            raw = request.POST.get(f"v_{lg.code}", "").strip()
+        if form.is_valid():  # every value good: all written together, or none
+            source = form.cleaned_data["source"]
             try:
-                league_target_set(target=target, region_code=lg.code, value=raw or None,
-                                  source=source or (current[lg.code].source if lg.code in current else ""),
-                                  actor=request.user)
+                with transaction.atomic():
+                    for code, value in form.values().items():
+                        league_target_set(target=target, region_code=code, value=value,
+                                          source=source or (current[code].source if code in current else ""),
+                                          actor=request.user)
             except DomainError as e:
-                errors[lg.code] = e.message
-        if not errors:
-            messages.success(request, gettext("已保存盟市分解目标。"))
-            return redirect(f"{reverse('stats:cascade')}?plan={plan.code}#t-{target.code}")
+                errors["source"] = in_language(e.message)
+            else:
+                messages.success(request, gettext("已保存盟市分解目标。"))
+                return redirect(f"{reverse('stats:cascade')}?plan={plan.code}#t-{target.code}")
+        errors.update({name: " ".join(str(m) for m in ms) for name, ms in form.errors.items()})
     rows = [{"league": lg, "value": request.POST.get(f"v_{lg.code}") if request.method == "POST" else (
-        current[lg.code].value.normalize() if lg.code in current else ""), "error": errors.get(lg.code, "")}
+        current[lg.code].value.normalize() if lg.code in current else ""), "error": errors.get(f"v_{lg.code}", "")}
         for lg in leagues]
     return render(request, "stats/cascade_edit.html", {
         "plan": plan, "target": target, "rows": rows, "unit": queries._league_target_unit(target),
-        "source": next((lt.source for lt in current.values() if lt.source), ""),
+        "source": request.POST.get("source", "") if request.method == "POST" else
+        next((lt.source for lt in current.values() if lt.source), ""),
+        "form": form, "source_error": errors.get("source", ""),
     }, status=400 if errors else 200)
 
 
@@ -135,13 +142,18 @@ def submission_page(request):
                                  % {"name": imp.file_name, "rows": imp.rows})
             elif action in ("approve", "return"):
                 sid = parse_int(request.POST.get("submission"), "submission", lo=1, hi=2**53)
-                comment = request.POST.get("comment", "")
-                if action == "approve":
-                    submissions.submission_approve(submission_id=sid, actor=request.user, comment=comment)
-                    messages.success(request, gettext("已审核通过。"))
-                else:
-                    submissions.submission_return(submission_id=sid, actor=request.user, comment=comment)
-                    messages.success(request, gettext("已退回。"))
+                data = {"comment": request.POST.get("comment", "")}  # checked by forms.DecisionForm
+                try:
+                    if action == "approve":
+                        submissions.submission_approve(submission_id=sid, actor=request.user, data=data)
+                        messages.success(request, gettext("已审核通过。"))
+                    else:
+                        submissions.submission_return(submission_id=sid, actor=request.user, data=data)
+                        messages.success(request, gettext("已退回。"))
+                except ValidationFailed as exc:  # each field by the form's label, not its code
+                    labels = {name: str(f.label) for name, f in DecisionForm.base_fields.items()}
+                    raise ValidationFailed("；".join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
+                                                    for e in exc.data["errors"])) from exc
             elif action == "period" and is_department(request.user):
                 form = ReportingPeriodForm(request.POST)
                 if not form.is_valid():

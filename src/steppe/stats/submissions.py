@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from steppe.core.audit import audit_record
-from steppe.core.errors import DomainError, Forbidden, NotFound
+from steppe.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from steppe.core.models import Region
 from steppe.core.permissions import is_department
 from steppe.core.roles import Role
@@ -48,7 +48,6 @@ E_NOT_PENDING = "该报送不在待审核状态 This submission is not awaiting 
 E_OWN_COUNTIES_ONLY = (
     "盟市科技局只能审核本盟市所辖旗县的报送 A bureau approves only its own counties' submissions"
 )
-E_COMMENT_REQUIRED = "退回须填写意见 A return needs a comment"
 E_REASON_TOO_LONG = "更正理由过长(至多 1000 字) Reason too long (1000 characters at most)"
 
 PENDING = (Import.Status.SUBMITTED, Import.Status.LEAGUE_ACCEPTED)
@@ -180,9 +179,28 @@ def _league_reviews(user, imp: Import) -> bool:
     )
 
 
-def submission_approve(*, submission_id: int, actor, comment: str = "") -> Import:
-    """The department accepts (writes the observations); a league bureau accepts its counties' ones for review."""
+def _comment(data: dict, *, returning: bool) -> str:
+    """The decision's comment, checked by the page's and the API's one form (forms.DecisionForm);
+    every error at once, nothing written. A missing comment on a return keeps its code."""
+    from .forms import DecisionForm
+
+    form = DecisionForm(data, returning=returning)
+    if form.is_valid():
+        return form.cleaned_data["comment"]
+    errors = form.error_list()
+    exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    if form.has_error("comment", "required"):
+        exc.code = "comment_required"
+    if form.malformed:  # a JSON value of the wrong kind: 422, as the other writes answer it
+        exc.status = 422
+    raise exc
+
+
+def submission_approve(*, submission_id: int, actor, comment: str = "", data: dict | None = None) -> Import:
+    """The department accepts (writes the observations); a league bureau accepts its counties' ones for review.
+    ``data``: the decision's fields as sent (else ``comment``)."""
     imp = submission_get(actor, submission_id)
+    comment = _comment(data if data is not None else {"comment": comment}, returning=False)
     if is_department(actor):
         if imp.status == Import.Status.SUBMITTED and imp.region.level == Region.Level.COUNTY:
             raise DomainError("awaiting_league", E_AWAITING_LEAGUE, status=409)
@@ -198,13 +216,11 @@ def submission_approve(*, submission_id: int, actor, comment: str = "") -> Impor
     return imp
 
 
-def submission_return(*, submission_id: int, actor, comment: str) -> Import:
-    """Back to the bureau with a comment: the department for any pending one, a league for its counties'."""
+def submission_return(*, submission_id: int, actor, comment: str = "", data: dict | None = None) -> Import:
+    """Back to the bureau with a comment: the department for any pending one, a league for its counties'.
+    ``data``: the decision's fields as sent (else ``comment``)."""
     imp = submission_get(actor, submission_id)
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError("comment_required", E_COMMENT_REQUIRED,
-                          data={"errors": [{"row": 0, "column": "comment", "message": E_COMMENT_REQUIRED}]})
+    comment = _comment(data if data is not None else {"comment": comment}, returning=True)
     if is_department(actor):
         if imp.status not in PENDING:
             raise DomainError("not_pending", E_NOT_PENDING, status=409)
