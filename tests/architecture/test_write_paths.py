@@ -31,8 +31,7 @@ UNDECLARED_API = {
     "POST /transfer/scenarios", "POST /transfer/scenarios/rounds", "POST /transfer/demands/{public_id}/promote",
     "POST /transfer/experts", "POST /transfer/brokers", "POST /transfer/interests/{public_id}/messages",
     "POST /transfer/contracts/{public_id}/review", "POST /transfer/contracts/{public_id}/void",
-    # evaluation, challenges (揭榜挂帅)
-    "POST /evaluation/frameworks/{code}/runs",
+    # challenges (揭榜挂帅)
     "POST /challenges", "POST /challenges/{code}/experts", "POST /challenges/{code}/applications",
     "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
@@ -55,7 +54,6 @@ NOT_WRITES_API = {
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
     "transfer:action", "transfer:scenarios", "transfer:experts",
-    "evaluation:build",
     "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
 }  # fmt: skip
 

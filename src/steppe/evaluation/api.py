@@ -16,9 +16,11 @@ from steppe.core.errors import NotFound
 from steppe.core.inputs import StoredFloat
 from steppe.core.jobs.api import JobOut, job_out
 from steppe.core.permissions import is_department
+from steppe.core.validation import JsonInput
 
 from . import queries, services
 from .framework import builtin_frameworks, load_framework
+from .validation import BuildBody
 
 router = Router(tags=["evaluation"])
 
@@ -62,13 +64,6 @@ class RunOut(Schema):
     columns: list[str]
     units: list[UnitResultOut]
     sensitivity: dict | None
-
-
-class BuildIn(Schema):
-    replications: int = 0
-    seed: int = 1
-    method: str = ""
-    year: int | None = None
 
 
 def _run_out(run) -> dict:
@@ -139,15 +134,13 @@ def run_detail(request, uid: UUID):
     auth=api_auth,
     summary="Build the index over the current data (department): a background job",
 )
-def build(request, code: str, payload: BuildIn):
+def build(request, code: str, payload: BuildBody):
     """The parameters are checked at once (404 unknown framework, 400 bad method or replications);
     the build itself, with its Monte Carlo replications, is an `evaluation.build` job, as on the
     page: 202 with the job, followed at `GET /api/v1/jobs/{id}`; its result names the run
     (`result.run`, read at `GET /api/v1/evaluation/runs/{uid}`)."""
     if not is_department(request.auth):
         raise NotFound(f"未找到评价框架 {code} Framework {code} not found")
-    job = services.index_build_start(
-        framework=code, year=payload.year, method=payload.method, replications=payload.replications,
-        seed=payload.seed, user=request.auth,
-    )
+    job = services.index_build_start(framework=code, data=JsonInput(payload.model_dump(exclude_unset=True)),
+                                     user=request.auth)
     return Status(202, job_out(job))

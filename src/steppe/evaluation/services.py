@@ -168,38 +168,46 @@ def run_payload(fw, ds, *, replications: int = 0, seed: int = 1, method: str = "
     }
 
 
-def index_build_check(*, framework: str, method: str = "", replications: int = 0):
-    """What a build is asked is checked before it is queued (the API answers 404/400 at once, not in
-    a failed job): the framework is shipped, the method is one of its methods, the replications in
-    0–20000. Returns the loaded framework."""
-    from steppe.core.errors import DomainError, NotFound
+def _shipped_framework(framework: str):
+    """The shipped framework of that code, or NotFound."""
+    from steppe.core.errors import NotFound
 
     from .framework import builtin_frameworks, load_framework
 
     shipped = builtin_frameworks()
     if framework not in shipped:
         raise NotFound(f"未找到评价框架 {framework} Framework {framework} not found")
-    if not 0 <= replications <= 20000:
-        raise DomainError("invalid", "模拟次数应在 0–20000 之间 Replications must be 0–20000")
-    fw = load_framework(shipped[framework])
-    if method and method not in fw.methods:
-        raise DomainError(
-            "invalid", f"框架 {framework} 没有计分方法 {method},可选:{', '.join(fw.methods) or '无'}。 "
-            f"Framework {framework} has no method {method} (choose {', '.join(fw.methods) or 'none'})"
-        )
+    return load_framework(shipped[framework])
+
+
+def index_build_check(*, framework: str, method: str = "", replications: int = 0):
+    """What a build is asked is checked before it is queued (the API answers 404/400 at once, not in
+    a failed job): the framework is shipped (404), the method and the replications pass the one
+    validator of a build (validation.BuildValidator). Returns the loaded framework."""
+    from .validation import BuildValidator
+
+    fw = _shipped_framework(framework)
+    BuildValidator.clean(fw, {"method": method, "replications": replications})
     return fw
 
 
 def index_build_start(*, framework: str, method: str = "", replications: int = 0, seed: int = 1,
-                      year: int | None = None, user=None, page: str = ""):
-    """Check the build's parameters, then queue it as an `evaluation.build` job (the page and the API
+                      year: int | None = None, user=None, page: str = "", data: dict | None = None):
+    """Check the build's parameters (``data`` as the page or the API sent them, else the keywords)
+    with validation.BuildValidator, then queue it as an `evaluation.build` job (the page and the API
     both start builds here); the job."""
     from steppe.core.jobs import service as jobs
 
-    index_build_check(framework=framework, method=method, replications=replications)
-    params: dict = {"framework": framework, "method": method, "replications": replications, "seed": seed}
-    if year is not None:
-        params["year"] = year
+    from .validation import BuildValidator
+
+    fw = _shipped_framework(framework)
+    if data is None:
+        data = {"method": method, "replications": replications, "seed": seed, "year": year}
+    values = BuildValidator.clean(fw, data)
+    params: dict = {"framework": framework, "method": values["method"], "replications": values["replications"],
+                    "seed": values["seed"]}
+    if values["year"] is not None:
+        params["year"] = values["year"]
     return jobs.start(BUILD_KIND, params=params, user=user, page=page)
 
 

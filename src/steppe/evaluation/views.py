@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.permissions import is_department
-from steppe.core.validation import Errors, parse_int
 
 from . import queries, services
 from .framework import builtin_frameworks, load_framework
+from .validation import BuildValidator
 
 KIND_LABELS = {
     "country": gettext_noop("国家"),
@@ -92,19 +92,13 @@ def build_run(request, code: str):
     if not is_department(request.user):
         raise Http404
     fw = _framework(code)
-    try:
-        errors = Errors()
-        reps = errors.take(lambda: parse_int(request.POST.get("replications"), "replications", lo=0, hi=20000,
-                                             default=0))
-        method = request.POST.get("method") or ""
-        if method and method not in fw.methods:
-            errors.add("method", gettext("未知的计分方法"))
-        errors.check()
-        job = services.index_build_start(framework=fw.code, method=method, replications=reps, user=request.user,
+    try:  # the parameters are checked by validation.BuildValidator (the API's too)
+        data = {k: request.POST.get(k) for k in BuildValidator.LABELS if k in request.POST}
+        job = services.index_build_start(framework=fw.code, data=data, user=request.user,
                                          page=reverse("evaluation:framework", args=[code]))
     except ValidationFailed as exc:  # each field by the label the form shows
-        labels = {"replications": gettext("蒙特卡洛模拟次数"), "method": gettext("计分方法")}
-        messages.error(request, "；".join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
+        labels = BuildValidator.labels()
+        messages.error(request, gettext("；").join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
                                          for e in exc.data["errors"]))
         return redirect("evaluation:framework", code=code)
     except DomainError as exc:

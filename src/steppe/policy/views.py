@@ -228,7 +228,7 @@ def runs(request):
             raise Http404
         form = RunYearForm(request.POST)
         if not form.is_valid():  # named by the form's label; nothing queued
-            error = "；".join(f"{label}{gettext('：')}{message}" for _name, label, message in form.error_summary)
+            error = gettext("；").join(f"{label}{gettext('：')}{message}" for _name, label, message in form.error_summary)
         else:
             try:
                 policy_run_start(form.cleaned_data["year"], actor=request.user)

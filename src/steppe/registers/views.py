@@ -238,7 +238,7 @@ def record_act(request, slug, public_id):
             raise Http404 from exc
         labels = {name: str(f.label) for name, f in form.base_fields.items()}
         errors = exc.data.get("errors") or []
-        messages.error(request, "；".join(f"{labels.get(e['field'], e['field'])}{_('：')}{e['message']}"
+        messages.error(request, _("；").join(f"{labels.get(e['field'], e['field'])}{_('：')}{e['message']}"
                                          for e in errors) if errors else exc.message)
     else:
         messages.success(request, ok)

@@ -152,7 +152,7 @@ def submission_page(request):
                         messages.success(request, gettext("已退回。"))
                 except ValidationFailed as exc:  # each field by the form's label, not its code
                     labels = {name: str(f.label) for name, f in DecisionForm.base_fields.items()}
-                    raise ValidationFailed("；".join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
+                    raise ValidationFailed(gettext("；").join(f"{labels.get(e['field'], e['field'])}{gettext('：')}{e['message']}"
                                                     for e in exc.data["errors"])) from exc
             elif action == "period" and is_department(request.user):
                 form = ReportingPeriodForm(request.POST)
