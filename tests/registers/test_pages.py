@@ -96,3 +96,20 @@ def test_the_map_is_drawn_again_when_the_counts_change(seeded, client):
     Platform.objects.create(name=LAB["name"], kind="key_lab", level="regional", status="approved",
                             region=Region.objects.get(code="150200"), review="verified")
     assert f"{before + 1} 个" in baotou_label()
+
+
+def test_a_refused_record_is_summed_up_by_the_fields_labels(seeded, bureau_user, login):
+    """The box above the form names each field as the form labels it, never its code, and in English
+    joins them with the catalog's separator (a fullwidth one would read as a "中文 English" message)."""
+    from django.contrib.messages import get_messages
+
+    client = login(bureau_user)
+    r = client.post("/registers/platforms/new/", {**LAB, "level": "provincial", "region": "1"})
+    [summary] = [str(m) for m in get_messages(r.wsgi_request)]
+    assert summary.startswith("未保存：级别：") and "；地区：" in summary
+    assert "level" not in summary and "region" not in summary
+    client.cookies["django_language"] = "en"
+    r = client.post("/registers/platforms/new/", {**LAB, "level": "provincial", "region": "1"})
+    [summary] = [str(m) for m in get_messages(r.wsgi_request)]
+    assert summary.startswith("Not saved: Level: ") and "; Region: " in summary and "；" not in summary
+    assert not Platform.objects.filter(name=LAB["name"]).exists()

@@ -156,3 +156,12 @@ def test_the_bodies_still_document_each_field(client):
     assert platform["region"]["description"] == "地区" and "level" in platform and "measures" in platform
     assert set(schemas["RegisterReviewBody"]["properties"]) == {"decision", "reason"}
     assert set(schemas["LoansRecordBody"]["properties"]) >= {"enterprise", "amount_wan", "term_months"}
+
+
+@pytest.mark.parametrize("field,value", [("approved_on", 20240630), ("approved_on", {"d": 1}), ("kind", 3),
+                                         ("evaluated_on", 1.5)])
+def test_a_number_or_object_for_a_date_or_choice_is_a_422_not_a_crash(seeded, bureau_user, login, field, value):
+    answer = login(bureau_user).post("/api/v1/platforms", {**GOOD, field: value}, content_type="application/json")
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["error"]["data"]["errors"] == [{"field": field, "message": "应为文本"}]
+    assert not Platform.objects.filter(name=GOOD["name"]).exists()

@@ -145,6 +145,8 @@ class JsonTypesMixin:
         return bool(self.type_errors)
 
     def full_clean(self):
+        if self.type_errors:  # the fields never see a value of the wrong kind (a date field would crash on a number)
+            self.data = {k: v for k, v in self.data.items() if k not in self.type_errors}  # type: ignore[has-type]
         super().full_clean()  # type: ignore[misc]
         for name, message in self.type_errors.items():
             self._errors[name] = self.error_class([message])  # type: ignore[attr-defined]

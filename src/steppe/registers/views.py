@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
+from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.pagination import paginate
 from steppe.core.tables import file_response
@@ -168,15 +169,23 @@ def record_detail(request, slug, public_id):
     })
 
 
-def _service(request, call, ok: str):
+def _labels(kind) -> dict[str, str]:
+    """A register's fields by the labels its form shows (an error names the label, not the code)."""
+    return {"record": _("记录"), "file": _("文件"),
+            **{name: str(field.label) for name, field in kind.form.base_fields.items()}}
+
+
+def _service(request, call, ok: str, labels: dict[str, str] | None = None):
     try:
         result = call()
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from exc
         errors = exc.data.get("errors") or []
-        messages.error(request, exc.message if not errors else _("未保存：") + "；".join(
-            f"{e.get('row', '') and _('第 %(row)s 行 ') % {'row': e['row']}}{e['field']}：{e['message']}"
+        names = labels or {}
+        messages.error(request, exc.message if not errors else _("未保存：") + _("；").join(
+            f"{e.get('row', '') and _('第 %(row)s 行 ') % {'row': e['row']}}"
+            f"{names.get(e['field'], e['field'])}{_('：')}{in_language(e['message'])}"
             for e in errors[:30]))
         return None
     messages.success(request, ok)
@@ -191,7 +200,7 @@ def record_new(request, slug):
     form = kind.form(data=request.POST or None, actor=request.user)
     if request.method == "POST":
         obj = _service(request, lambda: services.record_submit(actor=request.user, kind=kind, data=request.POST.dict()),
-                       _("已提交，等待自治区科技厅核实"))
+                       _("已提交，等待自治区科技厅核实"), _labels(kind))
         if obj is not None:
             return redirect("registers:detail", slug, obj.public_id)
         form.is_valid()  # the same checks, to show each message next to its field
@@ -206,7 +215,7 @@ def record_edit(request, slug, public_id):
         raise Http404
     if request.method == "POST":
         done = _service(request, lambda: services.record_update(actor=request.user, kind=kind, obj=obj,
-                                                                data=request.POST.dict()), _("已保存"))
+                                                                data=request.POST.dict()), _("已保存"), _labels(kind))
         if done is not None:
             return redirect("registers:detail", slug, obj.public_id)
         form = kind.form(data=request.POST, instance=kind.model.objects.get(pk=obj.pk), actor=request.user)
@@ -272,13 +281,13 @@ def record_import(request, slug):
         # a large table: a background job (core.jobs); the list page shows its progress and outcome
         job = _service(request, lambda: services.records_import_start(actor=request.user, kind=kind,
                                                                       filename=upload.name, content=content),
-                       _("文件较大,已在后台导入,本页显示进度"))
+                       _("文件较大,已在后台导入,本页显示进度"), _labels(kind))
         if job is not None:
             return redirect(f"{reverse('registers:list', args=[slug])}?job={job.pk}")
         return redirect(reverse("registers:list", args=[slug]))
     result = _service(request, lambda: services.records_import(actor=request.user, kind=kind, filename=upload.name,
                                                                content=content, dry_run=dry_run),
-                      _("文件检查通过") if dry_run else _("已导入"))
+                      _("文件检查通过") if dry_run else _("已导入"), _labels(kind))
     if result is not None:
         messages.info(request, _("%(rows)s 行，新建 %(created)s 条") % result)
     return redirect(reverse("registers:list", args=[slug]))
