@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, NotFound
-from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year
+from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year, declare_conflict
 from steppe.core.models import Region
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
@@ -24,7 +24,7 @@ from steppe.core.validation import JsonInput, invalid, parse_choice
 from . import permissions as perms
 from . import queries, services
 from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
-from .validation import BrokerProfileBody, ContractAmendBody, ContractBody, ListingBody
+from .validation import BrokerProfileBody, ContractAmendBody, ContractBody, ListingBody, ReviewBody
 
 router = Router(tags=["transfer"])
 
@@ -52,11 +52,6 @@ class ListingOut(Schema):
     price_max: StoredDecimal = None
     budget: StoredDecimal = None
     deadline: dt.date | None = None
-
-
-class ReviewIn(Schema):
-    decision: str
-    reason: str = ""
 
 
 class PublishIn(Schema):
@@ -136,11 +131,6 @@ class ContractOut(Schema):
     supersedes: UUID | None = None
     reviewed_at: dt.datetime | None = None
     review_note: str = ""
-
-
-class ContractReviewIn(Schema):
-    decision: str = Field(..., description="approve (认定登记: it counts in the turnover) or return (with a reason)")
-    reason: str = ""
 
 
 class ImportOut(Schema):
@@ -419,11 +409,10 @@ def _register_listing_routes(plural: str, model):
         auth=api_auth,
         operation_id=f"transfer_{kind}_review",
     )
-    def listing_review(request, public_id: UUID, payload: ReviewIn):
+    def listing_review(request, public_id: UUID, payload: ReviewBody):
+        """`decision`: accept or return (with a `reason`); checked by transfer.validation.ReviewDecisionValidator."""
         obj = perms.get_listing_for_user(request.auth, model, public_id)
-        services.listing_review(
-            actor=request.auth, listing=obj, decision=payload.decision, reason=payload.reason
-        )
+        services.listing_review(actor=request.auth, listing=obj, data=JsonInput(payload.dict()))
         return _listing_out(obj)
 
     @router.post(
@@ -740,9 +729,11 @@ def contract_get(request, public_id: UUID):
     auth=api_auth,
     summary="Operator: 认定登记 review of a submitted contract (approve: it counts in the turnover)",
 )
-def contract_review(request, public_id: UUID, payload: ContractReviewIn):
+def contract_review(request, public_id: UUID, payload: ReviewBody):
+    """`decision`: approve (认定登记: it counts in the turnover) or return (with a `reason`); checked by
+    transfer.validation.ReviewDecisionValidator, as on the contracts page."""
     c = perms.get_contract_for_user(request.auth, public_id)
-    services.contract_review(actor=request.auth, contract=c, decision=payload.decision, reason=payload.reason)
+    services.contract_review(actor=request.auth, contract=c, data=JsonInput(payload.dict()))
     return _contract_out(c)
 
 
@@ -780,3 +771,12 @@ def funnel(request, by: str = "league"):
     if by not in ("league", "field", "broker"):
         raise DomainError("invalid", "by: league | field | broker")
     return queries.funnel(by)
+
+
+# ---------------------------------------------------------------- operations that may answer 409
+
+for _plural in MODELS:
+    declare_conflict(f"POST /transfer/{_plural}/{{public_id}}/review",
+                     "another operator reviewed or moved the record meanwhile")  # fmt: skip
+declare_conflict("POST /transfer/contracts/{public_id}/review",
+                 "the contract's number, or its parties, amount and date, were registered through another channel meanwhile")  # fmt: skip

@@ -52,10 +52,12 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
     MSG_AMOUNT_POSITIVE,
     MSG_CONTROL_CHARACTER,
     MSG_REGISTERED_IN_FUTURE,
+    MSG_RETURN_NEEDS_REASON,
     BrokerProfileValidator,
     ContractValidator,
     FieldErrors,
     ListingValidator,
+    ReviewDecisionValidator,
     _date,
     _region,
     _text,
@@ -64,7 +66,6 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
 
 DEFAULT_VALIDITY_DAYS = 365
 
-MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MSG_DUPLICATE_CONTRACT = "该合同已登记（{why}）：{existing}"
 MSG_DUPLICATE_RACE = "该合同刚由其他渠道登记，请刷新后核对"
 MSG_IMPORT_REFUSED = "导入未执行：{n} 行有错误，未写入任何数据"
@@ -249,18 +250,14 @@ def _transition(listing: Listing, allowed: tuple[str, ...], new_status: str) -> 
 
 
 @transaction.atomic
-def listing_review(*, actor, listing: Listing, decision: str, reason: str = "") -> Listing:
-    """The operator accepts a submitted record, or returns it with a reason."""
+def listing_review(
+    *, actor, listing: Listing, decision: str | None = None, reason: str = "", data: dict | None = None
+) -> Listing:
+    """The operator accepts a submitted record, or returns it with a reason: `decision` and
+    `reason`, or the request's `data`, checked by ReviewDecisionValidator (the page's and the API's)."""
     perms.require(perms.can_review(actor, listing))
-    reason = (reason or "").strip()
-    if decision not in ("accept", "return"):
-        raise ValidationFailed(
-            "decision 应为 accept 或 return", [{"field": "decision", "message": "accept | return"}]
-        )
-    if decision == "return" and not reason:
-        raise ValidationFailed(
-            MSG_RETURN_NEEDS_REASON, [{"field": "reason", "message": MSG_RETURN_NEEDS_REASON}]
-        )
+    values = ReviewDecisionValidator.clean({"decision": decision, "reason": reason} if data is None else data)
+    decision, reason = values["decision"], values["reason"]
     new = ListingStatus.ACCEPTED if decision == "accept" else ListingStatus.RETURNED
     old = _transition(listing, (ListingStatus.SUBMITTED,), new)
     listing.review_note = reason
@@ -750,19 +747,20 @@ def _contract_form_values(contract: Contract) -> dict:
 
 
 @transaction.atomic
-def contract_review(*, actor, contract: Contract, decision: str, reason: str = "") -> Contract:
+def contract_review(
+    *, actor, contract: Contract, decision: str | None = None, reason: str = "", data: dict | None = None
+) -> Contract:
     """An operator's 认定登记 review: `approve` makes it count in the turnover (superseding the
-    version it amends), `return` sends it back to the parties with the reason."""
+    version it amends), `return` sends it back to the parties with the reason. `decision` and
+    `reason`, or the request's `data`, are checked by ReviewDecisionValidator (the page's and the API's)."""
     perms.require(
         perms.can_operate_region(actor, contract.seller_region) or perms.can_operate_region(actor, contract.buyer_region)
     )
-    if decision not in {"approve", "return"}:
-        raise ValidationFailed("审核结论无效", [{"field": "decision", "message": "应为 approve 或 return"}])
+    values = ReviewDecisionValidator.clean({"decision": decision, "reason": reason} if data is None else data,
+                                           choices=ReviewDecisionValidator.CONTRACT)  # fmt: skip
+    decision, reason = values["decision"], values["reason"]
     if contract.status != ContractStatus.SUBMITTED:
         raise DomainError("bad_state", MSG_BAD_STATE.format(status=contract.get_status_display()))
-    reason = (reason or "").strip()
-    if decision == "return" and not reason:
-        raise ValidationFailed(MSG_RETURN_NEEDS_REASON, [{"field": "reason", "message": MSG_RETURN_NEEDS_REASON}])
     before = snapshot(contract)
     now = timezone.now()
     if decision == "approve":

@@ -55,7 +55,11 @@ MSG_SERVICE_FIELDS = "服务领域应为文本或文本列表"
 MSG_SERVICE_FIELD_TOO_LONG = "服务领域“{value}”超过 {max} 字"
 MSG_SERVICE_FIELDS_TOO_MANY = "服务领域至多 {max} 项（现有 {n} 项）"
 MSG_BROKER_REGION = "所在盟市应为自治区或区内的盟市：{value}"
+MSG_DECISION = "审核结论应为 {choices}"
+MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
 MAX_SERVICE_FIELDS = 10
+# a reason, a note or a message someone types: far above any real one, well below the edge's 20,000
+MAX_NOTE_LENGTH = 2000
 MAX_SERVICE_FIELD_LENGTH = 32
 MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
 MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
@@ -424,6 +428,34 @@ def _broker_region(data, errors):
     return region
 
 
+class ReviewDecisionValidator:
+    """An operator's review: of an achievement or a demand (accept or return; the record page's
+    buttons, POST .../review) and of a contract (approve or return; the contracts page, POST
+    /transfer/contracts/{public_id}/review). A return needs its reason."""
+
+    LABELS = {"decision": _("审核结论"), "reason": _("理由")}
+    LISTING = ("accept", "return")
+    CONTRACT = ("approve", "return")
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, *, choices: tuple[str, ...] = LISTING) -> dict:
+        errors = FieldErrors()
+        decision = _text(data, "decision", errors, required=True)
+        if decision and decision not in choices:
+            errors.add("decision", _t(MSG_DECISION, choices=" | ".join(choices)))
+        reason = _text(data, "reason", errors, max_length=MAX_NOTE_LENGTH)
+        if decision == "return" and not reason and not any(e["field"] == "reason" for e in errors.items):
+            errors.add("reason", _t(MSG_RETURN_NEEDS_REASON))
+        errors.raise_if_any()
+        return {"decision": decision, "reason": reason}
+
+
+ReviewBody = body_schema(ReviewDecisionValidator, ReviewDecisionValidator.labels(), name="ReviewBody")
+
 BrokerProfileBody = body_schema(BrokerProfileValidator, BrokerProfileValidator.labels(), name="BrokerProfileBody")
 
 ListingBody = body_schema(ListingValidator, ListingValidator.labels(), name="ListingBody")
@@ -449,3 +481,7 @@ write_path("transfer.contract", ContractValidator,
            pages=("transfer:contracts", "transfer:interest"))  # fmt: skip
 write_path("transfer.broker_profile", BrokerProfileValidator,
            api=("PATCH /transfer/brokers/me",), pages=("transfer:broker",))  # fmt: skip
+write_path("transfer.review", ReviewDecisionValidator,
+           api=("POST /transfer/achievements/{public_id}/review", "POST /transfer/demands/{public_id}/review",
+                "POST /transfer/contracts/{public_id}/review"),
+           pages=("transfer:action", "transfer:contracts"))  # fmt: skip

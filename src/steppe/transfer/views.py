@@ -37,7 +37,13 @@ from .models import (
     ScenarioRound,
     TransferMode,
 )
-from .validation import ContractValidator, ListingValidator, page_errors, page_summary
+from .validation import (
+    ContractValidator,
+    ListingValidator,
+    ReviewDecisionValidator,
+    page_errors,
+    page_summary,
+)
 
 KIND_MODELS = {"achievement": Achievement, "demand": Demand}
 KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "expert": _("专家")}
@@ -46,7 +52,7 @@ KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "e
 # what the forms call the fields a service names in its errors (a page never shows the code): the
 # validators' own labels (transfer.validation), then the fields of the writes they do not cover yet
 FIELD_LABELS = {
-    **ListingValidator.labels(), **ContractValidator.labels(),
+    **ListingValidator.labels(), **ContractValidator.labels(), **ReviewDecisionValidator.labels(),
     "needs": _("需求内容"), "owner": _("场景提供方"), "name": _("姓名"), "certificate_no": _("证书编号"),
     "institution": _("单位"), "profile": _("研究方向与简介"), "round": _("场景清单批次"), "expires_on": _("有效期至"),
     "broker": _("技术经纪人"), "reason": _("理由"), "note": _("留言"), "body": _("消息"),
@@ -70,7 +76,7 @@ def _attempt(request, fn, ok: str = "", labels: dict[str, str] | None = None):
             raise
         errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
         detail = (
-            "；".join(
+            gettext("；").join(
                 (gettext("第 %(row)s 行 ") % {"row": e["row"]} if "row" in e else "")
                 + f"{str((labels or {})[e['field']]) if e.get('field') in (labels or {}) else _field_label(e.get('field'))}"
                 + f"{gettext('：')}{in_language(e.get('message'))}"
@@ -306,17 +312,12 @@ def listing_action(request, kind: str, public_id, action: str):
         raise NotFound()
     obj = perms.get_listing_for_user(request.user, model, public_id)
     user, post = request.user, request.POST
-    if action == "accept":
-        _attempt(
-            request, lambda: services.listing_review(actor=user, listing=obj, decision="accept"), gettext("已审核通过")
-        )
-    elif action == "return":
+    if action in ("accept", "return"):  # checked by ReviewDecisionValidator, as the API's body is
+        data = {"decision": action, "reason": post.get("reason", "")}
         _attempt(
             request,
-            lambda: services.listing_review(
-                actor=user, listing=obj, decision="return", reason=post.get("reason", "")
-            ),
-            gettext("已退回"),
+            lambda: services.listing_review(actor=user, listing=obj, data=data),
+            gettext("已审核通过") if action == "accept" else gettext("已退回"),
         )
     elif action == "publish":
         expires = post.get("expires_on")
@@ -618,9 +619,8 @@ def contracts(request):
             c = perms.get_contract_for_user(user, _uuid(request.POST["review"]))
             _attempt(
                 request,
-                lambda: services.contract_review(
-                    actor=user, contract=c, decision=request.POST.get("decision", ""),
-                    reason=request.POST.get("reason", ""),
+                lambda: services.contract_review(  # checked by ReviewDecisionValidator, as the API's body is
+                    actor=user, contract=c, data={k: request.POST.get(k, "") for k in ("decision", "reason")}
                 ),
                 gettext("认定登记审核已完成"),
             )
