@@ -9,8 +9,19 @@ from .models import (
     NotificationPreference,
     Organisation,
     Region,
+    RegionOutline,
     User,
 )
+
+
+class RegionOutlineInline(admin.StackedInline):
+    """Where the outline comes from; the geometry itself (kilobytes of GeoJSON) is not shown."""
+
+    model = RegionOutline
+    fields = ("source",)
+    readonly_fields = ("source",)
+    can_delete = False
+    extra = 0
 
 
 @admin.register(Region)
@@ -18,7 +29,7 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name", "name_en")
-    exclude = ("boundary",)
+    inlines = [RegionOutlineInline]
 
 
 @admin.register(Organisation)

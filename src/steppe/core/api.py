@@ -40,14 +40,14 @@ def list_regions(request, level: str | None = None, parent: str | None = None, b
         qs = qs.filter(level=level)
     if parent:
         qs = qs.filter(parent__code=parent)
-    if not boundaries:
-        qs = qs.defer("boundary")
+    if boundaries:
+        qs = qs.select_related("outline")
     return [_region(r, boundaries) for r in window(qs, limit=limit, offset=offset)]
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One region with its boundary")
 def get_region(request, code: str):
-    region = Region.objects.select_related("parent").filter(code=code).first()
+    region = Region.objects.select_related("parent", "outline").filter(code=code).first()
     if region is None:
         raise NotFound(f"未知地区代码 {code} Unknown region code: {code}")
     return _region(region, True)

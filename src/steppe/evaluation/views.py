@@ -195,7 +195,7 @@ def _league_map(run) -> dict:
     top = run.result["columns"][0]
     by = {u["code"]: u for u in run.result["units"]}
     feats = []
-    for r in Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"):
+    for r in Region.objects.filter(level=Region.Level.PREFECTURE).select_related("outline").order_by("code"):
         if not r.boundary:
             continue
         u = by.get(r.code)

@@ -36,7 +36,7 @@ def plan_targets(plan: Plan):
     # the region without its outline: a target's region is the autonomous region (about 60 kB of
     # GeoJSON, read and parsed once per target otherwise); no page maps it from here
     return (
-        Target.objects.filter(plan=plan, active=True).select_related("region").defer("region__boundary").order_by("order")
+        Target.objects.filter(plan=plan, active=True).select_related("region").order_by("order")
     )
 
 

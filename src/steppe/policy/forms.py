@@ -63,7 +63,6 @@ def county_choices() -> list:
     en = get_language() == "en"
     rows = (
         Region.objects.filter(level__in=("prefecture", "county"), code__startswith=Region.PROVINCE_PREFIX)
-        .defer("boundary")
         .order_by("code")
     )
     leagues: dict[str, tuple[str, list]] = {}

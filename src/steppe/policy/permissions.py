@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from steppe.core.errors import Forbidden, NotFound
-from steppe.core.models import Region
 from steppe.core.permissions import is_department  # the one rule; pages call perms.is_department
 from steppe.core.roles import Role
 
@@ -39,7 +38,7 @@ def white_list_ids(year: int | None = None) -> QuerySet:
 
 
 def enterprises_visible_to(user) -> QuerySet:
-    qs = Enterprise.objects.select_related("region").defer(*Region.without_boundary("region"))
+    qs = Enterprise.objects.select_related("region")
     if not (user and user.is_authenticated):
         return qs.none()
     if is_department(user):

@@ -83,7 +83,6 @@ def white_list(year: int | None = None, *, league: str | None = None, min_points
         qs = qs.filter(innovation_points__gte=min_points)
     return (
         qs.select_related("enterprise", "enterprise__region")
-        .defer(*Region.without_boundary("enterprise__region"))
         .order_by("-innovation_points", "enterprise__name")
     )
 

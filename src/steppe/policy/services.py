@@ -170,7 +170,7 @@ def register_import(
         errors.append({"row": table.header_row, "column": c, "message": "未知列 unknown column"})
     if errors:
         raise ValidationFailed("导入文件表头有误 Bad header", errors)
-    regions = {r.code: r for r in Region.objects.defer("boundary")}
+    regions = {r.code: r for r in Region.objects}
     by_name = {r.name: r for r in regions.values()}
     ents: dict[str, dict] = {}
     years: dict[tuple[str, int], dict] = {}
@@ -317,7 +317,6 @@ def register_export_rows(*, enterprises=None) -> list[dict]:
     """The register, one row per enterprise-year, in the import's columns (amounts as numbers)."""
     qs = (
         EnterpriseYear.objects.select_related("enterprise", "enterprise__region")
-        .defer(*Region.without_boundary("enterprise__region"))
         .order_by("enterprise__credit_code", "year")
     )
     if enterprises is not None:

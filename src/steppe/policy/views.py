@@ -307,7 +307,6 @@ def white_list(request):
 
     leagues = list(
         Region.objects.filter(level="prefecture", code__startswith=Region.PROVINCE_PREFIX)
-        .defer("boundary")
         .order_by("code")
     )
     league = request.GET.get("league") or ""

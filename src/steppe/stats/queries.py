@@ -321,9 +321,9 @@ def observation_history(region_code: str, indicator_code: str, year: int) -> lis
 
 
 def leagues(*, with_boundary: bool = False) -> list[Region]:
-    """The 12 leagues in code order; their map boundaries (tens of KB each) only for a map."""
+    """The 12 leagues in code order; their map outlines (tens of KB each) only for a map."""
     qs = Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code")
-    return list(qs if with_boundary else qs.defer("boundary"))
+    return list(qs.select_related("outline") if with_boundary else qs)
 
 
 # --------------------------------------------------------------------------- attainment
@@ -468,7 +468,6 @@ def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True
 
 def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
     targets = list(plan.targets.filter(active=True).select_related("region")
-                   .defer(*Region.without_boundary("region"))
                    .order_by("order"))
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
@@ -651,7 +650,7 @@ def _platform_table(data, limit: int = 60, labels: dict | None = None) -> dict:
 
 def province() -> Region:
     """The autonomous region, without its outline (no page maps it)."""
-    return Region.objects.defer("boundary").get(code=PROVINCE_CODE)
+    return Region.objects.get(code=PROVINCE_CODE)
 
 
 def indicator_names(codes) -> dict[str, str]:
@@ -852,7 +851,7 @@ def _cascades(plan, as_of: int) -> list[TargetCascade]:
     from . import cascade
 
     targets = list(plan.targets.filter(active=True, kind__in=CASCADE_KINDS).select_related("region")
-                   .defer(*Region.without_boundary("region")).order_by("order"))
+                   .order_by("order"))
     if not targets:
         return []
     league_list = leagues()

@@ -265,7 +265,7 @@ def indicator_detail(request, code: str):
     if ind is None:
         raise Http404(gettext("未知指标"))
     region_code = request.GET.get("region") or PROVINCE_CODE
-    region = Region.objects.defer("boundary").filter(code=region_code).first()
+    region = Region.objects.filter(code=region_code).first()
     if region is None:  # an unknown region is refused by name, not shown as the autonomous region
         raise invalid("region", gettext("“%(code)s” 不是已知的区划代码") % {"code": region_code})
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -466,7 +466,7 @@ def _part_year_related(ind: Indicator) -> list[Indicator]:
 
 
 def region_detail(request, code: str):
-    region = Region.objects.defer("boundary").filter(code=code).first()
+    region = Region.objects.filter(code=code).first()
     if region is None:
         raise Http404(gettext("未知地区"))
     if request.GET.get("format") in ("csv", "xlsx"):

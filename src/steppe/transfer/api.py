@@ -16,7 +16,6 @@ from ninja.files import UploadedFile
 from steppe.core.auth import api_auth
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, Year, declare_conflict
-from steppe.core.models import Region
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.tables import read_upload
 from steppe.core.validation import JsonInput, invalid, parse_choice
@@ -585,7 +584,7 @@ def expert_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
             "region": e.region.code if e.region_id else None,
         }
         for e in window(
-            Expert.objects.filter(active=True).select_related("region").defer(*Region.without_boundary("region")),
+            Expert.objects.filter(active=True).select_related("region"),
             limit=limit,
             offset=offset,
         )
@@ -624,7 +623,6 @@ def broker_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
     """Brokers with the number of registered contracts they brought (one query)."""
     qs = (
         Broker.objects.select_related("region")
-        .defer(*Region.without_boundary("region"))
         .annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
     )
     return [_broker_out(b) for b in window(qs.order_by("name", "id"), limit=limit, offset=offset)]

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from steppe.core.errors import Forbidden, NotFound
-from steppe.core.models import Region
 from steppe.core.permissions import can_see_region, is_department, owns
 from steppe.core.roles import Role
 
@@ -136,7 +135,6 @@ def get_listing_for_user(user, model, public_id) -> Listing:
     """The record if this user may see it; NotFound otherwise (never 403)."""
     obj = (
         model.objects.select_related("region", "unit")
-        .defer(*Region.without_boundary("region"))
         .filter(public_id=public_id)
         .first()
     )
@@ -148,7 +146,6 @@ def get_listing_for_user(user, model, public_id) -> Listing:
 def get_interest_for_user(user, public_id) -> Interest:
     obj = (
         Interest.objects.select_related("achievement__region", "demand__region", "broker", "user")
-        .defer(*Region.without_boundary("achievement__region", "demand__region"))
         .filter(public_id=public_id)
         .first()
     )
@@ -160,7 +157,6 @@ def get_interest_for_user(user, public_id) -> Interest:
 def get_contract_for_user(user, public_id) -> Contract:
     obj = (
         Contract.objects.select_related("seller_region", "buyer_region", "supersedes")
-        .defer(*Region.without_boundary("seller_region", "buyer_region"))
         .filter(public_id=public_id)
         .first()
     )

@@ -77,7 +77,6 @@ def published_listings(kind: str, *, field: str = "", region: str = ""):
         .objects.filter(status=ListingStatus.PUBLISHED)
         .exclude(expires_on__lt=timezone.localdate())  # lapsed, not yet expired by the daily job
         .select_related("region", "unit")
-        .defer(*Region.without_boundary("region"))
     )
     field = _param("field", field)
     if field:
@@ -91,7 +90,7 @@ def published_listings(kind: str, *, field: str = "", region: str = ""):
 def listings_for_operator(user, kind: str):
     """Every record (any status) an operator may see: all for the department, its league's for a
     bureau; nothing for anyone else."""
-    qs = listing_model(kind).objects.select_related("region", "unit").defer(*Region.without_boundary("region"))
+    qs = listing_model(kind).objects.select_related("region", "unit")
     if is_department(user):
         return qs
     if not perms.is_operator(user):
@@ -103,7 +102,7 @@ def listings_for_user(user, kind: str):
     """Records of the user's organisation (any status); the user's own where they name none."""
     if not getattr(user, "is_authenticated", False):
         return listing_model(kind).objects.none()
-    return listing_model(kind).objects.filter(owned_q(user)).select_related("region").defer(*Region.without_boundary("region"))
+    return listing_model(kind).objects.filter(owned_q(user)).select_related("region")
 
 
 def review_queues(user) -> dict[str, QuerySet]:
@@ -114,7 +113,7 @@ def review_queues(user) -> dict[str, QuerySet]:
     for model in (Achievement, Demand):
         qs = model.objects.filter(
             status__in=[ListingStatus.SUBMITTED, ListingStatus.ACCEPTED]
-        ).select_related("region", "unit", "submitted_by").defer(*Region.without_boundary("region"))
+        ).select_related("region", "unit", "submitted_by")
         if not is_department(user):
             qs = qs.filter(
                 region__code__startswith=region_prefix(user.region.code)
@@ -143,7 +142,7 @@ def field_choices() -> list[str]:
 
 
 def league_choices():
-    return Region.objects.filter(level__in=["province", "prefecture"]).defer("boundary").order_by("code")
+    return Region.objects.filter(level__in=["province", "prefecture"]).order_by("code")
 
 
 # ---------------------------------------------------------------- matching
@@ -216,9 +215,7 @@ def _load(matches: Iterable[Match]) -> dict[str, object]:
     objects = {}
     for kind, model in (("achievement", Achievement), ("demand", Demand), ("expert", Expert)):
         if ids.get(kind):
-            for obj in model.objects.filter(public_id__in=ids[kind]).select_related("region").defer(
-                *Region.without_boundary("region")
-            ):
+            for obj in model.objects.filter(public_id__in=ids[kind]).select_related("region"):
                 objects[f"{kind}:{obj.public_id}"] = obj
     return objects
 
@@ -418,7 +415,7 @@ def broker_choices():
 
 def broker_deals(user) -> dict:
     broker = (
-        Broker.objects.filter(user=user).select_related("region").defer(*Region.without_boundary("region")).first()
+        Broker.objects.filter(user=user).select_related("region").first()
         if getattr(user, "is_authenticated", False)
         else None
     )
@@ -431,15 +428,12 @@ def broker_deals(user) -> dict:
         .order_by("-created_at", "pk"),
         "contracts": broker.contracts.filter(status=ContractStatus.REGISTERED)
         .select_related("seller_region")
-        .defer(*Region.without_boundary("seller_region"))
         .order_by("-registered_on", "pk"),
     }
 
 
 def contracts_for_user(user):
-    qs = Contract.objects.select_related("seller_region", "buyer_region", "supersedes").defer(
-        *Region.without_boundary("seller_region", "buyer_region")
-    )
+    qs = Contract.objects.select_related("seller_region", "buyer_region", "supersedes")
     if is_department(user):
         return qs
     if not getattr(user, "is_authenticated", False):
@@ -631,7 +625,7 @@ CONTRACT_EXPORT_COLUMNS = [
 
 def listing_export_rows(kind: str, qs) -> list[dict]:
     rows = []
-    for obj in qs.select_related("region", "unit").defer(*Region.without_boundary("region")):
+    for obj in qs.select_related("region", "unit"):
         row = {k: getattr(obj, k, None) for k, _ in LISTING_EXPORT_COLUMNS[kind]}
         row["region"] = obj.region.code
         row["unit"] = obj.unit.name if obj.unit_id else ""
@@ -644,9 +638,7 @@ def listing_export_rows(kind: str, qs) -> list[dict]:
 
 def contract_export_rows(qs) -> list[dict]:
     rows = []
-    for c in qs.select_related("seller_region", "buyer_region").defer(
-        *Region.without_boundary("seller_region", "buyer_region")
-    ):
+    for c in qs.select_related("seller_region", "buyer_region"):
         row = {k: getattr(c, k) for k, _ in CONTRACT_EXPORT_COLUMNS}
         row["seller_region"], row["buyer_region"] = c.seller_region.code, c.buyer_region.code
         row["status"] = c.get_status_display()
@@ -655,4 +647,4 @@ def contract_export_rows(qs) -> list[dict]:
 
 
 def scenario_list():
-    return Scenario.objects.select_related("round", "region", "demand").defer(*Region.without_boundary("region"))
+    return Scenario.objects.select_related("round", "region", "demand")

@@ -420,14 +420,12 @@ def experts(request):
                 request,
                 Expert.objects.filter(active=True)
                 .select_related("region")
-                .defer(*Region.without_boundary("region"))
                 .order_by("name"),
                 param="expert_page",
             ),
             "brokers": paginate(
                 request,
                 Broker.objects.select_related("region", "unit")
-                .defer(*Region.without_boundary("region"))
                 .annotate(deals=Count("contracts", filter=Q(contracts__status="registered")))
                 .order_by("name"),
                 param="broker_page",
