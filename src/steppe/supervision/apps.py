@@ -23,6 +23,16 @@ class SupervisionConfig(AppConfig):
         job_kind("supervision.reminders", _reminders_job, label=_("催办与提醒"))
         periodic("supervision.reminders", "supervision.reminders", at=daily_at("supervision.reminders"))
 
+        # the measures' statuses kept in the cache (queries.statuses) are retired by any change to
+        # what they are judged from: measures, their units, plans, milestones, reports and rounds
+        from steppe.core.models import Unit
+        from steppe.plans.models import Measure, MeasureUnit, Plan
+
+        from .models import Milestone, ProgressReport, ProgressRound
+        from .queries import STATUS_CACHE
+
+        STATUS_CACHE.watch(Measure, MeasureUnit, Plan, Unit, Milestone, ProgressReport, ProgressRound)
+
 
 def _reminders_job(ctx) -> dict:
     from .services import reminders_send

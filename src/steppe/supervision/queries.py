@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from steppe.core.cache import Generation
 from steppe.core.models import AuditEntry
 from steppe.core.notifications import unread_count
 from steppe.core.registry import records_for_measures
@@ -118,17 +119,43 @@ def status_of(measure: Measure, today: date, forms: list | None = None) -> Statu
     )
 
 
+# Every measure's status, worked out from its milestones, reports and rounds, is kept in the
+# shared cache for the day under supervision's generation (core.cache): the overview, the to-do
+# list, the league page and the measures API read it instead of judging ~100 measures from
+# thousands of reports on every request. What the status reads retires it (SupervisionConfig.ready
+# watches those models; the services' bulk writes call STATUS_CACHE.invalidate()).
+STATUS_CACHE = Generation("supervision")
+
+
+def _judge(measures: list[Measure], today: date) -> dict[int, tuple[StatusResult, list]]:
+    """Status and periods of each of ``measures`` (prefetched with ``_with_status_data``)."""
+    forms = recurring_forms(m.pk for m in measures if m.type == "recurring")
+    return {m.pk: (status_of(m, today, forms.get(m.pk, [])), measure_periods(m, forms.get(m.pk, []), today=today))
+            for m in measures}  # fmt: skip
+
+
+def statuses(today: date) -> dict[int, tuple[StatusResult, list]]:
+    """Every measure's (status, periods) on ``today``: computed once per generation and day."""
+    return STATUS_CACHE.remember(
+        ("statuses", today.isoformat()), lambda: _judge(list(_with_status_data(Measure.objects.all())), today)
+    )
+
+
 def measure_rows(user, *, today: date | None = None, measures: QuerySet[Measure] | None = None) -> list[MeasureRow]:
     """Every measure the user may see (or those of ``measures``) with its status, late items first."""
     today = today or timezone.localdate()
+    qs = perms.measures_visible_to(user) if measures is None else measures
+    measures_ = list(qs.select_related("action", "plan").prefetch_related(
+        Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit"))))  # fmt: skip
+    judged = statuses(today)
+    missing = [m.pk for m in measures_ if m.pk not in judged]
+    if missing:  # created since the cache was filled, within this transaction: judged here
+        judged = {**judged, **_judge(list(_with_status_data(Measure.objects.filter(pk__in=missing))), today)}
     rows = []
-    measures = list(_with_status_data(perms.measures_visible_to(user) if measures is None else measures))
-    forms = recurring_forms(m.pk for m in measures if m.type == "recurring")
-    for m in measures:
+    for m in measures_:
         leads = [link.unit for link in m.unit_links.all() if link.role == MeasureUnit.Role.LEAD]
-        row = MeasureRow(m, status_of(m, today, forms.get(m.pk, [])), leads)
-        row.periods = measure_periods(m, forms.get(m.pk, []), today=today)
-        rows.append(row)
+        result, periods = judged[m.pk]
+        rows.append(MeasureRow(m, result, leads, periods=periods))
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.measure.plan_id, r.measure.order, r.measure.code))
     return rows
 

@@ -34,6 +34,7 @@ from steppe.policy.services import enterprises_generate
 from steppe.stats import cache as stats_cache
 from steppe.stats.models import Import, Indicator, Observation, Source
 from steppe.supervision.models import ProgressReport, ProgressRound, ReportVersion, TargetReport
+from steppe.supervision.queries import STATUS_CACHE
 from steppe.transfer.models import (
     Achievement,
     Broker,
@@ -194,6 +195,7 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
     with transaction.atomic():
         step("challenges", lambda: _challenges(ctx))
     stats_cache.invalidate()
+    STATUS_CACHE.invalidate()  # bulk_create sends no signals: the measures' statuses are judged anew
     # a million rows written at once: the planner's statistics of the tables are refreshed now, not
     # left to autovacuum (off on some servers; without them the lists' joins plan badly)
     if connection.vendor == "postgresql":
@@ -240,6 +242,7 @@ def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
             removed[label] = n
             say(f"removed {label}: {n:,} rows (with what depends on them)")
     stats_cache.invalidate()
+    STATUS_CACHE.invalidate()
     search.reset_index()
     return removed
 

@@ -1,0 +1,84 @@
+"""Computed views kept in Django's cache under a *generation*: one counter per app, bumped by every
+write that changes what the views read, so a new generation retires all of them at once and no
+entry ever outlives the data it was computed from.
+
+``Generation("supervision")`` is what an app uses: ``remember(parts, compute)`` returns the value
+computed in this generation (computing it once when missing), ``invalidate()`` starts a new one
+now and again after commit, and ``watch(*models)`` connects the save and delete signals of the
+models its views read. Writes that bypass signals (``bulk_create``, ``QuerySet.update``) call
+``invalidate()`` themselves.
+
+The backend is the project's default cache (settings.CACHES): the database by default, so every
+worker and process on one database sees the same generation; Redis when ``STEPPE_CACHE_URL``
+names one. A transaction that changes the data and then rolls back after computing a view may
+leave that view cached until the next change (with the database cache it rolls back with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+TIMEOUT = 24 * 3600  # an unused entry leaves after a day; a new generation retires it at once
+
+
+class Generation:
+    def __init__(self, name: str):
+        self.name = name
+        self.key_name = f"{name}:generation"
+
+    def current(self) -> int:
+        """The current generation (1 on a fresh cache)."""
+        value = cache.get(self.key_name)
+        if value is None:
+            cache.add(self.key_name, 1, timeout=None)
+            value = cache.get(self.key_name, 1)
+        return int(value)
+
+    def _bump(self) -> None:
+        try:
+            cache.incr(self.key_name)
+        except ValueError:  # no generation yet (a fresh or cleared cache): start past the first one
+            cache.set(self.key_name, 2, timeout=None)
+
+    def _bump_after_commit(self) -> None:
+        self._bump()
+
+    def invalidate(self) -> None:
+        """Retire every view of this generation: now (this transaction's own later reads see it)
+        and again after commit (so a worker that recomputed from the old data in between does not
+        keep it). One transaction schedules the bump after commit once, however many rows it saves."""
+        self._bump()
+        conn = transaction.get_connection()
+        bound = self._bump_after_commit
+        if not (conn.in_atomic_block and any(item[1] == bound for item in conn.run_on_commit)):
+            transaction.on_commit(bound)
+
+    def key(self, *parts, gen: int | None = None) -> str:
+        """A cache key for ``parts`` under the current generation (hashed: names may be long)."""
+        digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+        return f"{self.name}:{gen or self.current()}:{digest}"
+
+    def remember[T](self, parts: tuple, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
+        """The cached value for ``parts`` in this generation, computed once when missing."""
+        k = self.key(*parts)
+        value = cache.get(k)
+        if value is None:
+            value = compute()
+            cache.set(k, value, timeout)
+        return value
+
+    def on_change(self, sender, **kwargs) -> None:
+        """Signal receiver: a model the views read was saved or deleted."""
+        self.invalidate()
+
+    def watch(self, *models) -> None:
+        """Retire this generation's views whenever one of ``models`` is saved or deleted."""
+        for model in models:
+            label = model._meta.label
+            post_save.connect(self.on_change, sender=model, weak=False, dispatch_uid=f"{self.name}-cache-{label}")
+            post_delete.connect(self.on_change, sender=model, weak=False, dispatch_uid=f"{self.name}-cache-del-{label}")
