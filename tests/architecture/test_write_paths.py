@@ -32,7 +32,7 @@ UNDECLARED_API = {
     "POST /transfer/experts", "POST /transfer/brokers", "POST /transfer/interests/{public_id}/messages",
     "POST /transfer/contracts/{public_id}/void",
     # challenges (揭榜挂帅)
-    "POST /challenges", "POST /challenges/{code}/experts", "POST /challenges/{code}/applications",
+    "POST /challenges/{code}/experts", "POST /challenges/{code}/applications",
     "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
     "POST /commitment-milestones/{pk}/decide", "POST /commitments/{pk}/final",
@@ -54,7 +54,7 @@ NOT_WRITES_API = {
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
     "transfer:scenarios", "transfer:experts",
-    "challenges:challenge_new", "challenges:challenge_action", "challenges:commitment",
+    "challenges:challenge_action", "challenges:commitment",
 }  # fmt: skip
 
 # pages whose POST carries no typed fields (a button, an upload read by the importer, a calculation)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from steppe.core.auth import api_auth
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal
-from steppe.core.models import Region, User
+from steppe.core.models import User
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
@@ -22,6 +22,7 @@ from steppe.supervision.api import evidence_out, json_or_form, public_auth, read
 from . import permissions as perms
 from . import services
 from .models import Application
+from .validation import ChallengeBody
 
 router = Router(tags=["challenges"])
 
@@ -35,18 +36,6 @@ class TargetIO(Schema):
     unit: str = ""
     comparison: str = ">="
     value: Decimal
-
-
-class ChallengeIn(Schema):
-    title: str
-    problem: str
-    budget: Decimal = Field(..., description="万元")
-    deadline: date
-    targets: list[TargetIO]
-    eligible_kinds: list[str] = ["enterprise", "institution"]
-    eligible_region_prefix: str = Region.PROVINCE_PREFIX
-    eligibility_note: str = ""
-    max_teams: int = 1
 
 
 class ChallengeOut(Schema):
@@ -219,10 +208,9 @@ def get_challenge(request, code: str):
 @router.post(
     "/challenges", response={201: ChallengeOut}, auth=api_auth, summary="Department: draft a challenge"
 )
-def create_challenge(request, payload: ChallengeIn):
-    data = payload.dict()
-    data["targets"] = [dict(t) for t in data["targets"]]
-    challenge = services.challenge_create(actor=request.auth, **data)
+def create_challenge(request, payload: ChallengeBody):
+    """Checked by challenges.validation.ChallengeValidator, the new challenge page's: every bad field at once."""
+    challenge = services.challenge_create(actor=request.auth, **payload.dict())
     return Status(201, _challenge_out(challenge))
 
 
@@ -272,7 +260,9 @@ def apply_challenge(request, code: str, payload: ApplicationIn):
 @router.get("/challenges/{code}/applications", response=list[ApplicationOut], auth=api_auth)
 def list_applications(request, code: str, limit: Limit = API_LIMIT, offset: Offset = 0):
     qs = perms.applications_visible_to(request.auth).filter(challenge__code=code).prefetch_related("reviews")
-    return [_application_out(a, perms.is_department(request.auth)) for a in window(qs, limit=limit, offset=offset)]
+    return [
+        _application_out(a, perms.is_department(request.auth)) for a in window(qs, limit=limit, offset=offset)
+    ]
 
 
 @router.post(

@@ -7,7 +7,6 @@ without changing anything. Evidence files and the inbox are supervision's (the l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +18,9 @@ from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, Forbidden, ValidationFailed
-from steppe.core.models import Notification, Region, Unit, User
+from steppe.core.models import Notification, Unit, User
 from steppe.core.notifications import notify
-from steppe.core.roles import Role, UnitKind
+from steppe.core.roles import Role
 from steppe.core.validation import invalid, parse_date, parse_decimal, parse_text
 from steppe.plans.models import Measure
 from steppe.supervision.services import attach_evidence, check_files, unit_users
@@ -36,6 +35,7 @@ from .models import (
     ExpertReview,
     Tranche,
 )
+from .validation import ChallengeValidator
 
 # Error messages tests import.
 ERR_INELIGIBLE = "ineligible"
@@ -94,104 +94,41 @@ def _next_challenge_code() -> str:
 def challenge_create(
     *,
     actor,
-    title: str,
-    problem: str,
-    budget,
-    deadline,
-    targets: Sequence[dict],
-    eligible_kinds: Sequence[str] = ("enterprise", "institution"),
-    eligible_region_prefix: str = Region.PROVINCE_PREFIX,
-    eligibility_note: str = "",
-    max_teams: int = 1,
+    title=None,
+    problem=None,
+    budget=None,
+    deadline=None,
+    targets: Sequence[dict] | None = None,
+    eligible_kinds: Sequence[str] | None = None,
+    eligible_region_prefix: str | None = None,
+    eligibility_note: str | None = "",
+    max_teams=None,
     code: str | None = None,
     measure: Measure | None = None,
 ) -> Challenge:
-    """Draft a 榜单; targets are dicts with code, name, unit, comparison ('>=' or '<='), value."""
+    """Draft a 榜单; targets are dicts with code, name, unit, comparison ('>=' or '<='), value.
+    Checked by validation.ChallengeValidator (every bad field at once; None takes the default)."""
     perms.require_department(actor)
-    errors = []
-    for name, text, limit in (
-        ("title", title, 200),
-        ("problem", problem, 10000),
-        ("eligibility_note", eligibility_note or "x", 5000),
-    ):
-        try:
-            parse_text(text, name, limit)
-        except ValidationFailed as exc:
-            errors += exc.data["errors"]
-    if eligible_region_prefix and not (
-        str(eligible_region_prefix).isdigit() and len(eligible_region_prefix) <= 6
-    ):
-        errors.append({"field": "eligible_region_prefix", "message": "应为 1-6 位区划代码前缀"})
-    try:
-        budget_d = parse_decimal(budget, "budget")
-    except ValidationFailed as exc:
-        errors += exc.data["errors"]
-    try:
-        deadline_d = parse_date(deadline, "deadline")
-        if deadline_d < _today():
-            errors.append({"field": "deadline", "message": "揭榜截止日期不能早于今天"})
-    except ValidationFailed as exc:
-        errors += exc.data["errors"]
-    bad_kinds = [k for k in eligible_kinds if k not in UnitKind.values]
-    if not eligible_kinds or bad_kinds:
-        errors.append(
-            {"field": "eligible_kinds", "message": f"无效的主体类型 {bad_kinds}，可选 {UnitKind.values}"}
-        )
-    if not isinstance(max_teams, int) or max_teams < 1:
-        errors.append({"field": "max_teams", "message": "至少为 1"})
-    if not targets:
-        errors.append({"field": "targets", "message": "至少需要一项量化技术指标"})
-    clean_targets = []
-    for i, t in enumerate(targets or ()):
-        path = f"targets[{i}]"
-        name = (t.get("name") or "").strip() if isinstance(t.get("name"), str | None) else ""
-        if not name or len(name) > 200:
-            errors.append({"field": f"{path}.name", "message": "不能为空，且不超过 200 字"})
-        if len(str(t.get("unit") or "")) > 40:
-            errors.append({"field": f"{path}.unit", "message": "不能超过 40 字"})
-        tcode = str(t.get("code") or f"t{i + 1}")
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", tcode):
-            errors.append({"field": f"{path}.code", "message": "只能含字母、数字、-、_，不超过 40 字"})
-        comparison = t.get("comparison", ">=")
-        if comparison not in (">=", "<="):
-            errors.append({"field": f"{path}.comparison", "message": "应为 >= 或 <="})
-        try:
-            value = parse_decimal(t.get("value"), f"{path}.value", positive=False, places=4)
-        except ValidationFailed as exc:
-            errors += exc.data["errors"]
-            continue
-        clean_targets.append(
-            dict(
-                code=tcode,
-                name=name,
-                unit=str(t.get("unit") or ""),
-                comparison=comparison,
-                value=value,
-            )
-        )
-    codes = [t["code"] for t in clean_targets]
-    if len(codes) != len(set(codes)):
-        errors.append({"field": "targets", "message": "指标代码重复"})
-    if code and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", code):
-        errors.append({"field": "code", "message": "只能含字母、数字、-、_，不超过 40 字"})
-    elif code and Challenge.objects.filter(code=code).exists():
-        errors.append({"field": "code", "message": f"榜单编号 {code} 已存在"})
-    if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
-    challenge = Challenge.objects.create(
-        code=code or _next_challenge_code(),
-        title=title.strip(),
-        problem=problem.strip(),
-        budget=budget_d,
-        deadline=deadline_d,
-        eligible_kinds=list(eligible_kinds),
-        eligible_region_prefix=eligible_region_prefix or "",
-        eligibility_note=eligibility_note,
-        max_teams=max_teams,
-        measure=measure,
-        created_by=actor,
+    clean = ChallengeValidator.clean(
+        {
+            "title": title,
+            "problem": problem,
+            "budget": budget,
+            "deadline": deadline,
+            "targets": targets,
+            "eligible_kinds": eligible_kinds,
+            "eligible_region_prefix": eligible_region_prefix,
+            "eligibility_note": eligibility_note,
+            "max_teams": max_teams,
+            "code": code,
+        },  # fmt: skip
+        today=_today(),
     )
-    for t in clean_targets:
+    targets_clean = clean.pop("targets")
+    challenge = Challenge.objects.create(
+        **{**clean, "code": clean["code"] or _next_challenge_code()}, measure=measure, created_by=actor
+    )
+    for t in targets_clean:
         ChallengeTarget.objects.create(challenge=challenge, **t)
     _challenge_audit(actor, "challenge.create", challenge, None)
     return challenge

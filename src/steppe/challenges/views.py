@@ -22,6 +22,7 @@ from steppe.supervision.views import attempt
 from . import permissions as perms
 from . import services
 from .models import CommitmentMilestone
+from .validation import ChallengeValidator
 
 
 def challenges(request):
@@ -33,24 +34,26 @@ def challenges(request):
     )
 
 
+ROWS = 3  # target rows the new challenge page shows (it reads up to 5)
+
+
 @login_required
 def challenge_new(request):
+    """A new 榜单, checked by validation.ChallengeValidator (the API's POST /challenges too)."""
     perms.require_department(request.user)
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        targets = []
-        for i in range(1, 6):
-            name = request.POST.get(f"t{i}_name", "").strip()
-            if name:
-                targets.append(
-                    {
-                        "code": f"t{i}",
-                        "name": name,
-                        "unit": request.POST.get(f"t{i}_unit", ""),
-                        "comparison": request.POST.get(f"t{i}_cmp", ">="),
-                        "value": request.POST.get(f"t{i}_value", ""),
-                    }
-                )
+        # each filled target row (a row with neither name nor value is left out)
+        rows = [
+            i
+            for i in range(1, 6)
+            if request.POST.get(f"t{i}_name", "").strip() or request.POST.get(f"t{i}_value", "").strip()
+        ]
+        targets = [
+            {"code": f"t{i}", "name": request.POST.get(f"t{i}_name", ""), "unit": request.POST.get(f"t{i}_unit", ""),
+             "comparison": request.POST.get(f"t{i}_cmp", ">="), "value": request.POST.get(f"t{i}_value", "")}
+            for i in rows
+        ]  # fmt: skip
         holder = {}
 
         def create():
@@ -64,12 +67,12 @@ def challenge_new(request):
                 eligible_kinds=request.POST.getlist("eligible_kinds"),
                 eligible_region_prefix=request.POST.get("eligible_region_prefix", ""),
                 eligibility_note=request.POST.get("eligibility_note", ""),
-                max_teams=parse_int(request.POST.get("max_teams"), "max_teams", lo=0, hi=1000, default=1),
+                max_teams=request.POST.get("max_teams", ""),
             )
 
-        if attempt(request, create, gettext("榜单草稿已保存")):
+        if attempt(request, create, gettext("榜单草稿已保存"), labels=ChallengeValidator.page_labels(rows)):
             return redirect("challenges:challenge", code=holder["c"].code)
-    return render(request, "challenges/challenge_new.html", {"form": form, "rows": range(1, 4)})
+    return render(request, "challenges/challenge_new.html", {"form": form, "rows": range(1, ROWS + 1)})
 
 
 @login_required
@@ -130,9 +133,12 @@ def challenge_action(request, code):
             gettext("评审意见已提交"),
         )
     elif op == "select":
+
         def select():
             # a value that is not an application's id is refused by name, never silently dropped
-            ids = [parse_int(x, "applications", lo=1, hi=2**31 - 1) for x in request.POST.getlist("applications")]
+            ids = [
+                parse_int(x, "applications", lo=1, hi=2**31 - 1) for x in request.POST.getlist("applications")
+            ]
             apps = list(challenge.applications.filter(pk__in=ids))
             services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note)
 

@@ -1,0 +1,239 @@
+"""揭榜挂帅's input validators: what a page form and the API body of one write share.
+
+``ChallengeValidator`` checks a new 榜单 (the page challenges:challenge_new and ``POST /challenges``).
+Each validator names every bad field at once, in the request's language (this app's catalog;
+Chinese by default); the services call them, so pages, API and command line give the same errors.
+The API's bodies are made from them (``core.validation.body_schema``): pydantic takes each field as
+sent, so that its English messages never reach a user.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from steppe.core.models import Region
+from steppe.core.roles import UnitKind
+from steppe.core.validation import Errors, body_schema, parse_decimal, write_path
+
+from .models import Challenge
+
+ERR_REQUIRED = "必填"
+ERR_NOT_TEXT = "应为文本"
+ERR_TOO_LONG_N = "不能超过 {max} 字"
+ERR_DATE = "“{value}” 不是有效日期，应写作 YYYY-MM-DD"
+ERR_NOT_LIST = "应为列表"
+ERR_NOT_OBJECT = "应为对象"
+ERR_DEADLINE_PAST = "揭榜截止日期不能早于今天"
+ERR_REGION_PREFIX = "应为 1-6 位区划代码前缀"
+ERR_KINDS = "无效的主体类型 {bad}，可选 {allowed}"
+ERR_KINDS_EMPTY = "至少选择一种揭榜主体类型"
+ERR_MAX_TEAMS = "“{value}” 应为 1 到 {max} 之间的整数"
+ERR_TARGETS_REQUIRED = "至少需要一项量化技术指标"
+ERR_TARGET_NAME = "不能为空，且不超过 200 字"
+ERR_CODE = "只能含字母、数字、-、_，不超过 40 字"
+ERR_COMPARISON = "应为 >= 或 <="
+ERR_TARGET_VALUE_REQUIRED = "请填写目标值"
+ERR_TARGET_CODES = "指标代码重复"
+ERR_CHALLENGE_EXISTS = "榜单编号 {code} 已存在"
+
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+MAX_TEAMS = 1000
+DEFAULT_KINDS = ("enterprise", "institution")
+
+
+def _t(message: str, **values) -> str:
+    """A message in the active language (this app's catalog; Chinese by default), placeholders filled."""
+    text = gettext(message)
+    return text.format(**values) if values else text
+
+
+# ---------------------------------------------------------------- field readers (every problem into one Errors)
+
+
+def _text(data: dict, name: str, errors: Errors, max_length: int, *, required: bool = False) -> str | None:
+    """Stripped text (None and a missing field read as empty); None when refused."""
+    value = data.get(name)
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        errors.add(name, _t(ERR_NOT_TEXT))
+        return None
+    value = value.strip()
+    if required and not value:
+        errors.add(name, _t(ERR_REQUIRED))
+        return None
+    if len(value) > max_length:
+        errors.add(name, _t(ERR_TOO_LONG_N, max=max_length))
+        return None
+    return value
+
+
+def _date(data: dict, name: str, errors: Errors) -> date | None:
+    """A required date, a ``date`` or an ISO ``YYYY-MM-DD`` string; None when refused."""
+    value = data.get(name)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(name, _t(ERR_REQUIRED))
+        return None
+    try:
+        if not isinstance(value, str) or not value.strip().isascii():
+            raise ValueError
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors.add(name, _t(ERR_DATE, value=value))
+        return None
+
+
+def _amount(value, field: str, errors: Errors, *, required_message: str = ERR_REQUIRED, **bounds):
+    """A required amount (万元 by default: positive, below core.validation.MAX_AMOUNT, 2 places,
+    finite: core.validation.parse_decimal); None when refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(field, _t(required_message))
+        return None
+    return errors.take(lambda: parse_decimal(value, field, **bounds))
+
+
+def _int(data: dict, name: str, errors: Errors, *, lo: int, hi: int, default: int) -> int | None:
+    """An integer in [lo, hi] (a JSON number or the page's digits); missing or empty gives `default`."""
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        number = None
+    if number is None or not lo <= number <= hi:
+        errors.add(name, _t(ERR_MAX_TEAMS, value=value, max=hi))
+        return None
+    return number
+
+
+# ---------------------------------------------------------------- challenges
+
+
+class ChallengeValidator:
+    """A new 榜单: its title, problem, budget (万元), deadline (not in the past), who may apply, how
+    many teams may be selected, and its quantified targets (each checked at final acceptance)."""
+
+    LABELS = {
+        "title": _("榜单名称"), "problem": _("技术难题"), "budget": _("支持经费（万元）"),
+        "deadline": _("揭榜截止日期"), "max_teams": _("最多立项团队数"),
+        "eligible_kinds": _("揭榜主体类型"), "eligible_region_prefix": _("注册地区划代码前缀"),
+        "eligibility_note": _("其他揭榜条件"), "targets": _("考核指标"),
+    }  # fmt: skip
+
+    @staticmethod
+    def page_labels(rows: list[int]) -> dict:
+        """The page's labels: its fields, and those of each target row it sent (targets[0] is the
+        first row filled in, `rows[0]`): 指标名称 2, 目标值 2, ..."""
+        labels = dict(ChallengeValidator.LABELS)
+        for i, row in enumerate(rows):
+            for part, label in (("name", _("指标名称")), ("value", _("目标值")), ("unit", _("单位")),
+                                ("comparison", _("比较")), ("code", _("指标代码"))):  # fmt: skip
+                labels[f"targets[{i}].{part}"] = f"{gettext(str(label))} {row}"
+        return labels
+
+    @staticmethod
+    def clean(data: dict, *, today: date | None = None) -> dict:
+        """The clean values, or ValidationFailed naming every bad field. ``code`` (optional, not in
+        the API's body) is the 榜单编号 the command line may choose."""
+        errors = Errors()
+        out: dict = {
+            "title": _text(data, "title", errors, 200, required=True),
+            "problem": _text(data, "problem", errors, 10000, required=True),
+            "budget": _amount(data.get("budget"), "budget", errors),
+            "deadline": _date(data, "deadline", errors),
+            "eligibility_note": _text(data, "eligibility_note", errors, 5000),
+            "max_teams": _int(data, "max_teams", errors, lo=1, hi=MAX_TEAMS, default=1),
+        }
+        if out["deadline"] is not None and out["deadline"] < (today or timezone.localdate()):
+            errors.add("deadline", _t(ERR_DEADLINE_PAST))
+        kinds = data.get("eligible_kinds")
+        kinds = list(DEFAULT_KINDS) if kinds is None else kinds
+        if not isinstance(kinds, list | tuple):
+            errors.add("eligible_kinds", _t(ERR_NOT_LIST))
+        elif not kinds:
+            errors.add("eligible_kinds", _t(ERR_KINDS_EMPTY))
+        elif bad := [k for k in kinds if k not in UnitKind.values]:
+            errors.add(
+                "eligible_kinds",
+                _t(ERR_KINDS, bad=", ".join(map(str, bad)), allowed=", ".join(UnitKind.values)),
+            )
+        else:
+            out["eligible_kinds"] = list(dict.fromkeys(kinds))
+        if data.get("eligible_region_prefix") is None:
+            out["eligible_region_prefix"] = Region.PROVINCE_PREFIX
+        else:
+            prefix = _text(data, "eligible_region_prefix", errors, 6)
+            if prefix and not (prefix.isascii() and prefix.isdigit()):
+                errors.add("eligible_region_prefix", _t(ERR_REGION_PREFIX))
+            out["eligible_region_prefix"] = prefix
+        out["targets"] = _targets(data.get("targets"), errors)
+        code = data.get("code")
+        if code is not None:
+            if not isinstance(code, str) or not CODE_RE.fullmatch(code):
+                errors.add("code", _t(ERR_CODE))
+            elif Challenge.objects.filter(code=code).exists():
+                errors.add("code", _t(ERR_CHALLENGE_EXISTS, code=code))
+        out["code"] = code or None
+        errors.check()
+        return out
+
+
+def _targets(targets, errors: Errors) -> list[dict]:
+    """The quantified targets: each a name, a comparison (>= or <=), a value, a unit and a code."""
+    if targets is None or targets == []:
+        errors.add("targets", _t(ERR_TARGETS_REQUIRED))
+        return []
+    if not isinstance(targets, list | tuple):
+        errors.add("targets", _t(ERR_NOT_LIST))
+        return []
+    clean = []
+    for i, t in enumerate(targets):
+        path = f"targets[{i}]"
+        if not isinstance(t, dict):
+            errors.add(path, _t(ERR_NOT_OBJECT))
+            continue
+        before = len(errors.items)
+        name = t.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200:
+            errors.add(f"{path}.name", _t(ERR_TARGET_NAME))
+        unit = t.get("unit")
+        unit = "" if unit is None else unit
+        if not isinstance(unit, str):
+            errors.add(f"{path}.unit", _t(ERR_NOT_TEXT))
+        elif len(unit.strip()) > 40:
+            errors.add(f"{path}.unit", _t(ERR_TOO_LONG_N, max=40))
+        code = t.get("code")
+        code = f"t{i + 1}" if code is None or code == "" else code
+        if not isinstance(code, str) or not CODE_RE.fullmatch(code):
+            errors.add(f"{path}.code", _t(ERR_CODE))
+        comparison = t.get("comparison")
+        comparison = ">=" if comparison is None or comparison == "" else comparison
+        if comparison not in (">=", "<="):
+            errors.add(f"{path}.comparison", _t(ERR_COMPARISON))
+        value = _amount(t.get("value"), f"{path}.value", errors, required_message=ERR_TARGET_VALUE_REQUIRED,
+                        positive=False, places=4)  # fmt: skip
+        if len(errors.items) == before:
+            clean.append({"code": code, "name": name.strip(), "unit": unit.strip(), "comparison": comparison,
+                          "value": value})  # fmt: skip
+    codes = [t["code"] for t in clean]
+    if len(codes) != len(set(codes)):
+        errors.add("targets", _t(ERR_TARGET_CODES))
+    return clean
+
+
+# ---------------------------------------------------------------- the API's bodies, and what each write is checked by
+
+ChallengeBody = body_schema(ChallengeValidator, ChallengeValidator.LABELS, name="ChallengeBody")
+
+write_path(
+    "challenges.challenge", ChallengeValidator, api=("POST /challenges",), pages=("challenges:challenge_new",)
+)
