@@ -170,7 +170,7 @@ def register_import(
         errors.append({"row": table.header_row, "column": c, "message": "未知列 unknown column"})
     if errors:
         raise ValidationFailed("导入文件表头有误 Bad header", errors)
-    regions = {r.code: r for r in Region.objects}
+    regions = {r.code: r for r in Region.objects.all()}
     by_name = {r.name: r for r in regions.values()}
     ents: dict[str, dict] = {}
     years: dict[tuple[str, int], dict] = {}
