@@ -63,9 +63,10 @@ class Generation:
         digest = hashlib.sha1(repr(parts).encode()).hexdigest()
         return f"{self.name}:{gen or self.current()}:{digest}"
 
-    def remember[T](self, parts: tuple, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
-        """The cached value for ``parts`` in this generation, computed once when missing."""
-        k = self.key(*parts)
+    def remember[T](self, parts: tuple, compute: Callable[[], T], *, gen: int | None = None, timeout: int = TIMEOUT) -> T:
+        """The cached value for ``parts`` in this generation (or ``gen``, read once by a caller that
+        keys several entries alike), computed once when missing."""
+        k = self.key(*parts, gen=gen)
         value = cache.get(k)
         if value is None:
             value = compute()

@@ -18,16 +18,12 @@ class StatsConfig(AppConfig):
         register_jobs()
 
         # the computed views (attainment, dashboard) are retired when what they read changes
-        from django.db.models.signals import post_delete, post_save
-
         from steppe.plans.models import LeagueTarget, Plan, PlanVersion, Target
 
-        from .cache import on_change
+        from .cache import GENERATION
         from .models import Import, Indicator, Observation
 
-        for model in (Observation, Import, Indicator, Plan, PlanVersion, Target, LeagueTarget):
-            post_save.connect(on_change, sender=model, dispatch_uid=f"stats-cache-{model._meta.label}")
-            post_delete.connect(on_change, sender=model, dispatch_uid=f"stats-cache-del-{model._meta.label}")
+        GENERATION.watch(Observation, Import, Indicator, Plan, PlanVersion, Target, LeagueTarget)
 
 
 def _indicator_codes() -> set[str]:
