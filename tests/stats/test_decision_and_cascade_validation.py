@@ -109,3 +109,21 @@ def test_the_cascade_names_bad_values_in_english_on_english_pages(login, plan, p
     [(name, label, message)] = r.context["form"].error_summary
     assert (name, message) == ("v_150200", "must be a number, 0 or more") and label == "Baotou"
     assert not LeagueTarget.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "language,shown,hidden",
+    [
+        ("zh-hans", "该报送不在待审核状态", "not awaiting review"),
+        ("en", "This submission is not awaiting review", "待审核"),
+    ],
+)
+def test_a_refused_decision_on_the_page_speaks_the_pages_language_only(
+    client, submission, department_user, language, shown, hidden
+):
+    client.force_login(department_user)
+    assert _api(client, submission, "approve", {}).status_code == 200
+    client.cookies["django_language"] = language
+    r = client.post("/monitoring/submissions/", {"action": "approve", "submission": submission.pk})
+    assert r.status_code == 400
+    assert r.context["error"] == shown and hidden not in r.context["error"]

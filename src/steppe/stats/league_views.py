@@ -164,7 +164,7 @@ def submission_page(request):
                 messages.success(request, gettext("已设置报送期。"))
             return redirect("stats:submissions")
         except DomainError as e:
-            ctx.update(error=getattr(e, "message", str(e)), errors=(getattr(e, "data", None) or {}).get("errors", []))
+            ctx.update(error=in_language(getattr(e, "message", str(e))), errors=(getattr(e, "data", None) or {}).get("errors", []))
     subs = paginate(request, queries.submissions_visible(request.user).prefetch_related("decisions__actor"))
     for s in subs:
         s.can_review = _can_review(request.user, s)
