@@ -24,13 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
     # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
-    "POST /transfer/achievements/{public_id}/publish",
-    "POST /transfer/achievements/{public_id}/withdraw", "POST /transfer/achievements/{public_id}/interests",
-    "POST /transfer/demands/{public_id}/publish",
-    "POST /transfer/demands/{public_id}/withdraw", "POST /transfer/demands/{public_id}/interests",
     "POST /transfer/scenarios", "POST /transfer/scenarios/rounds", "POST /transfer/demands/{public_id}/promote",
-    "POST /transfer/experts", "POST /transfer/brokers", "POST /transfer/interests/{public_id}/messages",
-    "POST /transfer/contracts/{public_id}/void",
+    "POST /transfer/experts", "POST /transfer/brokers",
     # challenges (揭榜挂帅)
     "POST /challenges/{code}/experts", "POST /challenges/{code}/applications",
     "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",

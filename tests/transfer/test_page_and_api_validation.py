@@ -1,5 +1,7 @@
 """One validator per write (transfer.validation) for the life cycle's small writes: an operator's
-review of a record or a contract (ReviewDecisionValidator), ... The same bad input gets the same
+review of a record or a contract (ReviewDecisionValidator), publishing (PublishValidator), the reason
+for withdrawing a record or voiding a contract (ReasonValidator), an expression of interest
+(InterestValidator) and a negotiation's message (MessageValidator). The same bad input gets the same
 errors on the page and through the API, each named by its field, every one at once, in the request's
 language (Chinese by default, English on English requests); nothing is written."""
 
@@ -14,8 +16,23 @@ from django.utils.translation import gettext
 
 from steppe.core.models import AuditEntry
 from steppe.transfer import services
-from steppe.transfer.models import Contract, ContractStatus, Demand, ListingStatus
-from steppe.transfer.validation import MAX_NOTE_LENGTH, ReviewDecisionValidator
+from steppe.transfer.models import (
+    Achievement,
+    Contract,
+    ContractStatus,
+    Demand,
+    Interest,
+    ListingStatus,
+    Message,
+)
+from steppe.transfer.validation import (
+    MAX_NOTE_LENGTH,
+    InterestValidator,
+    MessageValidator,
+    PublishValidator,
+    ReasonValidator,
+    ReviewDecisionValidator,
+)
 
 from .conftest import CONTRACT, DEMAND
 
@@ -185,3 +202,152 @@ def test_the_reviews_declare_their_409(client):
     for path in ("/api/v1/transfer/achievements/{public_id}/review", "/api/v1/transfer/demands/{public_id}/review",
                  "/api/v1/transfer/contracts/{public_id}/review"):  # fmt: skip
         assert paths[path]["post"]["responses"]["409"]["description"].startswith("Conflict: "), path
+
+
+# ---------------------------------------------------------------- publish, withdraw, void
+
+
+def _in(language, message, **values):
+    with translation.override(language):
+        text = gettext(message)
+    return text.format(**values) if values else text
+
+
+@pytest.fixture
+def accepted_demand(enterprise_user, department_user):
+    d = services.listing_submit(actor=enterprise_user, kind="demand", data=DEMAND)
+    services.listing_review(actor=department_user, listing=d, decision="accept")
+    return d
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_validity_date_not_after_today_is_refused_alike_on_the_page_and_the_api(
+    client, bearer, department_user, accepted_demand, speak, language
+):
+    speak(language)
+    client.force_login(department_user)
+    url = f"demands/{accepted_demand.public_id}"
+    for bad, status, message in (
+        ("2020-01-01", 400, _in(language, "有效期必须晚于今天")),
+        ("2026-02-30", 422, _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="2026-02-30")),
+    ):
+        errors = {"expires_on": message}
+        r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": bad}, bearer(department_user))
+        assert api_errors(r, status) == errors
+        r = client.post(f"/transfer/{url}/publish/", {"expires_on": bad})
+        assert page_summary(client, r) == expected_summary(errors, PublishValidator.LABELS, language)
+    accepted_demand.refresh_from_db()
+    assert (accepted_demand.status, accepted_demand.expires_on) == (ListingStatus.ACCEPTED, None)
+    r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": 20300101}, bearer(department_user))
+    assert api_errors(r, 422) == {"expires_on": _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="20300101")}
+    r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": "2030-01-01"}, bearer(department_user))
+    assert r.status_code == 200 and r.json()["status"] == "published"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_withdrawal_reason_too_long_is_refused_alike(
+    client, bearer, enterprise_user, accepted_demand, speak, language
+):
+    speak(language)
+    client.force_login(enterprise_user)
+    errors = {"reason": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}
+    long = "因" * (MAX_NOTE_LENGTH + 1)
+    url = f"demands/{accepted_demand.public_id}"
+    r = api(client, f"/api/v1/transfer/{url}/withdraw", {"reason": long}, bearer(enterprise_user))
+    assert api_errors(r) == errors
+    r = client.post(f"/transfer/{url}/withdraw/", {"reason": long})
+    assert page_summary(client, r) == expected_summary(errors, ReasonValidator.LABELS, language)
+    assert Demand.objects.get(pk=accepted_demand.pk).status == ListingStatus.ACCEPTED
+    assert not AuditEntry.objects.filter(action="transfer.demand.withdraw").exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_void_without_a_reason_is_refused_alike_on_the_contracts_page_and_the_api(
+    client, bearer, department_user, speak, language
+):
+    c = services.contract_register(actor=department_user, data=CONTRACT)
+    speak(language)
+    client.force_login(department_user)
+    for bad, errors in (
+        ("   ", {"reason": _in(language, "撤销须说明理由")}),
+        ("x" * (MAX_NOTE_LENGTH + 1), {"reason": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}),
+    ):
+        r = api(
+            client, f"/api/v1/transfer/contracts/{c.public_id}/void", {"reason": bad}, bearer(department_user)
+        )
+        assert api_errors(r) == errors
+        r = client.post("/transfer/contracts/", {"void": str(c.public_id), "reason": bad})
+        assert page_summary(client, r) == expected_summary(errors, ReasonValidator.LABELS, language)
+    assert Contract.objects.get(pk=c.pk).status == ContractStatus.REGISTERED
+    assert not AuditEntry.objects.filter(action="transfer.contract.void").exists()
+
+
+# ---------------------------------------------------------------- interest and messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_bad_field_of_an_interest_is_named_at_once_alike(
+    client, bearer, enterprise_user, achievement, speak, language
+):
+    speak(language)
+    client.force_login(enterprise_user)
+    long = "合" * (MAX_NOTE_LENGTH + 1)
+    errors = {
+        "note": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH),
+        "broker": _in(language, "未找到所选的技术经纪人，请重新选择"),
+    }
+    url = f"achievements/{achievement.public_id}"
+    headers = bearer(enterprise_user)
+    r = api(client, f"/api/v1/transfer/{url}/interests", {"note": long, "broker": "not-a-uuid"}, headers)
+    assert api_errors(r) == errors
+    r = client.post(f"/transfer/{url}/interest/", {"note": long, "broker": "not-a-uuid"})
+    assert page_summary(client, r) == expected_summary(errors, InterestValidator.LABELS, language)
+    r = api(
+        client, f"/api/v1/transfer/{url}/interests", {"note": long, "broker_certificate": "NO-SUCH"}, headers
+    )
+    assert api_errors(r) == {
+        "note": errors["note"],
+        "broker_certificate": _in(language, "未登记的技术经纪人证书编号：{value}", value="NO-SUCH"),
+    }
+    r = api(client, f"/api/v1/transfer/{url}/interests", {"note": 5}, headers)
+    assert api_errors(r, 422) == {"note": _in(language, "应为文本")}
+    assert not Interest.objects.exists() and not Message.objects.exists()
+    assert Achievement.objects.get(pk=achievement.pk).status == ListingStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_message_is_refused_alike_on_the_negotiation_page_and_the_api(
+    client, bearer, enterprise_user, achievement, speak, language
+):
+    interest = services.interest_express(actor=enterprise_user, listing=achievement)
+    speak(language)
+    client.force_login(enterprise_user)
+    url = f"/api/v1/transfer/interests/{interest.public_id}/messages"
+    for bad, errors in (
+        ("  ", {"body": _in(language, "必填")}),
+        ("话" * (MAX_NOTE_LENGTH + 1), {"body": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}),
+    ):
+        assert api_errors(api(client, url, {"body": bad}, bearer(enterprise_user))) == errors
+        r = client.post(f"/transfer/interests/{interest.public_id}/", {"body": bad})
+        assert page_summary(client, r) == expected_summary(errors, MessageValidator.LABELS, language)
+    assert api_errors(api(client, url, {}, bearer(enterprise_user))) == {"body": _in(language, "必填")}
+    assert not Message.objects.exists()
+    assert Interest.objects.get(pk=interest.pk).status == "open"
+
+
+def test_publishing_and_withdrawing_declare_their_409(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for plural in ("achievements", "demands"):
+        for action in ("publish", "withdraw"):
+            path = f"/api/v1/transfer/{plural}/{{public_id}}/{action}"
+            assert paths[path]["post"]["responses"]["409"]["description"].startswith("Conflict: "), path
+
+
+def test_a_json_number_sent_for_any_date_is_a_422_naming_it(client, bearer, enterprise_user, department_user):
+    """Python reads "20270630" as an ISO date: a JSON number must not pass for one (publish, a demand's
+    deadline, a contract's dates alike)."""
+    r = api(client, "/api/v1/transfer/demands", DEMAND | {"deadline": 20270630}, bearer(enterprise_user))
+    assert api_errors(r, 422) == {"deadline": "日期应写作 YYYY-MM-DD：20270630"}
+    r = api(client, "/api/v1/transfer/contracts", CONTRACT | {"signed_on": 20250301}, bearer(department_user))
+    assert api_errors(r, 422) == {"signed_on": "日期应写作 YYYY-MM-DD：20250301"}
+    assert not Demand.objects.exists() and not Contract.objects.exists()

@@ -23,7 +23,17 @@ from steppe.core.validation import JsonInput, invalid, parse_choice
 from . import permissions as perms
 from . import queries, services
 from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
-from .validation import BrokerProfileBody, ContractAmendBody, ContractBody, ListingBody, ReviewBody
+from .validation import (
+    BrokerProfileBody,
+    ContractAmendBody,
+    ContractBody,
+    InterestBody,
+    ListingBody,
+    MessageBody,
+    PublishBody,
+    ReasonBody,
+    ReviewBody,
+)
 
 router = Router(tags=["transfer"])
 
@@ -53,14 +63,6 @@ class ListingOut(Schema):
     deadline: dt.date | None = None
 
 
-class PublishIn(Schema):
-    expires_on: dt.date | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
-
-
 class MatchOut(Schema):
     id: UUID
     kind: str
@@ -84,11 +86,6 @@ class SearchOut(Schema):
     results: list[MatchOut]
 
 
-class InterestIn(Schema):
-    note: str = ""
-    broker_certificate: str = ""
-
-
 class InterestOut(Schema):
     id: UUID
     listing_kind: str
@@ -97,10 +94,6 @@ class InterestOut(Schema):
     status: str
     broker: str | None
     created_at: dt.datetime
-
-
-class MessageIn(Schema):
-    body: str
 
 
 class MessageOut(Schema):
@@ -420,9 +413,10 @@ def _register_listing_routes(plural: str, model):
         auth=api_auth,
         operation_id=f"transfer_{kind}_publish",
     )
-    def listing_publish(request, public_id: UUID, payload: PublishIn):
+    def listing_publish(request, public_id: UUID, payload: PublishBody):
+        """`expires_on` (optional, after today); checked by transfer.validation.PublishValidator."""
         obj = perms.get_listing_for_user(request.auth, model, public_id)
-        services.listing_publish(actor=request.auth, listing=obj, expires_on=payload.expires_on)
+        services.listing_publish(actor=request.auth, listing=obj, data=JsonInput(payload.dict()))
         return _listing_out(obj)
 
     @router.post(
@@ -431,9 +425,10 @@ def _register_listing_routes(plural: str, model):
         auth=api_auth,
         operation_id=f"transfer_{kind}_withdraw",
     )
-    def listing_withdraw(request, public_id: UUID, payload: ReasonIn):
+    def listing_withdraw(request, public_id: UUID, payload: ReasonBody):
+        """`reason` (optional); checked by transfer.validation.ReasonValidator."""
         obj = perms.get_listing_for_user(request.auth, model, public_id)
-        services.listing_withdraw(actor=request.auth, listing=obj, reason=payload.reason)
+        services.listing_withdraw(actor=request.auth, listing=obj, data=JsonInput(payload.dict()))
         return _listing_out(obj)
 
     @router.get(
@@ -454,22 +449,11 @@ def _register_listing_routes(plural: str, model):
         summary="Express interest",
         operation_id=f"transfer_{kind}_interest",
     )
-    def listing_interest(request, public_id: UUID, payload: InterestIn):
+    def listing_interest(request, public_id: UUID, payload: InterestBody):
+        """`note`, and the broker by `broker_certificate` (or `broker`, its id); checked by
+        transfer.validation.InterestValidator, as on the record page."""
         obj = perms.get_listing_for_user(request.auth, model, public_id)
-        broker = None
-        if payload.broker_certificate:
-            cert = payload.broker_certificate.strip()
-            clean = not any(ord(c) < 32 for c in cert)  # NUL breaks PostgreSQL
-            broker = Broker.objects.filter(certificate_no=cert).first() if clean else None
-            if broker is None:
-                raise DomainError(
-                    "invalid",
-                    f"未知技术经纪人证书编号：{payload.broker_certificate}",
-                    data={"errors": [{"field": "broker_certificate", "message": "未登记"}]},
-                )
-        interest = services.interest_express(
-            actor=request.auth, listing=obj, note=payload.note, broker=broker
-        )
+        interest = services.interest_express(actor=request.auth, listing=obj, data=JsonInput(payload.dict()))
         return Status(201, _interest_out(interest))
 
 
@@ -669,9 +653,10 @@ def message_list(request, public_id: UUID, limit: Limit = API_LIMIT, offset: Off
 
 
 @router.post("/transfer/interests/{public_id}/messages", response={201: MessageOut}, auth=api_auth)
-def message_post(request, public_id: UUID, payload: MessageIn):
+def message_post(request, public_id: UUID, payload: MessageBody):
+    """`body`; checked by transfer.validation.MessageValidator, as on the negotiation page."""
     interest = perms.get_interest_for_user(request.auth, public_id)
-    m = services.message_post(actor=request.auth, interest=interest, body=payload.body)
+    m = services.message_post(actor=request.auth, interest=interest, data=JsonInput(payload.dict()))
     return Status(201, {"author": m.author.username, "body": m.body, "created_at": m.created_at})
 
 
@@ -750,10 +735,10 @@ def contract_amend(request, public_id: UUID, payload: ContractAmendBody):
 
 
 @router.post("/transfer/contracts/{public_id}/void", response=ContractOut, auth=api_auth)
-def contract_void(request, public_id: UUID, payload: ReasonIn):
+def contract_void(request, public_id: UUID, payload: ReasonBody):
     """Void a registered contract (with a reason); it leaves the technology-market figures."""
     c = perms.get_contract_for_user(request.auth, public_id)
-    services.contract_void(actor=request.auth, contract=c, reason=payload.reason)
+    services.contract_void(actor=request.auth, contract=c, data=JsonInput(payload.dict()))
     return _contract_out(c)
 
 
@@ -774,7 +759,8 @@ def funnel(request, by: str = "league"):
 # ---------------------------------------------------------------- operations that may answer 409
 
 for _plural in MODELS:
-    declare_conflict(f"POST /transfer/{_plural}/{{public_id}}/review",
-                     "another operator reviewed or moved the record meanwhile")  # fmt: skip
+    for _action in ("review", "publish", "withdraw"):
+        declare_conflict(f"POST /transfer/{_plural}/{{public_id}}/{_action}",
+                         "someone else reviewed, published or withdrew the record meanwhile")  # fmt: skip
 declare_conflict("POST /transfer/contracts/{public_id}/review",
                  "the contract's number, or its parties, amount and date, were registered through another channel meanwhile")  # fmt: skip

@@ -56,7 +56,11 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
     BrokerProfileValidator,
     ContractValidator,
     FieldErrors,
+    InterestValidator,
     ListingValidator,
+    MessageValidator,
+    PublishValidator,
+    ReasonValidator,
     ReviewDecisionValidator,
     _date,
     _region,
@@ -276,15 +280,14 @@ def listing_review(
 
 
 @transaction.atomic
-def listing_publish(*, actor, listing: Listing, expires_on: dt.date | None = None) -> Listing:
-    """Publish an accepted record, or renew an expired/published one (a new validity date)."""
+def listing_publish(
+    *, actor, listing: Listing, expires_on: dt.date | None = None, data: dict | None = None
+) -> Listing:
+    """Publish an accepted record, or renew an expired/published one (a new validity date):
+    `expires_on`, or the request's `data`, checked by PublishValidator (the page's and the API's)."""
     perms.require(perms.can_review(actor, listing))
-    today = timezone.localdate()
-    expires_on = expires_on or today + dt.timedelta(days=DEFAULT_VALIDITY_DAYS)
-    if expires_on <= today:
-        raise ValidationFailed(
-            "有效期必须晚于今天", [{"field": "expires_on", "message": "有效期必须晚于今天"}]
-        )
+    values = PublishValidator.clean({"expires_on": expires_on} if data is None else data)
+    expires_on = values["expires_on"] or timezone.localdate() + dt.timedelta(days=DEFAULT_VALIDITY_DAYS)
     allowed = (ListingStatus.ACCEPTED, ListingStatus.EXPIRED, ListingStatus.PUBLISHED)
     if listing.status == ListingStatus.PUBLISHED:
         old = listing.status
@@ -307,8 +310,10 @@ def listing_publish(*, actor, listing: Listing, expires_on: dt.date | None = Non
 
 
 @transaction.atomic
-def listing_withdraw(*, actor, listing: Listing, reason: str = "") -> Listing:
+def listing_withdraw(*, actor, listing: Listing, reason: str = "", data: dict | None = None) -> Listing:
+    """Withdraw a record; the reason (`reason` or the request's `data`) is checked by ReasonValidator."""
     perms.require(perms.can_withdraw(actor, listing), "只能撤回本单位的记录")
+    reason = ReasonValidator.clean({"reason": reason} if data is None else data)["reason"]
     allowed = (
         ListingStatus.SUBMITTED,
         ListingStatus.RETURNED,
@@ -534,16 +539,19 @@ def broker_signup_create(organisation, user, values: dict) -> Broker:
 
 
 @transaction.atomic
-def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker | None = None) -> Interest:
+def interest_express(
+    *, actor, listing: Listing, note: str = "", broker: Broker | None = None, data: dict | None = None
+) -> Interest:
+    """Express interest in a published record: the note and broker (`note` and `broker`, or the
+    request's `data`) checked by InterestValidator (the page's and the API's)."""
     if not perms.can_express_interest(actor, listing):
         if listing.status != ListingStatus.PUBLISHED:
             raise DomainError("bad_state", "只能对已发布的记录表达意向")
         if perms.is_owner(actor, listing):
             raise DomainError("forbidden", MSG_OWN_RECORD, status=403)
         raise DomainError("forbidden", perms.MSG_CANNOT_INTEREST, status=403)
-    errors = _Errors()
-    note = _text({"note": note}, "note", errors)
-    errors.raise_if_any()
+    values = InterestValidator.clean({"note": note} if data is None else data)
+    note, broker = values["note"], values["broker"] or broker
     if broker is None and hasattr(actor, "broker_profile"):
         broker = actor.broker_profile
     kwargs = {listing.kind: listing}
@@ -560,12 +568,11 @@ def interest_express(*, actor, listing: Listing, note: str = "", broker: Broker 
 
 
 @transaction.atomic
-def message_post(*, actor, interest: Interest, body: str) -> Message:
+def message_post(*, actor, interest: Interest, body: str = "", data: dict | None = None) -> Message:
+    """A message in a negotiation: `body`, or the request's `data`, checked by MessageValidator."""
     if not perms.is_party(actor, interest):
         raise DomainError("not_found", "未找到该洽谈", status=404)
-    errors = _Errors()
-    body = _text({"body": body}, "body", errors, required=True)
-    errors.raise_if_any("消息无效")
+    body = MessageValidator.clean({"body": body} if data is None else data)["body"]
     if interest.status in (InterestStatus.CLOSED,):
         raise DomainError("bad_state", "洽谈已终止")
     msg = Message.objects.create(interest=interest, author=actor, body=body)
@@ -783,10 +790,10 @@ def contract_review(
     return contract
 
 
-def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
+def contract_void(*, actor, contract: Contract, reason: str = "", data: dict | None = None) -> Contract:
+    """Void a contract; its reason (`reason` or the request's `data`) is required, checked by ReasonValidator."""
     perms.require(perms.can_operate_region(actor, contract.seller_region))
-    if not (reason or "").strip():
-        raise ValidationFailed("撤销须说明理由", [{"field": "reason", "message": "必填"}])
+    reason = ReasonValidator.clean({"reason": reason} if data is None else data, required=True)["reason"]
     if contract.status == ContractStatus.VOID:
         raise DomainError("bad_state", "合同已撤销")
     Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.VOID)

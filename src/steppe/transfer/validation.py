@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -30,7 +31,7 @@ from steppe.core.forms import credit_code_error
 from steppe.core.regions import resolve_region
 from steppe.core.validation import JsonInput, body_schema, write_path
 
-from .models import CONTRACT_TYPE_ALIASES, ContractType, IpType, TransferMode
+from .models import CONTRACT_TYPE_ALIASES, Broker, ContractType, IpType, TransferMode
 
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
 
@@ -57,6 +58,10 @@ MSG_SERVICE_FIELDS_TOO_MANY = "服务领域至多 {max} 项（现有 {n} 项）"
 MSG_BROKER_REGION = "所在盟市应为自治区或区内的盟市：{value}"
 MSG_DECISION = "审核结论应为 {choices}"
 MSG_RETURN_NEEDS_REASON = "退回时必须填写理由"
+MSG_EXPIRES_NOT_AFTER_TODAY = "有效期必须晚于今天"
+MSG_VOID_NEEDS_REASON = "撤销须说明理由"
+MSG_BROKER_NOT_FOUND = "未找到所选的技术经纪人，请重新选择"
+MSG_BROKER_CERTIFICATE_UNKNOWN = "未登记的技术经纪人证书编号：{value}"
 MAX_SERVICE_FIELDS = 10
 # a reason, a note or a message someone types: far above any real one, well below the edge's 20,000
 MAX_NOTE_LENGTH = 2000
@@ -158,6 +163,9 @@ def _date(data, key, errors, *, required=False) -> dt.date | None:
     if raw is None or str(raw).strip() == "":
         if required:
             errors.add(key, _t(MSG_REQUIRED))
+        return None
+    if isinstance(data, JsonInput) and not isinstance(raw, str):  # a JSON number read as 20300101 was a date
+        errors.add(key, _t(MSG_NOT_A_DATE, raw=raw), malformed=True)
         return None
     text = str(raw).strip().replace("/", "-").replace(".", "-")
     try:
@@ -454,6 +462,101 @@ class ReviewDecisionValidator:
         return {"decision": decision, "reason": reason}
 
 
+class PublishValidator:
+    """Publishing or renewing a record (the record page's button, POST .../publish): the validity
+    date, when one is given, lies after today (none: the service's default)."""
+
+    LABELS = {"expires_on": _("有效期至")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = FieldErrors()
+        expires_on = _date(data, "expires_on", errors)
+        if expires_on is not None and expires_on <= timezone.localdate():
+            errors.add("expires_on", _t(MSG_EXPIRES_NOT_AFTER_TODAY))
+        errors.raise_if_any()
+        return {"expires_on": expires_on}
+
+
+class ReasonValidator:
+    """The reason given for withdrawing a record (optional; the record page, POST .../withdraw) or
+    voiding a contract (required; the contracts page, POST /transfer/contracts/{public_id}/void)."""
+
+    LABELS = {"reason": _("理由")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, *, required: bool = False) -> dict:
+        errors = FieldErrors()
+        reason = _text(data, "reason", errors, max_length=MAX_NOTE_LENGTH)
+        if required and not reason and not errors.items:
+            errors.add("reason", _t(MSG_VOID_NEEDS_REASON))
+        errors.raise_if_any()
+        return {"reason": reason}
+
+
+class InterestValidator:
+    """An expression of interest (the record page, POST .../interests): a note (optional) and the
+    broker who brokers it, chosen from the page's list (`broker`, its public id) or named by its
+    certificate number (`broker_certificate`)."""
+
+    LABELS = {"note": _("留言"), "broker": _("技术经纪人"), "broker_certificate": _("技术经纪人证书编号")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = FieldErrors()
+        note = _text(data, "note", errors, max_length=MAX_NOTE_LENGTH)
+        broker = None
+        chosen = _text(data, "broker", errors)
+        if chosen:
+            try:
+                broker = Broker.objects.filter(public_id=uuid.UUID(chosen)).first()
+            except ValueError:
+                broker = None
+            if broker is None:
+                errors.add("broker", _t(MSG_BROKER_NOT_FOUND))
+        before = len(errors.items)
+        certificate = _text(data, "broker_certificate", errors, max_length=64)
+        if certificate and len(errors.items) == before:
+            broker = Broker.objects.filter(certificate_no=certificate).first()
+            if broker is None:
+                errors.add("broker_certificate", _t(MSG_BROKER_CERTIFICATE_UNKNOWN, value=certificate))
+        errors.raise_if_any()
+        return {"note": note, "broker": broker}
+
+
+class MessageValidator:
+    """A message in a negotiation (the negotiation page, POST /transfer/interests/{public_id}/messages)."""
+
+    LABELS = {"body": _("消息")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = FieldErrors()
+        body = _text(data, "body", errors, required=True, max_length=MAX_NOTE_LENGTH)
+        errors.raise_if_any()
+        return {"body": body}
+
+
+PublishBody = body_schema(PublishValidator, PublishValidator.labels(), name="PublishBody")
+ReasonBody = body_schema(ReasonValidator, ReasonValidator.labels(), name="ReasonBody")
+InterestBody = body_schema(InterestValidator, InterestValidator.labels(), name="InterestBody")
+MessageBody = body_schema(MessageValidator, MessageValidator.labels(), name="MessageBody")
 ReviewBody = body_schema(ReviewDecisionValidator, ReviewDecisionValidator.labels(), name="ReviewBody")
 
 BrokerProfileBody = body_schema(BrokerProfileValidator, BrokerProfileValidator.labels(), name="BrokerProfileBody")
@@ -485,3 +588,15 @@ write_path("transfer.review", ReviewDecisionValidator,
            api=("POST /transfer/achievements/{public_id}/review", "POST /transfer/demands/{public_id}/review",
                 "POST /transfer/contracts/{public_id}/review"),
            pages=("transfer:action", "transfer:contracts"))  # fmt: skip
+write_path("transfer.publish", PublishValidator,
+           api=("POST /transfer/achievements/{public_id}/publish", "POST /transfer/demands/{public_id}/publish"),
+           pages=("transfer:action",))  # fmt: skip
+write_path("transfer.reason", ReasonValidator,
+           api=("POST /transfer/achievements/{public_id}/withdraw", "POST /transfer/demands/{public_id}/withdraw",
+                "POST /transfer/contracts/{public_id}/void"),
+           pages=("transfer:action", "transfer:contracts"))  # fmt: skip
+write_path("transfer.interest", InterestValidator,
+           api=("POST /transfer/achievements/{public_id}/interests", "POST /transfer/demands/{public_id}/interests"),
+           pages=("transfer:action",))  # fmt: skip
+write_path("transfer.message", MessageValidator,
+           api=("POST /transfer/interests/{public_id}/messages",), pages=("transfer:interest",))  # fmt: skip

@@ -20,7 +20,7 @@ from steppe.core.models import Region
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
-from steppe.core.validation import parse_choice, parse_date, parse_decimal, parse_int
+from steppe.core.validation import parse_choice, parse_decimal, parse_int
 
 from . import permissions as perms
 from . import queries, services
@@ -39,6 +39,7 @@ from .models import (
 )
 from .validation import (
     ContractValidator,
+    InterestValidator,
     ListingValidator,
     ReviewDecisionValidator,
     page_errors,
@@ -53,6 +54,7 @@ KIND_LABELS = {"achievement": _("科技成果"), "demand": _("技术需求"), "e
 # validators' own labels (transfer.validation), then the fields of the writes they do not cover yet
 FIELD_LABELS = {
     **ListingValidator.labels(), **ContractValidator.labels(), **ReviewDecisionValidator.labels(),
+    **InterestValidator.labels(),
     "needs": _("需求内容"), "owner": _("场景提供方"), "name": _("姓名"), "certificate_no": _("证书编号"),
     "institution": _("单位"), "profile": _("研究方向与简介"), "round": _("场景清单批次"), "expires_on": _("有效期至"),
     "broker": _("技术经纪人"), "reason": _("理由"), "note": _("留言"), "body": _("消息"),
@@ -319,40 +321,17 @@ def listing_action(request, kind: str, public_id, action: str):
             lambda: services.listing_review(actor=user, listing=obj, data=data),
             gettext("已审核通过") if action == "accept" else gettext("已退回"),
         )
-    elif action == "publish":
-        expires = post.get("expires_on")
-        try:
-            expires_on = parse_date(expires, "expires_on") if expires else None
-        except ValidationFailed as exc:
-            messages.error(request, f"{FIELD_LABELS['expires_on']}{gettext('：')}{exc.data['errors'][0]['message']}")
-            return redirect(_next(request, f"/transfer/{kind}s/{public_id}/"))
-        _attempt(
-            request,
-            lambda: services.listing_publish(actor=user, listing=obj, expires_on=expires_on),
-            gettext("已发布"),
-        )
-    elif action == "withdraw":
-        _attempt(
-            request,
-            lambda: services.listing_withdraw(actor=user, listing=obj, reason=post.get("reason", "")),
-            gettext("已撤回"),
-        )
-    elif action == "interest":
-        broker = None
-        if post.get("broker"):
-            broker = (
-                Broker.objects.filter(public_id=_uuid(post["broker"])).first()
-                if _uuid(post["broker"])
-                else None
-            )
-            if broker is None:
-                messages.error(request, gettext("未找到所选的技术经纪人，请重新选择"))
-                return redirect(f"/transfer/{kind}s/{public_id}/")
+    elif action == "publish":  # checked by PublishValidator, as the API's body is
+        data = {"expires_on": post.get("expires_on", "")}
+        _attempt(request, lambda: services.listing_publish(actor=user, listing=obj, data=data), gettext("已发布"))
+    elif action == "withdraw":  # checked by ReasonValidator, as the API's body is
+        data = {"reason": post.get("reason", "")}
+        _attempt(request, lambda: services.listing_withdraw(actor=user, listing=obj, data=data), gettext("已撤回"))
+    elif action == "interest":  # checked by InterestValidator, as the API's body is
+        data = {k: post.get(k, "") for k in ("note", "broker")}
         interest = _attempt(
             request,
-            lambda: services.interest_express(
-                actor=user, listing=obj, note=post.get("note", ""), broker=broker
-            ),
+            lambda: services.interest_express(actor=user, listing=obj, data=data),
             gettext("已表达合作意向"),
         )
         if interest:
@@ -555,8 +534,8 @@ def interest(request, public_id):
         else:
             _attempt(
                 request,
-                lambda: services.message_post(
-                    actor=request.user, interest=obj, body=request.POST.get("body", "")
+                lambda: services.message_post(  # checked by MessageValidator, as the API's body is
+                    actor=request.user, interest=obj, data={"body": request.POST.get("body", "")}
                 ),
             )
         return redirect("transfer:interest", public_id=public_id)
@@ -626,7 +605,7 @@ def contracts(request):
             c = perms.get_contract_for_user(user, _uuid(request.POST["void"]))
             _attempt(
                 request,
-                lambda: services.contract_void(actor=user, contract=c, reason=request.POST.get("reason", "")),
+                lambda: services.contract_void(actor=user, contract=c, data={"reason": request.POST.get("reason", "")}),
                 gettext("合同已撤销"),
             )
         elif "file" in request.FILES:
