@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
-    # transfer: the life cycle's small bodies, scenarios, experts, brokers, negotiation, contract review
+    # transfer: scenarios, experts, brokers, a demand's promotion
     "POST /transfer/scenarios", "POST /transfer/scenarios/rounds", "POST /transfer/demands/{public_id}/promote",
     "POST /transfer/experts", "POST /transfer/brokers",
     # challenges (揭榜挂帅)
