@@ -34,7 +34,9 @@ def test_the_list_filters_and_the_map_counts_by_league(seeded, client):
 def test_a_bureau_files_through_the_form_and_the_department_verifies(seeded, bureau_user, department_user, login):
     client = login(bureau_user)
     refused = client.post("/registers/platforms/new/", {**LAB, "level": "provincial"})
-    assert refused.status_code == 200 and "level" in refused.content.decode()
+    errors = refused.context["form"].errors
+    assert refused.status_code == 200 and list(errors) == ["level"]
+    assert errors["level"][0] in refused.content.decode()  # beside the field, in the page's words
     assert not Platform.objects.filter(name=LAB["name"]).exists()
     done = client.post("/registers/platforms/new/", LAB)
     lab = Platform.objects.get(name=LAB["name"])
