@@ -27,8 +27,7 @@ UNDECLARED_API = {
     "POST /transfer/scenarios", "POST /transfer/scenarios/rounds", "POST /transfer/demands/{public_id}/promote",
     "POST /transfer/experts", "POST /transfer/brokers",
     # challenges (揭榜挂帅)
-    "POST /challenges/{code}/experts", "POST /challenges/{code}/applications",
-    "POST /applications/{pk}/reviews", "POST /reviews/{pk}/clear-conflict", "POST /challenges/{code}/select",
+    "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
     "POST /commitment-milestones/{pk}/decide", "POST /commitments/{pk}/final",
 }  # fmt: skip
@@ -49,7 +48,7 @@ NOT_WRITES_API = {
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
     "transfer:scenarios", "transfer:experts",
-    "challenges:challenge_action", "challenges:commitment",
+    "challenges:commitment",
 }  # fmt: skip
 
 # pages whose POST carries no typed fields (a button, an upload read by the importer, a calculation)

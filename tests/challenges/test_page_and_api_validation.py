@@ -6,14 +6,21 @@ language (Chinese by default, English on English requests); nothing is written."
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from steppe.challenges.models import Challenge, ChallengeTarget
-from steppe.challenges.validation import ChallengeValidator
+from steppe.challenges import services
+from steppe.challenges.models import Application, Challenge, ChallengeTarget, ExpertReview
+from steppe.challenges.validation import (
+    ApplicationValidator,
+    ChallengeValidator,
+    ExpertReviewValidator,
+    ExpertsValidator,
+)
 from steppe.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +115,137 @@ def test_a_target_row_with_a_value_and_no_name_is_named_not_dropped(login, dept)
     # before: the second row was dropped silently and the challenge saved with one target
     assert summary(page) == "有 1 处需要修改：指标名称 2：不能为空，且不超过 200 字"
     assert not Challenge.objects.exists()
+
+
+# ---------------------------------------------------------------- applications, experts, reviews
+
+
+def published(dept, **kw):
+    c = services.challenge_create(actor=dept, title="高纯稀土", problem="规模化制备", budget="800",
+                                  deadline=timezone.localdate() + timedelta(days=30),
+                                  targets=[{"code": "purity", "name": "纯度", "value": "99.99"}], **kw)  # fmt: skip
+    return services.challenge_publish(actor=dept, challenge=c, note="发布")
+
+
+def page_summary(client, code, form) -> str:
+    """Post the challenge page's form `form` and read the error box of the page it returns to."""
+    return summary(client.post(f"/supervision/challenges/{code}/act/", form, follow=True).content.decode())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_application_gets_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, dept, firm_user, speak, language
+):
+    challenge = published(dept)
+    speak(language)
+    audit = AuditEntry.objects.count()
+    for bad in ({"proposal": "", "requested_budget": "NaN"}, {"proposal": "  ", "requested_budget": "900"}):
+        errors = api_errors(
+            api(client, f"/api/v1/challenges/{challenge.code}/applications", bad, bearer(firm_user))
+        )
+        assert set(errors) == {"proposal", "requested_budget"}  # every one at once
+        client.force_login(firm_user)
+        shown = page_summary(client, challenge.code, {"op": "apply", **bad})
+        assert shown == expected_summary(errors, ApplicationValidator.LABELS, language)
+    with translation.override(language):
+        assert errors["requested_budget"] == gettext("申请经费不能超过榜单经费 {budget} 万元").format(
+            budget="800.00"
+        )
+    assert not Application.objects.exists()
+    assert AuditEntry.objects.count() == audit
+
+
+@pytest.fixture
+def reviewing(dept, firm_user, expert):
+    challenge = published(dept)
+    app = services.application_submit(
+        actor=firm_user, challenge=challenge, proposal="方案", requested_budget="300"
+    )
+    services.challenge_assign_experts(actor=dept, challenge=challenge, experts=[expert])
+    services.challenge_close_applications(actor=dept, challenge=challenge)
+    return app
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("score", ["Infinity", "NaN", "101", "-0.5", "1e400", "ninety"])
+def test_a_bad_score_gets_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, expert, reviewing, speak, language, score
+):
+    speak(language)
+    audit = AuditEntry.objects.count()
+    bad = {"score": score, "comment": "好" * 5001}
+    errors = api_errors(api(client, f"/api/v1/applications/{reviewing.pk}/reviews", {"conflict": False, **bad},
+                            bearer(expert)))  # fmt: skip
+    assert set(errors) == {"score", "comment"}  # a score must be a finite number from 0 to 100
+    client.force_login(expert)
+    shown = page_summary(
+        client, reviewing.challenge.code, {"op": "review", "application": reviewing.pk, **bad}
+    )
+    assert shown == expected_summary(errors, ExpertReviewValidator.LABELS, language)
+    assert not ExpertReview.objects.exists()
+    assert AuditEntry.objects.count() == audit
+
+
+def test_a_review_names_every_bad_field_and_keeps_the_conflict_code_alone(client, bearer, expert, reviewing):
+    url = f"/api/v1/applications/{reviewing.pk}/reviews"
+    r = api(
+        client, url, {"conflict": "perhaps", "score": 90, "comment": 5, "conflict_note": []}, bearer(expert)
+    )
+    assert api_errors(r) == {"conflict": "请选择是否存在利益冲突（true 或 false）", "comment": "应为文本",
+                             "conflict_note": "应为文本"}  # fmt: skip
+    r = api(client, url, {"conflict": True, "score": 90}, bearer(expert))
+    assert api_errors(r) == {"score": "已声明利益冲突的专家不能评分"}
+    assert r.json()["error"]["code"] == "conflict_cannot_score"  # what clients check, as before
+    assert not ExpertReview.objects.exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_unknown_or_non_expert_accounts_are_named_on_the_page_and_through_the_api(
+    client, bearer, dept, firm_user, speak, language
+):
+    challenge = published(dept)
+    speak(language)
+    client.force_login(dept)
+    for names in (["nobody", "ghost"], [firm_user.username]):
+        errors = api_errors(api(client, f"/api/v1/challenges/{challenge.code}/experts",
+                                {"usernames": names, "note": 7}, bearer(dept)))  # fmt: skip
+        assert set(errors) == {"usernames", "note"}
+        assert ", ".join(sorted(names)) in errors["usernames"]
+        shown = page_summary(client, challenge.code, {"op": "experts", "experts": names, "note": "x" * 2001})
+        with translation.override(language):
+            expected = {
+                "usernames": errors["usernames"],
+                "note": gettext("不能超过 {max} 字").format(max=2000),
+            }
+        assert shown == expected_summary(expected, ExpertsValidator.LABELS, language)
+    assert not challenge.experts.exists()
+
+
+def test_clearing_a_conflict_needs_a_reason_and_keeps_its_code(client, bearer, dept, expert, reviewing):
+    review = services.review_submit(
+        actor=expert, application=reviewing, conflict=True, conflict_note="曾任职"
+    )
+    r = api(client, f"/api/v1/reviews/{review.pk}/clear-conflict", {"note": "  "}, bearer(dept))
+    assert api_errors(r) == {"note": "解除利益冲突须说明理由"}
+    assert r.json()["error"]["code"] == "decision_needs_reason"
+    r = api(client, f"/api/v1/reviews/{review.pk}/clear-conflict", {"note": ["理由"]}, bearer(dept))
+    assert api_errors(r) == {"note": "应为文本"}  # pydantic's English before
+    review.refresh_from_db()
+    assert review.conflict
+
+
+def test_the_writes_that_answer_409_declare_it(client, bearer, dept, firm_user):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/challenges/{code}/applications", "/applications/{pk}/reviews", "/reviews/{pk}/clear-conflict",
+                 "/challenges/{code}/select", "/commitments/{pk}/define", "/commitment-milestones/{pk}/submit",
+                 "/commitment-milestones/{pk}/decide", "/commitments/{pk}/final"):  # fmt: skip
+        assert paths[f"/api/v1{path}"]["post"]["responses"]["409"]["description"].startswith("Conflict: "), (
+            path
+        )
+    assert "409" not in paths["/api/v1/challenges"]["post"]["responses"]
+    challenge = published(dept)
+    body = {"proposal": "方案", "requested_budget": "100"}
+    url = f"/api/v1/challenges/{challenge.code}/applications"
+    assert api(client, url, body, bearer(firm_user)).status_code == 201
+    again = api(client, url, body, bearer(firm_user))
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_applied")

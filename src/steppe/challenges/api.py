@@ -13,8 +13,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 
 from steppe.core.auth import api_auth
-from steppe.core.inputs import Id, Limit, Offset, StoredDecimal
-from steppe.core.models import User
+from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, declare_conflict
 from steppe.core.pagination import API_LIMIT, window
 from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
@@ -22,7 +21,7 @@ from steppe.supervision.api import evidence_out, json_or_form, public_auth, read
 from . import permissions as perms
 from . import services
 from .models import Application
-from .validation import ChallengeBody
+from .validation import ApplicationBody, ChallengeBody, ConflictClearBody, ExpertReviewBody, ExpertsBody
 
 router = Router(tags=["challenges"])
 
@@ -57,16 +56,6 @@ class NoteIn(Schema):
     note: str = ""
 
 
-class ExpertsIn(Schema):
-    usernames: list[str]
-    note: str = ""
-
-
-class ApplicationIn(Schema):
-    proposal: str
-    requested_budget: Decimal
-
-
 class ApplicationOut(Schema):
     id: int
     challenge: str
@@ -75,13 +64,6 @@ class ApplicationOut(Schema):
     requested_budget: StoredDecimal
     submitted_at: datetime
     average_score: float | None
-
-
-class ExpertReviewIn(Schema):
-    conflict: bool
-    score: Decimal | None = None
-    comment: str = ""
-    conflict_note: str = ""
 
 
 class SelectIn(Schema):
@@ -233,14 +215,13 @@ def publish_challenge(request, code: str, payload: NoteIn):
     auth=api_auth,
     summary="Department: assign reviewing experts by username",
 )
-def assign_experts(request, code: str, payload: ExpertsIn):
-    usernames, note = payload.usernames, payload.note
-    experts = list(User.objects.filter(username__in=usernames))
-    missing = sorted(set(usernames) - {u.username for u in experts})
-    if missing:
-        raise invalid("usernames", f"未知用户 {', '.join(missing)}")
+def assign_experts(request, code: str, payload: ExpertsBody):
+    """Checked by challenges.validation.ExpertsValidator, the challenge page's."""
     c = services.challenge_assign_experts(
-        actor=request.auth, challenge=_dept_challenge(request, code), experts=experts, note=note
+        actor=request.auth,
+        challenge=_dept_challenge(request, code),
+        usernames=payload.usernames,
+        note=payload.note,
     )
     return _challenge_out(c)
 
@@ -251,7 +232,8 @@ def assign_experts(request, code: str, payload: ExpertsIn):
     auth=api_auth,
     summary="An enterprise or institution applies (揭榜); eligibility is checked",
 )
-def apply_challenge(request, code: str, payload: ApplicationIn):
+def apply_challenge(request, code: str, payload: ApplicationBody):
+    """Checked by challenges.validation.ApplicationValidator, the challenge page's."""
     challenge = _dept_challenge(request, code)
     app = services.application_submit(actor=request.auth, challenge=challenge, **payload.dict())
     return Status(201, _application_out(app, False))
@@ -283,7 +265,8 @@ def start_review(request, code: str, payload: NoteIn):
     auth=api_auth,
     summary="An assigned expert scores an application or declares a conflict of interest",
 )
-def review_application(request, pk: Id, payload: ExpertReviewIn):
+def review_application(request, pk: Id, payload: ExpertReviewBody):
+    """Checked by challenges.validation.ExpertReviewValidator, the challenge page's."""
     app, _ = perms.get_application_for_user(request.auth, pk)
     review = services.review_submit(actor=request.auth, application=app, **payload.dict())
     return {"id": review.pk, "conflict": review.conflict, "score": review.score}
@@ -294,7 +277,8 @@ def review_application(request, pk: Id, payload: ExpertReviewIn):
     auth=api_auth,
     summary="Department: clear an expert's declared conflict of interest, with the reason (audited)",
 )
-def clear_review_conflict(request, pk: int, payload: NoteIn):
+def clear_review_conflict(request, pk: int, payload: ConflictClearBody):
+    """Checked by challenges.validation.ConflictClearValidator."""
     from steppe.core.errors import NotFound
 
     from .models import ExpertReview
@@ -395,3 +379,21 @@ def final_acceptance(request, pk: Id, payload: FinalIn):
         actor=request.auth, commitment=c, achieved=payload.achieved, note=payload.note
     )
     return {"passed": result.passed, "checks": result.checks, "state": result.commitment.state}
+
+
+# the writes that answer 409 when the action does not fit the current state
+declare_conflict("POST /challenges/{code}/publish", "the challenge is no longer a draft")
+declare_conflict("POST /challenges/{code}/applications", "the caller's unit has already applied")
+declare_conflict("POST /challenges/{code}/review", "the challenge is not open for applications")
+declare_conflict("POST /applications/{pk}/reviews",
+                 "the challenge is not under review, or the expert's declared conflict is not cleared")  # fmt: skip
+declare_conflict("POST /reviews/{pk}/clear-conflict",
+                 "the review declares no conflict, or the challenge is not under review")  # fmt: skip
+declare_conflict("POST /challenges/{code}/select", "the challenge is not under review")
+declare_conflict("POST /commitments/{pk}/define", "the 军令状 is signed")
+declare_conflict("POST /commitments/{pk}/sign", "the 军令状 is not awaiting signature")
+declare_conflict("POST /commitment-milestones/{pk}/submit",
+                 "the 军令状 is not active, or the milestone is already submitted or accepted")  # fmt: skip
+declare_conflict("POST /commitment-milestones/{pk}/decide",
+                 "the milestone is not submitted, or an earlier one is not accepted")  # fmt: skip
+declare_conflict("POST /commitments/{pk}/final", "the 军令状 is not active, or a milestone is not accepted")

@@ -20,12 +20,12 @@ from steppe.core.audit import audit_record, snapshot
 from steppe.core.errors import DomainError, Forbidden, ValidationFailed
 from steppe.core.models import Notification, Unit, User
 from steppe.core.notifications import notify
-from steppe.core.roles import Role
 from steppe.core.validation import invalid, parse_date, parse_decimal, parse_text
 from steppe.plans.models import Measure
 from steppe.supervision.services import attach_evidence, check_files, unit_users
 
 from . import permissions as perms
+from . import validation
 from .models import (
     Application,
     Challenge,
@@ -35,14 +35,20 @@ from .models import (
     ExpertReview,
     Tranche,
 )
-from .validation import ChallengeValidator
+from .validation import (
+    ApplicationValidator,
+    ChallengeValidator,
+    ConflictClearValidator,
+    ExpertReviewValidator,
+    ExpertsValidator,
+)
 
 # Error messages tests import.
 ERR_INELIGIBLE = "ineligible"
-ERR_CONFLICT_SCORE = "conflict_cannot_score"
+ERR_CONFLICT_SCORE = validation.ERR_CONFLICT_SCORE
 ERR_WRONG_STATE = "wrong_state"
 ERR_TOO_MANY_TEAMS = "too_many_teams"
-ERR_NEEDS_NOTE = "decision_needs_reason"
+ERR_NEEDS_NOTE = validation.ERR_NEEDS_NOTE
 ERR_CONFLICT_DECLARED = "conflict_declared"
 
 
@@ -159,12 +165,13 @@ def challenge_publish(*, actor, challenge: Challenge, note: str = "") -> Challen
 
 @transaction.atomic
 def challenge_assign_experts(
-    *, actor, challenge: Challenge, experts: Sequence[User], note: str = ""
+    *, actor, challenge: Challenge, experts: Sequence[User] = (), usernames=None, note=""
 ) -> Challenge:
+    """Assign reviewing experts, given as users or by `usernames` (validation.ExpertsValidator)."""
     perms.require_department(actor)
-    bad = [u.username for u in experts if u.role != Role.EXPERT]
-    if bad:
-        raise invalid("experts", f"以下账号不是评审专家：{', '.join(bad)}")
+    names = [u.username for u in experts] if usernames is None else usernames
+    clean = ExpertsValidator.clean({"usernames": names, "note": note})
+    experts, note = clean["experts"], clean["note"]
     before = {"experts": sorted(challenge.experts.values_list("pk", flat=True))}
     challenge.experts.add(*experts)
     audit_record(
@@ -207,7 +214,8 @@ def eligibility_checks(challenge: Challenge, *, unit: Unit | None, today: date) 
 
 
 @transaction.atomic
-def application_submit(*, actor, challenge: Challenge, proposal: str, requested_budget) -> Application:
+def application_submit(*, actor, challenge: Challenge, proposal=None, requested_budget=None) -> Application:
+    """An enterprise or institution applies; eligibility first, then validation.ApplicationValidator."""
     if actor.role not in perms.application_allowed_roles():
         raise Forbidden("只有企业或高校院所账号可以揭榜 Only enterprises and institutions may apply")
     checks = eligibility_checks(challenge, unit=actor.unit, today=_today())
@@ -218,10 +226,10 @@ def application_submit(*, actor, challenge: Challenge, proposal: str, requested_
             "不符合揭榜条件：" + "；".join(c["message"] for c in failed),
             data={"checks": checks},
         )
-    proposal = parse_text(proposal, "proposal", 20000)
-    amount = parse_decimal(requested_budget, "requested_budget")
-    if amount > challenge.budget:
-        raise invalid("requested_budget", f"申请经费不能超过榜单经费 {challenge.budget} 万元")
+    clean = ApplicationValidator.clean(
+        {"proposal": proposal, "requested_budget": requested_budget}, challenge=challenge
+    )
+    proposal, amount = clean["proposal"], clean["requested_budget"]
     if Application.objects.filter(challenge=challenge, unit=actor.unit).exists():
         raise DomainError(
             "already_applied", f"{actor.unit} 已揭榜此榜单 This unit has already applied", status=409
@@ -263,25 +271,18 @@ def challenge_close_applications(*, actor, challenge: Challenge, note: str = "")
 
 @transaction.atomic
 def review_submit(
-    *, actor, application: Application, conflict: bool, score=None, comment: str = "", conflict_note: str = ""
+    *, actor, application: Application, conflict=None, score=None, comment=None, conflict_note=None
 ) -> ExpertReview:
+    """An assigned expert scores an application or declares a conflict (validation.ExpertReviewValidator)."""
     challenge = application.challenge
     if not perms.reviews_challenge(actor, challenge):
         raise perms.NotFound("揭榜申请不存在或无权查看 Application not found")
     _require_state(challenge, Challenge.State.REVIEWING)
-    if conflict and score not in (None, ""):
-        raise DomainError(
-            ERR_CONFLICT_SCORE,
-            "score: 已声明利益冲突的专家不能评分 An expert with a conflict cannot score",
-            data={"field": "score"},
-        )
-    score_d = None
-    if not conflict:
-        if score in (None, ""):
-            raise invalid("score", "请评分（0-100），或声明利益冲突")
-        score_d = parse_decimal(score, "score", positive=False)
-        if not Decimal(0) <= score_d <= Decimal(100):
-            raise invalid("score", "应在 0 到 100 之间")
+    clean = ExpertReviewValidator.clean(
+        {"conflict": conflict, "score": score, "comment": comment, "conflict_note": conflict_note}
+    )
+    conflict, score_d = clean["conflict"], clean["score"]
+    comment, conflict_note = clean["comment"], clean["conflict_note"]
     review, created = ExpertReview.objects.select_for_update().get_or_create(
         application=application, expert=actor, defaults={"conflict": conflict}
     )
@@ -312,11 +313,11 @@ def review_submit(
 
 
 @transaction.atomic
-def review_conflict_clear(*, actor, review: ExpertReview, note: str) -> ExpertReview:
-    """The department clears an expert's declared conflict of interest (with its reason, audited);
-    the expert may then score the application."""
+def review_conflict_clear(*, actor, review: ExpertReview, note=None) -> ExpertReview:
+    """The department clears an expert's declared conflict of interest (with its reason, audited;
+    validation.ConflictClearValidator); the expert may then score the application."""
     perms.require_department(actor)
-    note = _need_note(note, "解除利益冲突")
+    note = ConflictClearValidator.clean({"note": note})["note"]
     review = ExpertReview.objects.select_for_update().get(pk=review.pk)
     if not review.conflict:
         raise DomainError(ERR_WRONG_STATE, "该评审没有声明利益冲突 No conflict is declared", status=409)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from steppe.core.models import Region
-from steppe.core.roles import UnitKind
+from steppe.core.errors import ValidationFailed
+from steppe.core.models import Region, User
+from steppe.core.roles import Role, UnitKind
 from steppe.core.validation import Errors, body_schema, parse_decimal, write_path
 
 from .models import Challenge
@@ -40,6 +42,18 @@ ERR_COMPARISON = "应为 >= 或 <="
 ERR_TARGET_VALUE_REQUIRED = "请填写目标值"
 ERR_TARGET_CODES = "指标代码重复"
 ERR_CHALLENGE_EXISTS = "榜单编号 {code} 已存在"
+ERR_OVER_BUDGET = "申请经费不能超过榜单经费 {budget} 万元"
+ERR_UNKNOWN_USERS = "未知用户 {names}"
+ERR_NOT_EXPERTS = "以下账号不是评审专家：{names}"
+ERR_EXPERTS_REQUIRED = "请至少选择一位评审专家"
+ERR_CONFLICT = "请选择是否存在利益冲突（true 或 false）"
+ERR_SCORE_REQUIRED = "请评分（0-100），或声明利益冲突"
+ERR_SCORE_RANGE = "应在 0 到 100 之间"
+MSG_CONFLICT_SCORE = "已声明利益冲突的专家不能评分"
+MSG_CLEAR_NEEDS_NOTE = "解除利益冲突须说明理由"
+# the codes of refusals clients check (an answer with that one error keeps its code)
+ERR_CONFLICT_SCORE = "conflict_cannot_score"
+ERR_NEEDS_NOTE = "decision_needs_reason"
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 MAX_TEAMS = 1000
@@ -113,6 +127,30 @@ def _int(data: dict, name: str, errors: Errors, *, lo: int, hi: int, default: in
         errors.add(name, _t(ERR_MAX_TEAMS, value=value, max=hi))
         return None
     return number
+
+
+def _check(errors: Errors, codes: dict[str, str]) -> None:
+    """Raise every error at once (``Errors.check``); when the only one is a refusal with a code of
+    its own (``codes``: message -> code), the answer keeps that code, which clients check."""
+    if not errors:
+        return
+    exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items)
+    if len(errors.items) == 1 and errors.items[0]["message"] in codes:
+        exc.code = codes[errors.items[0]["message"]]
+    raise exc
+
+
+def _bool(data: dict, name: str, errors: Errors, message: str, *, default: bool | None = None) -> bool | None:
+    """A JSON boolean, or the page's "true"/"false"/"on"; missing gives `default` (required without one)."""
+    value = data.get(name)
+    if value is None and default is not None:
+        return default
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "on"):
+        value = value.strip().lower() != "false"
+    if not isinstance(value, bool):
+        errors.add(name, _t(message))
+        return None
+    return value
 
 
 # ---------------------------------------------------------------- challenges
@@ -230,6 +268,98 @@ def _targets(targets, errors: Errors) -> list[dict]:
     return clean
 
 
+# ---------------------------------------------------------------- experts, applications, reviews
+
+
+class ExpertsValidator:
+    """The reviewing experts the department assigns to a 榜单: usernames of expert accounts."""
+
+    LABELS = {"usernames": _("评审专家"), "note": _("说明")}
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        names = data.get("usernames")
+        experts: list = []
+        if names is None or names == []:
+            errors.add("usernames", _t(ERR_EXPERTS_REQUIRED))
+        elif not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            errors.add("usernames", _t(ERR_NOT_LIST))
+        else:
+            experts = list(User.objects.filter(username__in=names))
+            missing = sorted(set(names) - {u.username for u in experts})
+            not_experts = sorted(u.username for u in experts if u.role != Role.EXPERT)
+            if missing:
+                errors.add("usernames", _t(ERR_UNKNOWN_USERS, names=", ".join(missing)))
+            elif not_experts:
+                errors.add("usernames", _t(ERR_NOT_EXPERTS, names=", ".join(not_experts)))
+        note = _text(data, "note", errors, 2000)
+        errors.check()
+        return {"experts": experts, "note": note}
+
+
+class ApplicationValidator:
+    """An application (揭榜): the proposal, and the budget requested (万元, within the 榜单's)."""
+
+    LABELS = {"proposal": _("攻关方案"), "requested_budget": _("申请经费（万元）")}
+
+    @staticmethod
+    def clean(data: dict, *, challenge: Challenge) -> dict:
+        errors = Errors()
+        proposal = _text(data, "proposal", errors, 20000, required=True)
+        amount = _amount(data.get("requested_budget"), "requested_budget", errors)
+        if amount is not None and amount > challenge.budget:
+            errors.add("requested_budget", _t(ERR_OVER_BUDGET, budget=challenge.budget))
+        errors.check()
+        return {"proposal": proposal, "requested_budget": amount}
+
+
+class ExpertReviewValidator:
+    """An assigned expert's review: a score from 0 to 100 (finite, two places), or a declared
+    conflict of interest (then no score); a comment and the conflict's explanation."""
+
+    LABELS = {
+        "conflict": _("存在利益冲突"), "score": _("评分（0-100）"), "comment": _("评审意见"),
+        "conflict_note": _("利益冲突说明"),
+    }  # fmt: skip
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        conflict = _bool(data, "conflict", errors, ERR_CONFLICT, default=False)
+        score = data.get("score")
+        blank = score is None or (isinstance(score, str) and not score.strip())
+        score_d = None
+        if conflict and not blank:
+            errors.add("score", _t(MSG_CONFLICT_SCORE))
+        elif conflict is False and blank:
+            errors.add("score", _t(ERR_SCORE_REQUIRED))
+        elif conflict is False:
+            score_d = errors.take(lambda: parse_decimal(score, "score", positive=False, limit=Decimal(1000)))
+            if score_d is not None and not Decimal(0) <= score_d <= Decimal(100):
+                errors.add("score", _t(ERR_SCORE_RANGE))
+                score_d = None
+        comment = _text(data, "comment", errors, 5000)
+        conflict_note = _text(data, "conflict_note", errors, 5000)
+        _check(errors, {_t(MSG_CONFLICT_SCORE): ERR_CONFLICT_SCORE})
+        return {"conflict": conflict, "score": score_d, "comment": comment, "conflict_note": conflict_note}
+
+
+class ConflictClearValidator:
+    """The department clears an expert's declared conflict of interest: the reason is required."""
+
+    LABELS = {"note": _("解除理由")}
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        note = _text(data, "note", errors, 2000)
+        if note == "":
+            errors.add("note", _t(MSG_CLEAR_NEEDS_NOTE))
+        _check(errors, {_t(MSG_CLEAR_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        return {"note": note}
+
+
 # ---------------------------------------------------------------- the API's bodies, and what each write is checked by
 
 ChallengeBody = body_schema(ChallengeValidator, ChallengeValidator.LABELS, name="ChallengeBody")
@@ -237,3 +367,17 @@ ChallengeBody = body_schema(ChallengeValidator, ChallengeValidator.LABELS, name=
 write_path(
     "challenges.challenge", ChallengeValidator, api=("POST /challenges",), pages=("challenges:challenge_new",)
 )
+ExpertsBody = body_schema(ExpertsValidator, ExpertsValidator.LABELS, name="ExpertsBody")
+ApplicationBody = body_schema(ApplicationValidator, ApplicationValidator.LABELS, name="ApplicationBody")
+ExpertReviewBody = body_schema(ExpertReviewValidator, ExpertReviewValidator.LABELS, name="ExpertReviewBody")
+ConflictClearBody = body_schema(
+    ConflictClearValidator, ConflictClearValidator.LABELS, name="ConflictClearBody"
+)
+
+write_path("challenges.experts", ExpertsValidator, api=("POST /challenges/{code}/experts",),
+           pages=("challenges:challenge_action",))  # fmt: skip
+write_path("challenges.application", ApplicationValidator, api=("POST /challenges/{code}/applications",),
+           pages=("challenges:challenge_action",))  # fmt: skip
+write_path("challenges.review", ExpertReviewValidator, api=("POST /applications/{pk}/reviews",),
+           pages=("challenges:challenge_action",))  # fmt: skip
+write_path("challenges.conflict_clear", ConflictClearValidator, api=("POST /reviews/{pk}/clear-conflict",))

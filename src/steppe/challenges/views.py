@@ -22,7 +22,7 @@ from steppe.supervision.views import attempt
 from . import permissions as perms
 from . import services
 from .models import CommitmentMilestone
-from .validation import ChallengeValidator
+from .validation import ApplicationValidator, ChallengeValidator, ExpertReviewValidator, ExpertsValidator
 
 
 def challenges(request):
@@ -90,13 +90,13 @@ def challenge_action(request, code):
             gettext("榜单已发布"),
         )
     elif op == "experts":
-        experts = list(User.objects.filter(username__in=request.POST.getlist("experts")))
         attempt(
             request,
             lambda: services.challenge_assign_experts(
-                actor=u, challenge=challenge, experts=experts, note=note
+                actor=u, challenge=challenge, usernames=request.POST.getlist("experts"), note=note
             ),
             gettext("已指定评审专家"),
+            labels=ExpertsValidator.LABELS,
         )
     elif op == "apply":
         attempt(
@@ -108,6 +108,7 @@ def challenge_action(request, code):
                 requested_budget=request.POST.get("requested_budget", ""),
             ),
             gettext("揭榜申请已提交"),
+            labels=ApplicationValidator.LABELS,
         )
     elif op == "start_review":
         attempt(
@@ -119,18 +120,19 @@ def challenge_action(request, code):
         app, _ = perms.get_application_for_user(
             u, parse_int(request.POST.get("application"), "application", lo=1, hi=2**53)
         )
-        conflict = request.POST.get("conflict") == "on"
+        conflict = request.POST.get("conflict") == "on"  # a checkbox: absent is no conflict
         attempt(
             request,
             lambda: services.review_submit(
                 actor=u,
                 application=app,
                 conflict=conflict,
-                score=request.POST.get("score") or None,
+                score=request.POST.get("score"),
                 comment=request.POST.get("comment", ""),
                 conflict_note=request.POST.get("conflict_note", ""),
             ),
             gettext("评审意见已提交"),
+            labels=ExpertReviewValidator.LABELS,
         )
     elif op == "select":
 
