@@ -27,12 +27,20 @@ TIMEOUT = 24 * 3600  # an unused entry leaves after a day; a new generation reti
 
 
 class Generation:
-    def __init__(self, name: str):
+    """``lazy``: inside a transaction only its first write bumps at once; later writes mark the
+    generation dirty for this connection and the next read here bumps (see ``invalidate``)."""
+
+    def __init__(self, name: str, *, lazy: bool = False):
         self.name = name
         self.key_name = f"{name}:generation"
+        self.lazy = lazy
 
     def current(self) -> int:
         """The current generation (1 on a fresh cache)."""
+        dirty = getattr(transaction.get_connection(), "steppe_cache_dirty", None)
+        if dirty and self.name in dirty:  # a lazy generation: written again since its first bump
+            dirty.discard(self.name)
+            self._bump()
         value = cache.get(self.key_name)
         if value is None:
             cache.add(self.key_name, 1, timeout=None)
@@ -46,16 +54,30 @@ class Generation:
             cache.set(self.key_name, 2, timeout=None)
 
     def _bump_after_commit(self) -> None:
+        dirty = getattr(transaction.get_connection(), "steppe_cache_dirty", None)
+        if dirty:
+            dirty.discard(self.name)  # this bump retires what the transaction's later writes changed
         self._bump()
 
     def invalidate(self) -> None:
         """Retire every view of this generation: now (this transaction's own later reads see it)
         and again after commit (so a worker that recomputed from the old data in between does not
-        keep it). One transaction schedules the bump after commit once, however many rows it saves."""
-        self._bump()
+        keep it). One transaction schedules the bump after commit once, however many rows it saves.
+
+        A ``lazy`` generation also bumps at once only on a transaction's first write: a later write
+        marks it dirty for this connection and the next read here (``current``) bumps once, so a
+        delete cascading over 10,000 rows, one signal each, asks the cache a few times, not 10,000
+        (other workers see the new generation at commit, as they see the new data)."""
         conn = transaction.get_connection()
         bound = self._bump_after_commit
-        if not (conn.in_atomic_block and any(item[1] == bound for item in conn.run_on_commit)):
+        scheduled = conn.in_atomic_block and any(item[1] == bound for item in conn.run_on_commit)
+        if scheduled and self.lazy:
+            if not hasattr(conn, "steppe_cache_dirty"):
+                conn.steppe_cache_dirty = set()
+            conn.steppe_cache_dirty.add(self.name)
+            return
+        self._bump()
+        if not scheduled:
             transaction.on_commit(bound)
 
     def key(self, *parts, gen: int | None = None) -> str:

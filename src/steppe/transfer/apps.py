@@ -28,6 +28,15 @@ class TransferConfig(AppConfig):
             "tech_contract_turnover", PlatformFigures("tech_contract_turnover", _contract_turnover_by_region_year)
         )
 
+        # the cached figures (turnover, the funnel's later stages) are retired when what they read
+        # changes (cache.py); querysets' bulk writes retire them through models.FiguresQuerySet
+        from steppe.core.models import Region
+
+        from .cache import FIGURES
+        from .models import Achievement, Broker, Contract, Demand, Interest
+
+        FIGURES.watch(Contract, Interest, Achievement, Demand, Broker, Region)
+
         # listings past their validity date expire daily (core.jobs), no external cron
         from django.utils.translation import gettext_lazy as _
 

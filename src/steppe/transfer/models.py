@@ -16,6 +16,37 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .cache import figures_changed
+
+
+class FiguresQuerySet(models.QuerySet):
+    """Writes that bypass save() and its signals still retire the cached figures (cache.py)."""
+
+    def update(self, **kwargs):
+        n = super().update(**kwargs)
+        if n:
+            figures_changed()
+        return n
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            figures_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        n = super().bulk_update(objs, *args, **kwargs)
+        if n:
+            figures_changed()
+        return n
+
+    def delete(self):
+        deleted = super().delete()
+        if deleted[0]:
+            figures_changed()
+        return deleted
+
+
 
 class ListingStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
@@ -239,6 +270,8 @@ class Broker(models.Model):
         "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = FiguresQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -274,6 +307,8 @@ class Interest(models.Model):
     note = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=InterestStatus.choices, default=InterestStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FiguresQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -398,6 +433,8 @@ class Contract(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FiguresQuerySet.as_manager()
 
     class Meta:
         ordering = ["-registered_on", "-id"]

@@ -3,6 +3,7 @@ permissions from permissions; a refused write shows its message and changes noth
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -24,10 +25,10 @@ from steppe.core.validation import parse_choice, parse_decimal, parse_int
 
 from . import permissions as perms
 from . import queries, services
+from .cache import FIGURES
 from .models import (
     Achievement,
     Broker,
-    Contract,
     ContractType,
     Demand,
     Expert,
@@ -692,17 +693,19 @@ def listing_import(request, kind: str):
 def figures(request):
     # an unknown grouping is refused by name, not shown as the league grouping
     by = parse_choice(request.GET.get("by") or "league", "by", ["league", "field", "broker"])
-    names = {r.code: r.name for r in queries.league_choices()}
-    rows = [
-        {**r, "region_name": names.get(r["region_code"], "")}
-        for r in queries.contract_turnover_by_region_year()
-    ]
+    league_names = functools.cache(lambda: {r.code: r.name for r in queries.league_choices()})
+
+    def rows() -> list[dict]:  # called by the template only when its cached turnover table is missing
+        names = league_names()
+        return [
+            {**r, "region_name": names.get(r["region_code"], "")}
+            for r in queries.contract_turnover_by_region_year()
+        ]
+
     funnel = None
     if perms.is_operator(request.user):
-        funnel = [
-            {**f, "label": names.get(f["key"], f["key"]) if by == "league" else f["key"]}
-            for f in queries.funnel(by)
-        ]
+        names = league_names() if by == "league" else {}
+        funnel = [{**f, "label": names.get(f["key"], f["key"])} for f in queries.funnel(by)]
     return render(
         request,
         "transfer/figures.html",
@@ -710,6 +713,8 @@ def figures(request):
             "rows": rows,
             "funnel": funnel,
             "by": by,
-            "contract_count": Contract.objects.filter(status="registered").count(),
+            "contract_count": queries.registered_contract_count,
+            # the turnover table is cached as HTML under the figures' generation (transfer/cache.py)
+            "figures_generation": FIGURES.current(),
         },
     )
