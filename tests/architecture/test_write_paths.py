@@ -23,9 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
 UNDECLARED_API = {
-    # transfer: scenarios, experts, brokers, a demand's promotion
-    "POST /transfer/scenarios", "POST /transfer/scenarios/rounds", "POST /transfer/demands/{public_id}/promote",
-    "POST /transfer/experts", "POST /transfer/brokers",
     # challenges (揭榜挂帅)
     "POST /challenges/{code}/select",
     "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
@@ -47,7 +44,6 @@ NOT_WRITES_API = {
 
 # pages that take a POST and are not declared yet
 UNDECLARED_PAGES = {
-    "transfer:scenarios", "transfer:experts",
     "challenges:commitment",
 }  # fmt: skip
 

@@ -351,3 +351,108 @@ def test_a_json_number_sent_for_any_date_is_a_422_naming_it(client, bearer, ente
     r = api(client, "/api/v1/transfer/contracts", CONTRACT | {"signed_on": 20250301}, bearer(department_user))
     assert api_errors(r, 422) == {"signed_on": "日期应写作 YYYY-MM-DD：20250301"}
     assert not Demand.objects.exists() and not Contract.objects.exists()
+
+
+# ---------------------------------------------------------------- scenario rounds, scenarios, promotion, experts, brokers
+
+
+def _same_on_page_and_api(
+    client, page_url, page_data, api_url, api_data, headers, labels, language, status=400
+):
+    """The API's errors for `api_data`, after checking the page says the same for `page_data`."""
+    errors = api_errors(api(client, api_url, api_data, headers), status)
+    r = client.post(page_url, page_data)
+    assert page_summary(client, r) == expected_summary(errors, labels, language)
+    return errors
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_round_and_a_bad_scenario_get_the_same_errors_on_the_page_and_the_api(
+    client, bearer, department_user, speak, language
+):
+    from steppe.transfer.models import Scenario, ScenarioRound
+    from steppe.transfer.validation import RoundValidator, ScenarioValidator
+
+    speak(language)
+    client.force_login(department_user)
+    headers = bearer(department_user)
+    bad = {"number": "x", "title": " ", "published_on": "2026-02-30"}
+    errors = _same_on_page_and_api(client, "/transfer/scenarios/", bad, "/api/v1/transfer/scenarios/rounds", bad,
+                                   headers, RoundValidator.LABELS, language)  # fmt: skip
+    assert set(errors) == {"number", "title", "published_on"}
+    r = api(client, "/api/v1/transfer/scenarios/rounds", {"number": 5, "title": "第五批", "published_on": 20260501},
+            headers)  # fmt: skip
+    assert set(api_errors(r)) == {"published_on"}
+    assert not ScenarioRound.objects.exists()
+
+    services.scenario_round_create(actor=department_user, number=2, title="第二批")
+    bad = {"title": "", "owner": "", "needs": "x" * 5001, "deadline": "2026-13-01"}
+    errors = _same_on_page_and_api(client, "/transfer/scenarios/", {"what": "scenario", "round": "", **bad},
+                                   "/api/v1/transfer/scenarios", {"round": "", **bad}, headers,
+                                   ScenarioValidator.LABELS, language, status=422)  # fmt: skip
+    assert errors == {
+        "round": _in(language, "请选择场景清单批次"),
+        "title": _in(language, "必填"),
+        "owner": _in(language, "必填"),
+        "needs": _in(language, "超过 {max} 字", max=5000),
+        "deadline": _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="2026-13-01"),
+    }
+    r = api(
+        client, "/api/v1/transfer/scenarios", {"round": 9, "title": "t", "owner": "o", "needs": "n"}, headers
+    )
+    assert api_errors(r) == {"round": _in(language, "第{n}批不存在", n=9)}
+    assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_promotion_gets_the_same_errors_on_the_record_page_and_the_api(
+    client, bearer, department_user, demand, speak, language
+):
+    from steppe.transfer.models import Scenario
+    from steppe.transfer.validation import PromoteValidator
+
+    speak(language)
+    client.force_login(department_user)
+    errors = _same_on_page_and_api(client, f"/transfer/demands/{demand.public_id}/promote/",
+                                   {"round": "", "owner": "o" * 201},
+                                   f"/api/v1/transfer/demands/{demand.public_id}/promote", {"owner": "o" * 201},
+                                   bearer(department_user), PromoteValidator.LABELS, language)  # fmt: skip
+    assert errors == {
+        "round": _in(language, "请选择场景清单批次"),
+        "owner": _in(language, "超过 {max} 字", max=200),
+    }
+    r = api(client, f"/api/v1/transfer/demands/{demand.public_id}/promote", {"round": 9, "deadline": 20270101},
+            bearer(department_user))  # fmt: skip
+    assert set(api_errors(r, 422)) == {"round", "deadline"}
+    assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_expert_and_a_bad_broker_get_the_same_errors_on_the_experts_page_and_the_api(
+    client, bearer, department_user, speak, language
+):
+    from steppe.transfer.models import Broker, Expert
+    from steppe.transfer.validation import BrokerValidator, ExpertValidator
+
+    speak(language)
+    client.force_login(department_user)
+    headers = bearer(department_user)
+    many = "、".join(f"领域{i}" for i in range(11))
+    bad = {"name": " ", "fields": many, "profile": "p" * 5001}
+    errors = _same_on_page_and_api(client, "/transfer/experts/", bad, "/api/v1/transfer/experts", bad, headers,
+                                   ExpertValidator.LABELS, language)  # fmt: skip
+    assert set(errors) == {"name", "fields", "profile"}
+    r = api(client, "/api/v1/transfer/experts", {"name": "张", "fields": [1]}, headers)
+    assert set(api_errors(r, 422)) == {"fields"}
+    assert not Expert.objects.exists()
+
+    services.broker_register(actor=department_user, data={"name": "王", "certificate_no": "C-1"})
+    bad = {"name": "", "certificate_no": "C-1", "fields": many}
+    errors = _same_on_page_and_api(client, "/transfer/experts/", {"what": "broker", **bad}, "/api/v1/transfer/brokers",
+                                   bad, headers, BrokerValidator.LABELS, language)  # fmt: skip
+    assert errors == {
+        "name": _in(language, "必填"),
+        "certificate_no": _in(language, "证书编号已登记：{value}", value="C-1"),
+        "fields": _in(language, "服务领域至多 {max} 项（现有 {n} 项）", max=10, n=11),
+    }
+    assert Broker.objects.count() == 1

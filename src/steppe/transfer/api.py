@@ -22,17 +22,22 @@ from steppe.core.validation import JsonInput, invalid, parse_choice
 
 from . import permissions as perms
 from . import queries, services
-from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario, ScenarioRound
+from .models import Achievement, Broker, ContractStatus, Demand, Expert, Scenario
 from .validation import (
+    BrokerBody,
     BrokerProfileBody,
     ContractAmendBody,
     ContractBody,
+    ExpertBody,
     InterestBody,
     ListingBody,
     MessageBody,
+    PromoteBody,
     PublishBody,
     ReasonBody,
     ReviewBody,
+    RoundBody,
+    ScenarioBody,
 )
 
 router = Router(tags=["transfer"])
@@ -161,40 +166,10 @@ class ScenarioOut(Schema):
     demand_id: UUID | None
 
 
-class RoundIn(Schema):
-    number: int = Field(..., ge=1)
-    title: str
-    published_on: dt.date | None = None
-
-
 class RoundOut(Schema):
     number: int
     title: str
     published_on: dt.date | None
-
-
-class ScenarioIn(Schema):
-    round: int
-    title: str
-    owner: str
-    needs: str
-    field: str = ""
-    region: str = ""
-    deadline: dt.date | None = None
-
-
-class PromoteIn(Schema):
-    round: int
-    owner: str = ""
-    deadline: dt.date | None = None
-
-
-class ExpertIn(Schema):
-    name: str
-    fields: list[str] = []
-    institution: str = ""
-    region: str = ""
-    profile: str = ""
 
 
 class ExpertOut(Schema):
@@ -203,13 +178,6 @@ class ExpertOut(Schema):
     fields: list[str]
     institution: str
     region: str | None
-
-
-class BrokerIn(Schema):
-    name: str
-    certificate_no: str
-    fields: list[str] = []
-    region: str = ""
 
 
 class BrokerOut(Schema):
@@ -513,26 +481,19 @@ def scenario_list(request, round: Id | None = None, limit: Limit = API_LIMIT, of
 @router.post(
     "/transfer/scenarios/rounds", response={201: RoundOut}, auth=api_auth, summary="Open a numbered round"
 )
-def scenario_round_create(request, payload: RoundIn):
-    r = services.scenario_round_create(
-        actor=request.auth, number=payload.number, title=payload.title, published_on=payload.published_on
-    )
+def scenario_round_create(request, payload: RoundBody):
+    """Checked by transfer.validation.RoundValidator, as on the scenarios page."""
+    r = services.scenario_round_create(actor=request.auth, data=JsonInput(payload.dict()))
     return Status(201, {"number": r.number, "title": r.title, "published_on": r.published_on})
 
 
 @router.post(
     "/transfer/scenarios", response={201: ScenarioOut}, auth=api_auth, summary="Add a scenario to a round"
 )
-def scenario_create(request, payload: ScenarioIn):
-    rnd = ScenarioRound.objects.filter(number=payload.round).first()
-    if rnd is None:
-        raise DomainError(
-            "invalid",
-            f"round: 第{payload.round}批不存在",
-            data={"errors": [{"field": "round", "message": "不存在"}]},
-        )
-    data = payload.dict(exclude={"round"})
-    return Status(201, _scenario_out(services.scenario_add(actor=request.auth, round=rnd, data=data)))
+def scenario_create(request, payload: ScenarioBody):
+    """`round`: the round's number. Checked by transfer.validation.ScenarioValidator, as on the scenarios page."""
+    data = JsonInput(payload.dict())
+    return Status(201, _scenario_out(services.scenario_add(actor=request.auth, data=data)))
 
 
 @router.post(
@@ -542,18 +503,10 @@ def scenario_create(request, payload: ScenarioIn):
     summary="Promote a published demand into a scenario of a round",
     operation_id="transfer_demand_promote",
 )
-def demand_promote(request, public_id: UUID, payload: PromoteIn):
+def demand_promote(request, public_id: UUID, payload: PromoteBody):
+    """`round`: the round's number. Checked by transfer.validation.PromoteValidator, as on the record page."""
     demand = perms.get_listing_for_user(request.auth, Demand, public_id)
-    rnd = ScenarioRound.objects.filter(number=payload.round).first()
-    if rnd is None:
-        raise DomainError(
-            "invalid",
-            f"round: 第{payload.round}批不存在",
-            data={"errors": [{"field": "round", "message": "不存在"}]},
-        )
-    s = services.demand_promote(
-        actor=request.auth, demand=demand, round=rnd, owner=payload.owner, deadline=payload.deadline
-    )
+    s = services.demand_promote(actor=request.auth, demand=demand, data=JsonInput(payload.dict()))
     return Status(201, _scenario_out(s))
 
 
@@ -576,8 +529,9 @@ def expert_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
 
 
 @router.post("/transfer/experts", response={201: ExpertOut}, auth=api_auth)
-def expert_create(request, payload: ExpertIn):
-    e = services.expert_save(actor=request.auth, data=payload.dict())
+def expert_create(request, payload: ExpertBody):
+    """Checked by transfer.validation.ExpertValidator, as on the experts page."""
+    e = services.expert_save(actor=request.auth, data=JsonInput(payload.dict()))
     return Status(
         201,
         {
@@ -613,11 +567,11 @@ def broker_list(request, limit: Limit = API_LIMIT, offset: Offset = 0):
 
 
 @router.post("/transfer/brokers", response={201: BrokerOut}, auth=api_auth)
-def broker_create(request, payload: BrokerIn):
+def broker_create(request, payload: BrokerBody):
+    """Checked by transfer.validation.BrokerValidator, as on the experts and broker pages."""
     user = request.auth if request.auth.role == "broker" else None
-    return Status(
-        201, _broker_out(services.broker_register(actor=request.auth, data=payload.dict(), user=user))
-    )
+    data = JsonInput(payload.dict())
+    return Status(201, _broker_out(services.broker_register(actor=request.auth, data=data, user=user)))
 
 
 @router.patch(

@@ -22,7 +22,7 @@ from steppe.core.lifecycle import MSG_BAD_STATE, status_transition
 from steppe.core.models import Organisation, Region
 from steppe.core.permissions import is_department
 from steppe.core.tables import read_records
-from steppe.core.validation import Errors, JsonInput, parse_date, parse_int, parse_text
+from steppe.core.validation import JsonInput
 
 from . import permissions as perms
 from .models import (
@@ -54,14 +54,19 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
     MSG_REGISTERED_IN_FUTURE,
     MSG_RETURN_NEEDS_REASON,
     BrokerProfileValidator,
+    BrokerValidator,
     ContractValidator,
+    ExpertValidator,
     FieldErrors,
     InterestValidator,
     ListingValidator,
     MessageValidator,
+    PromoteValidator,
     PublishValidator,
     ReasonValidator,
     ReviewDecisionValidator,
+    RoundValidator,
+    ScenarioValidator,
     _date,
     _region,
     _text,
@@ -364,20 +369,16 @@ def listing_record_view(*, listing: Listing, user) -> None:
 
 @transaction.atomic
 def scenario_round_create(
-    *, actor, number: int | str, title: str, published_on: dt.date | str | None = None
+    *, actor, number: int | str | None = None, title: str = "", published_on: dt.date | str | None = None,
+    data: dict | None = None,
 ) -> ScenarioRound:
-    """Open a numbered round. The page passes what was typed, the API what its schema parsed: both
-    are read by core.validation's parsers here, and every problem is reported at once."""
+    """Open a numbered round: `number`, `title` and `published_on`, or the request's `data`, checked
+    by RoundValidator (the page's and the API's), every problem at once."""
     perms.require(perms.is_operator(actor))
-    errors = Errors()
-    n = errors.take(lambda: parse_int(number, "number", lo=1, hi=100_000))
-    day = (errors.take(lambda: parse_date(published_on, "published_on"))
-           if published_on not in (None, "") else None)
-    clean_title = errors.take(lambda: parse_text(title, "title", 200))
-    if n is not None and ScenarioRound.objects.filter(number=n).exists():
-        errors.add("number", f"第{n}批已存在")
-    errors.check()
-    assert n is not None and clean_title is not None  # (else check() raised)
+    if data is None:
+        data = {"number": number, "title": title, "published_on": published_on}
+    values = RoundValidator.clean(data)
+    n, clean_title, day = values["number"], values["title"], values["published_on"]
     obj = ScenarioRound.objects.create(number=n, title=clean_title, published_on=day)
     audit_record(actor=actor, action="transfer.round.create", obj=obj, after=snapshot(obj))
     return obj
@@ -385,10 +386,15 @@ def scenario_round_create(
 
 @transaction.atomic
 def demand_promote(
-    *, actor, demand: Demand, round: ScenarioRound, owner: str = "", deadline=None
+    *, actor, demand: Demand, round: ScenarioRound | None = None, owner: str = "", deadline=None,
+    data: dict | None = None,
 ) -> Scenario:
-    """Promote a published demand into a scenario of a round (场景清单)."""
+    """Promote a published demand into a scenario of a round (场景清单): `round`, `owner` and
+    `deadline`, or the request's `data`, checked by PromoteValidator (the page's and the API's)."""
     perms.require(perms.can_review(actor, demand))
+    values = PromoteValidator.clean({"round": round, "owner": owner, "deadline": deadline} if data is None else data)
+    round, owner, deadline = values["round"], values["owner"], values["deadline"]
+    assert round is not None  # (else clean() raised)
     if demand.status != ListingStatus.PUBLISHED:
         raise DomainError("bad_state", "只有已发布的需求可以列入场景清单")
     if Scenario.objects.filter(demand=demand).exists():
@@ -410,23 +416,19 @@ def demand_promote(
 
 
 @transaction.atomic
-def scenario_add(*, actor, round: ScenarioRound, data: dict) -> Scenario:
+def scenario_add(*, actor, data: dict, round: ScenarioRound | None = None) -> Scenario:
     """Add a scenario that did not start as a platform demand (an owner's application scenario:
-    what it needs, by when) to a numbered round; it takes the round's next number."""
+    what it needs, by when) to a numbered round (`round`, or the number `data` names); it takes
+    the round's next number. Checked by ScenarioValidator (the page's and the API's)."""
     perms.require(perms.is_operator(actor))
     errors = _Errors()
-    values = {
-        "title": _text(data, "title", errors, required=True, max_length=200),
-        "owner": _text(data, "owner", errors, required=True, max_length=200),
-        "needs": _text(data, "needs", errors, required=True),
-        "field": _text(data, "field", errors, max_length=64),
-        "region": _region(data, "region", errors, required=False),
-        "deadline": _date(data, "deadline", errors),
-    }
+    if round is not None:
+        data = type(data)({**data, "round": round})
+    values = ScenarioValidator.clean(data, errors)
     if values["region"] is not None and not perms.can_operate_region(actor, values["region"]):
         errors.add("region", "不在本机构的运营范围内")
     errors.raise_if_any()
-    round = ScenarioRound.objects.select_for_update().get(pk=round.pk)  # numbers taken one at a time
+    round = ScenarioRound.objects.select_for_update().get(pk=values.pop("round").pk)  # numbers taken one at a time
     seq = (round.scenarios.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     scenario = Scenario.objects.create(round=round, seq=seq, **values)
     audit_record(actor=actor, action="transfer.scenario.add", obj=scenario, after=snapshot(scenario))
@@ -435,21 +437,15 @@ def scenario_add(*, actor, round: ScenarioRound, data: dict) -> Scenario:
 
 @transaction.atomic
 def expert_save(*, actor, data: dict, expert: Expert | None = None) -> Expert:
+    """An expert of the pool, checked by ExpertValidator (the page's and the API's)."""
     perms.require(
         perms.is_operator(actor) or (expert is not None and expert.user_id == getattr(actor, "pk", None))
     )
-    errors = _Errors()
-    name = _text(data, "name", errors, required=True, max_length=64)
-    region = _region(data, "region", errors, required=False)
-    fields = data.get("fields") or []
-    if isinstance(fields, str):
-        fields = [f for f in re.split(r"[,，、;；]+", fields) if f.strip()]
-    errors.raise_if_any()
+    values = ExpertValidator.clean(data)
     expert = expert or Expert()
     before = snapshot(expert) if expert.pk else None
-    expert.name, expert.region, expert.fields = name, region, [f.strip() for f in fields]
-    expert.institution = _text(data, "institution", errors, max_length=200)
-    expert.profile = _text(data, "profile", errors)
+    expert.name, expert.region, expert.fields = values["name"], values["region"], values["fields"]
+    expert.institution, expert.profile = values["institution"], values["profile"]
     expert.active = bool(data.get("active", True))
     expert.updated_at = timezone.now()
     expert.save()
@@ -464,11 +460,8 @@ def expert_save(*, actor, data: dict, expert: Expert | None = None) -> Expert:
 def broker_register(*, actor, data: dict, user=None) -> Broker:
     perms.require(perms.is_operator(actor) or (user is not None and user.pk == getattr(actor, "pk", None)))
     errors = _Errors()
-    name = _text(data, "name", errors, required=True, max_length=64)
-    cert = _text(data, "certificate_no", errors, required=True, max_length=64)
-    profile = BrokerProfileValidator.clean(data, errors)
-    if cert and Broker.objects.filter(certificate_no=cert).exists():
-        errors.add("certificate_no", f"证书编号已登记：{cert}")
+    values = BrokerValidator.clean(data, errors)  # the page's and the API's
+    name, cert, profile = values["name"], values["certificate_no"], values
     if user is not None and Broker.objects.filter(user=user).exists():
         errors.add("user", MSG_BROKER_ALREADY)
     errors.raise_if_any()

@@ -29,9 +29,17 @@ from steppe.core.credit_code import credit_code_normalise
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.forms import credit_code_error
 from steppe.core.regions import resolve_region
-from steppe.core.validation import JsonInput, body_schema, write_path
+from steppe.core.validation import (
+    Errors,
+    JsonInput,
+    body_schema,
+    parse_date,
+    parse_int,
+    parse_text,
+    write_path,
+)
 
-from .models import CONTRACT_TYPE_ALIASES, Broker, ContractType, IpType, TransferMode
+from .models import CONTRACT_TYPE_ALIASES, Broker, ContractType, IpType, ScenarioRound, TransferMode
 
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
 
@@ -62,9 +70,15 @@ MSG_EXPIRES_NOT_AFTER_TODAY = "有效期必须晚于今天"
 MSG_VOID_NEEDS_REASON = "撤销须说明理由"
 MSG_BROKER_NOT_FOUND = "未找到所选的技术经纪人，请重新选择"
 MSG_BROKER_CERTIFICATE_UNKNOWN = "未登记的技术经纪人证书编号：{value}"
+MSG_ROUND_REQUIRED = "请选择场景清单批次"
+MSG_ROUND_UNKNOWN = "第{n}批不存在"
+MSG_ROUND_EXISTS = "第{n}批已存在"
+MSG_CERTIFICATE_TAKEN = "证书编号已登记：{value}"
 MAX_SERVICE_FIELDS = 10
 # a reason, a note or a message someone types: far above any real one, well below the edge's 20,000
 MAX_NOTE_LENGTH = 2000
+# a scenario's needs, an expert's profile: a description, not a document
+MAX_NEEDS_LENGTH = 5000
 MAX_SERVICE_FIELD_LENGTH = 32
 MSG_AMOUNT_OUT_OF_RANGE = "数额超出合理范围（以万元计，应小于 1,000,000）：{raw}"
 MAX_CONTRACT_AMOUNT = Decimal("500000")  # 万元 = 50 亿元: above the largest single contract on record
@@ -553,6 +567,159 @@ class MessageValidator:
         return {"body": body}
 
 
+class RoundValidator:
+    """A numbered round of scenarios (the scenarios page, POST /transfer/scenarios/rounds): its
+    number (not taken), title and publication date, every problem at once."""
+
+    LABELS = {"number": _("批次"), "title": _("名称"), "published_on": _("发布日期")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        number, published_on = data.get("number"), data.get("published_on")
+        n = errors.take(lambda: parse_int(number, "number", lo=1, hi=100_000))
+        day = None
+        if published_on not in (None, ""):
+            if isinstance(data, JsonInput) and not isinstance(published_on, str):
+                # a JSON number is not a date (Python would read 20260501 as one): core's message
+                errors.add("published_on", gettext("“%(value)s” 不是有效日期，应写作 YYYY-MM-DD") % {"value": published_on})
+            else:
+                day = errors.take(lambda: parse_date(published_on, "published_on"))
+        title = errors.take(lambda: parse_text(data.get("title"), "title", 200))
+        if n is not None and ScenarioRound.objects.filter(number=n).exists():
+            errors.add("number", _t(MSG_ROUND_EXISTS, n=n))
+        errors.check()
+        return {"number": n, "title": title, "published_on": day}
+
+
+def _scenario_round(data, errors) -> ScenarioRound | None:
+    """The round a scenario goes into: the page's drop-down (resolved to the round), or its number."""
+    raw = data.get("round")
+    if isinstance(raw, ScenarioRound):
+        return raw
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        errors.add("round", _t(MSG_ROUND_REQUIRED))
+        return None
+    try:
+        n = parse_int(raw if isinstance(raw, int | str) and not isinstance(raw, bool) else f"{raw!r}", "round",
+                      lo=1, hi=100_000)  # fmt: skip
+    except ValidationFailed:
+        errors.add("round", _t(MSG_ROUND_REQUIRED))
+        return None
+    rnd = ScenarioRound.objects.filter(number=n).first()
+    if rnd is None:
+        errors.add("round", _t(MSG_ROUND_UNKNOWN, n=n))
+    return rnd
+
+
+class ScenarioValidator:
+    """A scenario added to a round directly (the scenarios page, POST /transfer/scenarios): its
+    round, title, owner, needs, field, region and deadline. The service adds whether the region
+    is the operator's own."""
+
+    LABELS = {
+        "round": _("场景清单批次"), "title": _("场景名称"), "owner": _("场景提供方"), "needs": _("需求内容"),
+        "field": _("领域"), "region": _("地区"), "deadline": _("截止日期"),
+    }  # fmt: skip
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, errors: FieldErrors) -> dict:
+        return {
+            "round": _scenario_round(data, errors),
+            "title": _text(data, "title", errors, required=True, max_length=200),
+            "owner": _text(data, "owner", errors, required=True, max_length=200),
+            "needs": _text(data, "needs", errors, required=True, max_length=MAX_NEEDS_LENGTH),
+            "field": _text(data, "field", errors, max_length=64),
+            "region": _region(data, "region", errors, required=False),
+            "deadline": _date(data, "deadline", errors),
+        }
+
+
+class PromoteValidator:
+    """A published demand promoted into a round (the record page, POST .../promote): the round,
+    and optionally the scenario's owner and deadline (the demand's own otherwise)."""
+
+    LABELS = {"round": _("场景清单批次"), "owner": _("场景提供方"), "deadline": _("截止日期")}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = FieldErrors()
+        values = {
+            "round": _scenario_round(data, errors),
+            "owner": _text(data, "owner", errors, max_length=200),
+            "deadline": _date(data, "deadline", errors),
+        }
+        errors.raise_if_any()
+        return values
+
+
+class ExpertValidator:
+    """An expert of the pool (the experts page, POST /transfer/experts)."""
+
+    LABELS = {
+        "name": _("姓名"), "fields": _("领域"), "institution": _("单位"), "region": _("地区"),
+        "profile": _("研究方向与简介"),
+    }  # fmt: skip
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = FieldErrors()
+        values = {
+            "name": _text(data, "name", errors, required=True, max_length=64),
+            "fields": _service_fields(data, errors),
+            "institution": _text(data, "institution", errors, max_length=200),
+            "region": _region(data, "region", errors, required=False),
+            "profile": _text(data, "profile", errors, max_length=MAX_NEEDS_LENGTH),
+        }
+        errors.raise_if_any()
+        return values
+
+
+class BrokerValidator:
+    """A broker's registration (the experts page for an operator, the broker page for a broker
+    itself, POST /transfer/brokers): name, certificate number (not taken) and the profile's fields
+    (BrokerProfileValidator's service fields and league)."""
+
+    LABELS = {"name": _("姓名"), "certificate_no": _("证书编号"), **BrokerProfileValidator.LABELS}
+
+    @classmethod
+    def labels(cls) -> dict:
+        return dict(cls.LABELS)
+
+    @staticmethod
+    def clean(data: dict, errors: FieldErrors) -> dict:
+        values = {
+            "name": _text(data, "name", errors, required=True, max_length=64),
+            "certificate_no": _text(data, "certificate_no", errors, required=True, max_length=64),
+            **BrokerProfileValidator.clean(data, errors),
+        }
+        cert = values["certificate_no"]
+        if cert and Broker.objects.filter(certificate_no=cert).exists():
+            errors.add("certificate_no", _t(MSG_CERTIFICATE_TAKEN, value=cert))
+        return values
+
+
+RoundBody = body_schema(RoundValidator, RoundValidator.labels(), name="RoundBody")
+ScenarioBody = body_schema(ScenarioValidator, ScenarioValidator.labels(), name="ScenarioBody")
+PromoteBody = body_schema(PromoteValidator, PromoteValidator.labels(), name="PromoteBody")
+ExpertBody = body_schema(ExpertValidator, ExpertValidator.labels(), name="ExpertBody")
+BrokerBody = body_schema(BrokerValidator, BrokerValidator.labels(), name="BrokerBody")
 PublishBody = body_schema(PublishValidator, PublishValidator.labels(), name="PublishBody")
 ReasonBody = body_schema(ReasonValidator, ReasonValidator.labels(), name="ReasonBody")
 InterestBody = body_schema(InterestValidator, InterestValidator.labels(), name="InterestBody")
@@ -600,3 +767,11 @@ write_path("transfer.interest", InterestValidator,
            pages=("transfer:action",))  # fmt: skip
 write_path("transfer.message", MessageValidator,
            api=("POST /transfer/interests/{public_id}/messages",), pages=("transfer:interest",))  # fmt: skip
+write_path("transfer.round", RoundValidator,
+           api=("POST /transfer/scenarios/rounds",), pages=("transfer:scenarios",))  # fmt: skip
+write_path("transfer.scenario", ScenarioValidator,
+           api=("POST /transfer/scenarios",), pages=("transfer:scenarios",))  # fmt: skip
+write_path("transfer.promote", PromoteValidator,
+           api=("POST /transfer/demands/{public_id}/promote",), pages=("transfer:action",))  # fmt: skip
+write_path("transfer.expert", ExpertValidator, api=("POST /transfer/experts",), pages=("transfer:experts",))
+write_path("transfer.broker", BrokerValidator, api=("POST /transfer/brokers",), pages=("transfer:experts",))

@@ -39,10 +39,15 @@ from .models import (
     TransferMode,
 )
 from .validation import (
+    BrokerValidator,
     ContractValidator,
+    ExpertValidator,
     InterestValidator,
     ListingValidator,
+    PromoteValidator,
     ReviewDecisionValidator,
+    RoundValidator,
+    ScenarioValidator,
     page_errors,
     page_summary,
 )
@@ -66,8 +71,6 @@ def _field_label(field) -> str:
     return str(FIELD_LABELS[field]) if field in FIELD_LABELS else gettext("取值")
 
 
-# a scenario round's form: its fields by the labels the page shows
-ROUND_LABELS = {"number": _("批次"), "title": _("名称"), "published_on": _("发布日期")}
 
 
 def _attempt(request, fn, ok: str = "", labels: dict[str, str] | None = None):
@@ -337,14 +340,10 @@ def listing_action(request, kind: str, public_id, action: str):
         )
         if interest:
             return redirect("transfer:interest", public_id=interest.public_id)
-    elif action == "promote":
-        rnd = _round(post.get("round"))
-        if rnd is None:
-            messages.error(request, gettext("请选择场景清单批次"))
-        else:
-            _attempt(
-                request, lambda: services.demand_promote(actor=user, demand=obj, round=rnd), gettext("已列入场景清单")
-            )
+    elif action == "promote":  # checked by PromoteValidator (the drop-down's round, or none), as the API's body is
+        data = {"round": _round(post.get("round")), "owner": post.get("owner", ""), "deadline": post.get("deadline", "")}
+        _attempt(request, lambda: services.demand_promote(actor=user, demand=obj, data=data), gettext("已列入场景清单"),
+                 labels=PromoteValidator.labels())  # fmt: skip
     else:
         raise NotFound()
     return redirect(_next(request, f"/transfer/{kind}s/{public_id}/"))
@@ -388,9 +387,11 @@ def experts(request):
         perms.require(perms.is_operator(user))
         data = request.POST.dict()
         if request.POST.get("what") == "broker":
-            _attempt(request, lambda: services.broker_register(actor=user, data=data), gettext("技术经纪人已登记"))
+            _attempt(request, lambda: services.broker_register(actor=user, data=data), gettext("技术经纪人已登记"),
+                     labels=BrokerValidator.labels())  # fmt: skip
         else:
-            _attempt(request, lambda: services.expert_save(actor=user, data=data), gettext("专家已登记"))
+            _attempt(request, lambda: services.expert_save(actor=user, data=data), gettext("专家已登记"),
+                     labels=ExpertValidator.labels())  # fmt: skip
         return redirect("transfer:experts")
     return render(
         request,
@@ -419,28 +420,20 @@ def experts(request):
 def scenarios(request):
     if request.method == "POST" and request.POST.get("what") == "scenario":
         perms.require(perms.is_operator(request.user))
-        rnd = _round(request.POST.get("round"))
-        if rnd is None:
-            messages.error(request, gettext("请选择场景清单批次"))
-        else:
-            _attempt(
-                request,
-                lambda: services.scenario_add(actor=request.user, round=rnd, data=request.POST.dict()),
-                gettext("已加入场景清单"),
-            )
+        # checked by ScenarioValidator (the drop-down's round, or none), as the API's body is
+        data = {**request.POST.dict(), "round": _round(request.POST.get("round"))}
+        _attempt(request, lambda: services.scenario_add(actor=request.user, data=data), gettext("已加入场景清单"),
+                 labels=ScenarioValidator.labels())  # fmt: skip
         return redirect("transfer:scenarios")
     if request.method == "POST":
         perms.require(perms.is_operator(request.user))
         _attempt(
             request,
-            lambda: services.scenario_round_create(
-                actor=request.user,
-                number=request.POST.get("number", ""),
-                title=request.POST.get("title", ""),
-                published_on=request.POST.get("published_on", ""),
+            lambda: services.scenario_round_create(  # checked by RoundValidator, as the API's body is
+                actor=request.user, data={k: request.POST.get(k, "") for k in ("number", "title", "published_on")}
             ),
             gettext("已创建批次"),
-            labels=ROUND_LABELS,
+            labels=RoundValidator.labels(),
         )
         return redirect("transfer:scenarios")
     return render(
