@@ -22,12 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # API operations with a body that still validate with their own pydantic schema (pydantic's
 # messages, not the page's) -- what remains of issue 9, by family
-UNDECLARED_API = {
-    # challenges (揭榜挂帅)
-    "POST /challenges/{code}/select",
-    "POST /commitments/{pk}/define", "POST /commitment-milestones/{pk}/submit",
-    "POST /commitment-milestones/{pk}/decide", "POST /commitments/{pk}/final",
-}  # fmt: skip
+UNDECLARED_API: set[str] = set()  # none left
 
 # operations that carry no typed fields to a write: credentials, a calculation that writes nothing,
 # a button (the path names what it acts on), and uploads (the importers name row and column)
@@ -43,9 +38,7 @@ NOT_WRITES_API = {
 }  # fmt: skip
 
 # pages that take a POST and are not declared yet
-UNDECLARED_PAGES = {
-    "challenges:commitment",
-}  # fmt: skip
+UNDECLARED_PAGES: set[str] = set()  # none left
 
 # pages whose POST carries no typed fields (a button, an upload read by the importer, a calculation)
 NOT_FORMS_PAGES = {

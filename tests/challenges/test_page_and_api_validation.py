@@ -14,12 +14,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from steppe.challenges import services
-from steppe.challenges.models import Application, Challenge, ChallengeTarget, ExpertReview
+from steppe.challenges.models import Application, Challenge, ChallengeTarget, Commitment, ExpertReview
 from steppe.challenges.validation import (
     ApplicationValidator,
     ChallengeValidator,
+    CommitmentDefineValidator,
+    EvidenceValidator,
     ExpertReviewValidator,
     ExpertsValidator,
+    FinalAcceptanceValidator,
+    MilestoneDecisionValidator,
+    SelectValidator,
 )
 from steppe.core.models import AuditEntry
 
@@ -249,3 +254,123 @@ def test_the_writes_that_answer_409_declare_it(client, bearer, dept, firm_user):
     assert api(client, url, body, bearer(firm_user)).status_code == 201
     again = api(client, url, body, bearer(firm_user))
     assert (again.status_code, again.json()["error"]["code"]) == (409, "already_applied")
+
+
+# ---------------------------------------------------------------- selection and the 军令状
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_selection_gets_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, dept, expert, reviewing, speak, language
+):
+    services.review_submit(actor=expert, application=reviewing, conflict=False, score=85)
+    speak(language)
+    code = reviewing.challenge.code
+    client.force_login(dept)
+    for ids, fields in ((["x1", str(reviewing.pk)], {"applications", "note"}), ([reviewing.pk + 99], {"applications", "note"})):  # fmt: skip
+        errors = api_errors(api(client, f"/api/v1/challenges/{code}/select", {"applications": ids, "note": ""},
+                                bearer(dept)))  # fmt: skip
+        assert set(errors) == fields
+        shown = page_summary(client, code, {"op": "select", "applications": ids, "note": ""})
+        assert shown == expected_summary(errors, SelectValidator.LABELS, language)
+    assert not Commitment.objects.exists()
+    assert Challenge.objects.get().state == "reviewing"
+
+
+@pytest.fixture
+def commitment(dept, expert, reviewing):
+    services.review_submit(actor=expert, application=reviewing, conflict=False, score=85)
+    (c,) = services.challenge_select(
+        actor=dept, challenge=reviewing.challenge, applications=[reviewing], note="第一"
+    )
+    return c
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_plan_of_milestones_and_tranches_gets_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, dept, commitment, speak, language
+):
+    speak(language)
+    audit = AuditEntry.objects.count()
+    body = {"milestones": [{"planned_on": "2027-02-30", "deliverable": "中试"}, {"planned_on": "2027-06-01", "deliverable": "x" * 301}],
+            "tranches": ["100", "NaN", "-5"]}  # fmt: skip
+    errors = api_errors(api(client, f"/api/v1/commitments/{commitment.pk}/define", body, bearer(dept)))
+    assert set(errors) == {
+        "milestones[0].planned_on",
+        "milestones[1].deliverable",
+        "tranches[1]",
+        "tranches[2]",
+    }
+    client.force_login(dept)
+    form = {
+        "op": "define",
+        "milestones": f"2027-02-30 中试\n2027-06-01 {'x' * 301}",
+        "tranches": "100, NaN，-5",
+    }
+    page = client.post(f"/supervision/commitments/{commitment.pk}/", form, follow=True).content.decode()
+    assert summary(page) == expected_summary(errors, CommitmentDefineValidator.page_labels(2, 3), language)
+    assert not commitment.milestones.exists() and not commitment.tranches.exists()
+    assert AuditEntry.objects.count() == audit
+
+
+@pytest.fixture
+def active(dept, firm_user, commitment):
+    services.commitment_define(actor=dept, commitment=commitment, milestones=[
+        {"planned_on": "2027-01-01", "deliverable": "中试"}], tranches=["100", "200"])  # fmt: skip
+    services.commitment_sign(actor=firm_user, commitment=commitment)
+    return commitment
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_milestone_evidence_and_decisions_get_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, dept, firm_user, active, speak, language
+):
+    speak(language)
+    ms = active.milestones.get()
+    errors = api_errors(api(client, f"/api/v1/commitment-milestones/{ms.pk}/submit", {"evidence_note": " "},
+                            bearer(firm_user)))  # fmt: skip
+    assert list(errors) == ["evidence_note"]
+    client.force_login(firm_user)
+    page = client.post(f"/supervision/commitments/{active.pk}/", {"op": "submit_ms", "milestone": ms.pk,
+                                                                 "evidence_note": " "}, follow=True)  # fmt: skip
+    assert summary(page.content.decode()) == expected_summary(errors, EvidenceValidator.LABELS, language)
+    ms.refresh_from_db()
+    assert ms.state == "pending"
+    services.commitment_milestone_submit(actor=firm_user, milestone=ms, evidence_note="中试报告")
+    r = api(client, f"/api/v1/commitment-milestones/{ms.pk}/decide", {"accept": "maybe", "note": "", "terminate": 1},
+            bearer(dept))  # fmt: skip
+    errors = api_errors(r)
+    assert set(errors) == {"accept", "note", "terminate"}  # every one at once (pydantic's English before)
+    client.force_login(dept)
+    page = client.post(f"/supervision/commitments/{active.pk}/", {"op": "accept_ms", "milestone": ms.pk, "note": ""},
+                       follow=True)  # fmt: skip
+    only_note = {"note": errors["note"]}
+    assert summary(page.content.decode()) == expected_summary(
+        only_note, MilestoneDecisionValidator.LABELS, language
+    )
+    ms.refresh_from_db()
+    assert ms.state == "submitted" and not active.tranches.filter(seq=1, released_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_bad_measured_values_get_the_same_errors_on_the_page_and_through_the_api(
+    client, bearer, dept, firm_user, active, speak, language
+):
+    ms = active.milestones.get()
+    services.commitment_milestone_submit(actor=firm_user, milestone=ms, evidence_note="中试报告")
+    services.commitment_milestone_decide(actor=dept, milestone=ms, accept=True, note="通过")
+    speak(language)
+    errors = api_errors(api(client, f"/api/v1/commitments/{active.pk}/final",
+                            {"achieved": {"purity": "Infinity"}, "note": ""}, bearer(dept)))  # fmt: skip
+    assert set(errors) == {"achieved.purity", "note"}
+    client.force_login(dept)
+    page = client.post(f"/supervision/commitments/{active.pk}/", {"op": "final", "achieved_purity": "Infinity",
+                                                                 "note": ""}, follow=True)  # fmt: skip
+    targets = active.challenge.targets.all()
+    assert summary(page.content.decode()) == expected_summary(errors, FinalAcceptanceValidator.page_labels(targets),
+                                                              language)  # fmt: skip
+    r = api(client, f"/api/v1/commitments/{active.pk}/final", {"achieved": {"purity": "99.999", "speed": "1"},
+                                                              "note": "达标"}, bearer(dept))  # fmt: skip
+    assert list(api_errors(r)) == ["achieved.speed"]  # a code the 榜单 has no target for is named
+    active.refresh_from_db()
+    assert active.state == "active" and active.achieved in (None, [], {})

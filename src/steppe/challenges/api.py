@@ -15,13 +15,23 @@ from ninja import Router, Schema, Status
 from steppe.core.auth import api_auth
 from steppe.core.inputs import Id, Limit, Offset, StoredDecimal, declare_conflict
 from steppe.core.pagination import API_LIMIT, window
-from steppe.core.validation import invalid
 from steppe.supervision.api import evidence_out, json_or_form, public_auth, read_input
 
 from . import permissions as perms
 from . import services
 from .models import Application
-from .validation import ApplicationBody, ChallengeBody, ConflictClearBody, ExpertReviewBody, ExpertsBody
+from .validation import (
+    ApplicationBody,
+    ChallengeBody,
+    CommitmentDefineBody,
+    ConflictClearBody,
+    EvidenceBody,
+    ExpertReviewBody,
+    ExpertsBody,
+    FinalAcceptanceBody,
+    MilestoneDecisionBody,
+    SelectBody,
+)
 
 router = Router(tags=["challenges"])
 
@@ -66,21 +76,6 @@ class ApplicationOut(Schema):
     average_score: float | None
 
 
-class SelectIn(Schema):
-    applications: list[int]
-    note: str
-
-
-class CommitmentMilestoneIn(Schema):
-    deliverable: str
-    planned_on: date
-
-
-class DefineIn(Schema):
-    milestones: list[CommitmentMilestoneIn]
-    tranches: list[Decimal]
-
-
 class CommitmentOut(Schema):
     id: int
     challenge: str
@@ -89,21 +84,6 @@ class CommitmentOut(Schema):
     total_budget: StoredDecimal
     released: StoredDecimal
     milestones: list[dict]
-
-
-class EvidenceIn(Schema):
-    evidence_note: str
-
-
-class DecideIn(Schema):
-    accept: bool
-    note: str
-    terminate: bool = False
-
-
-class FinalIn(Schema):
-    achieved: dict[str, Decimal]
-    note: str
 
 
 # ---------------------------------------------------------------- helpers
@@ -298,13 +278,11 @@ def clear_review_conflict(request, pk: int, payload: ConflictClearBody):
     auth=api_auth,
     summary="Department: select one team or several (赛马), with the reason",
 )
-def select_teams(request, code: str, payload: SelectIn):
+def select_teams(request, code: str, payload: SelectBody):
+    """Checked by challenges.validation.SelectValidator, the challenge page's."""
     challenge = _dept_challenge(request, code)
-    apps = list(challenge.applications.filter(pk__in=payload.applications))
-    if len(apps) != len(set(payload.applications)):
-        raise invalid("applications", "包含不属于本榜单的申请")
     commitments = services.challenge_select(
-        actor=request.auth, challenge=challenge, applications=apps, note=payload.note
+        actor=request.auth, challenge=challenge, applications=payload.applications, note=payload.note
     )
     return [_commitment_out(c) for c in commitments]
 
@@ -321,13 +299,11 @@ def get_commitment(request, pk: Id):
     auth=api_auth,
     summary="Department: milestones and tranches of the 军令状",
 )
-def define_commitment(request, pk: Id, payload: DefineIn):
+def define_commitment(request, pk: Id, payload: CommitmentDefineBody):
+    """Checked by challenges.validation.CommitmentDefineValidator, the 军令状 page's."""
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     c = services.commitment_define(
-        actor=request.auth,
-        commitment=c,
-        milestones=[m.dict() for m in payload.milestones],
-        tranches=payload.tranches,
+        actor=request.auth, commitment=c, milestones=payload.milestones, tranches=payload.tranches
     )
     return _commitment_out(c)
 
@@ -346,13 +322,14 @@ def sign_commitment(request, pk: Id):
     auth=api_auth,
     summary="The team submits a 军令状 milestone's evidence (a note and/or files)",
     description="JSON `{evidence_note}`, or multipart/form-data with `evidence_note` and `files`.",
-    openapi_extra=json_or_form(EvidenceIn),
+    openapi_extra=json_or_form(EvidenceBody),
 )
 def submit_commitment_milestone(request, pk: Id):
+    """Checked by challenges.validation.EvidenceValidator, the 军令状 page's."""
     ms = perms.get_commitment_milestone_for_user(request.auth, pk)
-    data, files = read_input(request, EvidenceIn)
+    data, files = read_input(request, EvidenceBody)
     services.commitment_milestone_submit(
-        actor=request.auth, milestone=ms, evidence_note=data.get("evidence_note", ""), files=files
+        actor=request.auth, milestone=ms, evidence_note=data.get("evidence_note"), files=files
     )
     return _commitment_out(ms.commitment)
 
@@ -363,7 +340,8 @@ def submit_commitment_milestone(request, pk: Id):
     auth=api_auth,
     summary="Department: accept (releases the next tranche) or fail (may terminate)",
 )
-def decide_commitment_milestone(request, pk: Id, payload: DecideIn):
+def decide_commitment_milestone(request, pk: Id, payload: MilestoneDecisionBody):
+    """Checked by challenges.validation.MilestoneDecisionValidator, the 军令状 page's."""
     ms = perms.get_commitment_milestone_for_user(request.auth, pk)
     services.commitment_milestone_decide(actor=request.auth, milestone=ms, **payload.dict())
     ms.commitment.refresh_from_db()
@@ -373,7 +351,8 @@ def decide_commitment_milestone(request, pk: Id, payload: DecideIn):
 @router.post(
     "/commitments/{pk}/final", auth=api_auth, summary="Department: final acceptance against the targets"
 )
-def final_acceptance(request, pk: Id, payload: FinalIn):
+def final_acceptance(request, pk: Id, payload: FinalAcceptanceBody):
+    """Checked by challenges.validation.FinalAcceptanceValidator, the 军令状 page's."""
     c, _ = perms.get_commitment_for_user(request.auth, pk)
     result = services.commitment_final_accept(
         actor=request.auth, commitment=c, achieved=payload.achieved, note=payload.note

@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from steppe.core.audit import audit_record, snapshot
-from steppe.core.errors import DomainError, Forbidden, ValidationFailed
+from steppe.core.errors import DomainError, Forbidden
 from steppe.core.models import Notification, Unit, User
 from steppe.core.notifications import notify
-from steppe.core.validation import invalid, parse_date, parse_decimal, parse_text
 from steppe.plans.models import Measure
 from steppe.supervision.services import attach_evidence, check_files, unit_users
 
@@ -38,31 +36,27 @@ from .models import (
 from .validation import (
     ApplicationValidator,
     ChallengeValidator,
+    CommitmentDefineValidator,
     ConflictClearValidator,
+    EvidenceValidator,
     ExpertReviewValidator,
     ExpertsValidator,
+    FinalAcceptanceValidator,
+    MilestoneDecisionValidator,
+    SelectValidator,
 )
 
 # Error messages tests import.
 ERR_INELIGIBLE = "ineligible"
 ERR_CONFLICT_SCORE = validation.ERR_CONFLICT_SCORE
 ERR_WRONG_STATE = "wrong_state"
-ERR_TOO_MANY_TEAMS = "too_many_teams"
+ERR_TOO_MANY_TEAMS = validation.ERR_TOO_MANY_TEAMS
 ERR_NEEDS_NOTE = validation.ERR_NEEDS_NOTE
 ERR_CONFLICT_DECLARED = "conflict_declared"
 
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _need_note(note: str, what: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(
-            ERR_NEEDS_NOTE, f"note: {what}须说明理由 A reason is required", data={"field": "note"}
-        )
-    return note
 
 
 CHALLENGE_FIELDS = [
@@ -337,33 +331,19 @@ def review_conflict_clear(*, actor, review: ExpertReview, note=None) -> ExpertRe
 
 
 @transaction.atomic
-def challenge_select(
-    *, actor, challenge: Challenge, applications: Sequence[Application], note: str
-) -> list[Commitment]:
-    """Select one team, or several in parallel (赛马), up to ``max_teams``; each gets a draft commitment."""
+def challenge_select(*, actor, challenge: Challenge, applications: Sequence, note=None) -> list[Commitment]:
+    """Select one team, or several in parallel (赛马), up to ``max_teams``; each gets a draft commitment.
+    `applications` are applications or their ids (validation.SelectValidator)."""
     perms.require_department(actor)
-    note = _need_note(note, "立项")
     _require_state(challenge, Challenge.State.REVIEWING)
-    if not applications:
-        raise invalid("applications", "至少选择一个团队")
-    if len(applications) > challenge.max_teams:
-        raise DomainError(
-            ERR_TOO_MANY_TEAMS,
-            f"applications: 本榜单最多立项 {challenge.max_teams} 个团队",
-            data={"field": "applications"},
-        )
+    ids = [a.pk if isinstance(a, Application) else a for a in applications or ()]
+    clean = SelectValidator.clean({"applications": ids, "note": note}, challenge=challenge)
+    applications, note = clean["applications"], clean["note"]
     for app in applications:
-        if app.challenge_id != challenge.pk:
-            raise invalid("applications", f"申请 {app.pk} 不属于本榜单")
         if not app.reviews.filter(conflict=False, score__isnull=False).exists():
             raise DomainError(
                 "not_reviewed", f"{app.unit} 的方案尚无专家评分，不能立项", data={"application": app.pk}
             )
-    total = sum((a.requested_budget for a in applications), Decimal(0))
-    if total > challenge.budget:
-        raise invalid(
-            "applications", f"入选团队申请经费合计 {total} 万元超过榜单经费 {challenge.budget} 万元"
-        )
     before = snapshot(challenge, CHALLENGE_FIELDS)
     chosen = {a.pk for a in applications}
     targets = [
@@ -398,9 +378,7 @@ def challenge_select(
 
 
 @transaction.atomic
-def commitment_define(
-    *, actor, commitment: Commitment, milestones: Sequence[dict], tranches: Sequence
-) -> Commitment:
+def commitment_define(*, actor, commitment: Commitment, milestones=None, tranches=None) -> Commitment:
     """Set the pledge's milestones (deliverable, planned_on) and tranches (amounts in 万元).
 
     Tranche 0 is paid on signing; tranche n after milestone n is accepted, so there can be at most
@@ -409,44 +387,10 @@ def commitment_define(
     perms.require_department(actor)
     if commitment.state != Commitment.State.DRAFT:
         raise DomainError(ERR_WRONG_STATE, "军令状已签署，不能修改 The commitment is signed", status=409)
-    errors = []
-    if not milestones:
-        errors.append({"field": "milestones", "message": "至少需要一个里程碑"})
-    clean_ms = []
-    last = None
-    for i, m in enumerate(milestones or ()):
-        deliverable = m.get("deliverable")
-        if not isinstance(deliverable, str) or not deliverable.strip() or len(deliverable.strip()) > 300:
-            errors.append({"field": f"milestones[{i}].deliverable", "message": "不能为空，且不超过 300 字"})
-            continue
-        try:
-            d = parse_date(m.get("planned_on"), f"milestones[{i}].planned_on")
-        except ValidationFailed as exc:
-            errors += exc.data["errors"]
-            continue
-        if last and d < last:
-            errors.append({"field": f"milestones[{i}].planned_on", "message": "里程碑日期应按先后排列"})
-        last = d
-        clean_ms.append((m["deliverable"].strip(), d))
-    amounts = []
-    for i, a in enumerate(tranches or ()):
-        try:
-            amounts.append(parse_decimal(a, f"tranches[{i}]"))
-        except ValidationFailed as exc:
-            errors += exc.data["errors"]
-    if not amounts:
-        errors.append({"field": "tranches", "message": "至少需要一笔经费"})
-    elif len(amounts) > len(milestones or ()) + 1:
-        errors.append({"field": "tranches", "message": "经费笔数最多比里程碑数多一（首笔签署时拨付）"})
-    elif sum(amounts) > commitment.challenge.budget:
-        errors.append(
-            {
-                "field": "tranches",
-                "message": f"经费合计 {sum(amounts)} 超过榜单经费 {commitment.challenge.budget} 万元",
-            }
-        )
-    if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    clean = CommitmentDefineValidator.clean(
+        {"milestones": milestones, "tranches": tranches}, budget=commitment.challenge.budget
+    )
+    clean_ms, amounts = clean["milestones"], clean["tranches"]
     commitment.milestones.all().delete()
     commitment.tranches.all().delete()
     for seq, (deliverable, planned) in enumerate(clean_ms, start=1):
@@ -507,8 +451,9 @@ def commitment_sign(*, actor, commitment: Commitment) -> Commitment:
 
 @transaction.atomic
 def commitment_milestone_submit(
-    *, actor, milestone: CommitmentMilestone, evidence_note: str, files=()
+    *, actor, milestone: CommitmentMilestone, evidence_note=None, files=()
 ) -> CommitmentMilestone:
+    """The team submits a milestone's evidence (validation.EvidenceValidator)."""
     commitment = milestone.commitment
     if perms.user_unit_id(actor) != commitment.application.unit_id:
         raise perms.NotFound("军令状不存在或无权查看 Commitment not found")
@@ -516,10 +461,8 @@ def commitment_milestone_submit(
         raise DomainError(ERR_WRONG_STATE, "军令状不在执行中", status=409)
     if milestone.state not in (CommitmentMilestone.State.PENDING,):
         raise DomainError(ERR_WRONG_STATE, "该里程碑已提交或已验收", status=409)
-    files = check_files(files)
-    evidence_note = parse_text(evidence_note or "", "evidence_note", 5000, required=False)
-    if not evidence_note and not files:
-        raise invalid("evidence_note", "请提供完成情况说明或佐证材料")
+    clean = EvidenceValidator.clean({"evidence_note": evidence_note}, files=files, check_files=check_files)
+    evidence_note, files = clean["evidence_note"], clean["files"]
     milestone.state = CommitmentMilestone.State.SUBMITTED
     milestone.evidence_note = evidence_note.strip()
     milestone.submitted_at = timezone.now()
@@ -548,11 +491,13 @@ def _settle_challenge(challenge: Challenge, actor, note: str) -> None:
 
 @transaction.atomic
 def commitment_milestone_decide(
-    *, actor, milestone: CommitmentMilestone, accept: bool, note: str, terminate: bool = False
+    *, actor, milestone: CommitmentMilestone, accept=None, note=None, terminate=None
 ) -> CommitmentMilestone:
-    """Accept (releasing the next tranche) or fail a milestone; a failure may terminate the commitment."""
+    """Accept (releasing the next tranche) or fail a milestone; a failure may terminate the commitment
+    (validation.MilestoneDecisionValidator)."""
     perms.require_department(actor)
-    note = _need_note(note, "验收结论")
+    clean = MilestoneDecisionValidator.clean({"accept": accept, "note": note, "terminate": terminate})
+    accept, note, terminate = clean["accept"], clean["note"], clean["terminate"]
     commitment = milestone.commitment
     if milestone.state != CommitmentMilestone.State.SUBMITTED:
         raise DomainError(ERR_WRONG_STATE, "只能验收已提交的里程碑", status=409)
@@ -604,37 +549,28 @@ class FinalResult:
 
 
 @transaction.atomic
-def commitment_final_accept(*, actor, commitment: Commitment, achieved: dict, note: str) -> FinalResult:
-    """Final acceptance: every milestone accepted, then each of the challenge's targets checked."""
+def commitment_final_accept(*, actor, commitment: Commitment, achieved=None, note=None) -> FinalResult:
+    """Final acceptance: every milestone accepted, then each of the challenge's targets checked
+    (validation.FinalAcceptanceValidator)."""
     perms.require_department(actor)
-    note = _need_note(note, "最终验收结论")
     if commitment.state != Commitment.State.ACTIVE:
         raise DomainError(ERR_WRONG_STATE, "军令状不在执行中", status=409)
     open_ms = commitment.milestones.exclude(state=CommitmentMilestone.State.ACCEPTED)
     if open_ms.exists():
         raise DomainError(ERR_WRONG_STATE, f"尚有 {open_ms.count()} 个里程碑未通过验收", status=409)
-    errors, checks = [], []
-    for t in commitment.challenge.targets.all():
-        raw = achieved.get(t.code)
-        if raw in (None, ""):
-            errors.append({"field": f"achieved.{t.code}", "message": f"请填写“{t.name}”的实测值"})
-            continue
-        try:
-            value = parse_decimal(raw, f"achieved.{t.code}", positive=False, places=4)
-        except ValidationFailed as exc:
-            errors += exc.data["errors"]
-            continue
-        checks.append(
-            {
-                "code": t.code,
-                "name": t.name,
-                "target": f"{t.comparison} {t.value}{t.unit}",
-                "achieved": str(value),
-                "met": t.met_by(value),
-            }
-        )
-    if errors:
-        raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    targets = list(commitment.challenge.targets.all())
+    clean = FinalAcceptanceValidator.clean({"achieved": achieved, "note": note}, targets=targets)
+    note = clean["note"]
+    checks = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "target": f"{t.comparison} {t.value}{t.unit}",
+            "achieved": str(clean["achieved"][t.code]),
+            "met": t.met_by(clean["achieved"][t.code]),
+        }
+        for t in targets
+    ]
     passed = all(c["met"] for c in checks)
     commitment.achieved = checks
     commitment.state = Commitment.State.COMPLETED if passed else Commitment.State.FAILED

@@ -14,13 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.errors import ValidationFailed
 from steppe.core.models import Region, User
 from steppe.core.roles import Role, UnitKind
-from steppe.core.validation import Errors, body_schema, parse_decimal, write_path
+from steppe.core.validation import Errors, body_schema, parse_decimal, parse_int, write_path
 
 from .models import Challenge
 
@@ -51,9 +51,28 @@ ERR_SCORE_REQUIRED = "请评分（0-100），或声明利益冲突"
 ERR_SCORE_RANGE = "应在 0 到 100 之间"
 MSG_CONFLICT_SCORE = "已声明利益冲突的专家不能评分"
 MSG_CLEAR_NEEDS_NOTE = "解除利益冲突须说明理由"
+ERR_APPS_REQUIRED = "至少选择一个团队"
+ERR_APPS_FOREIGN = "包含不属于本榜单的申请"
+ERR_APPS_OVER_BUDGET = "入选团队申请经费合计 {total} 万元超过榜单经费 {budget} 万元"
+MSG_TOO_MANY_TEAMS = "本榜单最多立项 {n} 个团队"
+MSG_SELECT_NEEDS_NOTE = "立项须说明理由"
+ERR_MILESTONES_REQUIRED = "至少需要一个里程碑"
+ERR_DELIVERABLE = "不能为空，且不超过 300 字"
+ERR_MILESTONE_ORDER = "里程碑日期应按先后排列"
+ERR_TRANCHES_REQUIRED = "至少需要一笔经费"
+ERR_TRANCHES_COUNT = "经费笔数最多比里程碑数多一（首笔签署时拨付）"
+ERR_TRANCHES_OVER = "经费合计 {total} 超过榜单经费 {budget} 万元"
+ERR_EVIDENCE_REQUIRED = "请提供完成情况说明或佐证材料"
+ERR_ACCEPT = "请选择验收通过或不通过（true 或 false）"
+ERR_TERMINATE = "请选择是否终止军令状（true 或 false）"
+MSG_DECIDE_NEEDS_NOTE = "验收结论须说明理由"
+MSG_FINAL_NEEDS_NOTE = "最终验收结论须说明理由"
+ERR_ACHIEVED_REQUIRED = "请填写“{name}”的实测值"
+ERR_UNKNOWN_TARGET = "没有代码为“{code}”的考核指标"
 # the codes of refusals clients check (an answer with that one error keeps its code)
 ERR_CONFLICT_SCORE = "conflict_cannot_score"
 ERR_NEEDS_NOTE = "decision_needs_reason"
+ERR_TOO_MANY_TEAMS = "too_many_teams"
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 MAX_TEAMS = 1000
@@ -360,6 +379,181 @@ class ConflictClearValidator:
         return {"note": note}
 
 
+# ---------------------------------------------------------------- selection and the 军令状
+
+
+def _note(data: dict, errors: Errors, message: str) -> str | None:
+    """A decision's reason: required text of at most 2000 characters."""
+    note = _text(data, "note", errors, 2000)
+    if note == "":
+        errors.add("note", _t(message))
+    return note
+
+
+class SelectValidator:
+    """The department selects one team or several (赛马, up to the 榜单's max_teams) with its reason:
+    applications of this 榜单 by id, whose budgets together fit the 榜单's."""
+
+    LABELS = {"applications": _("入选团队"), "note": _("立项理由")}
+
+    @staticmethod
+    def clean(data: dict, *, challenge: Challenge) -> dict:
+        errors = Errors()
+        ids = data.get("applications")
+        apps: list = []
+        if ids is None or ids == []:
+            errors.add("applications", _t(ERR_APPS_REQUIRED))
+        elif not isinstance(ids, list | tuple):
+            errors.add("applications", _t(ERR_NOT_LIST))
+        else:
+            # a value that is not an application's id is refused by name, never silently dropped
+            numbers = [errors.take(lambda x=x: parse_int(x, "applications", lo=1, hi=2**53)) for x in ids]
+            if None not in numbers:
+                apps = list(challenge.applications.filter(pk__in=numbers).select_related("unit"))
+                if len(apps) != len(set(numbers)):
+                    errors.add("applications", _t(ERR_APPS_FOREIGN))
+                elif len(apps) > challenge.max_teams:
+                    errors.add("applications", _t(MSG_TOO_MANY_TEAMS, n=challenge.max_teams))
+                elif (total := sum(a.requested_budget for a in apps)) > challenge.budget:
+                    errors.add("applications", _t(ERR_APPS_OVER_BUDGET, total=total, budget=challenge.budget))
+        note = _note(data, errors, MSG_SELECT_NEEDS_NOTE)
+        _check(errors, {_t(MSG_SELECT_NEEDS_NOTE): ERR_NEEDS_NOTE,
+                        _t(MSG_TOO_MANY_TEAMS, n=challenge.max_teams): ERR_TOO_MANY_TEAMS})  # fmt: skip
+        return {"applications": apps, "note": note}
+
+
+class CommitmentDefineValidator:
+    """The 军令状's milestones (deliverable, planned_on, in date order) and tranches (万元): tranche 0 is
+    paid on signing, tranche n after milestone n, so at most one more tranche than milestones; together
+    within the 榜单's budget."""
+
+    LABELS = {"milestones": _("里程碑"), "tranches": _("拨款计划（万元）")}
+
+    @staticmethod
+    def page_labels(milestones: int, tranches: int) -> dict:
+        """The page's labels: each milestone line and each tranche by its number."""
+        labels = dict(CommitmentDefineValidator.LABELS)
+        ms, tr = gettext(str(_("里程碑"))), gettext(str(_("拨款计划（万元）")))
+        for i in range(milestones):
+            labels[f"milestones[{i}].deliverable"] = labels[f"milestones[{i}].planned_on"] = f"{ms} {i + 1}"
+            labels[f"milestones[{i}]"] = f"{ms} {i + 1}"
+        for i in range(tranches):
+            labels[f"tranches[{i}]"] = f"{tr} {i + 1}"
+        return labels
+
+    @staticmethod
+    def clean(data: dict, *, budget) -> dict:
+        errors = Errors()
+        milestones, tranches = data.get("milestones"), data.get("tranches")
+        clean_ms: list[tuple[str, date]] = []
+        if milestones is None or milestones == []:
+            errors.add("milestones", _t(ERR_MILESTONES_REQUIRED))
+            milestones = []
+        elif not isinstance(milestones, list | tuple):
+            errors.add("milestones", _t(ERR_NOT_LIST))
+            milestones = []
+        last = None
+        for i, m in enumerate(milestones):
+            if not isinstance(m, dict):
+                errors.add(f"milestones[{i}]", _t(ERR_NOT_OBJECT))
+                continue
+            deliverable = m.get("deliverable")
+            if not isinstance(deliverable, str) or not deliverable.strip() or len(deliverable.strip()) > 300:
+                errors.add(f"milestones[{i}].deliverable", _t(ERR_DELIVERABLE))
+                deliverable = None
+            sub = Errors()
+            planned = _date(m, "planned_on", sub)
+            for e in sub.items:
+                errors.add(f"milestones[{i}].planned_on", e["message"])
+            if planned is not None and last is not None and planned < last:
+                errors.add(f"milestones[{i}].planned_on", _t(ERR_MILESTONE_ORDER))
+            last = planned or last
+            if deliverable is not None and planned is not None:
+                clean_ms.append((deliverable.strip(), planned))
+        amounts = []
+        if tranches is None or tranches == []:
+            errors.add("tranches", _t(ERR_TRANCHES_REQUIRED))
+        elif not isinstance(tranches, list | tuple):
+            errors.add("tranches", _t(ERR_NOT_LIST))
+        else:
+            amounts = [_amount(a, f"tranches[{i}]", errors) for i, a in enumerate(tranches)]
+            if len(amounts) > len(milestones) + 1:
+                errors.add("tranches", _t(ERR_TRANCHES_COUNT))
+            elif None not in amounts and sum(amounts) > budget:
+                errors.add("tranches", _t(ERR_TRANCHES_OVER, total=sum(amounts), budget=budget))
+        errors.check()
+        return {"milestones": clean_ms, "tranches": amounts}
+
+
+class EvidenceValidator:
+    """The team submits a 军令状 milestone: a note on what was done and/or evidence files (one needed)."""
+
+    LABELS = {"evidence_note": _("完成情况说明"), "files": _("佐证材料")}
+
+    @staticmethod
+    def clean(data: dict, *, files=(), check_files=list) -> dict:
+        """`check_files` reads the files (supervision.services.check_files: number and sizes) or raises."""
+        errors = Errors()
+        note = _text(data, "evidence_note", errors, 5000)
+        checked = errors.take(lambda: check_files(files))
+        if note == "" and checked == []:
+            errors.add("evidence_note", _t(ERR_EVIDENCE_REQUIRED))
+        errors.check()
+        return {"evidence_note": note, "files": checked}
+
+
+class MilestoneDecisionValidator:
+    """The department accepts a submitted 军令状 milestone or fails it (possibly terminating the 军令状),
+    with its reason."""
+
+    LABELS = {"accept": _("验收结论"), "note": _("验收意见"), "terminate": _("终止军令状")}
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        accept = _bool(data, "accept", errors, ERR_ACCEPT)
+        terminate = _bool(data, "terminate", errors, ERR_TERMINATE, default=False)
+        note = _note(data, errors, MSG_DECIDE_NEEDS_NOTE)
+        _check(errors, {_t(MSG_DECIDE_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        return {"accept": accept, "terminate": terminate, "note": note}
+
+
+class FinalAcceptanceValidator:
+    """Final acceptance: the measured value of each of the 榜单's targets (by its code), and the reason."""
+
+    LABELS = {"achieved": _("实测值"), "note": _("验收意见")}
+
+    @staticmethod
+    def page_labels(targets) -> dict:
+        """Each measured value by its target: its name on a Chinese page, its code on an English one
+        (a Chinese name inside an English message would be cut by the page's language filter)."""
+        english = (get_language() or "").startswith("en")
+        return {**FinalAcceptanceValidator.LABELS,
+                **{f"achieved.{t.code}": _t("实测值（{name}）", name=t.code if english else t.name) for t in targets}}  # fmt: skip
+
+    @staticmethod
+    def clean(data: dict, *, targets) -> dict:
+        errors = Errors()
+        achieved = data.get("achieved")
+        values = {}
+        if achieved is None:
+            achieved = {}
+        if not isinstance(achieved, dict):
+            errors.add("achieved", _t(ERR_NOT_OBJECT))
+        else:
+            codes = {t.code for t in targets}
+            for code in achieved:
+                if code not in codes:
+                    errors.add(f"achieved.{code}", _t(ERR_UNKNOWN_TARGET, code=code))
+            for t in targets:
+                values[t.code] = _amount(achieved.get(t.code), f"achieved.{t.code}", errors,
+                                         required_message=_t(ERR_ACHIEVED_REQUIRED, name=t.name),
+                                         positive=False, places=4)  # fmt: skip
+        note = _note(data, errors, MSG_FINAL_NEEDS_NOTE)
+        _check(errors, {_t(MSG_FINAL_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        return {"achieved": values, "note": note}
+
+
 # ---------------------------------------------------------------- the API's bodies, and what each write is checked by
 
 ChallengeBody = body_schema(ChallengeValidator, ChallengeValidator.LABELS, name="ChallengeBody")
@@ -381,3 +575,23 @@ write_path("challenges.application", ApplicationValidator, api=("POST /challenge
 write_path("challenges.review", ExpertReviewValidator, api=("POST /applications/{pk}/reviews",),
            pages=("challenges:challenge_action",))  # fmt: skip
 write_path("challenges.conflict_clear", ConflictClearValidator, api=("POST /reviews/{pk}/clear-conflict",))
+SelectBody = body_schema(SelectValidator, SelectValidator.LABELS, name="SelectBody")
+CommitmentDefineBody = body_schema(CommitmentDefineValidator, CommitmentDefineValidator.LABELS,
+                                   name="CommitmentDefineBody")  # fmt: skip
+EvidenceBody = body_schema(EvidenceValidator, {"evidence_note": EvidenceValidator.LABELS["evidence_note"]},
+                           name="CommitmentEvidenceBody")  # fmt: skip
+MilestoneDecisionBody = body_schema(MilestoneDecisionValidator, MilestoneDecisionValidator.LABELS,
+                                    name="CommitmentMilestoneDecisionBody")  # fmt: skip
+FinalAcceptanceBody = body_schema(FinalAcceptanceValidator, FinalAcceptanceValidator.LABELS,
+                                  name="FinalAcceptanceBody")  # fmt: skip
+
+write_path("challenges.select", SelectValidator, api=("POST /challenges/{code}/select",),
+           pages=("challenges:challenge_action",))  # fmt: skip
+write_path("challenges.commitment_define", CommitmentDefineValidator, api=("POST /commitments/{pk}/define",),
+           pages=("challenges:commitment",))  # fmt: skip
+write_path("challenges.commitment_evidence", EvidenceValidator, api=("POST /commitment-milestones/{pk}/submit",),
+           pages=("challenges:commitment",))  # fmt: skip
+write_path("challenges.commitment_decision", MilestoneDecisionValidator,
+           api=("POST /commitment-milestones/{pk}/decide",), pages=("challenges:commitment",))  # fmt: skip
+write_path("challenges.final_acceptance", FinalAcceptanceValidator, api=("POST /commitments/{pk}/final",),
+           pages=("challenges:commitment",))  # fmt: skip

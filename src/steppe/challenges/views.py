@@ -22,7 +22,17 @@ from steppe.supervision.views import attempt
 from . import permissions as perms
 from . import services
 from .models import CommitmentMilestone
-from .validation import ApplicationValidator, ChallengeValidator, ExpertReviewValidator, ExpertsValidator
+from .validation import (
+    ApplicationValidator,
+    ChallengeValidator,
+    CommitmentDefineValidator,
+    EvidenceValidator,
+    ExpertReviewValidator,
+    ExpertsValidator,
+    FinalAcceptanceValidator,
+    MilestoneDecisionValidator,
+    SelectValidator,
+)
 
 
 def challenges(request):
@@ -135,16 +145,14 @@ def challenge_action(request, code):
             labels=ExpertReviewValidator.LABELS,
         )
     elif op == "select":
-
-        def select():
-            # a value that is not an application's id is refused by name, never silently dropped
-            ids = [
-                parse_int(x, "applications", lo=1, hi=2**31 - 1) for x in request.POST.getlist("applications")
-            ]
-            apps = list(challenge.applications.filter(pk__in=ids))
-            services.challenge_select(actor=u, challenge=challenge, applications=apps, note=note)
-
-        attempt(request, select, gettext("已确定揭榜团队"))
+        attempt(
+            request,
+            lambda: services.challenge_select(
+                actor=u, challenge=challenge, applications=request.POST.getlist("applications"), note=note
+            ),
+            gettext("已确定揭榜团队"),
+            labels=SelectValidator.LABELS,
+        )
     else:
         raise NotFound()
     return redirect("challenges:challenge", code=code)
@@ -222,6 +230,7 @@ def commitment(request, pk):
                     actor=u, commitment=c, milestones=milestones, tranches=tranches
                 ),
                 gettext("里程碑与拨款计划已确定"),
+                labels=CommitmentDefineValidator.page_labels(len(milestones), len(tranches)),
             )
         elif op == "sign":
             attempt(
@@ -245,6 +254,7 @@ def commitment(request, pk):
                         files=request.FILES.getlist("files"),
                     ),
                     gettext("里程碑成果已提交验收"),
+                    labels=EvidenceValidator.LABELS,
                 )
             else:
                 attempt(
@@ -259,9 +269,11 @@ def commitment(request, pk):
                     gettext("里程碑验收通过，已拨付下一笔经费")
                     if op == "accept_ms"
                     else gettext("已记录验收不通过"),
+                    labels=MilestoneDecisionValidator.LABELS,
                 )
         elif op == "final":
-            achieved = {t.code: request.POST.get(f"achieved_{t.code}", "") for t in c.challenge.targets.all()}
+            targets = list(c.challenge.targets.all())
+            achieved = {t.code: request.POST.get(f"achieved_{t.code}", "") for t in targets}
             holder = {}
 
             def final():
@@ -269,7 +281,7 @@ def commitment(request, pk):
                     actor=u, commitment=c, achieved=achieved, note=note
                 )
 
-            if attempt(request, final):
+            if attempt(request, final, labels=FinalAcceptanceValidator.page_labels(targets)):
                 messages.success(
                     request,
                     gettext("最终验收通过")
