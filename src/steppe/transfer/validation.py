@@ -774,4 +774,5 @@ write_path("transfer.scenario", ScenarioValidator,
 write_path("transfer.promote", PromoteValidator,
            api=("POST /transfer/demands/{public_id}/promote",), pages=("transfer:action",))  # fmt: skip
 write_path("transfer.expert", ExpertValidator, api=("POST /transfer/experts",), pages=("transfer:experts",))
-write_path("transfer.broker", BrokerValidator, api=("POST /transfer/brokers",), pages=("transfer:experts",))
+write_path("transfer.broker", BrokerValidator, api=("POST /transfer/brokers",),
+           pages=("transfer:experts", "transfer:broker"))  # fmt: skip
