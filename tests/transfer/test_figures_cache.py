@@ -16,7 +16,7 @@ from steppe.transfer import queries, services
 from steppe.transfer.cache import FIGURES
 from steppe.transfer.models import Broker, Contract, ContractStatus, Interest
 
-from .conftest import CONTRACT
+from .conftest import ACHIEVEMENT, CONTRACT
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,21 @@ def test_the_figures_page_asks_few_queries_once_cached(client, department_user, 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/transfer/figures/", {"by": by}).status_code == 200
     assert len(ctx.captured_queries) == pinned, [q["sql"][:90] for q in ctx.captured_queries]
+
+
+def test_a_new_field_shows_in_the_search_filter_at_once(client, achievement, institution_user, department_user):
+    from steppe.transfer.models import Achievement
+
+    assert "材料科学与工程" in queries.field_choices()
+    services.listing_submit(actor=institution_user, kind="achievement", data={**ACHIEVEMENT, "field": "草原生态"})
+    assert "草原生态" in client.get("/transfer/search/").content.decode()
+    clone = Achievement.objects.get(pk=achievement.pk)
+    clone.pk, clone.public_id, clone.field = None, uuid.uuid4(), "蒙医药"
+    Achievement.objects.bulk_create([clone])  # e.g. the synthetic fill
+    assert "蒙医药" in client.get("/transfer/search/").content.decode()
+
+
+def test_counting_a_view_keeps_the_cached_figures(achievement, enterprise_user):
+    before = FIGURES.current()
+    services.listing_record_view(listing=achievement, user=enterprise_user)
+    assert FIGURES.current() == before

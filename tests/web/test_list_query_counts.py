@@ -219,7 +219,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("bureau", "/monitoring/cascade/"): 10,
     ("bureau", "/monitoring/bureau/"): 16,
     ("public", "/monitoring/indicators/rd_expenditure/?per_page=200"): 15,
-    ("enterprise", "/transfer/mine/?per_page=200"): 13,
+    ("enterprise", "/transfer/mine/?per_page=200"): 14,  # one shared-cache read for all its searches
     ("broker", "/transfer/broker/?per_page=200"): 8,  # with the profile form the desk gained (ac9ea73)
     ("bank", "/policy/white-list/?per_page=200"): 6,
     ("department", "/api/v1/transfer/achievements?limit=500"): 1,

@@ -47,6 +47,15 @@ class FiguresQuerySet(models.QuerySet):
         return deleted
 
 
+class ListingQuerySet(FiguresQuerySet):
+    """A record's view count (``views``) is read live by the funnel: counting a view retires
+    no cached figure, every other queryset write does."""
+
+    def update(self, **kwargs):
+        if set(kwargs) <= {"views"}:
+            return super(FiguresQuerySet, self).update(**kwargs)
+        return super().update(**kwargs)
+
 
 class ListingStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
@@ -110,6 +119,8 @@ class Listing(models.Model):
     # every status change sets it (services pass it to .update() too); the matching index of each
     # process catches up with filter(updated_at__gte=watermark)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -35,7 +35,7 @@ from .models import (
     Scenario,
     ScenarioRound,
 )
-from .search import get_index, parse_doc_id
+from .search import get_index, parse_doc_id, searches
 
 PROVINCE_CODE = Region.PROVINCE_CODE
 region_prefix = Region.prefix_of
@@ -135,6 +135,11 @@ def scenario_rounds():
 
 
 def field_choices() -> list[str]:
+    """Every field a record names, for the search filter; kept in the figures cache (cache.py)."""
+    return FIGURES.remember(("field_choices",), _field_choices)
+
+
+def _field_choices() -> list[str]:
     # order_by() first: with the models' default ordering DISTINCT ran over (field, submitted_at,
     # id), one row per record (70,000 rows, 1.7 s for the search page at province scale)
     fields = set(Achievement.objects.exclude(field="").order_by().values_list("field", flat=True).distinct())
@@ -269,7 +274,7 @@ def search(
     index = get_index()
     if index is None:  # the shared index is still being built (its job is queued): ask the database
         return _search_database(text, f, k=k, exclude=exclude)
-    result = index.search(text, k=k, filters=f, field=field_hint or None, exclude=exclude)
+    (result,) = searches(index, [(text, k, f, field_hint or None, tuple(exclude))])
     return result, _resolve(result.matches, result.query_terms)
 
 
@@ -339,24 +344,25 @@ def _fallback_queryset(kind: str, f: Filters):
     return qs
 
 
-def _listing_searches(listing: Listing, *, k: int, index: MatchIndex | None) -> dict:
-    """The index results for a record: for a demand, achievements and experts; for an
+def _listing_searches(listings: list[Listing], *, k: int, index: MatchIndex | None) -> list[dict]:
+    """The index results for each record: for a demand, achievements and experts; for an
     achievement, demands (the record's own field orders them). ``index``: the caller's
-    ``get_index()`` (a page searching for several records takes it, and its catch-up, once)."""
-    text = f"{listing.title}\n{listing.description}"
-    me = f"{listing.kind}:{listing.public_id}"
-    kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
+    ``get_index()`` (taken, and caught up, once). The searches go to the index together, which
+    keeps their results in the shared cache (``search.searches``)."""
+    plans = []
+    for listing in listings:
+        kinds = ["achievement", "expert"] if listing.kind == "demand" else ["demand"]
+        text, me = f"{listing.title}\n{listing.description}", f"{listing.kind}:{listing.public_id}"
+        plans.append([(kind, (text, k, Filters(kind=kind), listing.field or None, (me,))) for kind in kinds])
     if index is None:  # the shared index is still being built: no matches yet, and the page says so
-        return {kind: SearchResult([], source="pending") for kind in kinds}
-    return {
-        kind: index.search(text, k=k, filters=Filters(kind=kind), field=listing.field or None, exclude=(me,))
-        for kind in kinds
-    }
+        return [{kind: SearchResult([], source="pending") for kind, _ in plan} for plan in plans]
+    results = iter(searches(index, [spec for plan in plans for _, spec in plan]))
+    return [{kind: next(results) for kind, _ in plan} for plan in plans]
 
 
 def matches_for_listing(listing: Listing, *, k: int = 10) -> dict[str, tuple]:
     """For a demand: achievements and experts; for an achievement: demands. {kind: (result, hits)}."""
-    found = _listing_searches(listing, k=k, index=get_index())
+    (found,) = _listing_searches([listing], k=k, index=get_index())
     objects = _load(m for r in found.values() for m in r.matches)
     return {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in found.items()}
 
@@ -372,7 +378,7 @@ def matches_for_user(user, *, k: int = 5, per_kind: int = 20) -> list[tuple[List
         )[:per_kind]
     ]
     index = get_index() if listings else None
-    found = [(listing, _listing_searches(listing, k=k, index=index)) for listing in listings]
+    found = list(zip(listings, _listing_searches(listings, k=k, index=index), strict=True))
     objects = _load(m for _, results in found for r in results.values() for m in r.matches)
     return [
         (listing, {kind: (r, _resolve(r.matches, r.query_terms, objects)) for kind, r in results.items()})

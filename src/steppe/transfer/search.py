@@ -41,11 +41,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from steppe.core.aftercommit import after_commit
 
-from .matching import Document, MatchIndex
+from .matching import Document, Filters, MatchIndex, SearchResult
 from .models import Achievement, Demand, Expert, ListingStatus
 
 log = logging.getLogger("steppe.transfer.search")
@@ -452,6 +453,55 @@ def get_index() -> MatchIndex | None:
         with _writer_lock(wait=False) as mine:
             name = write_version(snap) if mine and not current_version() else ""
         return _adopt(_serving(snap), name)
+
+
+# ---------------------------------------------------------------- results in the shared cache
+
+RESULT_TIMEOUT = 3600  # an entry of a state no process serves any more leaves within the hour
+
+
+def _state_key() -> str:
+    """What this process's index holds: the version it was loaded from, the watermark and the
+    records applied near it, and its size (documents, delta, tombstones). Two processes in the
+    same state rank alike; any change of a record moves the watermark, so a key never outlives
+    the index it was computed from."""
+    index = _state.index
+    parts = (
+        _state.version,
+        _stamp(_state.watermark),
+        sorted((k, pk, _stamp(t)) for k, pk, t in _state.boundary),
+        len(index) if index is not None else -1,
+        index.delta_size if index is not None else -1,
+        index.tombstones if index is not None else -1,
+    )
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def searches(
+    index: MatchIndex, specs: list[tuple[str, int, Filters | None, str | None, tuple[str, ...]]]
+) -> list[SearchResult]:
+    """``index.search(text, k=k, filters=filters, field=field, exclude=exclude)`` for each spec,
+    kept in the shared cache under this process's index state (``_state_key``): a record's text
+    as the query scores every posting of its ~75 words and character pairs (10-15 ms at province
+    scale), and "matches for me" asks up to 15 of them. One cache read for all of them."""
+    with _state.lock:  # the state does not move between reading its key and searching
+        state = _state_key() if index is _state.index else ""
+        if not state:  # an index that is not this process's (a test's, a build's): no cache
+            return [index.search(t, k=k, filters=f, field=fd, exclude=ex) for t, k, f, fd, ex in specs]
+        keys = [
+            "transfer:search:" + hashlib.sha1(repr((state, spec)).encode()).hexdigest() for spec in specs
+        ]
+        found = cache.get_many(keys)
+        missing = {}
+        out = []
+        for key, (text, k, filters, field, exclude) in zip(keys, specs, strict=True):
+            result = found.get(key)
+            if result is None:
+                result = missing[key] = index.search(text, k=k, filters=filters, field=field, exclude=exclude)
+            out.append(result)
+        if missing:
+            cache.set_many(missing, RESULT_TIMEOUT)
+        return out
 
 
 def forget_process_index() -> None:
