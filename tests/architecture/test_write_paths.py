@@ -28,7 +28,7 @@ UNDECLARED_API: set[str] = set()  # none left
 # a button (the path names what it acts on), and uploads (the importers name row and column)
 NOT_WRITES_API = {
     "POST /auth/token", "POST /policy/evaluate",
-    "POST /challenges/{code}/publish", "POST /challenges/{code}/review", "POST /commitments/{pk}/sign",
+    "POST /commitments/{pk}/sign",
     "POST /jobs/{job_id}/cancel", "POST /jobs/{job_id}/retry", "POST /notifications/{pk}/read",
     "POST /organisations/{org_id}/approve", "POST /measures/{code}/milestones/approve",
     "POST /observations/import", "POST /transfer/achievements/import", "POST /transfer/demands/import",

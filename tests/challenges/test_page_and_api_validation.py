@@ -25,6 +25,7 @@ from steppe.challenges.validation import (
     FinalAcceptanceValidator,
     MilestoneDecisionValidator,
     SelectValidator,
+    StateNoteValidator,
 )
 from steppe.core.models import AuditEntry
 
@@ -374,3 +375,30 @@ def test_bad_measured_values_get_the_same_errors_on_the_page_and_through_the_api
     assert list(api_errors(r)) == ["achieved.speed"]  # a code the 榜单 has no target for is named
     active.refresh_from_db()
     assert active.state == "active" and active.achieved in (None, [], {})
+
+
+# ---------------------------------------------------------------- publishing and closing for review
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_state_change_note_is_checked_alike_on_the_page_and_through_the_api(client, bearer, dept, speak, language):
+    """The department's note when it publishes a 榜单 or closes its applications: text, at most 2000
+    characters (it had no limit, and a number was answered by pydantic in English)."""
+    challenge = services.challenge_create(actor=dept, title="高纯稀土", problem="规模化制备", budget="800",
+                                          deadline=timezone.localdate() + timedelta(days=30),
+                                          targets=[{"code": "purity", "name": "纯度", "value": "99.99"}])  # fmt: skip
+    speak(language)
+    audit = AuditEntry.objects.count()
+    errors = api_errors(api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": "长" * 2001}, bearer(dept)))
+    with translation.override(language):
+        assert errors == {"note": gettext("不能超过 {max} 字").format(max=2000)}
+    client.force_login(dept)
+    shown = page_summary(client, challenge.code, {"op": "publish", "note": "长" * 2001})
+    assert shown == expected_summary(errors, StateNoteValidator.LABELS, language)
+    kinds = api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": 5}, bearer(dept))
+    with translation.override(language):
+        assert api_errors(kinds) == {"note": gettext("应为文本")}
+    challenge.refresh_from_db()
+    assert challenge.state == Challenge.State.DRAFT and AuditEntry.objects.count() == audit
+    published = api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": "经审定发布"}, bearer(dept))
+    assert published.status_code == 200 and published.json()["state"] == "published"

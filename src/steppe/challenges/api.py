@@ -31,6 +31,7 @@ from .validation import (
     FinalAcceptanceBody,
     MilestoneDecisionBody,
     SelectBody,
+    StateNoteBody,
 )
 
 router = Router(tags=["challenges"])
@@ -60,10 +61,6 @@ class ChallengeOut(Schema):
     eligible_region_prefix: str
     targets: list[TargetIO]
     applications: int
-
-
-class NoteIn(Schema):
-    note: str = ""
 
 
 class ApplicationOut(Schema):
@@ -182,7 +179,7 @@ def _dept_challenge(request, code):
 
 
 @router.post("/challenges/{code}/publish", response=ChallengeOut, auth=api_auth)
-def publish_challenge(request, code: str, payload: NoteIn):
+def publish_challenge(request, code: str, payload: StateNoteBody):
     c = services.challenge_publish(
         actor=request.auth, challenge=_dept_challenge(request, code), note=payload.note
     )
@@ -233,7 +230,7 @@ def list_applications(request, code: str, limit: Limit = API_LIMIT, offset: Offs
     auth=api_auth,
     summary="Department: close applications and start the expert review",
 )
-def start_review(request, code: str, payload: NoteIn):
+def start_review(request, code: str, payload: StateNoteBody):
     c = services.challenge_close_applications(
         actor=request.auth, challenge=_dept_challenge(request, code), note=payload.note
     )

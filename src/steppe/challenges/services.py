@@ -44,6 +44,7 @@ from .validation import (
     FinalAcceptanceValidator,
     MilestoneDecisionValidator,
     SelectValidator,
+    StateNoteValidator,
 )
 
 # Error messages tests import.
@@ -148,6 +149,7 @@ def _require_state(challenge: Challenge, *states) -> None:
 @transaction.atomic
 def challenge_publish(*, actor, challenge: Challenge, note: str = "") -> Challenge:
     perms.require_department(actor)
+    note = StateNoteValidator.clean({"note": note})["note"]
     _require_state(challenge, Challenge.State.DRAFT)
     before = snapshot(challenge, CHALLENGE_FIELDS)
     challenge.state = Challenge.State.PUBLISHED
@@ -253,6 +255,7 @@ def application_submit(*, actor, challenge: Challenge, proposal=None, requested_
 @transaction.atomic
 def challenge_close_applications(*, actor, challenge: Challenge, note: str = "") -> Challenge:
     perms.require_department(actor)
+    note = StateNoteValidator.clean({"note": note})["note"]
     _require_state(challenge, Challenge.State.PUBLISHED)
     if not challenge.applications.exists():
         raise DomainError("no_applications", "尚无揭榜申请，不能进入评审 No applications yet")

@@ -379,6 +379,20 @@ class ConflictClearValidator:
         return {"note": note}
 
 
+class StateNoteValidator:
+    """The department moves a 榜单 on (publishes it, closes its applications for review): an
+    optional note for the audit trail, text of at most 2000 characters."""
+
+    LABELS = {"note": _("备注")}
+
+    @staticmethod
+    def clean(data: dict) -> dict:
+        errors = Errors()
+        note = _text(data, "note", errors, 2000)
+        errors.check()
+        return {"note": note}
+
+
 # ---------------------------------------------------------------- selection and the 军令状
 
 
@@ -575,6 +589,10 @@ write_path("challenges.application", ApplicationValidator, api=("POST /challenge
 write_path("challenges.review", ExpertReviewValidator, api=("POST /applications/{pk}/reviews",),
            pages=("challenges:challenge_action",))  # fmt: skip
 write_path("challenges.conflict_clear", ConflictClearValidator, api=("POST /reviews/{pk}/clear-conflict",))
+StateNoteBody = body_schema(StateNoteValidator, StateNoteValidator.LABELS, name="StateNoteBody")
+write_path("challenges.state_note", StateNoteValidator,
+           api=("POST /challenges/{code}/publish", "POST /challenges/{code}/review"),
+           pages=("challenges:challenge_action",))  # fmt: skip
 SelectBody = body_schema(SelectValidator, SelectValidator.LABELS, name="SelectBody")
 CommitmentDefineBody = body_schema(CommitmentDefineValidator, CommitmentDefineValidator.LABELS,
                                    name="CommitmentDefineBody")  # fmt: skip

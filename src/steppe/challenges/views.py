@@ -32,6 +32,7 @@ from .validation import (
     FinalAcceptanceValidator,
     MilestoneDecisionValidator,
     SelectValidator,
+    StateNoteValidator,
 )
 
 
@@ -98,6 +99,7 @@ def challenge_action(request, code):
             request,
             lambda: services.challenge_publish(actor=u, challenge=challenge, note=note),
             gettext("榜单已发布"),
+            labels=StateNoteValidator.LABELS,
         )
     elif op == "experts":
         attempt(
@@ -125,6 +127,7 @@ def challenge_action(request, code):
             request,
             lambda: services.challenge_close_applications(actor=u, challenge=challenge, note=note),
             gettext("揭榜截止，进入专家评审"),
+            labels=StateNoteValidator.LABELS,
         )
     elif op == "review":
         app, _ = perms.get_application_for_user(
