@@ -456,3 +456,20 @@ def test_a_bad_expert_and_a_bad_broker_get_the_same_errors_on_the_experts_page_a
         "fields": _in(language, "服务领域至多 {max} 项（现有 {n} 项）", max=10, n=11),
     }
     assert Broker.objects.count() == 1
+
+
+def test_an_english_error_summary_keeps_every_error():
+    """A fullwidth '；' between English errors made the summary read as a Chinese-then-English
+    message, and the page's language filter kept only the last error."""
+    from steppe.core.bilingual import in_language
+    from steppe.core.errors import DomainError
+    from steppe.transfer.validation import page_errors, page_summary
+
+    with translation.override("en"):
+        shown = page_summary({"title": "Required", "price": "Must be a number"}, {"title": "Title", "price": "Price"})
+        assert in_language(shown, "en") == shown
+        assert "Title: Required" in shown and "Price: Must be a number" in shown
+        refused = DomainError("invalid", "bad", data={"errors": [{"field": "a", "message": "Required"},
+                                                                    {"field": "b", "message": "Too long"}]})
+        general = page_errors(refused, {})["general"]
+    assert "；" not in shown + general and in_language(general, "en") == general

@@ -364,7 +364,7 @@ def page_summary(errors: dict, labels: dict) -> str:
     parts = [f"{labels[f]}{gettext('：')}{m}" for f, m in errors.items() if f in labels]
     if errors.get("general"):
         parts.append(errors["general"])
-    return gettext("有 %(n)s 处需要修改：") % {"n": len(parts)} + "；".join(parts)
+    return gettext("有 %(n)s 处需要修改：") % {"n": len(parts)} + gettext("；").join(parts)
 
 
 def page_errors(exc: DomainError, labels: dict) -> dict:
@@ -381,11 +381,11 @@ def page_errors(exc: DomainError, labels: dict) -> dict:
         if field in labels and field not in out:
             out[field] = message
         elif field in labels:
-            out[field] += "；" + message
+            out[field] += gettext("；") + message
         else:
             general.append(f"{field}{gettext('：')}{message}" if field else message)
     if general:
-        out["general"] = "；".join(general)
+        out["general"] = gettext("；").join(general)
     return out
 
 
