@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from steppe.core.jobs.models import Job
 from steppe.core.models import AuditEntry, Invitation, Notification, Region, User
-from steppe.policy.models import Enterprise
+from steppe.policy.models import Enterprise, PolicyResult
+from steppe.registers.models import Loan
 from steppe.stats.models import Import
 from steppe.supervision.models import ProgressRound
 from steppe.transfer.models import Achievement, Contract, Expert, Scenario, ScenarioRound
@@ -60,6 +61,7 @@ LISTS = [
     ("enterprise", f"/transfer/mine/?{ALL}"),
     ("broker", f"/transfer/broker/?{ALL}"),
     ("bank", f"/policy/white-list/?{ALL}"),
+    ("bank", f"/registers/loans/?{ALL}"),
     ("department", f"/api/v1/transfer/achievements?{EVERY}"),
     ("department", f"/api/v1/transfer/demands?{EVERY}"),
     ("department", f"/api/v1/transfer/contracts?{EVERY}"),
@@ -146,6 +148,18 @@ def _more(scale: float) -> tuple[int, ...]:
         for i in range(n)
     )  # fmt: skip
     Import.objects.filter(via="page").delete()
+    # the batch run's white list (too short at these sizes to be sure of rows) and the bank persona's
+    # loans against it, labelled as the fill labels its own
+    results = list(PolicyResult.objects.order_by("enterprise_id")[: n // 2])
+    PolicyResult.objects.filter(pk__in=[r.pk for r in results]).update(white_list=True, innovation_points=80)
+    bank = User.objects.get(username="syn-bank-001")
+    Loan.objects.filter(note="【合成数据】more").delete()
+    Loan.objects.bulk_create(
+        Loan(region_id=r.enterprise.region_id, bank_id=bank.unit_id, unit_id=bank.unit_id, enterprise_id=r.enterprise_id,
+             amount_wan=100, lent_on=dt.date(2025, 3, 1), term_months=12, innovation_points=80, points_year=r.year,
+             points_run=r.run_id, source=synthetic.LABEL, note="【合成数据】more", submitted_by=bank)
+        for r in PolicyResult.objects.filter(pk__in=[r.pk for r in results]).select_related("enterprise")
+    )  # fmt: skip
     Import.objects.bulk_create(
         Import(file_name=f"报送{i}.csv", via="page", region=league, imported_by=dept, rows=3) for i in range(n)
     )
@@ -173,6 +187,7 @@ def _more(scale: float) -> tuple[int, ...]:
         Import.objects.filter(via="page").count(),
         Scenario.objects.count() // 2,
         Expert.objects.count(),
+        Loan.objects.filter(note="【合成数据】more").count(),
     )
 
 
@@ -203,7 +218,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("department", "/supervision/audit/?per_page=200"): 5,
     ("department", "/inbox/?per_page=200"): 6,
     ("department", "/policy/enterprises/?per_page=200"): 6,
-    ("department", "/policy/runs/?per_page=200"): 9,  # the doubling counts: three grouped queries (were two full scans)
+    ("department", "/policy/runs/?per_page=200"): 10,  # the doubling counts: three grouped queries (were two full scans); the run the fill makes
     ("department", "/accounts/organisations/?status=active&per_page=200"): 6,
     ("department", "/accounts/people/?state=active&per_page=200"): 8,
     ("department", "/accounts/my/?per_page=200"): 6,
@@ -221,7 +236,8 @@ PINNED: dict[tuple[str, str], int] = {
     ("public", "/monitoring/indicators/rd_expenditure/?per_page=200"): 15,
     ("enterprise", "/transfer/mine/?per_page=200"): 14,  # one shared-cache read for all its searches
     ("broker", "/transfer/broker/?per_page=200"): 8,  # with the profile form the desk gained (ac9ea73)
-    ("bank", "/policy/white-list/?per_page=200"): 6,
+    ("bank", "/policy/white-list/?per_page=200"): 8,  # the fill's batch run: its rows (were none)
+    ("bank", "/registers/loans/?per_page=200"): 10,
     ("department", "/api/v1/transfer/achievements?limit=500"): 1,
     ("department", "/api/v1/transfer/demands?limit=500"): 1,
     ("department", "/api/v1/transfer/contracts?limit=500"): 3,
@@ -237,7 +253,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("department", "/api/v1/supervision/audit?limit=500"): 3,
     ("department", "/api/v1/organisations?limit=500"): 3,
     ("department", "/api/v1/policy/enterprises?limit=500"): 4,
-    ("department", "/api/v1/policy/white-list?limit=500"): 3,
+    ("department", "/api/v1/policy/white-list?limit=500"): 4,  # the fill's batch run: its rows
     ("department", "/api/v1/observations/imports?limit=500"): 4,
     ("public", "/api/v1/observations?indicator=rd_intensity&limit=500"): 3,
     ("public", "/api/v1/observations?indicator=rd_expenditure&limit=500"): 6,

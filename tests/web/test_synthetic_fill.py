@@ -7,7 +7,10 @@ from django.core.management import CommandError, call_command
 from steppe.challenges.models import Challenge
 from steppe.core.models import User
 from steppe.plans.models import MeasureUnit, Target
-from steppe.policy.models import Enterprise, EnterpriseYear
+from steppe.core.models import Notification
+from steppe.policy.models import Enterprise, EnterpriseYear, PolicyResult, PolicyRun
+from steppe.policy.queries import white_list
+from steppe.registers.models import Loan
 from steppe.stats.models import Observation
 from steppe.supervision.models import ProgressReport, ProgressRound, TargetReport
 from steppe.transfer.models import Achievement, Contract, Demand
@@ -44,7 +47,22 @@ def test_it_fills_the_volumes_at_scale_and_labels_every_record(ready, client, ca
     answered = TargetReport.objects.filter(state=TargetReport.State.ACCEPTED).exclude(status="").exclude(narrative="")
     assert answered.count() == TargetReport.objects.count() == 12 * target_links
     assert "target reports: " in out
+    # the policy batch ran over the register, and banks lent to white-listed enterprises at their points
+    run = PolicyRun.objects.get()
+    assert run.status == PolicyRun.Status.DONE and run.year == 2024 and run.total == 200
+    assert PolicyResult.objects.filter(run=run).count() == 200
+    assert "policy results: 200 in" in out and "loans: " in out
+    listed = {e.enterprise_id: e for e in white_list(2024)}
+    loans = list(Loan.objects.select_related("bank", "enterprise"))
+    assert loans and {ln.enterprise_id for ln in loans} <= set(listed)
+    for ln in loans:
+        entry = listed[ln.enterprise_id]
+        assert ln.points_run == run.pk and ln.points_year == 2024
+        assert float(ln.innovation_points) == round(entry.innovation_points, 2)
+        assert ln.bank.kind == "bank" and ln.bank.name.startswith("【合成】")
+        assert ln.region_id == ln.enterprise.region_id
     # labels: names, sources, channels, descriptions
+    assert not Loan.objects.exclude(source="合成数据").exclude(note__startswith="【合成数据】").exists()
     assert not Enterprise.objects.exclude(name__startswith="合成企业").exists()
     assert not Achievement.objects.exclude(source="合成数据").exists()
     assert not Demand.objects.exclude(description__startswith="【合成数据】").exists()
@@ -56,6 +74,21 @@ def test_it_fills_the_volumes_at_scale_and_labels_every_record(ready, client, ca
     assert not Achievement.objects.exclude(region__code__startswith="15").exists()
     # and every page says so
     assert "本站数据为性能测试生成的合成数据" in client.get("/transfer/search/").content.decode()
+
+
+def test_clear_removes_everything_it_filled(ready):
+    """`synthetic clear` leaves the reference data and no synthetic row: loans, the batch run, its
+    results and its notices about the synthetic enterprises go with the rest."""
+    call_command("synthetic", "fill", "--scale", str(SCALE))
+    assert Loan.objects.exists() and PolicyRun.objects.exists()
+    assert Notification.objects.filter(subject__startswith="policy.enterprise:").exists()
+    call_command("synthetic", "clear")
+    assert not synthetic.is_filled()
+    assert not Loan.objects.exists() and not PolicyRun.objects.exists() and not PolicyResult.objects.exists()
+    assert not Notification.objects.filter(subject__startswith="policy.enterprise:").exists()
+    assert not Enterprise.objects.exists() and not Achievement.objects.exists()
+    assert not User.objects.filter(username__startswith=synthetic.USER_PREFIX).exists()
+    assert Target.objects.exists()  # the plan stays
 
 
 def test_a_page_without_the_fill_shows_no_banner(ready, client):

@@ -7,7 +7,8 @@ runs from ``make run`` / ``steppe setup``; it refuses a database holding real us
 forced. The volumes at scale 1 are issue 10's: 100,000 enterprises × 3 years, 50,000
 achievements, 20,000 demands, 10,000 contracts, 1,000,000 observations, 12 progress rounds
 answered for every measure and lead unit (and for every qualitative target and its lead units),
-500 challenges.
+500 challenges; then the policy batch run over the register (innovation points, the white list) and
+创新积分贷 loans from the synthetic banks to white-listed enterprises (a bank's pages show volume).
 
 Rows go in with ``bulk_create`` in batches; regions are the real ones (the regions table).
 """
@@ -26,11 +27,13 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from steppe.challenges.models import Application, Challenge, ChallengeTarget
-from steppe.core.models import Organisation, Region, User
+from steppe.core.models import Notification, Organisation, Region, User
 from steppe.core.roles import OrgKind, OrgRole, Role
 from steppe.plans.models import Measure, MeasureUnit, Target
-from steppe.policy.models import Enterprise
-from steppe.policy.services import enterprises_generate
+from steppe.policy.models import Enterprise, PolicyRun, enterprise_subject
+from steppe.policy.queries import white_list
+from steppe.policy.services import enterprises_generate, policy_run
+from steppe.registers.models import Loan, Review
 from steppe.stats import cache as stats_cache
 from steppe.stats.models import Import, Indicator, Observation, Source
 from steppe.supervision.models import ProgressReport, ProgressRound, ReportVersion, TargetReport
@@ -66,6 +69,8 @@ VOLUMES = {
     "rounds": 12,
     "challenges": 500,
 }
+POLICY_YEAR = 2024  # the accounting year the enterprises' data end in (enterprises_generate)
+LOAN_SHARE = 0.8  # of the white-listed enterprises, those that borrowed (1-4 loans each)
 
 # the region's industries and their technologies (plausible titles, not real records)
 FIELDS = {
@@ -110,6 +115,7 @@ def real_data() -> list[str]:
         ("demands", Demand.objects.exclude(source=LABEL)),
         ("contracts", Contract.objects.exclude(channel=LABEL)),
         ("challenges", Challenge.objects.exclude(code__startswith="syn-")),
+        ("loans", Loan.objects.exclude(source=LABEL)),
         ("progress reports", ProgressReport.objects.filter(submitted_at__isnull=False).exclude(
             done__startswith=f"【{LABEL}】")),
         ("statistics imports", Import.objects.exclude(via__in=["published", SYNTHETIC_VIA])),
@@ -194,6 +200,9 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
         step("target reports", lambda: _target_reports(ctx))
     with transaction.atomic():
         step("challenges", lambda: _challenges(ctx))
+    step("policy results", lambda: _policy_run(ctx, say))  # commits in chunks itself (its progress)
+    with transaction.atomic():
+        step("loans", lambda: _loans(ctx))
     stats_cache.invalidate()
     STATUS_CACHE.invalidate()  # bulk_create sends no signals: the measures' statuses are judged anew
     # a million rows written at once: the planner's statistics of the tables are refreshed now, not
@@ -218,8 +227,13 @@ def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
     removed: dict[str, int] = {}
     rounds = ProgressRound.objects.filter(opened_by__username=f"{USER_PREFIX}department")
     synthetic_imports = Import.objects.filter(via=SYNTHETIC_VIA)
+    # the batch runs the fill made: their results are all of synthetic enterprises (a run that also
+    # covered real ones stays, with the real enterprises' results)
+    runs = list(PolicyRun.objects.filter(results__enterprise__synthetic=True)
+                .exclude(results__enterprise__synthetic=False).distinct().values_list("pk", flat=True))  # fmt: skip
     steps = [
         ("challenges", Challenge.objects.filter(code__startswith="syn-jb-")),
+        ("loans", Loan.objects.filter(source=LABEL)),
         ("progress reports", ProgressReport.objects.filter(round__in=rounds)),
         ("target reports", TargetReport.objects.filter(round__in=rounds)),
         ("progress rounds", rounds),
@@ -231,6 +245,7 @@ def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
         ("achievements", Achievement.objects.filter(source=LABEL)),
         ("demands", Demand.objects.filter(source=LABEL)),
         ("brokers", Broker.objects.filter(certificate_no__startswith="SYN-")),
+        ("policy runs", PolicyRun.objects.filter(pk__in=runs)),
         ("enterprises", Enterprise.objects.filter(synthetic=True)),
         ("accounts", User.objects.filter(username__startswith=USER_PREFIX)),
         ("organisations", Organisation.objects.filter(slug__startswith="syn-")),
@@ -241,10 +256,22 @@ def clear(*, say: Callable[[str], None] = print) -> dict[str, int]:
             n, _ = qs.delete()
             removed[label] = n
             say(f"removed {label}: {n:,} rows (with what depends on them)")
+            if label == "policy runs":  # their notices to the enterprises (no foreign key to them)
+                removed["policy notices"] = _clear_notices()
     stats_cache.invalidate()
     STATUS_CACHE.invalidate()
     search.reset_index()
     return removed
+
+
+def _clear_notices() -> int:
+    """The batch run's notices about synthetic enterprises (subject ``policy.enterprise:<pk>``)."""
+    ids = list(Enterprise.objects.filter(synthetic=True).values_list("pk", flat=True))
+    n = 0
+    for i in range(0, len(ids), 5000):
+        subjects = [enterprise_subject(pk) for pk in ids[i : i + 5000]]
+        n += Notification.objects.filter(subject__in=subjects).delete()[0]
+    return n
 
 
 # ---------------------------------------------------------------- organisations and accounts
@@ -579,3 +606,48 @@ def _challenges(ctx) -> int:
     ChallengeTarget.objects.bulk_create(targets, batch_size=2000)
     Application.objects.bulk_create(apps, batch_size=2000)
     return len(saved)
+
+
+# ---------------------------------------------------------------- policy results and loans (a bank's view)
+
+
+def _policy_run(ctx, say) -> int:
+    """The batch run `steppe policy run` does, over the synthetic register: innovation points,
+    eligibility and the white list a bank lends against."""
+    run = policy_run(POLICY_YEAR, progress=lambda msg: None)
+    white = (run.summary or {}).get("total", {}).get("white_list", 0)
+    say(f"policy run {run.pk} ({POLICY_YEAR}): {run.total:,} enterprises, {white:,} on the white list")
+    ctx["run"] = run
+    return run.total
+
+
+def _loans(ctx) -> int:
+    """创新积分贷: most white-listed enterprises borrowed 1-4 times from one or two synthetic banks
+    since the run, each loan carrying the enterprise's points on the white list (as LoanForm takes)."""
+    rng, n = ctx["rng"], 0
+    banks = ctx["orgs"][OrgKind.BANK]
+    filers = {u.unit_id: u for u in ctx["users"].values() if u.role == Role.BANK}
+    dept = ctx["users"]["syn-department"]
+    entries = list(white_list(POLICY_YEAR).values_list("enterprise_id", "enterprise__region_id", "innovation_points",
+                                                       "year", "run_id"))  # fmt: skip
+    loans = []
+    for eid, region_id, points, year, run_id in entries:
+        if rng.random() >= LOAN_SHARE:
+            continue
+        lenders = rng.sample(banks, min(len(banks), rng.choice([1, 1, 1, 2])))
+        for _ in range(rng.randint(1, 4)):
+            bank = rng.choice(lenders)
+            lent = _day(rng, dt.date(2025, 1, 15), dt.date(2026, 11, 30))
+            submitted = _aware(lent + dt.timedelta(days=rng.randint(0, 10)), rng)
+            verified = rng.random() < 0.7
+            n += 1
+            loans.append(Loan(
+                region_id=region_id, bank=bank, enterprise_id=eid, unit=bank, amount_wan=_amount(rng, 300, 10, 3000),
+                lent_on=lent, term_months=rng.choice([6, 12, 12, 12, 24, 36]), innovation_points=round(Decimal(points), 2),
+                points_year=year, points_run=run_id, source=LABEL, note=f"【{LABEL}】创新积分贷（模拟）",
+                submitted_by=filers.get(bank.pk), submitted_at=submitted, updated_at=submitted,
+                review=Review.VERIFIED if verified else Review.SUBMITTED,
+                reviewed_by=dept if verified else None, reviewed_at=submitted + dt.timedelta(days=3) if verified else None,
+            ))  # fmt: skip
+    Loan.objects.bulk_create(loans, batch_size=2000)
+    return n
