@@ -5,9 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from steppe.challenges.models import Challenge
-from steppe.core.models import User
+from steppe.core.models import Notification, User
 from steppe.plans.models import MeasureUnit, Target
-from steppe.core.models import Notification
 from steppe.policy.models import Enterprise, EnterpriseYear, PolicyResult, PolicyRun
 from steppe.policy.queries import white_list
 from steppe.registers.models import Loan
