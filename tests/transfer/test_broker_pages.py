@@ -14,8 +14,9 @@ def test_a_broker_registers_their_own_profile_with_errors_beside_the_fields(clie
     client.force_login(broker_user)
     page = client.get("/transfer/broker/").content.decode()
     assert 'id="broker-profile"' in page
-    bad = client.post("/transfer/broker/", {"name": "", "certificate_no": ""}).content.decode()
-    assert bad.count('class="field-error"') == 2 and not Broker.objects.exists()
+    bad = client.post("/transfer/broker/", {"name": "", "certificate_no": ""})
+    assert bad.status_code == 400  # refused: the page again with the errors, not a 200
+    assert bad.content.decode().count('class="field-error"') == 2 and not Broker.objects.exists()
     r = client.post("/transfer/broker/", {"name": "王经纪", "certificate_no": "NMG-JJR-2026-001", "fields": "新材料、能源",
                                           "region": "150100"})  # fmt: skip
     assert r.status_code == 302
@@ -28,7 +29,8 @@ def test_a_broker_registers_their_own_profile_with_errors_beside_the_fields(clie
 
 def test_someone_else_cannot_register_a_broker_here(client, enterprise_user):
     client.force_login(enterprise_user)
-    client.post("/transfer/broker/", {"name": "冒充", "certificate_no": "X-1"})
+    r = client.post("/transfer/broker/", {"name": "冒充", "certificate_no": "X-1"})
+    assert r.status_code == 404 and "请联系平台运营方" in r.content.decode()
     assert not Broker.objects.exists()
 
 

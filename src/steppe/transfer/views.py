@@ -484,7 +484,9 @@ def broker(request):
         ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(),
                     "can_register": is_broker, "editing": True})
         return render(request, "transfer/broker.html", ctx, status=400)
-    if request.method == "POST" and is_broker:
+    if request.method == "POST" and not is_broker:  # only a broker account registers itself here
+        raise NotFound(gettext("尚未登记技术经纪人信息，请联系平台运营方登记证书编号。"))
+    if request.method == "POST":
         try:
             services.broker_register(actor=request.user, data=request.POST.dict(), user=request.user)
             messages.success(request, gettext("技术经纪人信息已登记"))
@@ -495,7 +497,7 @@ def broker(request):
             errors = {e.get("field"): in_language(e.get("message")) for e in (exc.data or {}).get("errors", [])}
     ctx = _broker_deals(request)
     ctx.update({"errors": errors, "form": request.POST, "leagues": queries.league_choices(), "can_register": is_broker})
-    return render(request, "transfer/broker.html", ctx)
+    return render(request, "transfer/broker.html", ctx, status=400 if errors else 200)
 
 
 def _broker_deals(request) -> dict:
