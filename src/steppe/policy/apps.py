@@ -32,6 +32,14 @@ class PolicyConfig(AppConfig):
         notification_kinds.register("newly_qualifies", NotificationKind("newly_qualifies", _("新符合条件")))
         notification_kinds.register("about_to_lose", NotificationKind("about_to_lose", _("即将失去资格")))
 
+        # the enterprise counts are kept in the shared cache (cache.py): what they read retires them
+        from steppe.core.models import Region
+
+        from .cache import COUNTS
+        from .models import Enterprise, PolicyRun
+
+        COUNTS.watch(Enterprise, PolicyRun, Region)
+
         # the statistics dashboard lists the register's enterprise counts beside the published ones
         platform_figures.register(
             "enterprise_counts", PlatformFigures("enterprise_counts", _enterprise_counts_by_region_year)

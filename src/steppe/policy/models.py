@@ -21,6 +21,39 @@ from steppe.core.credit_code import (  # noqa: F401
 )
 from steppe.core.models import Region, Unit
 
+from .cache import counts_changed
+
+
+class CountsQuerySet(models.QuerySet):
+    """Writes that bypass save() and its signals still retire the cached enterprise counts (cache.py)."""
+
+    # a run's progress (done of total) is not counted: chunk by chunk it retires nothing
+    UNCOUNTED = frozenset({"done", "total"})
+
+    def update(self, **kwargs):
+        n = super().update(**kwargs)
+        if n and not set(kwargs) <= self.UNCOUNTED:
+            counts_changed()
+        return n
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            counts_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        n = super().bulk_update(objs, *args, **kwargs)
+        if n:
+            counts_changed()
+        return n
+
+    def delete(self):
+        deleted = super().delete()
+        if deleted[0]:
+            counts_changed()
+        return deleted
+
 
 class Enterprise(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -52,6 +85,8 @@ class Enterprise(models.Model):
     )
     synthetic = models.BooleanField(default=False, help_text="generated for benchmarks")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CountsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -188,6 +223,8 @@ class PolicyRun(models.Model):
         default=list, blank=True, help_text="the rules' parameter trace for this year"
     )
 
+    objects = CountsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
 
@@ -210,6 +247,8 @@ class PolicyResult(models.Model):
     innovation_points = models.FloatField()
     white_list = models.BooleanField(default=False)
     trace = models.JSONField(default=dict)
+
+    objects = CountsQuerySet.as_manager()
 
     class Meta:
         # queries.enterprise_counts_by_region_year and the white list filter by (year, ...)

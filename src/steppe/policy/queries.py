@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear, Length, Substr
 
 from steppe.core.models import Region
 
+from .cache import COUNTS
 from .models import Enterprise, PolicyResult, PolicyRun
 
 
@@ -20,7 +21,16 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
     the year), tech_smes (registration numbers of the year), hte_would_qualify (batch run: the
     pre-check for an application in year+1 says yes), tsme_would_qualify (batch run)}, plus
     hte_depends_on_expert_score (within reach: only the expert-judged score decides).
+
+    Kept in the shared cache until what it reads changes (cache.py): ~140 ms at 100,000
+    enterprises. Each call returns fresh dicts (callers may label them).
     """
+    rows = COUNTS.remember(("enterprise_counts",), _enterprise_counts_by_region_year)
+    return [dict(r) for r in rows if years is None or r["year"] in years]
+
+
+def _enterprise_counts_by_region_year() -> list[dict]:
+    """The counts of every year, computed from the database (``enterprise_counts_by_region_year``)."""
     counts: dict[tuple[str, int], dict] = defaultdict(
         lambda: {
             "high_tech_enterprises": 0,
@@ -59,7 +69,7 @@ def enterprise_counts_by_region_year(years: list[int] | None = None) -> list[dic
         row["tsme_would_qualify"] += g["tsme_ok"]
         row["hte_would_qualify"] += g["hte_ok"]
         row["hte_depends_on_expert_score"] += g["hte_expert"]
-    rows = [{"region_code": r, "year": y, **v} for (r, y), v in counts.items() if years is None or y in years]
+    rows = [{"region_code": r, "year": y, **v} for (r, y), v in counts.items()]
     return sorted(rows, key=lambda r: (r["region_code"], r["year"]))
 
 

@@ -28,6 +28,7 @@ from steppe.core.tables import read_records, read_upload, table_format, write_re
 from steppe.core.validation import MAX_AMOUNT
 
 from . import engine, innovation
+from .cache import counts_changed
 from .models import (
     ComplianceEvent,
     Enterprise,
@@ -807,6 +808,8 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cur:
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    if model is PolicyResult:  # no queryset sees this write
+        counts_changed()
 
 
 def run_parameters(year: int) -> list[dict]:
