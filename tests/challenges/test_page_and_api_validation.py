@@ -402,3 +402,21 @@ def test_a_state_change_note_is_checked_alike_on_the_page_and_through_the_api(cl
     assert challenge.state == Challenge.State.DRAFT and AuditEntry.objects.count() == audit
     published = api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": "经审定发布"}, bearer(dept))
     assert published.status_code == 200 and published.json()["state"] == "published"
+
+
+def test_a_refused_challenge_keeps_what_was_sent_and_names_each_error_beside_its_field(login, dept):
+    page = login(dept).post(
+        "/supervision/challenges/new/",
+        {"title": "", "problem": "难题", "budget": "abc", "deadline": "2099-01-01", "eligible_kinds": ["institution"],
+         "eligible_region_prefix": "1502", "t1_name": "纯度", "t1_cmp": "<=", "t1_value": "99", "t1_unit": "%",
+         "t2_name": "", "t2_value": "5"},
+    ).content.decode()  # fmt: skip
+    assert not Challenge.objects.exists()
+    # beside the fields: the title, the budget and the second target row (sent as targets[1])
+    assert re.search(r'id="error-title">[^<]+<', page) and re.search(r'id="error-budget">[^<]+<', page)
+    assert re.search(r'id="error-t2">[^<]+<', page) and 'id="error-t1"' not in page
+    # what was sent is still there: the problem, the budget as typed, the kinds, every target row
+    assert "难题</textarea>" in page and 'value="abc"' in page and 'value="1502"' in page
+    assert 'value="enterprise">' in page and 'value="institution" checked>' in page
+    assert 'value="纯度"' in page and '<option value="<=" selected>' in page and 'value="%"' in page
+    assert 'id="f-t2-value" value="5"' in page

@@ -53,6 +53,7 @@ def challenge_new(request):
     """A new 榜单, checked by validation.ChallengeValidator (the API's POST /challenges too)."""
     perms.require_department(request.user)
     form = request.POST if request.method == "POST" else {}
+    rows: list[int] = []
     if request.method == "POST":
         # each filled target row (a row with neither name nor value is left out)
         rows = [
@@ -83,7 +84,22 @@ def challenge_new(request):
 
         if attempt(request, create, gettext("榜单草稿已保存"), labels=ChallengeValidator.page_labels(rows)):
             return redirect("challenges:challenge", code=holder["c"].code)
-    return render(request, "challenges/challenge_new.html", {"form": form, "rows": range(1, ROWS + 1)})
+    errors = getattr(request, "field_errors", {})
+    # a refused page shows each target row as sent, with its errors beside it (the validator names
+    # the k-th row sent `targets[k]`; rows left empty are not sent)
+    sent = {row: k for k, row in enumerate(rows)}
+    target_rows = []
+    for row in range(1, max(ROWS, max(sent, default=0)) + 1):
+        prefix = f"targets[{sent[row]}]" if row in sent else None
+        target_rows.append({
+            "n": row,
+            **{part: request.POST.get(f"t{row}_{part}", "") for part in ("name", "value", "unit")},
+            "cmp": request.POST.get(f"t{row}_cmp", ">="),
+            "errors": [m for f, m in errors.items() if prefix and str(f).startswith(prefix)],
+        })  # fmt: skip
+    kinds = request.POST.getlist("eligible_kinds") if request.method == "POST" else ["enterprise", "institution"]
+    return render(request, "challenges/challenge_new.html",
+                  {"form": form, "target_rows": target_rows, "errors": errors, "kinds": kinds})  # fmt: skip
 
 
 @login_required
