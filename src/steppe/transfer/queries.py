@@ -21,6 +21,7 @@ from . import permissions as perms
 from .cache import FIGURES
 from .matching import Filters, Match, MatchIndex, SearchResult, highlight, tokenize
 from .models import (
+    REVIEW_STATUSES,
     Achievement,
     Broker,
     Contract,
@@ -112,9 +113,8 @@ def review_queues(user) -> dict[str, QuerySet]:
         return {}
     out = {}
     for model in (Achievement, Demand):
-        qs = model.objects.filter(
-            status__in=[ListingStatus.SUBMITTED, ListingStatus.ACCEPTED]
-        ).select_related("region", "unit", "submitted_by")
+        # exactly the statuses of the kind's partial index (models.REVIEW_STATUSES), read in its order
+        qs = model.objects.filter(status__in=REVIEW_STATUSES).select_related("region", "unit")
         if not is_department(user):
             qs = qs.filter(
                 region__code__startswith=region_prefix(user.region.code)
