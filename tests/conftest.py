@@ -220,3 +220,14 @@ def steady_search_index(monkeypatch):
 
     monkeypatch.setattr(search, "CATCH_UP_EVERY_SECONDS", float("inf"))
     return lambda: search.catch_up(force=True)
+
+
+@pytest.fixture
+def speak(client):
+    """speak(language): the client's next requests are in `language` (the language cookie)."""
+    from django.conf import settings
+
+    def _speak(language):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    return _speak

@@ -3,15 +3,13 @@ selection and a 军令状 with its milestones are checked alike on the page and 
 bad input gets the same errors, each named by its field, every one at once, in the request's
 language (Chinese by default, English on English requests); nothing is written."""
 
-import html
 import json
-import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from tests.helpers import api_errors, expected_summary, summary
 
 from steppe.challenges import services
 from steppe.challenges.models import Application, Challenge, ChallengeTarget, Commitment, ExpertReview
@@ -36,33 +34,6 @@ LANGUAGES = ["zh-hans", "en"]
 
 def api(client, url, body, headers):
     return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
-
-
-def api_errors(r) -> dict:
-    assert r.status_code == 400, r.content
-    return {e["field"]: e["message"] for e in r.json()["error"]["data"]["errors"]}
-
-
-def summary(page: str) -> str:
-    """The error box at the top of the page."""
-    (box,) = re.findall(r'<li class="msg-error">(.*?)</li>', page, re.S)
-    return html.unescape(box)
-
-
-def expected_summary(errors: dict, labels: dict, language: str) -> str:
-    """What the page says for `errors`: each named by its field's label, in the page's language."""
-    with translation.override(language):
-        return gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + gettext("；").join(
-            f"{gettext(str(labels[f]))}{gettext('：')}{m}" for f, m in errors.items()
-        )
-
-
-@pytest.fixture
-def speak(client):
-    def _speak(language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-
-    return _speak
 
 
 # ---------------------------------------------------------------- the challenge itself
@@ -103,7 +74,7 @@ def test_a_bad_challenge_gets_the_same_errors_on_the_page_and_through_the_api(
 def test_the_api_judges_json_kinds_with_the_validators_words_not_pydantics(client, bearer, dept):
     body = {"title": 5, "problem": ["x"], "budget": True, "deadline": 20991231, "max_teams": 2.5,
             "eligible_kinds": "enterprise", "eligible_region_prefix": 15, "targets": {"name": "纯度"}}  # fmt: skip
-    errors = api_errors(api(client, "/api/v1/challenges", body, bearer(dept)))
+    errors = api_errors(api(client, "/api/v1/challenges", body, bearer(dept)), 422)  # the wrong kinds
     assert errors == {
         "title": "应为文本", "problem": "应为文本", "budget": "“True” 不是数字",
         "deadline": "“20991231” 不是有效日期，应写作 YYYY-MM-DD", "max_teams": "“2.5” 应为 1 到 1000 之间的整数",
@@ -197,7 +168,7 @@ def test_a_review_names_every_bad_field_and_keeps_the_conflict_code_alone(client
     r = api(
         client, url, {"conflict": "perhaps", "score": 90, "comment": 5, "conflict_note": []}, bearer(expert)
     )
-    assert api_errors(r) == {"conflict": "请选择是否存在利益冲突（true 或 false）", "comment": "应为文本",
+    assert api_errors(r, 422) == {"conflict": "请选择是否存在利益冲突（true 或 false）", "comment": "应为文本",
                              "conflict_note": "应为文本"}  # fmt: skip
     r = api(client, url, {"conflict": True, "score": 90}, bearer(expert))
     assert api_errors(r) == {"score": "已声明利益冲突的专家不能评分"}
@@ -214,14 +185,14 @@ def test_unknown_or_non_expert_accounts_are_named_on_the_page_and_through_the_ap
     client.force_login(dept)
     for names in (["nobody", "ghost"], [firm_user.username]):
         errors = api_errors(api(client, f"/api/v1/challenges/{challenge.code}/experts",
-                                {"usernames": names, "note": 7}, bearer(dept)))  # fmt: skip
+                                {"usernames": names, "note": 7}, bearer(dept)), 422)  # fmt: skip
         assert set(errors) == {"usernames", "note"}
         assert ", ".join(sorted(names)) in errors["usernames"]
         shown = page_summary(client, challenge.code, {"op": "experts", "experts": names, "note": "x" * 2001})
         with translation.override(language):
             expected = {
                 "usernames": errors["usernames"],
-                "note": gettext("不能超过 {max} 字").format(max=2000),
+                "note": gettext("不能超过 %(max)s 字") % {"max": 2000},
             }
         assert shown == expected_summary(expected, ExpertsValidator.LABELS, language)
     assert not challenge.experts.exists()
@@ -235,7 +206,7 @@ def test_clearing_a_conflict_needs_a_reason_and_keeps_its_code(client, bearer, d
     assert api_errors(r) == {"note": "解除利益冲突须说明理由"}
     assert r.json()["error"]["code"] == "decision_needs_reason"
     r = api(client, f"/api/v1/reviews/{review.pk}/clear-conflict", {"note": ["理由"]}, bearer(dept))
-    assert api_errors(r) == {"note": "应为文本"}  # pydantic's English before
+    assert api_errors(r, 422) == {"note": "应为文本"}  # pydantic's English before
     review.refresh_from_db()
     assert review.conflict
 
@@ -340,7 +311,7 @@ def test_milestone_evidence_and_decisions_get_the_same_errors_on_the_page_and_th
     services.commitment_milestone_submit(actor=firm_user, milestone=ms, evidence_note="中试报告")
     r = api(client, f"/api/v1/commitment-milestones/{ms.pk}/decide", {"accept": "maybe", "note": "", "terminate": 1},
             bearer(dept))  # fmt: skip
-    errors = api_errors(r)
+    errors = api_errors(r, 422)  # a number for a yes or no: the wrong kind
     assert set(errors) == {"accept", "note", "terminate"}  # every one at once (pydantic's English before)
     client.force_login(dept)
     page = client.post(f"/supervision/commitments/{active.pk}/", {"op": "accept_ms", "milestone": ms.pk, "note": ""},
@@ -391,13 +362,13 @@ def test_a_state_change_note_is_checked_alike_on_the_page_and_through_the_api(cl
     audit = AuditEntry.objects.count()
     errors = api_errors(api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": "长" * 2001}, bearer(dept)))
     with translation.override(language):
-        assert errors == {"note": gettext("不能超过 {max} 字").format(max=2000)}
+        assert errors == {"note": gettext("不能超过 %(max)s 字") % {"max": 2000}}
     client.force_login(dept)
     shown = page_summary(client, challenge.code, {"op": "publish", "note": "长" * 2001})
     assert shown == expected_summary(errors, StateNoteValidator.LABELS, language)
     kinds = api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": 5}, bearer(dept))
     with translation.override(language):
-        assert api_errors(kinds) == {"note": gettext("应为文本")}
+        assert api_errors(kinds, 422) == {"note": gettext("应为文本")}
     challenge.refresh_from_db()
     assert challenge.state == Challenge.State.DRAFT and AuditEntry.objects.count() == audit
     published = api(client, f"/api/v1/challenges/{challenge.code}/publish", {"note": "经审定发布"}, bearer(dept))

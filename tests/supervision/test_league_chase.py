@@ -133,7 +133,7 @@ def test_a_chase_through_the_api_checks_its_note_as_the_page_does(client, bearer
     assert r.status_code == 400
     (error,) = r.json()["error"]["data"]["errors"]
     assert error == {"field": "note",
-                     "message": "At most 500 characters" if language == "en" else "不能超过 500 字"}  # fmt: skip
+                     "message": "must be at most 500 characters" if language == "en" else "不能超过 500 字"}  # fmt: skip
     client.force_login(bureau)
     page = html.unescape(client.post("/supervision/measures/A1-01/chase/", {"note": long}, follow=True).content.decode())
     label = "Note (optional)" if language == "en" else "留言（可选）"

@@ -9,9 +9,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from tests.helpers import api_errors, expected_summary, summary
 
 from steppe.core.models import AuditEntry
 from steppe.supervision import services
@@ -33,38 +33,11 @@ def api(client, method, url, body, headers):
     return getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **headers)
 
 
-def api_errors(r) -> dict:
-    assert r.status_code == 400, r.content
-    return {e["field"]: e["message"] for e in r.json()["error"]["data"]["errors"]}
-
-
 def beside_fields(page: str) -> dict:
     """field -> the message the page shows beside it."""
     return {
         f: html.unescape(m) for f, m in re.findall(r'<p class="field-error" id="error-(\w+)">(.*?)</p>', page)
     }
-
-
-def summary(page: str) -> str:
-    """The error box at the top of the page."""
-    (box,) = re.findall(r'<li class="msg-error">(.*?)</li>', page, re.S)
-    return html.unescape(box)
-
-
-def expected_summary(errors: dict, labels: dict, language: str) -> str:
-    """What the page says for `errors`: each named by its field's label, in the page's language."""
-    with translation.override(language):
-        return gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + gettext("；").join(
-            f"{gettext(str(labels[f]))}{gettext('：')}{m}" for f, m in errors.items()
-        )
-
-
-@pytest.fixture
-def speak(client):
-    def _speak(language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-
-    return _speak
 
 
 # ---------------------------------------------------------------- rounds
@@ -125,7 +98,7 @@ def test_the_api_names_a_wrong_kind_of_value_and_an_unknown_plan_with_the_rest(
     client, bearer, dept, sup_plan
 ):
     body = {"period": 2026, "due": 20261231, "plan": "no-such-plan"}
-    errors = api_errors(api(client, "post", "/api/v1/rounds", body, bearer(dept)))
+    errors = api_errors(api(client, "post", "/api/v1/rounds", body, bearer(dept)), 422)  # the wrong kinds
     assert errors == {
         "period": "应为文本",
         "due": "“20261231” 不是有效日期，应写作 YYYY-MM-DD",
@@ -158,8 +131,8 @@ def test_a_bad_new_milestone_gets_the_same_errors_on_the_page_and_through_the_ap
         not Milestone.objects.exists() and not AuditEntry.objects.filter(action="milestone.create").exists()
     )
     if language == "en":
-        assert errors["evidence_required"] == "At most 2000 characters"
-        assert errors["planned_on"] == '"2027-13-01" is not a valid date; write it as YYYY-MM-DD'
+        assert errors["evidence_required"] == "must be at most 2000 characters"
+        assert errors["planned_on"] == "“2027-13-01” is not a valid date; write it as YYYY-MM-DD"
     else:
         assert errors["evidence_required"] == "不能超过 2000 字" and errors["deliverable"] == "必填"
 
@@ -194,7 +167,7 @@ def test_a_bad_move_of_a_milestone_gets_the_same_errors_on_the_page_and_through_
     # the API changes several fields at once: all of them are judged
     errors = api_errors(api(client, "patch", f"/api/v1/milestones/{approved.pk}",
                             {"deliverable": "", "evidence_required": 7, "planned_on": "2027-02-30"},
-                            bearer(unit_a_user)))  # fmt: skip
+                            bearer(unit_a_user)), 422)  # fmt: skip
     assert list(errors) == ["deliverable", "planned_on", "evidence_required"]
     assert Milestone.objects.get(pk=approved.pk).planned_on == approved.planned_on
     assert AuditEntry.objects.count() == audit
@@ -310,7 +283,7 @@ def test_a_bad_target_report_gets_the_same_errors_on_the_page_and_through_the_ap
         assert shown == (errors if op == "submit" else {"status": errors["status"]})
     # the API is sent JSON: a narrative that is not text is named with the rest
     errors = api_errors(api(client, "post", "/api/v1/targets/Q1/reports", {"status": "", "narrative": 42},
-                            bearer(unit_a_user)))  # fmt: skip
+                            bearer(unit_a_user)), 422)  # fmt: skip
     assert list(errors) == ["status", "narrative"]
     target.refresh_from_db()
     assert (target.state, target.status, target.narrative, target.version) == before

@@ -5,14 +5,12 @@ for withdrawing a record or voiding a contract (ReasonValidator), an expression 
 errors on the page and through the API, each named by its field, every one at once, in the request's
 language (Chinese by default, English on English requests); nothing is written."""
 
-import html
 import json
-import re
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
+from tests.helpers import api_errors, expected_summary, summary
 
 from steppe.core.models import AuditEntry
 from steppe.transfer import services
@@ -45,32 +43,10 @@ def api(client, url, body, headers):
     return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
 
 
-def api_errors(r, status=400) -> dict:
-    assert r.status_code == status, r.content
-    return {e["field"]: e["message"] for e in r.json()["error"]["data"]["errors"]}
-
-
 def page_summary(client, response) -> str:
     """The error box the page shows after a refused button (it redirects back to the record)."""
     assert response.status_code == 302, response.content
-    page = client.get(response["Location"]).content.decode()
-    (box,) = re.findall(r'<li class="msg-error">(.*?)</li>', page, re.S)
-    return html.unescape(box)
-
-
-def expected_summary(errors: dict, labels: dict, language: str) -> str:
-    with translation.override(language):
-        return gettext("有 %(n)s 处需要修改：") % {"n": len(errors)} + gettext("；").join(
-            f"{gettext(str(labels[f]))}{gettext('：')}{m}" for f, m in errors.items()
-        )
-
-
-@pytest.fixture
-def speak(client):
-    def _speak(language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-
-    return _speak
+    return summary(client.get(response["Location"]).content.decode())
 
 
 # ---------------------------------------------------------------- review: records and contracts
@@ -120,7 +96,7 @@ def test_every_bad_field_of_a_review_is_named_at_once(
     headers = bearer(department_user)
     long = "理" * (MAX_NOTE_LENGTH + 1)
     with translation.override(language):
-        too_long = gettext("超过 {max} 字").format(max=MAX_NOTE_LENGTH)
+        too_long = gettext("不能超过 %(max)s 字") % {"max": MAX_NOTE_LENGTH}
         bad_decision = gettext("审核结论应为 {choices}").format(choices="accept | return")
     r = api(client, f"/api/v1/transfer/demands/{submitted_demand.public_id}/review",
             {"decision": "maybe", "reason": long}, headers)  # fmt: skip
@@ -179,7 +155,7 @@ def test_a_bad_contract_review_gets_the_same_errors_on_the_contracts_page_and_th
     with translation.override(language):
         errors = {
             "decision": gettext("审核结论应为 {choices}").format(choices="approve | return"),
-            "reason": gettext("超过 {max} 字").format(max=MAX_NOTE_LENGTH),
+            "reason": gettext("不能超过 %(max)s 字") % {"max": MAX_NOTE_LENGTH},
         }
     r = api(client, f"/api/v1/transfer/contracts/{c.public_id}/review", {"decision": "accept", "reason": long},
             bearer(department_user))  # fmt: skip
@@ -210,7 +186,7 @@ def test_the_reviews_declare_their_409(client):
 def _in(language, message, **values):
     with translation.override(language):
         text = gettext(message)
-    return text.format(**values) if values else text
+    return (text % values if "%(" in text else text.format(**values)) if values else text
 
 
 @pytest.fixture
@@ -229,7 +205,7 @@ def test_a_validity_date_not_after_today_is_refused_alike_on_the_page_and_the_ap
     url = f"demands/{accepted_demand.public_id}"
     for bad, status, message in (
         ("2020-01-01", 400, _in(language, "有效期必须晚于今天")),
-        ("2026-02-30", 422, _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="2026-02-30")),
+        ("2026-02-30", 400, _in(language, "“%(value)s” 不是有效日期，应写作 YYYY-MM-DD", value="2026-02-30")),  # text, not a date
     ):
         errors = {"expires_on": message}
         r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": bad}, bearer(department_user))
@@ -239,7 +215,7 @@ def test_a_validity_date_not_after_today_is_refused_alike_on_the_page_and_the_ap
     accepted_demand.refresh_from_db()
     assert (accepted_demand.status, accepted_demand.expires_on) == (ListingStatus.ACCEPTED, None)
     r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": 20300101}, bearer(department_user))
-    assert api_errors(r, 422) == {"expires_on": _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="20300101")}
+    assert api_errors(r, 422) == {"expires_on": _in(language, "“%(value)s” 不是有效日期，应写作 YYYY-MM-DD", value=20300101)}
     r = api(client, f"/api/v1/transfer/{url}/publish", {"expires_on": "2030-01-01"}, bearer(department_user))
     assert r.status_code == 200 and r.json()["status"] == "published"
 
@@ -250,7 +226,7 @@ def test_a_withdrawal_reason_too_long_is_refused_alike(
 ):
     speak(language)
     client.force_login(enterprise_user)
-    errors = {"reason": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}
+    errors = {"reason": _in(language, "不能超过 %(max)s 字", max=MAX_NOTE_LENGTH)}
     long = "因" * (MAX_NOTE_LENGTH + 1)
     url = f"demands/{accepted_demand.public_id}"
     r = api(client, f"/api/v1/transfer/{url}/withdraw", {"reason": long}, bearer(enterprise_user))
@@ -270,7 +246,7 @@ def test_a_void_without_a_reason_is_refused_alike_on_the_contracts_page_and_the_
     client.force_login(department_user)
     for bad, errors in (
         ("   ", {"reason": _in(language, "撤销须说明理由")}),
-        ("x" * (MAX_NOTE_LENGTH + 1), {"reason": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}),
+        ("x" * (MAX_NOTE_LENGTH + 1), {"reason": _in(language, "不能超过 %(max)s 字", max=MAX_NOTE_LENGTH)}),
     ):
         r = api(
             client, f"/api/v1/transfer/contracts/{c.public_id}/void", {"reason": bad}, bearer(department_user)
@@ -293,7 +269,7 @@ def test_every_bad_field_of_an_interest_is_named_at_once_alike(
     client.force_login(enterprise_user)
     long = "合" * (MAX_NOTE_LENGTH + 1)
     errors = {
-        "note": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH),
+        "note": _in(language, "不能超过 %(max)s 字", max=MAX_NOTE_LENGTH),
         "broker": _in(language, "未找到所选的技术经纪人，请重新选择"),
     }
     url = f"achievements/{achievement.public_id}"
@@ -325,7 +301,7 @@ def test_a_bad_message_is_refused_alike_on_the_negotiation_page_and_the_api(
     url = f"/api/v1/transfer/interests/{interest.public_id}/messages"
     for bad, errors in (
         ("  ", {"body": _in(language, "必填")}),
-        ("话" * (MAX_NOTE_LENGTH + 1), {"body": _in(language, "超过 {max} 字", max=MAX_NOTE_LENGTH)}),
+        ("话" * (MAX_NOTE_LENGTH + 1), {"body": _in(language, "不能超过 %(max)s 字", max=MAX_NOTE_LENGTH)}),
     ):
         assert api_errors(api(client, url, {"body": bad}, bearer(enterprise_user))) == errors
         r = client.post(f"/transfer/interests/{interest.public_id}/", {"body": bad})
@@ -347,9 +323,9 @@ def test_a_json_number_sent_for_any_date_is_a_422_naming_it(client, bearer, ente
     """Python reads "20270630" as an ISO date: a JSON number must not pass for one (publish, a demand's
     deadline, a contract's dates alike)."""
     r = api(client, "/api/v1/transfer/demands", DEMAND | {"deadline": 20270630}, bearer(enterprise_user))
-    assert api_errors(r, 422) == {"deadline": "日期应写作 YYYY-MM-DD：20270630"}
+    assert api_errors(r, 422) == {"deadline": "“20270630” 不是有效日期，应写作 YYYY-MM-DD"}
     r = api(client, "/api/v1/transfer/contracts", CONTRACT | {"signed_on": 20250301}, bearer(department_user))
-    assert api_errors(r, 422) == {"signed_on": "日期应写作 YYYY-MM-DD：20250301"}
+    assert api_errors(r, 422) == {"signed_on": "“20250301” 不是有效日期，应写作 YYYY-MM-DD"}
     assert not Demand.objects.exists() and not Contract.objects.exists()
 
 
@@ -382,20 +358,20 @@ def test_a_bad_round_and_a_bad_scenario_get_the_same_errors_on_the_page_and_the_
     assert set(errors) == {"number", "title", "published_on"}
     r = api(client, "/api/v1/transfer/scenarios/rounds", {"number": 5, "title": "第五批", "published_on": 20260501},
             headers)  # fmt: skip
-    assert set(api_errors(r)) == {"published_on"}
+    assert set(api_errors(r, 422)) == {"published_on"}  # a number is not a date
     assert not ScenarioRound.objects.exists()
 
     services.scenario_round_create(actor=department_user, number=2, title="第二批")
     bad = {"title": "", "owner": "", "needs": "x" * 5001, "deadline": "2026-13-01"}
     errors = _same_on_page_and_api(client, "/transfer/scenarios/", {"what": "scenario", "round": "", **bad},
                                    "/api/v1/transfer/scenarios", {"round": "", **bad}, headers,
-                                   ScenarioValidator.LABELS, language, status=422)  # fmt: skip
+                                   ScenarioValidator.LABELS, language)  # fmt: skip
     assert errors == {
         "round": _in(language, "请选择场景清单批次"),
         "title": _in(language, "必填"),
         "owner": _in(language, "必填"),
-        "needs": _in(language, "超过 {max} 字", max=5000),
-        "deadline": _in(language, "日期应写作 YYYY-MM-DD：{raw}", raw="2026-13-01"),
+        "needs": _in(language, "不能超过 %(max)s 字", max=5000),
+        "deadline": _in(language, "“%(value)s” 不是有效日期，应写作 YYYY-MM-DD", value="2026-13-01"),
     }
     r = api(
         client, "/api/v1/transfer/scenarios", {"round": 9, "title": "t", "owner": "o", "needs": "n"}, headers
@@ -419,7 +395,7 @@ def test_a_bad_promotion_gets_the_same_errors_on_the_record_page_and_the_api(
                                    bearer(department_user), PromoteValidator.LABELS, language)  # fmt: skip
     assert errors == {
         "round": _in(language, "请选择场景清单批次"),
-        "owner": _in(language, "超过 {max} 字", max=200),
+        "owner": _in(language, "不能超过 %(max)s 字", max=200),
     }
     r = api(client, f"/api/v1/transfer/demands/{demand.public_id}/promote", {"round": 9, "deadline": 20270101},
             bearer(department_user))  # fmt: skip

@@ -33,7 +33,7 @@ def test_a_bad_demand_gets_the_same_errors_on_the_page_and_through_the_api(
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     r = client.post("/api/v1/transfer/demands", BAD_DEMAND, content_type="application/json", **bearer(enterprise_user))
-    assert r.status_code == 422  # a budget that is not a number and a date that does not exist
+    assert r.status_code == 400  # a budget that is not a number and a date that does not exist: text, refused
     api = _api_errors(r)
     assert set(api) == {"title", "region", "budget", "deadline"}  # every one at once
 
@@ -45,10 +45,10 @@ def test_a_bad_demand_gets_the_same_errors_on_the_page_and_through_the_api(
     assert _beside_fields(page) == [api["title"], api["region"], api["budget"], api["deadline"]]
     assert 'value="十万"' in page and 'value="2027-02-30"' in page and DEMAND["description"] in page  # kept
     if language == "en":
-        assert api["budget"] == "Not a number: 十万" and api["title"] == "Required"
+        assert api["budget"] == "“十万” is not a number" and api["title"] == "Required"
         assert "Budget" in page and "有 4 处" not in page
     else:
-        assert api["budget"] == "不是数字：十万" and api["title"] == "必填"
+        assert api["budget"] == "“十万” 不是数字" and api["title"] == "必填"
         assert "有 4 处需要修改：标题：必填" in page
 
 
@@ -74,7 +74,7 @@ def test_a_json_value_of_the_wrong_kind_is_named_with_the_others(client, enterpr
         content_type="application/json", **bearer(enterprise_user),
     )
     assert r.status_code == 422
-    assert _api_errors(r) == {"title": "应为文本", "region": "必填", "budget": "不是数字：[1]"}
+    assert _api_errors(r) == {"title": "应为文本", "region": "必填", "budget": "“[1]” 不是数字"}
     assert Demand.objects.count() == 0
 
 
@@ -86,7 +86,7 @@ def test_an_edit_through_the_page_and_the_api_is_checked_alike(client, enterpris
     r = client.patch(f"/api/v1/transfer/demands/{d.public_id}", {"budget": "-3", "deadline": "明年"},
                      content_type="application/json", **bearer(enterprise_user))  # fmt: skip
     api = _api_errors(r)
-    assert r.status_code == 422 and api == {"budget": "应为非负数：-3", "deadline": "日期应写作 YYYY-MM-DD：明年"}
+    assert r.status_code == 400 and api == {"budget": "应为非负数：-3", "deadline": "“明年” 不是有效日期，应写作 YYYY-MM-DD"}
     client.force_login(enterprise_user)
     r = client.post(f"/transfer/demands/{d.public_id}/edit/", {**DEMAND, "budget": "-3", "deadline": "明年"})
     assert r.status_code == 400 and r.context["errors"] == api
@@ -104,7 +104,7 @@ def test_a_bad_contract_gets_the_same_errors_on_the_page_and_through_the_api(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     r = client.post("/api/v1/transfer/contracts", BAD_CONTRACT, content_type="application/json",
                     **bearer(department_user))  # fmt: skip
-    assert r.status_code == 422
+    assert r.status_code == 400  # every value is text: refused, not malformed
     api = _api_errors(r)
     assert set(api) == {"type", "seller", "amount", "signed_on"}
     client.force_login(department_user)
@@ -114,9 +114,9 @@ def test_a_bad_contract_gets_the_same_errors_on_the_page_and_through_the_api(
     assert set(_beside_fields(page)) == set(api.values())
     assert 'value="abc"' in page and f'value="{CONTRACT["buyer"]}"' in page
     if language == "en":
-        assert api["signed_on"] == "Write the date as YYYY-MM-DD: 2026-13-01"
+        assert api["signed_on"] == "“2026-13-01” is not a valid date; write it as YYYY-MM-DD"
     else:
-        assert api["signed_on"] == "日期应写作 YYYY-MM-DD：2026-13-01"
+        assert api["signed_on"] == "“2026-13-01” 不是有效日期，应写作 YYYY-MM-DD"
 
 
 def test_a_bad_round_on_the_promote_form_asks_for_a_round(client, department_user, demand):

@@ -4,32 +4,41 @@
 Each validator names every bad field at once, in the request's language (this app's catalog;
 Chinese by default); the services call them, so pages, API and command line give the same errors.
 The API's bodies are made from them (``core.validation.body_schema``): pydantic takes each field as
-sent, so that its English messages never reach a user.
+sent, so that its English messages never reach a user. Fields are read by core's field readers
+(``core.validation.read_text``, ``read_date``, ``read_decimal``...): a JSON value of the wrong kind
+is a 422, a refused value of the right kind a 400.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from steppe.core.errors import ValidationFailed
 from steppe.core.models import Region, User
 from steppe.core.roles import Role, UnitKind
-from steppe.core.validation import Errors, body_schema, parse_decimal, parse_int, write_path
+from steppe.core.validation import (
+    MSG_NOT_LIST,
+    MSG_NOT_OBJECT,
+    Errors,
+    body_schema,
+    parse_decimal,
+    parse_int,
+    read_bool,
+    read_choice,
+    read_date,
+    read_decimal,
+    read_int,
+    read_text,
+    write_path,
+)
 
 from .models import Challenge
 
-ERR_REQUIRED = "必填"
-ERR_NOT_TEXT = "应为文本"
-ERR_TOO_LONG_N = "不能超过 {max} 字"
-ERR_DATE = "“{value}” 不是有效日期，应写作 YYYY-MM-DD"
-ERR_NOT_LIST = "应为列表"
-ERR_NOT_OBJECT = "应为对象"
 ERR_DEADLINE_PAST = "揭榜截止日期不能早于今天"
 ERR_REGION_PREFIX = "应为 1-6 位区划代码前缀"
 ERR_KINDS = "无效的主体类型 {bad}，可选 {allowed}"
@@ -85,93 +94,6 @@ def _t(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-# ---------------------------------------------------------------- field readers (every problem into one Errors)
-
-
-def _text(data: dict, name: str, errors: Errors, max_length: int, *, required: bool = False) -> str | None:
-    """Stripped text (None and a missing field read as empty); None when refused."""
-    value = data.get(name)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        errors.add(name, _t(ERR_NOT_TEXT))
-        return None
-    value = value.strip()
-    if required and not value:
-        errors.add(name, _t(ERR_REQUIRED))
-        return None
-    if len(value) > max_length:
-        errors.add(name, _t(ERR_TOO_LONG_N, max=max_length))
-        return None
-    return value
-
-
-def _date(data: dict, name: str, errors: Errors) -> date | None:
-    """A required date, a ``date`` or an ISO ``YYYY-MM-DD`` string; None when refused."""
-    value = data.get(name)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(name, _t(ERR_REQUIRED))
-        return None
-    try:
-        if not isinstance(value, str) or not value.strip().isascii():
-            raise ValueError
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add(name, _t(ERR_DATE, value=value))
-        return None
-
-
-def _amount(value, field: str, errors: Errors, *, required_message: str = ERR_REQUIRED, **bounds):
-    """A required amount (万元 by default: positive, below core.validation.MAX_AMOUNT, 2 places,
-    finite: core.validation.parse_decimal); None when refused."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(field, _t(required_message))
-        return None
-    return errors.take(lambda: parse_decimal(value, field, **bounds))
-
-
-def _int(data: dict, name: str, errors: Errors, *, lo: int, hi: int, default: int) -> int | None:
-    """An integer in [lo, hi] (a JSON number or the page's digits); missing or empty gives `default`."""
-    value = data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return default
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        number = None
-    if number is None or not lo <= number <= hi:
-        errors.add(name, _t(ERR_MAX_TEAMS, value=value, max=hi))
-        return None
-    return number
-
-
-def _check(errors: Errors, codes: dict[str, str]) -> None:
-    """Raise every error at once (``Errors.check``); when the only one is a refusal with a code of
-    its own (``codes``: message -> code), the answer keeps that code, which clients check."""
-    if not errors:
-        return
-    exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items)
-    if len(errors.items) == 1 and errors.items[0]["message"] in codes:
-        exc.code = codes[errors.items[0]["message"]]
-    raise exc
-
-
-def _bool(data: dict, name: str, errors: Errors, message: str, *, default: bool | None = None) -> bool | None:
-    """A JSON boolean, or the page's "true"/"false"/"on"; missing gives `default` (required without one)."""
-    value = data.get(name)
-    if value is None and default is not None:
-        return default
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "on"):
-        value = value.strip().lower() != "false"
-    if not isinstance(value, bool):
-        errors.add(name, _t(message))
-        return None
-    return value
-
-
 # ---------------------------------------------------------------- challenges
 
 
@@ -203,19 +125,20 @@ class ChallengeValidator:
         the API's body) is the 榜单编号 the command line may choose."""
         errors = Errors()
         out: dict = {
-            "title": _text(data, "title", errors, 200, required=True),
-            "problem": _text(data, "problem", errors, 10000, required=True),
-            "budget": _amount(data.get("budget"), "budget", errors),
-            "deadline": _date(data, "deadline", errors),
-            "eligibility_note": _text(data, "eligibility_note", errors, 5000),
-            "max_teams": _int(data, "max_teams", errors, lo=1, hi=MAX_TEAMS, default=1),
+            "title": read_text(data, "title", errors, 200, required=True),
+            "problem": read_text(data, "problem", errors, 10000, required=True),
+            "budget": read_decimal(data, "budget", errors, required=True),
+            "deadline": read_date(data, "deadline", errors, required=True),
+            "eligibility_note": read_text(data, "eligibility_note", errors, 5000),
+            "max_teams": read_int(data, "max_teams", errors, lo=1, hi=MAX_TEAMS, default=1,
+                                  message=_t(ERR_MAX_TEAMS, value=data.get("max_teams"), max=MAX_TEAMS)),
         }
         if out["deadline"] is not None and out["deadline"] < (today or timezone.localdate()):
             errors.add("deadline", _t(ERR_DEADLINE_PAST))
         kinds = data.get("eligible_kinds")
         kinds = list(DEFAULT_KINDS) if kinds is None else kinds
         if not isinstance(kinds, list | tuple):
-            errors.add("eligible_kinds", _t(ERR_NOT_LIST))
+            errors.add("eligible_kinds", _t(MSG_NOT_LIST), malformed=True)
         elif not kinds:
             errors.add("eligible_kinds", _t(ERR_KINDS_EMPTY))
         elif bad := [k for k in kinds if k not in UnitKind.values]:
@@ -228,7 +151,7 @@ class ChallengeValidator:
         if data.get("eligible_region_prefix") is None:
             out["eligible_region_prefix"] = Region.PROVINCE_PREFIX
         else:
-            prefix = _text(data, "eligible_region_prefix", errors, 6)
+            prefix = read_text(data, "eligible_region_prefix", errors, 6)
             if prefix and not (prefix.isascii() and prefix.isdigit()):
                 errors.add("eligible_region_prefix", _t(ERR_REGION_PREFIX))
             out["eligible_region_prefix"] = prefix
@@ -236,7 +159,7 @@ class ChallengeValidator:
         code = data.get("code")
         if code is not None:
             if not isinstance(code, str) or not CODE_RE.fullmatch(code):
-                errors.add("code", _t(ERR_CODE))
+                errors.add("code", _t(ERR_CODE), malformed=not isinstance(code, str))
             elif Challenge.objects.filter(code=code).exists():
                 errors.add("code", _t(ERR_CHALLENGE_EXISTS, code=code))
         out["code"] = code or None
@@ -250,36 +173,28 @@ def _targets(targets, errors: Errors) -> list[dict]:
         errors.add("targets", _t(ERR_TARGETS_REQUIRED))
         return []
     if not isinstance(targets, list | tuple):
-        errors.add("targets", _t(ERR_NOT_LIST))
+        errors.add("targets", _t(MSG_NOT_LIST), malformed=True)
         return []
     clean = []
     for i, t in enumerate(targets):
         path = f"targets[{i}]"
         if not isinstance(t, dict):
-            errors.add(path, _t(ERR_NOT_OBJECT))
+            errors.add(path, _t(MSG_NOT_OBJECT), malformed=True)
             continue
-        before = len(errors.items)
+        inside = errors.under(path)
         name = t.get("name")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200:
-            errors.add(f"{path}.name", _t(ERR_TARGET_NAME))
-        unit = t.get("unit")
-        unit = "" if unit is None else unit
-        if not isinstance(unit, str):
-            errors.add(f"{path}.unit", _t(ERR_NOT_TEXT))
-        elif len(unit.strip()) > 40:
-            errors.add(f"{path}.unit", _t(ERR_TOO_LONG_N, max=40))
+            inside.add("name", _t(ERR_TARGET_NAME), malformed=name is not None and not isinstance(name, str))
+        unit = read_text(t, "unit", inside, 40)
         code = t.get("code")
         code = f"t{i + 1}" if code is None or code == "" else code
         if not isinstance(code, str) or not CODE_RE.fullmatch(code):
-            errors.add(f"{path}.code", _t(ERR_CODE))
-        comparison = t.get("comparison")
-        comparison = ">=" if comparison is None or comparison == "" else comparison
-        if comparison not in (">=", "<="):
-            errors.add(f"{path}.comparison", _t(ERR_COMPARISON))
-        value = _amount(t.get("value"), f"{path}.value", errors, required_message=ERR_TARGET_VALUE_REQUIRED,
-                        positive=False, places=4)  # fmt: skip
-        if len(errors.items) == before:
-            clean.append({"code": code, "name": name.strip(), "unit": unit.strip(), "comparison": comparison,
+            inside.add("code", _t(ERR_CODE), malformed=not isinstance(code, str))
+        comparison = read_choice(t, "comparison", inside, (">=", "<="), message=_t(ERR_COMPARISON)) or ">="
+        value = read_decimal(t, "value", inside, required=True, required_message=_t(ERR_TARGET_VALUE_REQUIRED),
+                             positive=False, places=4)  # fmt: skip
+        if not inside:
+            clean.append({"code": code, "name": name.strip(), "unit": unit, "comparison": comparison,
                           "value": value})  # fmt: skip
     codes = [t["code"] for t in clean]
     if len(codes) != len(set(codes)):
@@ -303,7 +218,7 @@ class ExpertsValidator:
         if names is None or names == []:
             errors.add("usernames", _t(ERR_EXPERTS_REQUIRED))
         elif not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
-            errors.add("usernames", _t(ERR_NOT_LIST))
+            errors.add("usernames", _t(MSG_NOT_LIST), malformed=True)
         else:
             experts = list(User.objects.filter(username__in=names))
             missing = sorted(set(names) - {u.username for u in experts})
@@ -312,7 +227,7 @@ class ExpertsValidator:
                 errors.add("usernames", _t(ERR_UNKNOWN_USERS, names=", ".join(missing)))
             elif not_experts:
                 errors.add("usernames", _t(ERR_NOT_EXPERTS, names=", ".join(not_experts)))
-        note = _text(data, "note", errors, 2000)
+        note = read_text(data, "note", errors, 2000)
         errors.check()
         return {"experts": experts, "note": note}
 
@@ -325,8 +240,8 @@ class ApplicationValidator:
     @staticmethod
     def clean(data: dict, *, challenge: Challenge) -> dict:
         errors = Errors()
-        proposal = _text(data, "proposal", errors, 20000, required=True)
-        amount = _amount(data.get("requested_budget"), "requested_budget", errors)
+        proposal = read_text(data, "proposal", errors, 20000, required=True)
+        amount = read_decimal(data, "requested_budget", errors, required=True)
         if amount is not None and amount > challenge.budget:
             errors.add("requested_budget", _t(ERR_OVER_BUDGET, budget=challenge.budget))
         errors.check()
@@ -345,7 +260,7 @@ class ExpertReviewValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        conflict = _bool(data, "conflict", errors, ERR_CONFLICT, default=False)
+        conflict = read_bool(data, "conflict", errors, _t(ERR_CONFLICT), default=False)
         score = data.get("score")
         blank = score is None or (isinstance(score, str) and not score.strip())
         score_d = None
@@ -358,9 +273,9 @@ class ExpertReviewValidator:
             if score_d is not None and not Decimal(0) <= score_d <= Decimal(100):
                 errors.add("score", _t(ERR_SCORE_RANGE))
                 score_d = None
-        comment = _text(data, "comment", errors, 5000)
-        conflict_note = _text(data, "conflict_note", errors, 5000)
-        _check(errors, {_t(MSG_CONFLICT_SCORE): ERR_CONFLICT_SCORE})
+        comment = read_text(data, "comment", errors, 5000)
+        conflict_note = read_text(data, "conflict_note", errors, 5000)
+        errors.check({_t(MSG_CONFLICT_SCORE): ERR_CONFLICT_SCORE})
         return {"conflict": conflict, "score": score_d, "comment": comment, "conflict_note": conflict_note}
 
 
@@ -372,10 +287,10 @@ class ConflictClearValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        note = _text(data, "note", errors, 2000)
+        note = read_text(data, "note", errors, 2000)
         if note == "":
             errors.add("note", _t(MSG_CLEAR_NEEDS_NOTE))
-        _check(errors, {_t(MSG_CLEAR_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        errors.check({_t(MSG_CLEAR_NEEDS_NOTE): ERR_NEEDS_NOTE})
         return {"note": note}
 
 
@@ -388,7 +303,7 @@ class StateNoteValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        note = _text(data, "note", errors, 2000)
+        note = read_text(data, "note", errors, 2000)
         errors.check()
         return {"note": note}
 
@@ -398,7 +313,7 @@ class StateNoteValidator:
 
 def _note(data: dict, errors: Errors, message: str) -> str | None:
     """A decision's reason: required text of at most 2000 characters."""
-    note = _text(data, "note", errors, 2000)
+    note = read_text(data, "note", errors, 2000)
     if note == "":
         errors.add("note", _t(message))
     return note
@@ -418,7 +333,7 @@ class SelectValidator:
         if ids is None or ids == []:
             errors.add("applications", _t(ERR_APPS_REQUIRED))
         elif not isinstance(ids, list | tuple):
-            errors.add("applications", _t(ERR_NOT_LIST))
+            errors.add("applications", _t(MSG_NOT_LIST), malformed=True)
         else:
             # a value that is not an application's id is refused by name, never silently dropped
             numbers = [errors.take(lambda x=x: parse_int(x, "applications", lo=1, hi=2**53)) for x in ids]
@@ -431,7 +346,7 @@ class SelectValidator:
                 elif (total := sum(a.requested_budget for a in apps)) > challenge.budget:
                     errors.add("applications", _t(ERR_APPS_OVER_BUDGET, total=total, budget=challenge.budget))
         note = _note(data, errors, MSG_SELECT_NEEDS_NOTE)
-        _check(errors, {_t(MSG_SELECT_NEEDS_NOTE): ERR_NEEDS_NOTE,
+        errors.check({_t(MSG_SELECT_NEEDS_NOTE): ERR_NEEDS_NOTE,
                         _t(MSG_TOO_MANY_TEAMS, n=challenge.max_teams): ERR_TOO_MANY_TEAMS})  # fmt: skip
         return {"applications": apps, "note": note}
 
@@ -464,23 +379,22 @@ class CommitmentDefineValidator:
             errors.add("milestones", _t(ERR_MILESTONES_REQUIRED))
             milestones = []
         elif not isinstance(milestones, list | tuple):
-            errors.add("milestones", _t(ERR_NOT_LIST))
+            errors.add("milestones", _t(MSG_NOT_LIST), malformed=True)
             milestones = []
         last = None
         for i, m in enumerate(milestones):
             if not isinstance(m, dict):
-                errors.add(f"milestones[{i}]", _t(ERR_NOT_OBJECT))
+                errors.add(f"milestones[{i}]", _t(MSG_NOT_OBJECT), malformed=True)
                 continue
+            inside = errors.under(f"milestones[{i}]")
             deliverable = m.get("deliverable")
             if not isinstance(deliverable, str) or not deliverable.strip() or len(deliverable.strip()) > 300:
-                errors.add(f"milestones[{i}].deliverable", _t(ERR_DELIVERABLE))
+                inside.add("deliverable", _t(ERR_DELIVERABLE),
+                           malformed=deliverable is not None and not isinstance(deliverable, str))
                 deliverable = None
-            sub = Errors()
-            planned = _date(m, "planned_on", sub)
-            for e in sub.items:
-                errors.add(f"milestones[{i}].planned_on", e["message"])
+            planned = read_date(m, "planned_on", inside, required=True)
             if planned is not None and last is not None and planned < last:
-                errors.add(f"milestones[{i}].planned_on", _t(ERR_MILESTONE_ORDER))
+                inside.add("planned_on", _t(ERR_MILESTONE_ORDER))
             last = planned or last
             if deliverable is not None and planned is not None:
                 clean_ms.append((deliverable.strip(), planned))
@@ -488,9 +402,10 @@ class CommitmentDefineValidator:
         if tranches is None or tranches == []:
             errors.add("tranches", _t(ERR_TRANCHES_REQUIRED))
         elif not isinstance(tranches, list | tuple):
-            errors.add("tranches", _t(ERR_NOT_LIST))
+            errors.add("tranches", _t(MSG_NOT_LIST), malformed=True)
         else:
-            amounts = [_amount(a, f"tranches[{i}]", errors) for i, a in enumerate(tranches)]
+            amounts = [read_decimal({f"tranches[{i}]": a}, f"tranches[{i}]", errors, required=True)
+                       for i, a in enumerate(tranches)]
             if len(amounts) > len(milestones) + 1:
                 errors.add("tranches", _t(ERR_TRANCHES_COUNT))
             elif None not in amounts and sum(amounts) > budget:
@@ -508,7 +423,7 @@ class EvidenceValidator:
     def clean(data: dict, *, files=(), check_files=list) -> dict:
         """`check_files` reads the files (supervision.services.check_files: number and sizes) or raises."""
         errors = Errors()
-        note = _text(data, "evidence_note", errors, 5000)
+        note = read_text(data, "evidence_note", errors, 5000)
         checked = errors.take(lambda: check_files(files))
         if note == "" and checked == []:
             errors.add("evidence_note", _t(ERR_EVIDENCE_REQUIRED))
@@ -525,10 +440,10 @@ class MilestoneDecisionValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        accept = _bool(data, "accept", errors, ERR_ACCEPT)
-        terminate = _bool(data, "terminate", errors, ERR_TERMINATE, default=False)
+        accept = read_bool(data, "accept", errors, _t(ERR_ACCEPT))
+        terminate = read_bool(data, "terminate", errors, _t(ERR_TERMINATE), default=False)
         note = _note(data, errors, MSG_DECIDE_NEEDS_NOTE)
-        _check(errors, {_t(MSG_DECIDE_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        errors.check({_t(MSG_DECIDE_NEEDS_NOTE): ERR_NEEDS_NOTE})
         return {"accept": accept, "terminate": terminate, "note": note}
 
 
@@ -553,18 +468,18 @@ class FinalAcceptanceValidator:
         if achieved is None:
             achieved = {}
         if not isinstance(achieved, dict):
-            errors.add("achieved", _t(ERR_NOT_OBJECT))
+            errors.add("achieved", _t(MSG_NOT_OBJECT), malformed=True)
         else:
             codes = {t.code for t in targets}
             for code in achieved:
                 if code not in codes:
                     errors.add(f"achieved.{code}", _t(ERR_UNKNOWN_TARGET, code=code))
             for t in targets:
-                values[t.code] = _amount(achieved.get(t.code), f"achieved.{t.code}", errors,
-                                         required_message=_t(ERR_ACHIEVED_REQUIRED, name=t.name),
-                                         positive=False, places=4)  # fmt: skip
+                values[t.code] = read_decimal(achieved, t.code, errors.under("achieved"), required=True,
+                                              required_message=_t(ERR_ACHIEVED_REQUIRED, name=t.name),
+                                              positive=False, places=4)  # fmt: skip
         note = _note(data, errors, MSG_FINAL_NEEDS_NOTE)
-        _check(errors, {_t(MSG_FINAL_NEEDS_NOTE): ERR_NEEDS_NOTE})
+        errors.check({_t(MSG_FINAL_NEEDS_NOTE): ERR_NEEDS_NOTE})
         return {"achieved": values, "note": note}
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from steppe.core.errors import ValidationFailed
-from steppe.core.validation import Errors, JsonInput, body_schema, parse_int, parse_year, write_path
+from steppe.core.validation import YEAR_MAX, YEAR_MIN, Errors, body_schema, read_int, read_text, write_path
 
 MAX_REPLICATIONS = 20000
 MAX_SEED = 2**32 - 1  # numpy's generators take a seed below 2**32
@@ -33,35 +32,13 @@ class BuildValidator:
         """{method, replications, seed, year} for the framework `fw`, or ValidationFailed naming
         every bad field."""
         errors = Errors()
-        malformed = False
-        json = isinstance(data, JsonInput)
-
-        def number(name, parse):
-            nonlocal malformed
-            value = data.get(name)
-            if json and value is not None and (isinstance(value, bool) or not isinstance(value, int | str)):
-                malformed = True
-                errors.add(name, gettext("“%(value)s” 不是整数") % {"value": value})
-                return None
-            return errors.take(lambda: parse(value))
-
-        replications = number("replications", lambda v: parse_int(v, "replications", lo=0, hi=MAX_REPLICATIONS,
-                                                                   default=0))
-        seed = number("seed", lambda v: parse_int(v, "seed", lo=0, hi=MAX_SEED, default=1))
-        year = number("year", lambda v: None if v is None or str(v).strip() == "" else parse_year(v))
-        method = data.get("method")
-        if json and method is not None and not isinstance(method, str):
-            malformed = True
-            errors.add("method", gettext("应为文本"))
-        else:
-            method = (method or "").strip()
-            if method and method not in fw.methods:
-                errors.add("method", gettext("未知的计分方法"))
-        if errors:
-            exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items)
-            if malformed:
-                exc.status = 422
-            raise exc
+        replications = read_int(data, "replications", errors, lo=0, hi=MAX_REPLICATIONS, default=0)
+        seed = read_int(data, "seed", errors, lo=0, hi=MAX_SEED, default=1)
+        year = read_int(data, "year", errors, lo=YEAR_MIN, hi=YEAR_MAX)
+        method = read_text(data, "method", errors)
+        if method and method not in fw.methods:
+            errors.add("method", gettext("未知的计分方法"))
+        errors.check()
         return {"method": method, "replications": replications, "seed": seed, "year": year}
 
 

@@ -9,18 +9,28 @@ submission, ``POST /api/v1/measures/{code}/reports`` and ``POST /api/v1/reports/
 Each names every bad field at once, in the request's language (this app's catalog; Chinese by
 default); the services call them, so pages, API and command line give the same errors. The API's
 bodies are made from them (``core.validation.body_schema``): pydantic takes each field as sent.
+Fields are read by core's field readers (``core.validation.read_text``, ``read_date``...): a JSON
+value of the wrong kind is a 422, a refused value of the right kind a 400.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from steppe.core.errors import ValidationFailed
-from steppe.core.validation import Errors, body_schema, write_path
+from steppe.core.validation import (
+    Errors,
+    body_schema,
+    read_bool,
+    read_choice,
+    read_date,
+    read_int,
+    read_text,
+    write_path,
+)
 
 from .models import PERIOD_RE, ProgressRound, TargetReport
 from .status import ReportStatus
@@ -29,13 +39,8 @@ ERR_PROGRESS_REQUIRED = "请填写完成进度（0 到 100）"
 ERR_DONE_REQUIRED = "请填写本期完成情况"
 ERR_STATUS = "“{value}” 不是有效状态，可选：{allowed}"
 ERR_PROGRESS_RANGE = "“{value}” 应为 0 到 100 之间的整数"
-ERR_NOT_TEXT = "应为文本"
-ERR_TOO_LONG = "不能超过 5000 字"
 ERR_COMPLETED_NOT_100 = "状态为已完成时进度应为 100"
 ERR_PROBLEMS_REQUIRED = "状态为遇到困难时请说明存在的问题"
-ERR_REQUIRED = "必填"
-ERR_TOO_LONG_N = "不能超过 {max} 字"
-ERR_DATE = "“{value}” 不是有效日期，应写作 YYYY-MM-DD"
 ERR_PERIOD = "“{value}” 不是有效的调度周期（季度写作 2026-Q4，月份写作 2026-11）"
 ERR_DUE_PAST = "截止日期 {due} 早于今天 {today}，不能开启已过期的调度"
 ERR_PLAN = "没有代码为“{value}”的规划"
@@ -68,100 +73,27 @@ class ReportValidator:
     @staticmethod
     def clean(data: dict, *, submitting: bool = False) -> dict:
         """The clean values, or ValidationFailed naming every bad field."""
-        errors = []
-        out = {}
-        status = data.get("status", None)
-        if status not in {s.value for s in ReportStatus}:
-            allowed = ", ".join(s.value for s in ReportStatus)
-            errors.append({"field": "status", "message": _t(ERR_STATUS, value=status, allowed=allowed)})
-        else:
-            out["status"] = status
-        progress = data.get("progress", None)
-        p = None
-        if isinstance(progress, int) and not isinstance(progress, bool):
-            p = progress
-        elif isinstance(progress, str) and progress.strip().isdigit():
-            p = int(progress.strip())
-        if progress is None or (isinstance(progress, str) and not progress.strip()):
-            errors.append({"field": "progress", "message": _t(ERR_PROGRESS_REQUIRED)})
-        elif p is None or not 0 <= p <= 100:
-            errors.append({"field": "progress", "message": _t(ERR_PROGRESS_RANGE, value=progress)})
-        else:
-            out["progress"] = p
-        for name in ("done", "problems", "next_steps"):
-            value = data.get(name, "") or ""
-            if not isinstance(value, str):
-                errors.append({"field": name, "message": _t(ERR_NOT_TEXT)})
-            elif len(value) > 5000:
-                errors.append({"field": name, "message": _t(ERR_TOO_LONG)})
-            else:
-                out[name] = value.strip()
-        if submitting and "done" in out and not out["done"]:
-            errors.append({"field": "done", "message": _t(ERR_DONE_REQUIRED)})
+        errors = Errors()
+        allowed = [s.value for s in ReportStatus]
+        refused = _t(ERR_STATUS, value=data.get("status"), allowed=", ".join(allowed))
+        out = {
+            "status": read_choice(data, "status", errors, allowed, required=True, required_message=refused,
+                                  message=refused),
+            "progress": read_int(data, "progress", errors, lo=0, hi=100, required=True,
+                                 required_message=_t(ERR_PROGRESS_REQUIRED),
+                                 message=_t(ERR_PROGRESS_RANGE, value=data.get("progress"))),
+            "done": read_text(data, "done", errors, 5000, required=submitting,
+                              required_message=_t(ERR_DONE_REQUIRED)),
+            "problems": read_text(data, "problems", errors, 5000),
+            "next_steps": read_text(data, "next_steps", errors, 5000),
+        }  # fmt: skip
         if not errors:
             if out["status"] == ReportStatus.COMPLETED and out["progress"] != 100:
-                errors.append({"field": "progress", "message": _t(ERR_COMPLETED_NOT_100)})
+                errors.add("progress", _t(ERR_COMPLETED_NOT_100))
             if out["status"] == ReportStatus.PROBLEMS and not out["problems"]:
-                errors.append({"field": "problems", "message": _t(ERR_PROBLEMS_REQUIRED)})
-        if errors:
-            raise ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+                errors.add("problems", _t(ERR_PROBLEMS_REQUIRED))
+        errors.check()
         return out
-
-
-# ---------------------------------------------------------------- field readers (every problem into one Errors)
-
-
-def _text(
-    data: dict,
-    name: str,
-    errors: Errors,
-    max_length: int,
-    *,
-    required: bool = False,
-    required_message: str = ERR_REQUIRED,
-) -> str | None:
-    """Stripped text (None and a missing field read as empty); None when refused."""
-    value = data.get(name)
-    value = "" if value is None else value
-    if not isinstance(value, str):
-        errors.add(name, _t(ERR_NOT_TEXT))
-        return None
-    value = value.strip()
-    if required and not value:
-        errors.add(name, _t(required_message))
-        return None
-    if len(value) > max_length:
-        errors.add(name, _t(ERR_TOO_LONG_N, max=max_length))
-        return None
-    return value
-
-
-def _check(errors: Errors, codes: dict[str, str]) -> None:
-    """Raise every error at once (``Errors.check``); when the only one is a refusal with a code of
-    its own (``codes``: message -> code), the answer keeps that code, which clients check."""
-    if not errors:
-        return
-    exc = ValidationFailed("; ".join(f"{e['field']}: {e['message']}" for e in errors.items), errors.items)
-    if len(errors.items) == 1 and errors.items[0]["message"] in codes:
-        exc.code = codes[errors.items[0]["message"]]
-    raise exc
-
-
-def _date(data: dict, name: str, errors: Errors) -> date | None:
-    """A required date, a ``date`` or an ISO ``YYYY-MM-DD`` string; None when refused."""
-    value = data.get(name)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(name, _t(ERR_REQUIRED))
-        return None
-    try:
-        if not isinstance(value, str) or not value.strip().isascii():
-            raise ValueError
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add(name, _t(ERR_DATE, value=value))
-        return None
 
 
 # ---------------------------------------------------------------- rounds
@@ -176,23 +108,23 @@ class RoundValidator:
     @staticmethod
     def clean(data: dict, *, today: date | None = None) -> dict:
         errors = Errors()
-        period = _text(data, "period", errors, 7, required=True)
+        period = read_text(data, "period", errors, 7, required=True)
         if period and not PERIOD_RE.match(period):
             errors.add("period", _t(ERR_PERIOD, value=period))
         elif period and ProgressRound.objects.filter(period=period).exists():
             errors.add("period", _t(MSG_ROUND_EXISTS, period=period))
-        due = _date(data, "due", errors)
+        due = read_date(data, "due", errors, required=True)
         today = today or timezone.localdate()
         if due is not None and due < today:
             # a past due date would put every lead unit on the 通报 list the moment the round opens
             errors.add("due", _t(ERR_DUE_PAST, due=due.isoformat(), today=today.isoformat()))
-        plan = _text(data, "plan", errors, 32)
+        plan = read_text(data, "plan", errors, 32)
         if plan:
             from steppe.plans.models import Plan
 
             if not Plan.objects.filter(code=plan).exists():
                 errors.add("plan", _t(ERR_PLAN, value=plan))
-        _check(errors, {_t(MSG_ROUND_EXISTS, period=period): ERR_ROUND_EXISTS})
+        errors.check({_t(MSG_ROUND_EXISTS, period=period): ERR_ROUND_EXISTS})
         return {"period": period, "due": due, "plan": plan or None}
 
 
@@ -212,9 +144,9 @@ class MilestoneValidator:
     def clean(data: dict) -> dict:
         errors = Errors()
         out = {
-            "deliverable": _text(data, "deliverable", errors, 300, required=True),
-            "planned_on": _date(data, "planned_on", errors),
-            "evidence_required": _text(data, "evidence_required", errors, 2000),
+            "deliverable": read_text(data, "deliverable", errors, 300, required=True),
+            "planned_on": read_date(data, "planned_on", errors, required=True),
+            "evidence_required": read_text(data, "evidence_required", errors, 2000),
         }
         errors.check()
         return out
@@ -231,12 +163,12 @@ class MilestoneChangeValidator:
         errors = Errors()
         out = {}
         if data.get("deliverable") is not None:
-            out["deliverable"] = _text(data, "deliverable", errors, 300, required=True)
+            out["deliverable"] = read_text(data, "deliverable", errors, 300, required=True)
         if data.get("planned_on") is not None:
-            out["planned_on"] = _date(data, "planned_on", errors)
+            out["planned_on"] = read_date(data, "planned_on", errors, required=True)
         if data.get("evidence_required") is not None:
-            out["evidence_required"] = _text(data, "evidence_required", errors, 2000)
-        note = _text(data, "note", errors, 2000)
+            out["evidence_required"] = read_text(data, "evidence_required", errors, 2000)
+        note = read_text(data, "note", errors, 2000)
         planned = out.get("planned_on")
         if planned is not None and planned != milestone.planned_on and milestone.approved_at and note == "":
             errors.add("note", _t(ERR_MOVE_NEEDS_NOTE))
@@ -254,10 +186,10 @@ class MilestoneDoneValidator:
     def clean(data: dict, *, milestone, files=(), check_files=list, today: date | None = None) -> dict:
         """`check_files` reads the files (services.check_files: their number and sizes) or raises."""
         errors = Errors()
-        done = _date(data, "done_on", errors)
+        done = read_date(data, "done_on", errors, required=True)
         if done is not None and done > (today or timezone.localdate()):
             errors.add("done_on", _t(ERR_DONE_IN_FUTURE))
-        note = _text(data, "evidence_note", errors, 5000)
+        note = read_text(data, "evidence_note", errors, 5000)
         checked = errors.take(lambda: check_files(files))
         if (note == "" and checked == [] and milestone.evidence_required
                 and not milestone.evidence.exists()):  # fmt: skip
@@ -277,16 +209,11 @@ class ReviewValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        accept = data.get("accept")
-        if isinstance(accept, str) and accept.strip().lower() in ("true", "false"):
-            accept = accept.strip().lower() == "true"
-        if not isinstance(accept, bool):
-            errors.add("accept", _t(ERR_ACCEPT))
-            accept = None
-        comment = _text(data, "comment", errors, 2000)
+        accept = read_bool(data, "accept", errors, _t(ERR_ACCEPT))
+        comment = read_text(data, "comment", errors, 2000)
         if accept is False and comment == "":
             errors.add("comment", _t(MSG_RETURN_NEEDS_COMMENT))
-        _check(errors, {_t(MSG_RETURN_NEEDS_COMMENT): ERR_RETURN_NEEDS_COMMENT})
+        errors.check({_t(MSG_RETURN_NEEDS_COMMENT): ERR_RETURN_NEEDS_COMMENT})
         return {"accept": accept, "comment": comment}
 
 
@@ -302,15 +229,12 @@ class TargetReportValidator:
     @staticmethod
     def clean(data: dict, *, submitting: bool = False) -> dict:
         errors = Errors()
-        status = data.get("status")
-        status = "" if status is None else status
         allowed = [c for c, _label in TargetReport.Status.choices]
-        if not isinstance(status, str) or (status and status not in allowed):
-            errors.add("status", _t(ERR_STATUS, value=status, allowed=", ".join(allowed)))
-        elif submitting and not status:
-            errors.add("status", _t(ERR_TARGET_STATUS_REQUIRED))
-        narrative = _text(data, "narrative", errors, 10000, required=submitting,
-                          required_message=ERR_NARRATIVE_REQUIRED)  # fmt: skip
+        status = read_choice(data, "status", errors, allowed, required=submitting,
+                             required_message=_t(ERR_TARGET_STATUS_REQUIRED),
+                             message=_t(ERR_STATUS, value=data.get("status"), allowed=", ".join(allowed))) or ""
+        narrative = read_text(data, "narrative", errors, 10000, required=submitting,
+                              required_message=_t(ERR_NARRATIVE_REQUIRED))  # fmt: skip
         errors.check()
         return {"status": status, "narrative": narrative}
 
@@ -326,7 +250,7 @@ class ChaseValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        note = _text(data, "note", errors, 500)
+        note = read_text(data, "note", errors, 500)
         errors.check()
         return {"note": note}
 

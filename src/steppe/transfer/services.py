@@ -43,7 +43,7 @@ from .models import (
 )
 from .search import schedule_sync
 from .validation import (  # noqa: F401  (the messages and limits, as services.X, for callers and tests)
-    _CONTROL,
+    CONTROL_CHARACTERS,
     CURRENT_RULES_VERSION,
     MAX_AMOUNT_WAN,
     MAX_CONTRACT_AMOUNT,
@@ -67,7 +67,6 @@ from .validation import (  # noqa: F401  (the messages and limits, as services.X
     ReviewDecisionValidator,
     RoundValidator,
     ScenarioValidator,
-    _date,
     _region,
     _text,
     registration_area,
@@ -891,7 +890,7 @@ def _registered_listing_keys(model, titles: list[str]) -> dict[tuple[str, str, s
     already in the register (withdrawn ones left out), for the titles of an import file."""
     # titles with control characters are refused row by row; PostgreSQL cannot even compare them
     found = (
-        model.objects.filter(title__in={t for t in titles if t and not _CONTROL.search(t)})
+        model.objects.filter(title__in={t for t in titles if t and not CONTROL_CHARACTERS.search(t)})
         .exclude(status=ListingStatus.WITHDRAWN)
         .select_related("unit")
     )

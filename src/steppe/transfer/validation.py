@@ -7,18 +7,18 @@ services call them, so the page, the API, the import and the command line give t
 in the same words. Messages follow the page's language (this app's catalog; Chinese by default).
 
 The API's bodies for these writes are made from the validators (``core.validation.body_schema``):
-pydantic takes each field as sent and the validator judges it. A value of the wrong kind (not a
-number, not a date, a JSON number where text is expected) makes the API answer 422 ("does not
-match"); a well-formed value that is refused (a TRL of 10, an unknown region) 400; the fields and
-messages are the same either way.
+pydantic takes each field as sent and the validator judges it, reading it with core's field
+readers (core.validation.read_text, read_date, read_decimal...). A JSON value of the wrong kind (a
+number where text or a date is expected, a list for an amount) makes the API answer 422 ("does not
+match"); a value of the right kind that is refused (a TRL of 10, an unknown region, text that is
+not a date) 400; the fields and messages are the same either way.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,13 +29,20 @@ from steppe.core.credit_code import credit_code_normalise
 from steppe.core.errors import DomainError, ValidationFailed
 from steppe.core.forms import credit_code_error
 from steppe.core.regions import resolve_region
-from steppe.core.validation import (
+from steppe.core.validation import (  # noqa: F401  (MSG_CONTROL_CHARACTER: as services.X, for callers and tests)
+    CONTROL_CHARACTERS,
+    MSG_CONTROL_CHARACTER,
+    MSG_NOT_TEXT,
+    MSG_REQUIRED,
+    TEXT_MAX_LENGTH,
     Errors,
     JsonInput,
     body_schema,
-    parse_date,
     parse_int,
-    parse_text,
+    read_date,
+    read_decimal,
+    read_int,
+    read_text,
     write_path,
 )
 
@@ -43,13 +50,7 @@ from .models import CONTRACT_TYPE_ALIASES, Broker, ContractType, IpType, Scenari
 
 CURRENT_RULES_VERSION = "技术合同认定规则（国科发政字〔2000〕063号）"
 
-MSG_REQUIRED = "必填"
-MSG_NOT_TEXT = "应为文本"
-MSG_TOO_LONG = "超过 {max} 字"
-MSG_NOT_A_NUMBER = "不是数字：{raw}"
 MSG_NOT_NON_NEGATIVE = "应为非负数：{raw}"
-MSG_NOT_A_DATE = "日期应写作 YYYY-MM-DD：{raw}"
-MSG_CONTROL_CHARACTER = "含有不可见的控制字符，请删除后重试"
 MSG_READINESS = "技术成熟度应为 1–9：{raw}"
 MSG_IP_TYPE = "未知类型“{value}”（可选：{choices}）"
 MSG_TRANSFER_MODES = "未知转化方式“{value}”（可选：{choices}）"
@@ -95,47 +96,27 @@ def _t(message: str, **values) -> str:
 # ---------------------------------------------------------------- field parsing
 
 
-class FieldErrors:
-    """Every problem of one input (or of one import row), raised together."""
+class FieldErrors(Errors):
+    """Every problem of one input (or of one import row, `row`), raised together; a value of the
+    wrong kind makes the API answer 422 (core.validation.Errors)."""
 
     def __init__(self, row: int | None = None):
+        super().__init__()
         self.row = row
-        self.items: list[dict] = []
-        self.malformed = False  # a value of the wrong kind: the API answers 422
 
     def add(self, field: str, message: str, *, malformed: bool = False) -> None:
-        item: dict[str, str | int] = {"field": field, "message": message}
+        super().add(field, message, malformed=malformed)
         if self.row is not None:
-            item["row"] = self.row
-        self.items.append(item)
-        self.malformed = self.malformed or malformed
+            self.items[-1]["row"] = self.row
 
     def raise_if_any(self, message: str = "输入有误") -> None:
         if self.items:
-            detail = "；".join(f"{e['field']}: {e['message']}" for e in self.items)
-            exc = ValidationFailed(f"{message}：{detail}", self.items)
-            if self.malformed:
-                exc.status = 422
-            raise exc
+            raise self.error(message)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _text(data, key, errors, *, required=False, max_length=None) -> str:
-    value = data.get(key)
-    if isinstance(data, JsonInput) and value is not None and not isinstance(value, str):
-        errors.add(key, _t(MSG_NOT_TEXT), malformed=True)
-        return ""
-    value = "" if value is None else str(value).strip()
-    if _CONTROL.search(value):  # PostgreSQL refuses NUL in text; the others are never meant
-        errors.add(key, _t(MSG_CONTROL_CHARACTER))
-        return ""
-    if required and not value:
-        errors.add(key, _t(MSG_REQUIRED))
-    if max_length and len(value) > max_length:
-        errors.add(key, _t(MSG_TOO_LONG, max=max_length))
-    return value
+def _text(data, key, errors, *, required=False, max_length=TEXT_MAX_LENGTH) -> str:
+    """core's read_text, "" when refused (an import compares its rows before it raises)."""
+    return read_text(data, key, errors, max_length, required=required) or ""
 
 
 def _credit_code(data, key, errors) -> str:
@@ -148,45 +129,15 @@ def _credit_code(data, key, errors) -> str:
 
 
 def _decimal(data, key, errors, *, required=False) -> Decimal | None:
-    raw = data.get(key)
-    if raw is None or str(raw).strip() == "":
-        if required:
-            errors.add(key, _t(MSG_REQUIRED))
+    """An amount in 万元 (core's read_decimal, two places): not negative, below MAX_AMOUNT_WAN."""
+    value = read_decimal(data, key, errors, required=required, positive=False, limit=Decimal("1e15"))
+    if value is not None and value < 0:
+        errors.add(key, _t(MSG_NOT_NON_NEGATIVE, raw=data.get(key)))
         return None
-    if isinstance(raw, bool | list | dict):
-        errors.add(key, _t(MSG_NOT_A_NUMBER, raw=raw), malformed=True)
+    if value is not None and value >= MAX_AMOUNT_WAN:
+        errors.add(key, _t(MSG_AMOUNT_OUT_OF_RANGE, raw=data.get(key)))
         return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        errors.add(key, _t(MSG_NOT_A_NUMBER, raw=raw), malformed=True)
-        return None
-    if not value.is_finite() or value < 0:
-        errors.add(key, _t(MSG_NOT_NON_NEGATIVE, raw=raw))
-        return None
-    if value >= MAX_AMOUNT_WAN:
-        errors.add(key, _t(MSG_AMOUNT_OUT_OF_RANGE, raw=raw))
-        return None
-    return value.quantize(Decimal("0.01"))
-
-
-def _date(data, key, errors, *, required=False) -> dt.date | None:
-    raw = data.get(key)
-    if isinstance(raw, dt.date):
-        return raw
-    if raw is None or str(raw).strip() == "":
-        if required:
-            errors.add(key, _t(MSG_REQUIRED))
-        return None
-    if isinstance(data, JsonInput) and not isinstance(raw, str):  # a JSON number read as 20300101 was a date
-        errors.add(key, _t(MSG_NOT_A_DATE, raw=raw), malformed=True)
-        return None
-    text = str(raw).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        errors.add(key, _t(MSG_NOT_A_DATE, raw=raw), malformed=True)
-        return None
+    return value
 
 
 def _region(data, key, errors, *, required=True):
@@ -195,7 +146,7 @@ def _region(data, key, errors, *, required=True):
         return raw
     if raw is None or str(raw).strip() == "":
         if required:
-            errors.add(key, _t(MSG_REQUIRED))
+            errors.add(key, gettext(MSG_REQUIRED))
         return None
     try:
         return resolve_region(str(raw))
@@ -284,7 +235,7 @@ class ListingValidator:
                     errors.add("price_max", _t(MSG_PRICE_ORDER))
         else:
             values["budget"] = _decimal(data, "budget", errors)
-            values["deadline"] = _date(data, "deadline", errors)
+            values["deadline"] = read_date(data, "deadline", errors)
         return values
 
 
@@ -322,8 +273,8 @@ class ContractValidator:
             "buyer_credit_code": _credit_code(data, "buyer_credit_code", errors),
             "amount": _decimal(data, "amount", errors, required=True),
             "tech_amount": _decimal(data, "tech_amount", errors),
-            "signed_on": _date(data, "signed_on", errors, required=True),
-            "registered_on": _date(data, "registered_on", errors),
+            "signed_on": read_date(data, "signed_on", errors, required=True),
+            "registered_on": read_date(data, "registered_on", errors),
             "authority": _text(data, "authority", errors, max_length=200),
             "rules_version": _text(data, "rules_version", errors, max_length=64) or CURRENT_RULES_VERSION[:64],
         }
@@ -425,8 +376,8 @@ def _service_fields(data, errors) -> list[str]:
         if f and f not in out:
             out.append(f)
     for f in out:
-        if _CONTROL.search(f):
-            errors.add("fields", _t(MSG_CONTROL_CHARACTER))
+        if CONTROL_CHARACTERS.search(f):
+            errors.add("fields", gettext(MSG_CONTROL_CHARACTER))
             return []
         if len(f) > MAX_SERVICE_FIELD_LENGTH:
             errors.add("fields", _t(MSG_SERVICE_FIELD_TOO_LONG, value=f[:40], max=MAX_SERVICE_FIELD_LENGTH))
@@ -441,7 +392,7 @@ def _broker_region(data, errors):
     """The league or city a broker serves (the autonomous region as a whole allowed); "" for none."""
     raw = data.get("region")
     if isinstance(data, JsonInput) and raw is not None and not isinstance(raw, str):
-        errors.add("region", _t(MSG_NOT_TEXT), malformed=True)
+        errors.add("region", gettext(MSG_NOT_TEXT), malformed=True)
         return None
     region = _region(data, "region", errors, required=False)
     if region is not None and not (region.level in ("province", "prefecture") and region.is_in_region(region.code)):
@@ -489,7 +440,7 @@ class PublishValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = FieldErrors()
-        expires_on = _date(data, "expires_on", errors)
+        expires_on = read_date(data, "expires_on", errors)
         if expires_on is not None and expires_on <= timezone.localdate():
             errors.add("expires_on", _t(MSG_EXPIRES_NOT_AFTER_TODAY))
         errors.raise_if_any()
@@ -580,16 +531,9 @@ class RoundValidator:
     @staticmethod
     def clean(data: dict) -> dict:
         errors = Errors()
-        number, published_on = data.get("number"), data.get("published_on")
-        n = errors.take(lambda: parse_int(number, "number", lo=1, hi=100_000))
-        day = None
-        if published_on not in (None, ""):
-            if isinstance(data, JsonInput) and not isinstance(published_on, str):
-                # a JSON number is not a date (Python would read 20260501 as one): core's message
-                errors.add("published_on", gettext("“%(value)s” 不是有效日期，应写作 YYYY-MM-DD") % {"value": published_on})
-            else:
-                day = errors.take(lambda: parse_date(published_on, "published_on"))
-        title = errors.take(lambda: parse_text(data.get("title"), "title", 200))
+        n = read_int(data, "number", errors, lo=1, hi=100_000, required=True)
+        day = read_date(data, "published_on", errors)
+        title = read_text(data, "title", errors, 200, required=True)
         if n is not None and ScenarioRound.objects.filter(number=n).exists():
             errors.add("number", _t(MSG_ROUND_EXISTS, n=n))
         errors.check()
@@ -639,7 +583,7 @@ class ScenarioValidator:
             "needs": _text(data, "needs", errors, required=True, max_length=MAX_NEEDS_LENGTH),
             "field": _text(data, "field", errors, max_length=64),
             "region": _region(data, "region", errors, required=False),
-            "deadline": _date(data, "deadline", errors),
+            "deadline": read_date(data, "deadline", errors),
         }
 
 
@@ -659,7 +603,7 @@ class PromoteValidator:
         values = {
             "round": _scenario_round(data, errors),
             "owner": _text(data, "owner", errors, max_length=200),
-            "deadline": _date(data, "deadline", errors),
+            "deadline": read_date(data, "deadline", errors),
         }
         errors.raise_if_any()
         return values
