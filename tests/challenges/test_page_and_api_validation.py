@@ -4,6 +4,7 @@ bad input gets the same errors, each named by its field, every one at once, in t
 language (Chinese by default, English on English requests); nothing is written."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
