@@ -158,9 +158,7 @@ def test_a_run_deleted_through_its_queryset_shows_at_once(page, register):
 
 def test_a_region_change_shows_at_once(page, register):
     def move():
-        county = Region.objects.get(code="150203")
-        county.code = "150699"
-        county.save()
+        _recode("150203", "150699")
 
     after = _changes(page, move)
     assert after[("150600", 2023)][1] == 1
@@ -188,3 +186,44 @@ def test_reading_does_not_retire_the_counts(page, register):
     gen = COUNTS.current()
     page()
     assert COUNTS.current() == gen  # reading does not retire the cache
+
+
+def test_the_number_of_files_shows_each_write_at_once(client, department_user, bureau_user, register):
+    """The files page's and the API's total (kept in the cache for the department and each bureau)."""
+    baotou, ordos = register
+
+    def totals() -> dict:
+        out = {}
+        for user in (department_user, bureau_user):
+            client.force_login(user)
+            page = client.get("/policy/enterprises/").content.decode()
+            out[user.role] = (
+                int(re.search(r"企业档案（共 (\d+) 家）", page).group(1)),
+                client.get("/api/v1/policy/enterprises").json()["total"],
+            )
+        return out
+
+    def live() -> dict:
+        baotou_league = Enterprise.objects.filter(region__code__startswith="1502").count()
+        return {"department": (Enterprise.objects.count(),) * 2, "bureau": (baotou_league,) * 2}
+
+    assert totals() == live() == {"department": (2, 2), "bureau": (1, 1)}
+    third = code("91150204MA0000003")
+    writes = [
+        lambda: register_import(io.StringIO(HEADER + _csv(third, "丙", "150204")), filename="y.csv"),
+        lambda: Enterprise.objects.filter(pk=ordos.pk).update(region=Region.objects.get(code="150203")),
+        lambda: enterprises_generate(30, year=2024, seed=5),
+        lambda: Enterprise.objects.get(credit_code=third).delete(),
+        lambda: Enterprise.objects.filter(synthetic=True, region__code__startswith="1502").delete(),
+        lambda: _recode("150203", "150698"),  # a county moves to another league (regions load: save())
+    ]
+    for write in writes:
+        before = totals()
+        write()
+        assert totals() == live() != before
+
+
+def _recode(code: str, new: str) -> None:
+    region = Region.objects.get(code=code)
+    region.code = new
+    region.save()

@@ -37,14 +37,19 @@ def window(qs: QuerySet, *, limit: int, offset: int) -> QuerySet:
     return stable(qs)[offset : offset + limit]
 
 
-def paginate(request, qs: QuerySet | Sequence, *, per_page: int = PAGE_SIZE, param: str = "page") -> Page:
+def paginate(
+    request, qs: QuerySet | Sequence, *, per_page: int = PAGE_SIZE, param: str = "page", count: int | None = None
+) -> Page:
     """A page's slice of ``qs`` from ``?page=`` (or ``param``) and ``?per_page=`` (capped), in a stable
     order. The page carries ``previous_query``/``next_query`` (this request's query with the page
     number changed) for ``web/_pager.html``. A list (e.g. keys of computed rows) must come in a
-    stable order already."""
+    stable order already. ``count``: the number of rows of ``qs`` when the caller knows it (kept in
+    a cache), instead of counting them."""
     size = parse_int(request.GET.get("per_page"), "per_page", lo=1, hi=PAGE_SIZE_MAX, default=per_page)
     number = parse_int(request.GET.get(param), param, lo=1, hi=10**6, default=1)
     paginator = Paginator(stable(qs) if isinstance(qs, QuerySet) else qs, size)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property: known, not counted
     if number > paginator.num_pages:
         raise invalid(param, _t("共 %(pages)s 页，没有第 %(number)s 页", pages=paginator.num_pages, number=number))
     page = paginator.page(number)

@@ -48,7 +48,7 @@ def _ent(e):
 @router.get("/policy/enterprises", auth=api_auth)
 def enterprises(request, limit: Limit = 100, offset: Offset = 0):
     qs = permissions.enterprises_visible_to(request.auth).order_by("id")
-    total = qs.count()
+    total = queries.enterprises_visible_total(request.auth)  # the department's and a bureau's from the cache
     return {"total": total, "items": [_ent(e) for e in window(qs, limit=limit, offset=offset)]}
 
 

@@ -4,7 +4,9 @@
 What is cached, under the current generation of ``COUNTS``: ``queries.enterprise_counts_by_region_year``
 (the batch-results page, ``GET /api/v1/policy/counts``, the statistics dashboard's
 register figures). It groups every enterprise's certificate date and registration number and
-every result of the finished batch runs: ~140 ms a request at 100,000 enterprises.
+every result of the finished batch runs: ~140 ms a request at 100,000 enterprises. Beside them,
+the number of files the department (the register) and each bureau (its league) see
+(``queries.enterprises_visible_total``: the files page and ``GET /api/v1/policy/enterprises``).
 
 What starts a new generation (``counts_changed``):
 

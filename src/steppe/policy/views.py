@@ -111,7 +111,7 @@ def enterprise_list(request):
     if request.user.role == Role.BANK:
         raise Http404  # a bank sees the white list only
     qs = permissions.enterprises_visible_to(request.user).order_by("name")
-    ctx = {"total": qs.count(), "can_import": permissions.can_import(request.user)}
+    ctx = {"can_import": permissions.can_import(request.user)}
     opening = request.method == "POST" and request.POST.get("form") == "open"
     if request.method == "POST" and not opening:
         if not ctx["can_import"]:
@@ -130,6 +130,8 @@ def enterprise_list(request):
             except DomainError as exc:
                 ctx["import_error"] = exc.message
                 ctx["import_errors"] = (exc.data or {}).get("errors", [])[:200]
+    # counted once, after an import (the department's and a bureau's number kept in the cache)
+    ctx["total"] = queries.enterprises_visible_total(request.user)
     if request.user.role == Role.ENTERPRISE and ctx["total"] == 0:
         # an enterprise without a file opens it here: the register's row under its credit code,
         # or a new file from what it enters
@@ -149,7 +151,7 @@ def enterprise_list(request):
                 else:
                     form.add_error(None, exc.message)
         ctx["open_form"] = form
-    ctx["enterprises"] = paginate(request, qs)
+    ctx["enterprises"] = paginate(request, qs, count=ctx["total"])
     return render(request, "policy/enterprise_list.html", ctx)
 
 
