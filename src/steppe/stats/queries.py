@@ -253,11 +253,48 @@ def cell_keys(indicator: str, *, gen: int | None = None) -> list[tuple[str, int]
     shared cache until the data change (stats/cache.py), so a page of the table computes only the
     cells of the regions it shows (``cells(indicators=[code], regions=...)``: a formula reads only
     its own region's inputs, so those cells are the same)."""
-    return stats_cache.remember(
-        ("cell_keys", indicator),
-        lambda: sorted(((r, y) for (r, _i, y) in cells(indicators=[indicator])), key=_table_order),
-        gen=gen,
-    )
+    return stats_cache.remember(("cell_keys", indicator), lambda: _cell_keys(indicator), gen=gen)
+
+
+def _cell_keys(indicator: str) -> list[tuple[str, int]]:
+    """``cell_keys`` computed without choosing every value: an indicator has a published cell
+    wherever it has a current observation, and a computed one (a formula) only where each input
+    has a published cell that year or, for ``lag``, the year before (a missing input gives a missing
+    result): only the regions holding such a year without a published cell are computed."""
+    formula = Indicator.objects.filter(code=indicator).values_list("formula", flat=True).first()
+    inputs = sorted(derive.Formula.parse(formula).inputs) if formula else []
+    published: dict[str, set[tuple[str, int]]] = {code: set() for code in [indicator, *inputs]}
+    for code, r, y in (
+        Observation.objects.filter(is_current=True, indicator__code__in=list(published))
+        .values_list("indicator__code", "region__code", "year")
+        .distinct()
+    ):
+        published[code].add((r, y))
+    keys = published[indicator]
+    if inputs:
+        # (input, how many years back): `lag(x)` reads x a year back; the result is missing wherever
+        # one of them is, so a computed cell can only be where every one has a published cell
+        reads = sorted(_lagged_names(derive.Formula.parse(formula).tree.body, 0))
+        first, back = reads[0]
+        candidates = {(r, y + back) for r, y in published[first]} - keys
+        computed = sorted({r for r, y in candidates if all((r, y - n) in published[c] for c, n in reads)})
+        if computed:  # a formula reads only its own region's inputs: these regions' cells are the same
+            keys = keys | {(r, y) for (r, _i, y) in cells(indicators=[indicator], regions=computed)}
+    return sorted(keys, key=_table_order)
+
+
+def _lagged_names(node, back: int) -> set[tuple[str, int]]:
+    """The indicator codes a formula's expression reads, each with its years back (``lag`` nesting)."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        return {(node.id, back)}
+    if isinstance(node, ast.Call):  # lag(x): Formula.parse allows no other call
+        return _lagged_names(node.args[0], back + 1)
+    out: set[tuple[str, int]] = set()
+    for child in ast.iter_child_nodes(node):
+        out |= _lagged_names(child, back)
+    return out
 
 
 def cells_window(
@@ -283,10 +320,16 @@ def cells_window(
         "year_to": year_to,
         "with_derived": with_derived,
     }
-    counts: list[tuple[str, int]] = stats_cache.remember(
-        ("cell_counts", tuple(indicators or ()), tuple(sorted(set(regions or ()))), year_from, year_to, with_derived),
-        lambda: _region_counts(cells(**filters)),
-    )
+    if indicators and with_derived and not year_from and not year_to:
+        # the indicators' cells are the indicator page's (``cell_keys``, kept in the shared cache):
+        # counted from them, the page and the API compute them once between them
+        counts = _key_counts(indicators, regions)
+    else:
+        counts = stats_cache.remember(
+            ("cell_counts", tuple(indicators or ()), tuple(sorted(set(regions or ()))), year_from, year_to,
+             with_derived),
+            lambda: _region_counts(cells(**filters)),
+        )
     reached, start, skipped = [], 0, 0
     for region, n in counts:
         if skipped + n <= offset:
@@ -302,6 +345,20 @@ def cells_window(
         return []
     table = cells(**{**filters, "regions": reached})
     return sorted(table.items())[start : start + limit]
+
+
+def _key_counts(indicators: list[str], regions: list[str] | None) -> list[tuple[str, int]]:
+    """How many cells each region has of these indicators (all years, computed ones too), from
+    each indicator's ``cell_keys``: ``cells(indicators=[a, b])`` holds the cells of ``[a]`` and of
+    ``[b]`` (a formula reads only its own region's inputs, whatever else is asked)."""
+    gen = stats_cache.generation()
+    wanted = set(regions) if regions else None
+    counts: dict[str, int] = {}
+    for code in sorted(set(indicators)):
+        for r, _y in cell_keys(code, gen=gen):
+            if wanted is None or r in wanted:
+                counts[r] = counts.get(r, 0) + 1
+    return sorted(counts.items())
 
 
 def _region_counts(table: dict) -> list[tuple[str, int]]:
@@ -466,9 +523,28 @@ def plan_attainment(plan, *, as_of: int | None = None, with_leagues: bool = True
     )
 
 
-def _plan_attainment(plan, *, as_of: int, with_leagues: bool) -> list[TargetAttainment]:
-    targets = list(plan.targets.filter(active=True).select_related("region")
-                   .order_by("order"))
+def indicator_attainment(plan, indicator: str, *, as_of: int, gen: int | None = None) -> TargetAttainment | None:
+    """The attainment (with the leagues) of the plan's first active quantitative target on
+    ``indicator``, or None: what the indicator page shows of the plan. Taken from the whole plan's
+    (``plan_attainment``) when that is in the cache; else only this indicator's targets are
+    assessed (a target's result does not depend on the other targets), and kept in the cache."""
+    from django.core.cache import cache
+
+    whole = cache.get(stats_cache.key("plan_attainment", plan.pk, as_of, True, gen=gen))
+    if whole is None:
+        whole = stats_cache.remember(
+            ("indicator_attainment", plan.pk, as_of, indicator),
+            lambda: _plan_attainment(plan, as_of=as_of, with_leagues=True, indicator=indicator),
+            gen=gen,
+        )
+    return next((ta for ta in whole if ta.target.indicator == indicator and ta.target.kind != "qualitative"), None)
+
+
+def _plan_attainment(plan, *, as_of: int, with_leagues: bool, indicator: str | None = None) -> list[TargetAttainment]:
+    targets = plan.targets.filter(active=True)
+    if indicator is not None:  # only the quantitative targets on one indicator
+        targets = targets.filter(indicator=indicator).exclude(kind="qualitative")
+    targets = list(targets.select_related("region").order_by("order"))
     inds = {i.code: i for i in Indicator.objects.filter(code__in=[t.indicator for t in targets])}
     league_list = leagues() if with_leagues else []
     from steppe.plans.models import LeagueTarget

@@ -366,15 +366,13 @@ def _indicator_summary(ind: Indicator, region: Region, plan, as_of: int) -> dict
     target_value = target_year = None
     projection = None
     status_by_league = {}
-    if plan is not None:
-        for ta in queries.plan_attainment(plan, as_of=as_of):
-            if ta.target.indicator == code and ta.target.kind != "qualitative":
-                target_value, target_year = ta.result.needed_value, ta.target.target_year
-                if ta.result.projection and region.code == ta.region.code:
-                    projection = ta.result.as_dict()["projection"]
-                for lg, lr, _ in ta.leagues:
-                    status_by_league[lg.code] = lr.status
-                break
+    ta = queries.indicator_attainment(plan, code, as_of=as_of) if plan is not None else None
+    if ta is not None:
+        target_value, target_year = ta.result.needed_value, ta.target.target_year
+        if ta.result.projection and region.code == ta.region.code:
+            projection = ta.result.as_dict()["projection"]
+        for lg, lr, _ in ta.leagues:
+            status_by_league[lg.code] = lr.status
     leagues = queries.leagues()
     own = queries.cells(indicators=[code], regions=sorted({region.code, *(lg.code for lg in leagues)}))
     series = [
