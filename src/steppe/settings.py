@@ -373,6 +373,9 @@ else:
 # a running job that has not reported progress for this long is taken as dead (failed, retryable)
 STEPPE_JOBS_LEASE_SECONDS = env_int("STEPPE_JOBS_LEASE_SECONDS", 600)
 STEPPE_JOBS_KEEP_DAYS = env_int("STEPPE_JOBS_KEEP_DAYS", 30)
+# after each change of the statistics a `stats.warm` job computes the monitoring pages ahead of the
+# first visitors (stats/jobs.py); the tests queue it themselves (it would run after every write)
+STEPPE_STATS_WARM = env_bool("STEPPE_STATS_WARM", not TESTING)
 # one line per task state change is noise beside `make run`; `steppe jobs list` and the pages say it
 # Django's own "django" logger has a console handler while DEBUG is on: the line would print twice
 # (there and through the root's console), so django.tasks writes to the console once, not upwards.

@@ -17,11 +17,14 @@ leave that view cached until the next change (with the database cache it rolls b
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+log = logging.getLogger("steppe.cache")
 
 TIMEOUT = 24 * 3600  # an unused entry leaves after a day; a new generation retires it at once
 
@@ -34,6 +37,7 @@ class Generation:
         self.name = name
         self.key_name = f"{name}:generation"
         self.lazy = lazy
+        self._listeners: list[Callable[[], None]] = []
 
     def current(self) -> int:
         """The current generation (1 on a fresh cache)."""
@@ -58,6 +62,18 @@ class Generation:
         if dirty:
             dirty.discard(self.name)  # this bump retires what the transaction's later writes changed
         self._bump()
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:  # the write is committed: a listener's failure must not undo its answer
+                log.exception("%s: a listener after a change failed", self.name)
+
+    def after_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` once after each committed change (a transaction's writes, or one write
+        outside a transaction), when the new generation is in place: e.g. to queue a job that
+        computes the views again before visitors ask for them."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
 
     def invalidate(self) -> None:
         """Retire every view of this generation: now (this transaction's own later reads see it)

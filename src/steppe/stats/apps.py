@@ -16,6 +16,9 @@ class StatsConfig(AppConfig):
         from .jobs import register as register_jobs
 
         register_jobs()
+        from .warming import register as register_warming
+
+        register_warming()
 
         # the computed views (attainment, dashboard) are retired when what they read changes
         from steppe.plans.models import LeagueTarget, Plan, PlanVersion, Target
@@ -24,6 +27,10 @@ class StatsConfig(AppConfig):
         from .models import Import, Indicator, Observation
 
         GENERATION.watch(Observation, Import, Indicator, Plan, PlanVersion, Target, LeagueTarget)
+        # and computed again ahead of the first visitors, by a background job (stats.warm)
+        from .jobs import warm_after_change
+
+        GENERATION.after_change(warm_after_change)
 
 
 def _indicator_codes() -> set[str]:

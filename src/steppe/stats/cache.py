@@ -4,7 +4,13 @@ What is cached (each under the current *generation*, so a new generation retires
 
 * ``plan_attainment`` results (queries.py) - the attainment of a plan's targets;
 * the dashboard's target cards, its rendered body and whole pages (views.py);
-* the plan a dashboard URL names (views.py).
+* the plan a dashboard URL names (views.py);
+* the indicator page's summary and map, an indicator's cell keys and a few regions' cells (the
+  page's and the observations API's windows; views.py, queries.py).
+
+After each committed change a ``stats.warm`` job (stats/jobs.py, ``views.warm``; one queued at a
+time) computes the new generation's dashboard cards and the plan-target indicators' pages and API
+windows ahead of the first visitors (settings.STEPPE_STATS_WARM; off in the tests).
 
 What starts a new generation (``invalidate``), and only that:
 

@@ -162,6 +162,28 @@ def report_start(plan, as_of: int, inputs: str, *, user, page: str):
                          page=page, total=1)
 
 
+# ---------------------------------------------------------------- computing the views ahead after a data change
+
+WARM_KIND = "stats.warm"  # its handler is stats/warming.py (it reads the views, which import this module)
+
+
+def warm_after_change() -> None:
+    """After each committed change of the statistics (a new cache generation, stats/cache.py):
+    queue one ``stats.warm`` job, unless one is queued already (it will see this change too; a
+    running one may have read the data before it). Off where settings.STEPPE_STATS_WARM is false
+    (the tests, which queue it themselves)."""
+    from django.conf import settings
+
+    from steppe.core.jobs import service
+    from steppe.core.jobs.models import Job
+
+    if not getattr(settings, "STEPPE_STATS_WARM", True):
+        return
+    if Job.objects.filter(kind=WARM_KIND, status=Job.Status.QUEUED).exists():
+        return
+    service.start(WARM_KIND, total=1)
+
+
 def register() -> None:
     from steppe.core.jobs.registry import job_kind
 

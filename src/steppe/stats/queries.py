@@ -283,6 +283,17 @@ def _cell_keys(indicator: str) -> list[tuple[str, int]]:
     return sorted(keys, key=_table_order)
 
 
+def region_cells(indicator: str, regions: list[str], *, gen: int | None = None) -> dict[tuple[str, str, int], Cell]:
+    """``cells(indicators=[indicator], regions=regions)``, kept in the shared cache until the data
+    change: the indicator page's and the observations API's window of one indicator (a few regions'
+    cells, computed again by every request before)."""
+    return stats_cache.remember(
+        ("region_cells", indicator, tuple(regions)),
+        lambda: cells(indicators=[indicator], regions=list(regions)),
+        gen=gen,
+    )
+
+
 def _lagged_names(node, back: int) -> set[tuple[str, int]]:
     """The indicator codes a formula's expression reads, each with its years back (``lag`` nesting)."""
     import ast
@@ -343,7 +354,10 @@ def cells_window(
         skipped += n
     if not reached or limit <= 0:
         return []
-    table = cells(**{**filters, "regions": reached})
+    if indicators and len(set(indicators)) == 1 and with_derived and not year_from and not year_to:
+        table = region_cells(indicators[0], reached)  # one indicator's window: the cache's
+    else:
+        table = cells(**{**filters, "regions": reached})
     return sorted(table.items())[start : start + limit]
 
 

@@ -140,6 +140,13 @@ def _plan_pk(request) -> int | None:
     return stats_cache.remember(("plan", request.GET.get("plan")), lambda: getattr(_plan(request), "pk", 0)) or None
 
 
+def _default_plan_pk() -> int | None:
+    """``_plan_pk`` of a URL naming no plan (the same cache entry)."""
+    from steppe.plans.queries import plan_default
+
+    return stats_cache.remember(("plan", None), lambda: getattr(plan_default(), "pk", 0)) or None
+
+
 def dashboard(request):
     from django.core.cache import cache
 
@@ -259,8 +266,6 @@ def indicator_detail(request, code: str):
     """One indicator: a summary (the chosen region's series, each league's latest value and status,
     the map), then its cells (every region x year, the value used and its source) a page at a time
     (``?page=``/``?per_page=``); every cell is in the CSV/XLSX export and the observations API."""
-    from steppe.plans.models import Plan
-
     ind = Indicator.objects.filter(code=code).first()
     if ind is None:
         raise Http404(gettext("未知指标"))
@@ -274,19 +279,13 @@ def indicator_detail(request, code: str):
     gen = stats_cache.generation()
     page = paginate(request, queries.cell_keys(code, gen=gen))
     window = list(page.object_list)
-    table = queries.cells(indicators=[code], regions=sorted({r for r, _y in window})) if window else {}
+    table = queries.region_cells(code, sorted({r for r, _y in window}), gen=gen) if window else {}
     rows = [((r, code, y), table[(r, code, y)]) for r, y in window if (r, code, y) in table]
     names = {c: (en_name or name) if en else name for c, name, en_name in Region.objects.values_list(
         "code", "name", "name_en")}
     plan_pk = _plan_pk(request)
     as_of = _as_of(request)
-    # the summary (series, leagues, map) is the same for every visitor: computed once per data
-    # generation, plan, year, region and language (stats/cache.py)
-    summary = stats_cache.remember(
-        ("indicator-summary", code, region.code, plan_pk, as_of, get_language()),
-        lambda: _indicator_summary(ind, region, Plan(pk=plan_pk) if plan_pk else None, as_of),
-        gen=gen,
-    )
+    summary = indicator_summary(ind, region, plan_pk, as_of, gen)
     history = {}
     if request.GET.get("history"):
         # `history=REGION:YEAR`; anything else is a 400 naming the parameter, not silently ignored
@@ -313,6 +312,60 @@ def indicator_detail(request, code: str):
             "related": _part_year_related(ind),
         },
     )
+
+
+def indicator_summary(ind: Indicator, region: Region, plan_pk: int | None, as_of: int, gen: int) -> dict:
+    """The summary (series, leagues, map's values) is the same for every visitor: computed once per
+    data generation, plan, year, region and language (stats/cache.py); ``warm`` computes it ahead."""
+    from steppe.plans.models import Plan
+
+    return stats_cache.remember(
+        ("indicator-summary", ind.code, region.code, plan_pk, as_of, get_language()),
+        lambda: _indicator_summary(ind, region, Plan(pk=plan_pk) if plan_pk else None, as_of),
+        gen=gen,
+    )
+
+
+def warm(*, progress=None) -> dict:
+    """Compute ahead, in the current generation, what the first visitors after a data change would
+    otherwise wait for (the ``stats.warm`` job, stats/jobs.py): the dashboard's attainment and cards
+    and, for every plan-target indicator, the indicator page as it opens (the autonomous region, the
+    default plan, this year; in each language: summary, map, cell keys, the first page of cells)
+    and the observations API's first window. What is cached already is left as it is."""
+    from django.utils import translation
+
+    from steppe.core.pagination import API_LIMIT, PAGE_SIZE
+    from steppe.plans.models import Plan
+
+    gen = stats_cache.generation()
+    plan_pk = _default_plan_pk()
+    as_of = dt.date.today().year
+    province = queries.province()
+    inds = list(Indicator.objects.filter(plan_target=True).order_by("order", "code"))
+    steps = 1 + len(inds)
+    for lang, _name in _languages():
+        with translation.override(lang):
+            if plan_pk:
+                target_cards(Plan.objects.get(pk=plan_pk), as_of)  # the whole plan's attainment with it
+    for n, ind in enumerate(inds, 1):
+        if progress:
+            progress(n, steps)
+        for lang, _name in _languages():
+            with translation.override(lang):
+                summary = indicator_summary(ind, province, plan_pk, as_of, gen)
+                _indicator_map(ind, summary["latest"], gen)
+        keys = queries.cell_keys(ind.code, gen=gen)
+        first = keys[:PAGE_SIZE]
+        if first:
+            queries.region_cells(ind.code, sorted({r for r, _y in first}), gen=gen)
+        queries.cells_window(indicators=[ind.code], offset=0, limit=API_LIMIT)
+    return {"generation": gen, "indicators": [i.code for i in inds], "plan": plan_pk}
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
 
 
 def _indicator_export(code: str, fmt_name: str) -> HttpResponse:
