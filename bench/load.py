@@ -5,7 +5,8 @@ Usage:
   DATABASE_URL=postgres://… .venv/bin/python bench/load.py [--users 50] [--seconds 120]
         [--workers 4] [--timeout 600] [--think 1.0-3.0] [--only NAME,…] [--url http://host:port]
 
-Starts gunicorn (production settings, ``--workers`` sync workers) on a free loopback port against
+Starts gunicorn (production settings, ``--workers`` sync workers) and a job worker (``steppe
+worker``, as ``make serve`` does; both stopped at the end) on a free loopback port against
 DATABASE_URL (a PostgreSQL database holding ``steppe synthetic fill``), opens a session for each
 persona (anonymous public, the department, a league bureau, an enterprise, a bank, a broker),
 warms every URL, then runs ``--users`` concurrent virtual users for ``--seconds``: each picks
@@ -360,7 +361,7 @@ def main() -> None:
     think = tuple(float(x) for x in a.think.split("-"))
     os.environ.setdefault("STEPPE_SECRET_KEY", "bench-only-" + os.urandom(16).hex())
     cookies, ids = prepare()
-    server = None
+    server = worker = None
     if a.url:
         parts = urlsplit(a.url)
         host, port = parts.hostname, parts.port or 80
@@ -374,6 +375,10 @@ def main() -> None:
              "--workers", str(a.workers), "--log-level", "warning", "--timeout", str(a.timeout)],
             env=env, cwd=str(ROOT),
         )  # fmt: skip
+        # the job worker beside it, as `make serve` runs in production: imports, and the jobs that
+        # compute pages ahead after a data change (stats.warm), run there, not in a request
+        worker = subprocess.Popen([str(VENV_BIN / "steppe"), "worker"], env=env, cwd=str(ROOT),
+                                  stdout=subprocess.DEVNULL)
     try:
         for _ in range(300):
             try:
@@ -412,16 +417,20 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         load1 = os.getloadavg()[0]
     finally:
-        if server:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for proc in (server, worker):  # the worker finishes its current job on SIGTERM, then stops
+            if proc:
+                proc.terminate()
+        for proc in (server, worker):
+            if proc:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
     total = sum(len(v) for v in stats.lat.values())
     errors = sum(stats.errors.values())
     mix = ", ".join(f"{p} {assigned.count(p)}" for p in personas)
-    print(f"\n{a.users} users ({mix}), think {a.think} s, {elapsed:.0f} s, gunicorn {a.workers} workers;"
+    print(f"\n{a.users} users ({mix}), think {a.think} s, {elapsed:.0f} s, gunicorn {a.workers} workers"
+          f"{' and a job worker' if worker else ''};"
           f" {total} requests ({total / elapsed:.1f}/s), {errors} errors; load average {load0:.1f} -> {load1:.1f}"
           f" on {os.cpu_count()} cores")  # fmt: skip
     all_lat = [x for v in stats.lat.values() for x in v]
