@@ -46,6 +46,18 @@ def test_both_sides_of_a_negotiation_list_the_contract_it_ended_in(
         assert client.get(f"/api/v1/transfer/contracts/{c.public_id}", **bearer(user)).status_code == 200
 
 
+def test_a_contract_a_bureau_sees_for_several_reasons_is_listed_once(client, bureau_user, bearer):
+    """It registered it, and both sides are in its league: one row (the list has no DISTINCT; every
+    condition follows a foreign key forward, so no join repeats a contract)."""
+    data = {**CONTRACT, "seller_region": "150203", "buyer_region": "150202", "seller_credit_code": ""}
+    c = services.contract_register(actor=bureau_user, data=data)
+    ids = [x["id"] for x in client.get("/api/v1/transfer/contracts", **bearer(bureau_user)).json()]
+    assert ids == [str(c.public_id)]
+    client.force_login(bureau_user)
+    page = client.get("/transfer/contracts/").content.decode()
+    assert page.count(CONTRACT["title"]) == 1
+
+
 def test_the_negotiations_contract_form_is_prefilled_with_both_sides(
     client, achievement, demand, enterprise_user, institution_user
 ):

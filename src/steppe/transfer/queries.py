@@ -460,7 +460,7 @@ def contracts_for_user(user):
     code = user.unit.credit_code if user.unit_id else ""
     if code and user.unit.is_active:
         q |= Q(seller_credit_code=code) | Q(buyer_credit_code=code)
-    return qs.filter(q).distinct()
+    return qs.filter(q)  # every lookup follows a foreign key forward: no row twice, no DISTINCT
 
 
 # ---------------------------------------------------------------- technology-market figures
