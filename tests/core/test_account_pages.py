@@ -41,7 +41,7 @@ def test_every_error_shows_next_to_its_field_at_once_and_nothing_is_written(clie
     bad = {**PAGE, "credit_code": "91150202MA0AAAAA10", "region": "", "email": "x", "password2": "other-password-2"}
     r = client.post("/accounts/signup/", bad)
     html = r.content.decode()
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused: the page again
     with_errors = re.findall(r'<div class="field has-error" id="field-(\w+)">', html)
     assert set(with_errors) == {"credit_code", "region", "email", "password2"}
     assert "校验码不符" in html and "两次输入的密码不一致" in html
@@ -144,7 +144,7 @@ def test_an_administrator_invites_deactivates_and_hands_over(client, enterprise_
     assert not colleague.is_active
     client.logout()
     r = client.post("/accounts/login/", {"username": "colleague@firm.example", "password": "pw-colleague-1"})
-    assert r.status_code == 200  # refused
+    assert r.status_code == 400  # refused
     client.force_login(enterprise_user)
     client.post(f"/accounts/members/{colleague.pk}/active/", {"active": "1"})
     client.post(f"/accounts/members/{colleague.pk}/hand-over/")

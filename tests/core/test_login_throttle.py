@@ -16,7 +16,7 @@ def _post_login(client, username, password, addr="10.0.0.1"):
 def test_the_right_password_is_refused_after_too_many_wrong_ones(client, enterprise_user, settings):
     assert settings.AXES_FAILURE_LIMIT == LIMIT
     for _ in range(LIMIT - 1):
-        assert _post_login(client, "firm", "wrong-password").status_code == 200
+        assert _post_login(client, "firm", "wrong-password").status_code == 400  # refused, the page again
     assert _post_login(client, "firm", "wrong-password").status_code == 429  # the limit-th failure locks
     response = _post_login(client, "firm", "pass-word-123")
     assert response.status_code == 429

@@ -27,7 +27,7 @@ def test_a_corrupt_xlsx_is_refused_with_a_message(regions, department_user, logi
     resp = login(department_user).post(
         "/policy/enterprises/", {"file": SimpleUploadedFile("r.xlsx", b"PK\x03\x04not a workbook")}
     )
-    assert resp.status_code == 200 and "无法读取 XLSX 文件" in resp.content.decode()
+    assert resp.status_code == 400 and "无法读取 XLSX 文件" in resp.content.decode()
     assert Enterprise.objects.count() == 0
 
 

@@ -35,7 +35,7 @@ def test_a_bureau_files_through_the_form_and_the_department_verifies(seeded, bur
     client = login(bureau_user)
     refused = client.post("/registers/platforms/new/", {**LAB, "level": "provincial"})
     errors = refused.context["form"].errors
-    assert refused.status_code == 200 and list(errors) == ["level"]
+    assert refused.status_code == 400 and list(errors) == ["level"]
     assert errors["level"][0] in refused.content.decode()  # beside the field, in the page's words
     assert not Platform.objects.filter(name=LAB["name"]).exists()
     done = client.post("/registers/platforms/new/", LAB)

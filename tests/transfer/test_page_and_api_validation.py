@@ -43,8 +43,16 @@ def api(client, url, body, headers):
     return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
 
 
+# pages whose forms are refused in place: the page again with its errors, 400 (core.pages)
+REFUSED_IN_PLACE = ("/transfer/contracts/", "/transfer/interests/", "/transfer/scenarios/", "/transfer/experts/")
+
+
 def page_summary(client, response) -> str:
-    """The error box the page shows after a refused button (it redirects back to the record)."""
+    """The error box the page shows after a refused form: the page again (400), or for a record's
+    buttons the record it redirects back to."""
+    if response.request["PATH_INFO"].startswith(REFUSED_IN_PLACE):
+        assert response.status_code == 400, response.content
+        return summary(response.content.decode())
     assert response.status_code == 302, response.content
     return summary(client.get(response["Location"]).content.decode())
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from steppe.core.audit import audit_trail
 from steppe.core.errors import NotFound
 from steppe.core.models import AuditEntry, User
+from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.validation import parse_int
@@ -98,8 +99,9 @@ def challenge_new(request):
             "errors": [m for f, m in errors.items() if prefix and str(f).startswith(prefix)],
         })  # fmt: skip
     kinds = request.POST.getlist("eligible_kinds") if request.method == "POST" else ["enterprise", "institution"]
-    return render(request, "challenges/challenge_new.html",
-                  {"form": form, "target_rows": target_rows, "errors": errors, "kinds": kinds})  # fmt: skip
+    return form_page(request, "challenges/challenge_new.html",
+                     {"form": form, "target_rows": target_rows, "errors": errors, "kinds": kinds},
+                     refused=request.method == "POST")
 
 
 @login_required

@@ -28,6 +28,7 @@ from .forms import (
     SignupForm,
 )
 from .models import Invitation, Organisation, User
+from .pages import RefusedFormMixin, form_page
 from .pagination import paginate
 from .permissions import is_department
 from .roles import OrgKind, Role
@@ -66,7 +67,7 @@ def signup(request):
                 return redirect("accounts:signup_done")
     else:
         form = SignupForm(ask_twice=True, initial={"kind": OrgKind.ENTERPRISE})
-    return render(request, "core/signup.html", {"form": form})
+    return form_page(request, "core/signup.html", {"form": form}, refused=form.is_bound)
 
 
 def signup_done(request):
@@ -85,7 +86,7 @@ def confirm_email(request, token: str):
 # ---------------------------------------------------------------- sign-in, password reset
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(RefusedFormMixin, auth_views.LoginView):
     template_name = "web/login.html"
 
     def get_context_data(self, **kwargs):
@@ -100,7 +101,7 @@ class SignInView(auth_views.LoginView):
         return SignInForm
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RefusedFormMixin, auth_views.PasswordResetView):
     template_name = "core/password_reset.html"
     email_template_name = "core/password_reset_email.txt"
     subject_template_name = "core/password_reset_subject.txt"
@@ -113,7 +114,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "core/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(RefusedFormMixin, auth_views.PasswordResetConfirmView):
     template_name = "core/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = SetPasswordPageForm
@@ -142,7 +143,7 @@ def invitation(request, key: str):
                 return redirect(reverse("login"))
     else:
         form = AcceptInvitationForm()
-    return render(request, "core/invitation.html", {"form": form, "invitation": inv})
+    return form_page(request, "core/invitation.html", {"form": form, "invitation": inv}, refused=form.is_bound)
 
 
 @login_required
@@ -151,7 +152,7 @@ def invite(request):
     from their own page)."""
     if not is_department(request.user):
         raise Http404
-    form = InviteForm(request.POST or None, by_department=True)
+    form = InviteForm(request.POST if request.method == "POST" else None, by_department=True)
     if request.method == "POST" and form.is_valid():
         try:
             inv = services.invitation_create(actor=request.user, data=request.POST)
@@ -162,7 +163,7 @@ def invite(request):
             return redirect("accounts:invite")
     sent = paginate(request, Invitation.objects.filter(invited_by__role=Role.DEPARTMENT)
                     .select_related("organisation", "accepted_user").order_by("-created_at"))
-    return render(request, "core/invite.html", {"form": form, "sent": sent})
+    return form_page(request, "core/invite.html", {"form": form, "sent": sent}, refused=form.is_bound)
 
 
 # ---------------------------------------------------------------- my organisation
@@ -188,11 +189,11 @@ def my_organisation(request):
                 return redirect("accounts:my_organisation")
     members = paginate(request, org.users.order_by("-is_active", "org_role", "username"), param="members_page")
     invitations = org.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:20]
-    return render(request, "core/my_organisation.html", {
+    return form_page(request, "core/my_organisation.html", {
         "org": org, "members": members, "invitations": invitations, "form": form,
         "can_manage": services.can_manage_members(request.user, org), "is_admin": request.user.is_org_admin,
         "can_invite": services.can_invite(request.user) and not is_department(request.user),
-    })
+    }, refused=form.is_bound)
 
 
 def _member(request, pk) -> User:
@@ -305,14 +306,14 @@ def organisation(request, pk: int):
             _attach(refuse_form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
-    return render(request, "core/organisation.html", {
+    return form_page(request, "core/organisation.html", {
         "org": org,
         "members": paginate(request, org.users.order_by("-is_active", "org_role", "username"), param="members_page"),
         "can_decide": services.can_decide(request.user, org) and org.status == Organisation.Status.PENDING,
         "can_manage": services.can_manage_members(request.user, org),
         "joins": services.organisation_join_preview(org) if org.status == Organisation.Status.PENDING else [],
         "refuse_form": refuse_form,
-    })
+    }, refused=request.method == "POST")
 
 
 PEOPLE_STATES = [

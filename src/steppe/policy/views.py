@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Notification, Region
+from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.validation import parse_choice, parse_decimal, parse_year
@@ -102,7 +103,9 @@ def calculator(request):
                 except CaseError as exc:
                     form.add_case_error(exc)
     ctx = {"case_text": text, "year": year, "result": result, "error": error, "form": form, "loaded": loaded}
-    return render(request, "policy/calculator.html", ctx)
+    # a POST evaluated is shown (200); one refused (the year, bad JSON, a bad cell, CaseError) is 400
+    refused = request.method == "POST" and result is None
+    return form_page(request, "policy/calculator.html", ctx, refused=refused)
 
 
 @login_required
@@ -152,7 +155,9 @@ def enterprise_list(request):
                     form.add_error(None, exc.message)
         ctx["open_form"] = form
     ctx["enterprises"] = paginate(request, qs, count=ctx["total"])
-    return render(request, "policy/enterprise_list.html", ctx)
+    # an import checked or done shows its counts (200); a refused import or file is 400
+    refused = request.method == "POST" and ("import_error" in ctx or opening)
+    return form_page(request, "policy/enterprise_list.html", ctx, refused=refused)
 
 
 @login_required
@@ -211,12 +216,14 @@ def enterprise_file(request, public_id):
         "events": ent.compliance_events.all(),
         "results": ent.policy_results.filter(run__status="done").order_by("-year"),
         "notifications": Notification.objects.filter(subject=enterprise_subject(ent.pk))[:20],
-        "form_fields": YEAR_FORM_FIELDS,
+        # (name, label, what was typed): a refused form keeps its values
+        "form_fields": [(name, label, request.POST.get(name, "")) for name, label in YEAR_FORM_FIELDS],
+        "typed": request.POST,
         "errors": errors,
         "can_record": can_record,
         "event_kinds": ComplianceEvent.Kind.choices,
     }
-    return render(request, "policy/enterprise_file.html", ctx)
+    return form_page(request, "policy/enterprise_file.html", ctx, refused=request.method == "POST")
 
 
 @login_required
@@ -263,7 +270,7 @@ def runs(request):
         "can_run": permissions.can_run_batch(request.user),
         "error": error,
     }
-    return render(request, "policy/runs.html", ctx)
+    return form_page(request, "policy/runs.html", ctx, refused=request.method == "POST")
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from steppe.core.audit import audit_trail
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.tables import file_response
 from steppe.core.validation import parse_year
@@ -197,14 +198,15 @@ def record_new(request, slug):
     kind = _kind(slug)
     if not perms.can_submit(request.user, kind):
         raise Http404
-    form = kind.form(data=request.POST or None, actor=request.user)
+    form = kind.form(data=request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST":
         obj = _service(request, lambda: services.record_submit(actor=request.user, kind=kind, data=request.POST.dict()),
                        _("已提交，等待自治区科技厅核实"), _labels(kind))
         if obj is not None:
             return redirect("registers:detail", slug, obj.public_id)
         form.is_valid()  # the same checks, to show each message next to its field
-    return render(request, "registers/form.html", {"kind": kind, "form": form, "obj": None})
+    return form_page(request, "registers/form.html", {"kind": kind, "form": form, "obj": None},
+                     refused=request.method == "POST")
 
 
 @login_required
@@ -222,7 +224,8 @@ def record_edit(request, slug, public_id):
         form.is_valid()
     else:
         form = kind.form(instance=obj, actor=request.user)
-    return render(request, "registers/form.html", {"kind": kind, "form": form, "obj": obj})
+    return form_page(request, "registers/form.html", {"kind": kind, "form": form, "obj": obj},
+                     refused=request.method == "POST")
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from steppe.core.audit import audit_trail
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound
+from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
@@ -322,10 +323,11 @@ def rounds(request):
             return redirect("supervision:round", period=request.POST["period"].strip())
     page = paginate(request, ProgressRound.objects.all())
     items = queries.rounds_totals(page.object_list)
-    return render(
+    return form_page(
         request,
         "supervision/rounds.html",
         {"items": items, "page_obj": page, "form": request.POST, "errors": getattr(request, "field_errors", {})},
+        refused=request.method == "POST",
     )
 
 
@@ -367,7 +369,7 @@ def report(request, pk):
         data = {f: request.POST.get(f, "") for f in services.MEASURE_FIELDS}
         if op in ("save", "submit") and can_write:
             if op == "save":
-                attempt(
+                if not attempt(
                     request,
                     lambda: services.report_save_draft(
                         actor=request.user,
@@ -377,7 +379,9 @@ def report(request, pk):
                         remove_evidence=request.POST.getlist("remove_evidence"),
                     ),
                     gettext("草稿已保存"),
-                )
+                ):
+                    return form_page(request, "supervision/report.html", _report_ctx(request, rep, can_write, data),
+                                     refused=True)
             else:
                 if attempt(
                     request,
@@ -391,7 +395,8 @@ def report(request, pk):
                     gettext("报告已提交，等待审核"),
                 ):
                     return redirect("supervision:todo")
-                return render(request, "supervision/report.html", _report_ctx(request, rep, can_write, data))
+                return form_page(request, "supervision/report.html", _report_ctx(request, rep, can_write, data),
+                                 refused=True)
         elif op in ("accept", "return") and perms.can_review_reports(request.user):
             if not attempt(
                 request,
@@ -403,7 +408,7 @@ def report(request, pk):
                 ),
                 gettext("已审核通过") if op == "accept" else gettext("已退回"),
                 ReviewValidator.LABELS,
-            ) and getattr(request, "field_errors", None):
+            ):
                 ctx = _report_ctx(request, rep, can_write, None)
                 return render(request, "supervision/report.html",
                               {**ctx, "review": {"comment": request.POST.get("comment", "")}}, status=400)
@@ -466,7 +471,7 @@ def target_report(request, pk):
             if op == "save":
                 if not attempt(request, lambda: services.target_report_save_draft(actor=request.user, report=rep,
                                                                                  data=data),
-                               gettext("草稿已保存"), TargetReportValidator.LABELS) and getattr(request, "field_errors", None):
+                               gettext("草稿已保存"), TargetReportValidator.LABELS):
                     return render(request, "supervision/target_report.html",
                                   _target_report_ctx(request, rep, can_write, data), status=400)
             elif attempt(request, lambda: services.target_report_submit(actor=request.user, report=rep, data=data),
@@ -484,7 +489,7 @@ def target_report(request, pk):
                 ),
                 gettext("已审核通过") if op == "accept" else gettext("已退回"),
                 ReviewValidator.LABELS,
-            ) and getattr(request, "field_errors", None):
+            ):
                 ctx = _target_report_ctx(request, rep, can_write, None)
                 return render(request, "supervision/target_report.html",
                               {**ctx, "review": {"comment": request.POST.get("comment", "")}}, status=400)

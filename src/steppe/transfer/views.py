@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from steppe.core.bilingual import in_language
 from steppe.core.errors import DomainError, NotFound, ValidationFailed
 from steppe.core.models import Region
+from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.roles import Role
 from steppe.core.tables import file_response, read_upload, write_records
@@ -386,17 +387,20 @@ def mine(request):
 
 def experts(request):
     user = request.user
+    typed: dict = {}  # a refused form's values, shown again in that form
     if request.method == "POST":
         perms.require(perms.is_operator(user))
         data = request.POST.dict()
         if request.POST.get("what") == "broker":
-            _attempt(request, lambda: services.broker_register(actor=user, data=data), gettext("技术经纪人已登记"),
-                     labels=BrokerValidator.labels())  # fmt: skip
+            done = _attempt(request, lambda: services.broker_register(actor=user, data=data), gettext("技术经纪人已登记"),
+                            labels=BrokerValidator.labels())  # fmt: skip
         else:
-            _attempt(request, lambda: services.expert_save(actor=user, data=data), gettext("专家已登记"),
-                     labels=ExpertValidator.labels())  # fmt: skip
-        return redirect("transfer:experts")
-    return render(
+            done = _attempt(request, lambda: services.expert_save(actor=user, data=data), gettext("专家已登记"),
+                            labels=ExpertValidator.labels())  # fmt: skip
+        if done:
+            return redirect("transfer:experts")
+        typed = {"broker_form" if request.POST.get("what") == "broker" else "expert_form": data}
+    return form_page(
         request,
         "transfer/experts.html",
         {
@@ -416,30 +420,35 @@ def experts(request):
             ),
             "is_operator": perms.is_operator(user),
             "leagues": queries.league_choices(),
+            **typed,
         },
+        refused=bool(typed),
     )
 
 
 def scenarios(request):
+    typed: dict = {}  # a refused form's values, shown again in that form
     if request.method == "POST" and request.POST.get("what") == "scenario":
         perms.require(perms.is_operator(request.user))
         # checked by ScenarioValidator (the drop-down's round, or none), as the API's body is
         data = {**request.POST.dict(), "round": _round(request.POST.get("round"))}
-        _attempt(request, lambda: services.scenario_add(actor=request.user, data=data), gettext("已加入场景清单"),
-                 labels=ScenarioValidator.labels())  # fmt: skip
-        return redirect("transfer:scenarios")
-    if request.method == "POST":
+        if _attempt(request, lambda: services.scenario_add(actor=request.user, data=data), gettext("已加入场景清单"),
+                    labels=ScenarioValidator.labels()):  # fmt: skip
+            return redirect("transfer:scenarios")
+        typed = {"scenario_form": request.POST.dict()}
+    elif request.method == "POST":
         perms.require(perms.is_operator(request.user))
-        _attempt(
+        if _attempt(
             request,
             lambda: services.scenario_round_create(  # checked by RoundValidator, as the API's body is
                 actor=request.user, data={k: request.POST.get(k, "") for k in ("number", "title", "published_on")}
             ),
             gettext("已创建批次"),
             labels=RoundValidator.labels(),
-        )
-        return redirect("transfer:scenarios")
-    return render(
+        ):
+            return redirect("transfer:scenarios")
+        typed = {"round_form": request.POST.dict()}
+    return form_page(
         request,
         "transfer/scenarios.html",
         {
@@ -447,7 +456,9 @@ def scenarios(request):
             "round_choices": ScenarioRound.objects.order_by("-number", "pk") if perms.is_operator(request.user) else [],
             "is_operator": perms.is_operator(request.user),
             "leagues": queries.league_choices(),
+            **typed,
         },
+        refused=bool(typed),
     )
 
 
@@ -563,13 +574,14 @@ def interest(request, public_id):
             return render(request, "transfer/interest.html", {
                 **_interest_ctx(obj), "form": request.POST, "errors": errors,
             }, status=400)
-        else:
-            _attempt(
-                request,
-                lambda: services.message_post(  # checked by MessageValidator, as the API's body is
-                    actor=request.user, interest=obj, data={"body": request.POST.get("body", "")}
-                ),
-            )
+        elif not _attempt(
+            request,
+            lambda: services.message_post(  # checked by MessageValidator, as the API's body is
+                actor=request.user, interest=obj, data={"body": request.POST.get("body", "")}
+            ),
+        ):  # the message refused: the page again, with what was typed
+            return form_page(request, "transfer/interest.html",
+                             {**_interest_ctx(obj), "body": request.POST.get("body", "")}, refused=True)
         return redirect("transfer:interest", public_id=public_id)
     return render(request, "transfer/interest.html", _interest_ctx(obj))
 
@@ -626,7 +638,7 @@ def contracts(request):
     if request.method == "POST":
         if request.POST.get("review"):
             c = perms.get_contract_for_user(user, _uuid(request.POST["review"]))
-            _attempt(
+            done = _attempt(
                 request,
                 lambda: services.contract_review(  # checked by ReviewDecisionValidator, as the API's body is
                     actor=user, contract=c, data={k: request.POST.get(k, "") for k in ("decision", "reason")}
@@ -635,7 +647,7 @@ def contracts(request):
             )
         elif request.POST.get("void"):
             c = perms.get_contract_for_user(user, _uuid(request.POST["void"]))
-            _attempt(
+            done = _attempt(
                 request,
                 lambda: services.contract_void(actor=user, contract=c, data={"reason": request.POST.get("reason", "")}),
                 gettext("合同已撤销"),
@@ -643,7 +655,7 @@ def contracts(request):
         elif "file" in request.FILES:
             f = request.FILES["file"]
             dry = bool(request.POST.get("dry_run"))
-            out = _attempt(
+            out = done = _attempt(
                 request,
                 lambda: services.contract_import(actor=user, filename=f.name, content=read_upload(f), dry_run=dry),
             )
@@ -661,6 +673,9 @@ def contracts(request):
                 return render(request, "transfer/contracts.html", {
                     **_contracts_ctx(request), "form": request.POST, "errors": errors}, status=400)
             messages.success(request, gettext("技术合同已登记"))
+            done = True
+        if not done:  # refused: the page again with the message (nothing written)
+            return form_page(request, "transfer/contracts.html", _contracts_ctx(request), refused=True)
         return redirect("transfer:contracts")
     qs = queries.contracts_for_user(user)
     fmt = request.GET.get("format")
@@ -685,10 +700,10 @@ def _contracts_ctx(request) -> dict:
 def listing_import(request, kind: str):
     if kind not in KIND_MODELS or not perms.can_submit(request.user, kind):
         raise NotFound()
-    if request.method == "POST" and "file" in request.FILES:
-        f = request.FILES["file"]
+    if request.method == "POST":
+        f = request.FILES.get("file")
         dry = bool(request.POST.get("dry_run"))
-        out = _attempt(
+        out = f is not None and _attempt(
             request,
             lambda: services.listing_import(
                 actor=request.user, kind=kind, filename=f.name, content=read_upload(f), dry_run=dry
@@ -700,7 +715,10 @@ def listing_import(request, kind: str):
                 gettext("检查通过 %(n)s 行，未写入") % {"n": out["rows"]} if dry
                 else gettext("已导入 %(n)s 条，进入审核队列") % {"n": out["created"]},
             )
-        return redirect("transfer:import", kind=kind)
+            return redirect("transfer:import", kind=kind)
+        if f is None:
+            messages.error(request, gettext("请选择一个 CSV 或 XLSX 文件。"))
+        return form_page(request, "transfer/import.html", _import_ctx(kind), refused=True)
     if request.GET.get("format") in ("csv", "xlsx"):
         fmt = request.GET["format"]
         # an operator exports what it operates (a bureau: its league), others their unit's records
@@ -710,15 +728,15 @@ def listing_import(request, kind: str):
             qs = queries.listings_for_user(request.user, kind)
         data = write_records(queries.LISTING_EXPORT_COLUMNS[kind], queries.listing_export_rows(kind, qs), fmt)
         return file_response(data, fmt, f"{kind}s")
-    return render(
-        request,
-        "transfer/import.html",
-        {
-            "kind": kind,
-            "kind_label": KIND_LABELS[kind],
-            "columns": [h for _, h in queries.LISTING_EXPORT_COLUMNS[kind] if h not in ("状态", "有效期至")],
-        },
-    )
+    return render(request, "transfer/import.html", _import_ctx(kind))
+
+
+def _import_ctx(kind: str) -> dict:
+    return {
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "columns": [h for _, h in queries.LISTING_EXPORT_COLUMNS[kind] if h not in ("状态", "有效期至")],
+    }
 
 
 def figures(request):
