@@ -36,6 +36,7 @@ from .models import (
     ContractType,
     Demand,
     Expert,
+    InterestStatus,
     IpType,
     ListingStatus,
     Scenario,
@@ -365,22 +366,48 @@ def _next(request, default: str) -> str:
 # ---------------------------------------------------------------- mine, scenarios, review, broker
 
 
+MINE_MATCHES = 3  # five gave 55 hits of ~1.3 kB each: most of the page's 88 kB, and of its rendering
+
+
 @login_required
 def mine(request):
+    user = request.user
+    statuses = {value: gettext(label) for value, label in (*ListingStatus.choices, *InterestStatus.choices)}
+    # the records' table: the four columns it shows (no model instances), links reversed once a page
+    pages, records = {}, []
+    for kind in ("achievement", "demand"):
+        qs = queries.listings_for_user(user, kind).values("public_id", "title", "status", "review_note")
+        pages[kind] = page = paginate(request, qs, param=f"{kind}_page")
+        label, url = str(KIND_LABELS[kind]), _row_url(f"transfer:{kind}", _ID)
+        records += [
+            {**r, "kind_label": label, "url": url(r["public_id"]), "status_label": statuses.get(r["status"], r["status"])}
+            for r in page
+        ]
+    interests = paginate(request, queries.interests_for_user(user), param="interest_page")
+    url = _row_url("transfer:interest", _ID)
     return render(
         request,
         "transfer/mine.html",
         {
             "pairs": [
                 (listing, [(KIND_LABELS[k], r, hits) for k, (r, hits) in found.items()])
-                # the latest five published records of each kind: each costs a search
-                for listing, found in queries.matches_for_user(request.user, per_kind=5)
+                # the latest five published records of each kind (each costs a search), their best
+                # MINE_MATCHES matches of each kind: the record's own page lists ten
+                for listing, found in queries.matches_for_user(user, k=MINE_MATCHES, per_kind=5)
             ],
-            "achievements": paginate(
-                request, queries.listings_for_user(request.user, "achievement"), param="achievement_page"
-            ),
-            "demands": paginate(request, queries.listings_for_user(request.user, "demand"), param="demand_page"),
-            "interests": paginate(request, queries.interests_for_user(request.user), param="interest_page"),
+            "records": records,
+            "achievements": pages["achievement"],
+            "demands": pages["demand"],
+            "interests": interests,
+            "interest_rows": [
+                {
+                    "url": url(i.public_id),
+                    "title": i.listing.title,
+                    "status_label": statuses.get(i.status, i.status),
+                    "n_messages": i.n_messages,
+                }
+                for i in interests
+            ],
         },
     )
 
