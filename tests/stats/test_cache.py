@@ -76,3 +76,33 @@ def test_the_same_views_work_on_redis(settings, client, loaded):
         assert stats_cache.generation() == gen + 1
     finally:
         cache.clear()
+
+
+def test_the_generation_outlives_the_caches_default_timeout(db):
+    """incr on the database cache is get + set with the default timeout (300 s): a counter that
+    expired would start again at a number whose day-long entries hold the old figures."""
+    from django.db import connection
+
+    stats_cache.generation()
+    stats_cache.invalidate()
+    with connection.cursor() as c:
+        c.execute("SELECT expires FROM steppe_cache WHERE cache_key LIKE %s", [f"%{stats_cache.GENERATION_KEY}"])
+        (expires,) = c.fetchone()
+    assert expires.year == 9999  # never
+
+
+def test_a_lost_counter_never_comes_back_to_a_number_used_before(loaded, make_csv):
+    from steppe.stats.services import observation_import
+
+    old = queries.plan_attainment(loaded, as_of=2025)
+    used = stats_cache.generation()
+    cache.delete(stats_cache.GENERATION_KEY)  # evicted, or expired
+    assert stats_cache.generation() > used
+    observation_import(
+        data=make_csv(["内蒙古自治区,rd_expenditure,2024,260,亿元,preliminary,测试公报,https://example.org,2025-09-01"]),
+        file_name="t.csv",
+    )
+    cache.delete(stats_cache.GENERATION_KEY)
+    after = queries.plan_attainment(loaded, as_of=2025)
+    series = [ta.series for ta in after if ta.target.indicator == "rd_expenditure"][0]
+    assert series[2024].value == 260 and old[0].target.code == after[0].target.code

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -27,6 +28,13 @@ from django.db.models.signals import post_delete, post_save
 log = logging.getLogger("steppe.cache")
 
 TIMEOUT = 24 * 3600  # an unused entry leaves after a day; a new generation retires it at once
+
+
+def _fresh() -> int:
+    """A generation for a counter that is missing (a fresh cache, or one evicted or cleared):
+    milliseconds since 1970, above any count reached before, so entries computed under an old
+    number (they live a day) are never read as current again."""
+    return int(time.time() * 1000)
 
 
 class Generation:
@@ -40,22 +48,27 @@ class Generation:
         self._listeners: list[Callable[[], None]] = []
 
     def current(self) -> int:
-        """The current generation (1 on a fresh cache)."""
+        """The current generation (on a fresh cache, or one that lost the counter, a number never
+        used before: see ``_fresh``)."""
         dirty = getattr(transaction.get_connection(), "steppe_cache_dirty", None)
         if dirty and self.name in dirty:  # a lazy generation: written again since its first bump
             dirty.discard(self.name)
             self._bump()
         value = cache.get(self.key_name)
         if value is None:
-            cache.add(self.key_name, 1, timeout=None)
-            value = cache.get(self.key_name, 1)
+            fresh = _fresh()
+            cache.add(self.key_name, fresh, timeout=None)
+            value = cache.get(self.key_name, fresh)
         return int(value)
 
     def _bump(self) -> None:
         try:
             cache.incr(self.key_name)
-        except ValueError:  # no generation yet (a fresh or cleared cache): start past the first one
-            cache.set(self.key_name, 2, timeout=None)
+            # Django's incr outside Redis is get + set with the backend's default timeout (300 s):
+            # the counter would vanish five minutes after the last change and start again
+            cache.touch(self.key_name, None)
+        except ValueError:  # no generation yet (a fresh or cleared cache): start past any reader's
+            cache.set(self.key_name, _fresh() + 1, timeout=None)
 
     def _bump_after_commit(self) -> None:
         dirty = getattr(transaction.get_connection(), "steppe_cache_dirty", None)
