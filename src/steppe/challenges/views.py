@@ -245,7 +245,7 @@ def commitment(request, pk):
             tranches = [
                 x.strip() for x in request.POST.get("tranches", "").replace("，", ",").split(",") if x.strip()
             ]
-            attempt(
+            ok = attempt(
                 request,
                 lambda: services.commitment_define(
                     actor=u, commitment=c, milestones=milestones, tranches=tranches
@@ -254,7 +254,7 @@ def commitment(request, pk):
                 labels=CommitmentDefineValidator.page_labels(len(milestones), len(tranches)),
             )
         elif op == "sign":
-            attempt(
+            ok = attempt(
                 request,
                 lambda: services.commitment_sign(actor=u, commitment=c),
                 gettext("军令状已签署，首笔经费已拨付"),
@@ -266,7 +266,7 @@ def commitment(request, pk):
             if ms is None:
                 raise NotFound()
             if op == "submit_ms":
-                attempt(
+                ok = attempt(
                     request,
                     lambda: services.commitment_milestone_submit(
                         actor=u,
@@ -278,7 +278,7 @@ def commitment(request, pk):
                     labels=EvidenceValidator.LABELS,
                 )
             else:
-                attempt(
+                ok = attempt(
                     request,
                     lambda: services.commitment_milestone_decide(
                         actor=u,
@@ -302,7 +302,8 @@ def commitment(request, pk):
                     actor=u, commitment=c, achieved=achieved, note=note
                 )
 
-            if attempt(request, final, labels=FinalAcceptanceValidator.page_labels(targets)):
+            ok = attempt(request, final, labels=FinalAcceptanceValidator.page_labels(targets))
+            if ok:
                 messages.success(
                     request,
                     gettext("最终验收通过")
@@ -311,11 +312,16 @@ def commitment(request, pk):
                 )
         else:
             raise NotFound()
-        return redirect("challenges:commitment", pk=pk)
+        if ok:
+            return redirect("challenges:commitment", pk=pk)
+        # refused: the page again (400) with the message and what was typed in the form that was sent
     c.refresh_from_db()
     tranches = list(c.tranches.all())
     released = sum((t.amount for t in tranches if t.released_at), 0)
-    return render(
+    targets = list(c.challenge.targets.all())
+    for t in targets:  # a refused final acceptance keeps the values typed
+        t.typed = request.POST.get(f"achieved_{t.code}", "")
+    return form_page(
         request,
         "challenges/commitment.html",
         {
@@ -326,8 +332,10 @@ def commitment(request, pk):
             "milestones": c.milestones.prefetch_related("evidence"),
             "tranches": tranches,
             "released": released,
-            "targets": c.challenge.targets.all(),
+            "targets": targets,
             "trail": audit_trail(c) if perms.is_department(u) else None,
             "today": timezone.localdate(),
+            "typed": request.POST,
         },
+        refused=request.method == "POST",
     )
