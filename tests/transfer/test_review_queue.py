@@ -79,15 +79,18 @@ def test_each_rows_forms_accept_return_and_publish(department_user, institution_
 
 def test_the_rows_read_in_the_pages_language(client, department_user, institution_user, enterprise_user):
     services.listing_submit(actor=institution_user, kind="achievement", data=ACHIEVEMENT)
-    services.listing_submit(actor=enterprise_user, kind="demand", data=DEMAND)
+    d = services.listing_submit(actor=enterprise_user, kind="demand", data=DEMAND)
+    services.listing_review(actor=department_user, listing=d, decision="accept")  # its button: publish
     client.force_login(department_user)
     zh = _queue(client.get("/transfer/review/").content.decode())
     assert "<td>科技成果</td>" in zh and "<td>技术需求</td>" in zh and "<td>待审核</td>" in zh
     assert ">通过</button>" in zh and ">退回</button>" in zh and 'placeholder="退回理由"' in zh
+    assert ">发布</button>" in zh
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = _queue(client.get("/transfer/review/").content.decode())
     assert "<td>Achievement</td>" in en and "<td>Demand</td>" in en  # the kind read 科技成果 here
-    for chinese in ("科技成果", "技术需求", "待审核", "通过", "退回"):
+    assert ">Publish</button>" in en  # the button read "Published" (the figures' column word)
+    for chinese in ("科技成果", "技术需求", "待审核", "通过", "退回", "发布"):
         assert chinese not in en.replace(ACHIEVEMENT["title"], "").replace(DEMAND["title"], ""), chinese
 
 
