@@ -82,6 +82,7 @@ def test_every_template_link_from_a_value_goes_through_the_filter():
     built_by_the_platform = {
         "item.url", "link.url", "n.url", "p.url", "next_step.url",  # reverse() in worklinks, notices, providers
         "job.page",  # core.jobs.service.start refuses anything but a path on this site
+        "r.measure_url", "r.report_url",  # reverse() in supervision.views (_cells, _report_cells)
         "page_obj.next_query", "page_obj.previous_query",  # core.pagination: "?" + this request's query
         "row.url",  # transfer's review queue: reverse() once a page (transfer.views._row_url)
     }

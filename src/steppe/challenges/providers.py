@@ -90,3 +90,10 @@ def register() -> None:
     extensions.evidence_owners.register("challenges", can_see_evidence)
     extensions.audited_apps.register("challenges", "challenges.")
     extensions.measure_projects.register("challenges", projects)
+    # supervision keeps its lists (the projects on each measure) and its 通报 list (the milestones of
+    # 军令状 owed) in the cache: what they read from here retires them
+    from steppe.supervision.queries import STATUS_CACHE
+
+    from .models import Application, Challenge
+
+    STATUS_CACHE.watch(Challenge, Application, Commitment, CommitmentMilestone)

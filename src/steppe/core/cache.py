@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger("steppe.cache")
 
@@ -134,3 +134,16 @@ class Generation:
             label = model._meta.label
             post_save.connect(self.on_change, sender=model, weak=False, dispatch_uid=f"{self.name}-cache-{label}")
             post_delete.connect(self.on_change, sender=model, weak=False, dispatch_uid=f"{self.name}-cache-del-{label}")
+
+    def on_m2m_change(self, sender, action: str = "", **kwargs) -> None:
+        """Signal receiver: links of a many-to-many field the views read were added, removed or cleared."""
+        if action.startswith("post_"):
+            self.invalidate()
+
+    def watch_links(self, *fields) -> None:
+        """Retire this generation's views whenever links of one of the many-to-many ``fields`` (e.g.
+        ``Platform.measures``) change: ``add``, ``remove``, ``set`` and ``clear`` save no model."""
+        for f in fields:
+            through = f.remote_field.through
+            m2m_changed.connect(self.on_m2m_change, sender=through, weak=False,
+                                dispatch_uid=f"{self.name}-cache-m2m-{through._meta.label}")

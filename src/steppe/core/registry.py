@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .cache import Generation
+
 
 class Registry[T]:
     """Providers of one kind, by key, in the order they were registered (INSTALLED_APPS order)."""
@@ -139,6 +141,12 @@ measure_records: Registry[MeasureRecordsProvider] = Registry(
     "measure_records",
     "What the registers hold for each measure: read by the plan pages and supervision (register-type measures).",
 )
+
+
+# What the providers hold for the measures changes under this generation (core.cache): each
+# provider watches, in its ``ready()``, every model (and link) its counts read, and a reader that
+# keeps them in the cache keys its entries with ``MEASURE_RECORDS.current()``.
+MEASURE_RECORDS = Generation("measure_records")
 
 
 def records_for_measures(codes: list[str]) -> dict[str, list[MeasureRecords]]:

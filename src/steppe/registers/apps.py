@@ -11,6 +11,14 @@ class RegistersConfig(AppConfig):
 
         # the plan's pages and supervision show, for each measure, what the registers hold for it
         measure_records.register("registers", _measure_records)
+        # what the counts read: every register's records (their review decides whether they count)
+        # and their links to measures; readers that cache the counts (supervision's lists) see a change at once
+        from steppe.core.registry import MEASURE_RECORDS
+
+        from .kinds import KINDS
+
+        MEASURE_RECORDS.watch(*(k.model for k in KINDS.values()))
+        MEASURE_RECORDS.watch_links(*(k.model._meta.get_field("measures") for k in KINDS.values()))
         # the monitoring dashboard lists the registers' counts and amounts per league and year
         platform_figures.register("registers", PlatformFigures(
             "registers", _dashboard_rows, title="平台登记的科技创新登记簿(按盟市和年份;已核实记录,贷款按银行登记)",

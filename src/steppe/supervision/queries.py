@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 from steppe.core.cache import Generation
 from steppe.core.models import AuditEntry
 from steppe.core.notifications import unread_count
-from steppe.core.registry import records_for_measures
+from steppe.core.registry import MEASURE_RECORDS, records_for_measures
 from steppe.plans.models import Measure, MeasureUnit
 from steppe.stats import attainment as att
+from steppe.stats import cache as stats_cache
 from steppe.stats import queries as stats_queries
 from steppe.stats.i18n import pick
 
@@ -160,6 +161,80 @@ def measure_rows(user, *, today: date | None = None, measures: QuerySet[Measure]
     return rows
 
 
+@dataclass
+class Line:
+    """A measure as the lists show it (overview, to-do, league page), in plain values - no model
+    instances - with its status and what its type carries: the same for every reader, so the list of
+    all active measures is kept in the cache (``lines``)."""
+
+    pk: int
+    code: str
+    title: str
+    title_en: str
+    type: str
+    frequency: str
+    due_on: date
+    plan_id: int
+    order: int
+    action_code: str
+    action_title: str
+    result: StatusResult
+    leads: list[tuple[int, str]] = field(default_factory=list)  # lead units (id, name), in the plan's order
+    periods: list = field(default_factory=list)
+    register_count: int | None = None  # `register` measures: records the registers hold for it
+    project_count: int = 0  # `project` measures: projects that hang on it
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+
+def _lines(today: date) -> list[Line]:
+    measures = list(Measure.objects.filter(active=True).values_list(
+        "pk", "code", "title", "title_en", "type", "frequency", "due_on", "plan_id", "order", "action__code",
+        "action__title"))  # fmt: skip
+    judged = statuses(today)
+    leads: dict[int, list[tuple[int, str]]] = {}
+    for measure_id, unit_id, name in (
+        MeasureUnit.objects.filter(role=MeasureUnit.Role.LEAD, measure__active=True)
+        .order_by("measure_id", "role", "id").values_list("measure_id", "unit_id", "unit__name")
+    ):  # fmt: skip
+        leads.setdefault(measure_id, []).append((unit_id, name))
+    out = []
+    for values in measures:  # in Line's field order
+        result, periods = judged[values[0]]
+        out.append(Line(*values, result, leads.get(values[0], []), periods))
+    registers = [x for x in out if x.type == "register"]
+    if registers:
+        records = records_for_measures([x.code for x in registers])
+        for x in registers:
+            x.register_count = sum(r.count for r in records.get(x.code, []))
+    carriers = [x for x in out if x.type == "project"]
+    if carriers:
+        projects = extensions.projects_for_measures(x.pk for x in carriers)
+        for x in carriers:
+            x.project_count = len(projects.get(x.pk, []))
+    out.sort(key=lambda x: (STATUS_ORDER[x.status], x.plan_id, x.order, x.code))
+    return out
+
+
+def lines(user, *, today: date | None = None, measures: QuerySet[Measure] | None = None) -> list[Line]:
+    """The active measures ``user`` may see (or the active ones of ``measures``) as ``Line``s, late ones first.
+
+    All of them are kept in the cache for the day under supervision's generation and the registers'
+    (``core.registry.MEASURE_RECORDS``: a record filed, reviewed or linked shows at once); a reader
+    other than the department asks the database only which of them it sees."""
+    today = today or timezone.localdate()
+    key = ("lines", today.isoformat(), MEASURE_RECORDS.current())
+    every = STATUS_CACHE.remember(key, lambda: _lines(today))
+    if measures is None:
+        if perms.is_department(user):
+            return every
+        measures = perms.measures_visible_to(user)
+    visible = set(measures.values_list("pk", flat=True))
+    return [x for x in every if x.pk in visible]
+
+
 def latest_reports(measure_ids) -> dict[int, ProgressReport]:
     """The latest submitted progress report of each measure (one query)."""
     out: dict[int, ProgressReport] = {}
@@ -190,7 +265,7 @@ def with_carriers(rows: list[MeasureRow]) -> list[MeasureRow]:
 class Group:
     key: str
     label: str
-    rows: list[MeasureRow] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # Lines (the overview) or MeasureRows
 
     @property
     def status(self) -> Status | None:
@@ -223,15 +298,13 @@ def _sorted_groups(groups: dict[str, Group]) -> list[Group]:
 
 
 def overview(user, *, today: date | None = None) -> dict:
-    """Traffic lights per action and per lead unit, and all measures with late ones first."""
-    rows = with_carriers(measure_rows(user, today=today))
+    """Traffic lights per action and per lead unit, and all measures (``Line``s) with late ones first."""
+    rows = lines(user, today=today)
     by_action: dict[str, Group] = {}
     by_unit: dict[str, Group] = {}
     for r in rows:
-        a = r.measure.action
-        by_action.setdefault(a.code, Group(a.code, f"{a.code} {a.title}")).rows.append(r)
-        for u in r.lead_units or [None]:
-            key = u.name if u else "（未明确牵头单位）"
+        by_action.setdefault(r.action_code, Group(r.action_code, f"{r.action_code} {r.action_title}")).rows.append(r)
+        for key in [name for _, name in r.leads] or ["（未明确牵头单位）"]:
             by_unit.setdefault(key, Group(key, key)).rows.append(r)
     totals = {s.value: 0 for s in Status}
     for r in rows:
@@ -297,18 +370,27 @@ def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict
     per_unit: dict[str, Completeness] = {}
     per_action: dict[str, Completeness] = {}
     total = Completeness("合计")
-    for r in rnd.reports.select_related("unit", "measure__action"):
+    for unit, action, state, first_submitted_at in rnd.reports.values_list(
+        "unit__name", "measure__action__code", "state", "first_submitted_at"
+    ):  # plain values: a round holds a report per measure and lead unit
         for c in (
-            per_unit.setdefault(r.unit.name, Completeness(r.unit.name)),
-            per_action.setdefault(r.measure.action.code, Completeness(r.measure.action.code)),
+            per_unit.setdefault(unit, Completeness(unit)),
+            per_action.setdefault(action, Completeness(action)),
             total,
         ):
-            _count(c, rnd, r.state, r.first_submitted_at, today)
+            _count(c, rnd, state, first_submitted_at, today)
     return {
         "units": sorted(per_unit.values(), key=lambda c: (c.completeness, c.key)),
         "actions": sorted(per_action.values(), key=lambda c: c.key),
         "total": total,
     }
+
+
+def round_reports(rnd: ProgressRound) -> list[dict]:
+    """The round's reports as its page lists them, in plain values (the texts stay in the database)."""
+    return list(rnd.reports.order_by("state", "unit__name", "measure__code").values(
+        "pk", "state", "progress", "submitted_at", "measure__code", "measure__title", "measure__title_en",
+        "unit__name"))  # fmt: skip
 
 
 def round_recurring(rnd: ProgressRound, *, today: date | None = None) -> list[tuple[Measure, object]]:
@@ -528,10 +610,17 @@ def late_unit_list(*, today: date | None = None) -> list[tuple[str, int]]:
     from .services import collect_obligations, owner_names
 
     today = today or timezone.localdate()
-    obligations, _ = collect_obligations(today=today)
-    late = late_units(obligations, today=today, policy=DEFAULT_POLICY)
-    names = owner_names(late)
-    return [(names.get(k, k), len(v)) for k, v in late.items()]
+
+    def compute() -> list[tuple[str, int]]:
+        obligations, _ = collect_obligations(today=today)
+        late = late_units(obligations, today=today, policy=DEFAULT_POLICY)
+        names = owner_names(late)
+        return [(names.get(k, k), len(v)) for k, v in late.items()]
+
+    # the same for every reader: kept for the day under supervision's generation (which also watches
+    # target reports, reporting periods, regions and 揭榜挂帅's commitments) and the statistics' (the
+    # leagues' submissions)
+    return STATUS_CACHE.remember(("late units", today.isoformat(), stats_cache.generation()), compute)
 
 
 # ---------------------------------------------------------------- the audit trail

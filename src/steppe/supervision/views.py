@@ -3,22 +3,31 @@ from permissions; a refused write shows its message and changes nothing."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from steppe.core.audit import audit_trail
-from steppe.core.bilingual import in_language
+from steppe.core.bilingual import in_language, local_title
 from steppe.core.errors import DomainError, NotFound
 from steppe.core.pages import form_page
 from steppe.core.pagination import paginate
 from steppe.core.registry import records_for_measures
 from steppe.core.roles import Role
 from steppe.core.validation import parse_choice
+from steppe.plans.models import FREQUENCY_CHOICES, MEASURE_TYPE_CHOICES
 
 from . import chase, queries, services
 from . import permissions as perms
@@ -82,6 +91,55 @@ def _legend():
     return [(s.value, STATUS_LABELS[s], STATUS_LIGHTS[s]) for s in Status]
 
 
+TYPE_LABELS, FREQUENCY_LABELS = dict(MEASURE_TYPE_CHOICES), dict(FREQUENCY_CHOICES)
+
+
+def _type_cell(line: queries.Line) -> str:
+    """What ``supervision/_measure_type.html`` shows for a measure, worked out in Python."""
+    if not line.type:
+        return "—\n"
+    label = gettext(str(TYPE_LABELS.get(line.type, line.type)))
+    html = format_html('<span class="mtype mtype-{}">{}</span>', line.type, label)
+    if line.type == "recurring":
+        frequency = gettext(str(FREQUENCY_LABELS.get(line.frequency, line.frequency)))
+        html += format_html("<small>{}{}{}</small>", gettext("（"), frequency, gettext("）"))
+    elif line.type == "register" and line.register_count is not None:
+        html += format_html('<small class="register-total">{}</small>', gettext("%(n)s 条登记") % {"n": line.register_count})
+    elif line.type == "project":
+        html += format_html('<small class="project-total">{}</small>', gettext("%(n)s 个项目") % {"n": line.project_count})
+    return html + mark_safe("\n")  # the include's last line ends the cell's text
+
+
+def _cells(rows: list) -> list[dict]:
+    """Each measure's cells in the page's language, worked out once per row here: per-row translate,
+    include, filter and url tags cost more in a template than everything else on the list pages."""
+    english = (get_language() or "").startswith("en")
+    out = []
+    for r in rows:
+        res = r.result
+        progress = f"{res.reported_progress}%" if res.reported_progress is not None else gettext("未报告")
+        if res.expected_progress is not None:
+            progress += " " + gettext("/ 应达 %(v1)s%%") % {"v1": res.expected_progress}
+        out.append({
+            "pk": r.pk, "code": r.code, "status": res.status.value, "light": res.light, "label": gettext(res.label),
+            "measure_url": reverse("supervision:measure", args=[r.code]), "title": local_title(r), "type": r.type,
+            "type_cell": _type_cell(r), "leads": [name for _, name in r.leads], "due_on": r.due_on.isoformat(),
+            "progress": progress, "reasons": [x.en if english and x.en else x.message for x in res.reasons], "line": r,
+        })  # fmt: skip
+    return out
+
+
+def _lights(groups: list) -> list[dict]:
+    """The overview's traffic lights of actions or units, in the page's language."""
+    out = []
+    for g in groups:
+        c = g.counts
+        out.append({"key": g.key, "status": g.status, "light": g.light, "title": gettext(g.status_label), "label": g.label,
+                    "counts": gettext("滞后 %(v1)s · 风险 %(v2)s · 正常 %(v3)s · 完成 %(v4)s")
+                    % {"v1": c["late"], "v2": c["at_risk"], "v3": c["on_schedule"], "v4": c["done"]}})  # fmt: skip
+    return out
+
+
 # ---------------------------------------------------------------- landing, overview, to-do
 
 
@@ -104,6 +162,9 @@ def overview(request):
         "supervision/overview.html",
         {
             **data,
+            "rows": _cells(data["rows"]),
+            "actions": _lights(data["actions"]),
+            "units": _lights(data["units"]),
             "legend": _legend(),
             "rounds": ProgressRound.objects.all()[:5],
             "late_units": queries.late_unit_list(),
@@ -115,13 +176,13 @@ def overview(request):
 @login_required
 def todo(request):
     data = queries.todo(request.user)
-    rows = [r for r in queries.measure_rows(request.user)] if perms.user_unit_id(request.user) else []
+    rows = queries.lines(request.user) if perms.user_unit_id(request.user) else []
     league = perms.bureau_league(request.user) if perms.is_league_bureau(request.user) else None
     if not perms.is_department(request.user) and league is None:
         unit_id = perms.user_unit_id(request.user)
-        rows = [r for r in rows if any(u.pk == unit_id for u in r.lead_units)]
-    queries.with_carriers(rows)
-    return render(request, "supervision/todo.html", {**data, "rows": rows, "legend": _legend(), "league": league})
+        rows = [r for r in rows if any(pk == unit_id for pk, _ in r.leads)]
+    return render(request, "supervision/todo.html",
+                  {**data, "rows": _cells(rows), "legend": _legend(), "league": league})
 
 
 @login_required
@@ -130,11 +191,12 @@ def league(request):
     league = perms.bureau_league(request.user)
     if league is None:
         raise NotFound("仅盟市科技局可查看 Not found")
-    rows = queries.measure_rows(request.user, measures=perms.league_measures_for(request.user))
-    latest = queries.latest_reports([r.measure.pk for r in rows])
+    rows = _cells(queries.lines(request.user, measures=perms.league_measures_for(request.user)))
+    latest = queries.latest_reports([r["pk"] for r in rows])
+    can_chase = perms.is_league_bureau(request.user)
     for r in rows:
-        r.latest_report = latest.get(r.measure.pk)
-        r.chaseable = r.status in chase.CHASEABLE and perms.is_league_bureau(request.user)
+        r["latest_report"] = latest.get(r["pk"])
+        r["chaseable"] = can_chase and r["line"].status in chase.CHASEABLE
     return render(request, "supervision/league.html",
                   {"league": league, "rows": rows, "legend": _legend(), "today": timezone.localdate()})
 
@@ -343,7 +405,7 @@ def round_detail(request, period):
             request, lambda: services.round_close(actor=request.user, round=rnd), gettext("已结束本轮调度")
         )
         return redirect("supervision:round", period=period)
-    reports = rnd.reports.select_related("measure", "unit").order_by("state", "unit__name", "measure__code")
+    reports = _report_cells(queries.round_reports(rnd))
     recurring = queries.round_recurring(rnd)
     target_reports, target_completeness = queries.round_target_reports(rnd)
     return render(
@@ -359,6 +421,23 @@ def round_detail(request, period):
             "today": timezone.localdate(),
         },
     )
+
+
+def _report_cells(reports: list[dict]) -> list[dict]:
+    """A round's reports as its page shows them, in the page's language (worked out here, not per row
+    in the template)."""
+    states = dict(ProgressReport.State.choices)
+    out = []
+    for r in reports:
+        title = local_title(SimpleNamespace(title=r["measure__title"], title_en=r["measure__title_en"]))
+        submitted = r["submitted_at"]
+        out.append({
+            "report_url": reverse("supervision:report", args=[r["pk"]]), "code": r["measure__code"],
+            "title": Truncator(title).chars(30), "unit": r["unit__name"], "state": r["state"],
+            "state_label": gettext(str(states.get(r["state"], r["state"]))), "progress": r["progress"],
+            "submitted": date_format(template_localtime(submitted), "Y-m-d H:i") if submitted else "—",
+        })  # fmt: skip
+    return out
 
 
 @login_required
