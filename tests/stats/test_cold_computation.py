@@ -109,3 +109,29 @@ def test_the_api_counts_from_the_pages_keys(client, published, make_csv, monkeyp
     assert len(queries.cell_keys("rd_intensity")) == before + 1  # the import shows at once
     r = client.get("/api/v1/observations", {"indicator": "rd_intensity", "region": "150900", "limit": 500})
     assert [o["value"] for o in r.json() if o["year"] == 2001] == [0.5]
+
+
+def test_the_map_is_built_again_only_when_what_it_draws_changes(client, published, make_csv, monkeypatch):
+    from steppe.stats import charts
+
+    built = []
+    real = charts.choropleth_spec
+    monkeypatch.setattr(charts, "choropleth_spec", lambda *a, **k: built.append(1) or real(*a, **k))
+    page = "/monitoring/indicators/rd_expenditure/"
+    client.get(page)
+    assert len(built) == 1
+    # a change elsewhere (another indicator): a new generation, the same map from the cache
+    observation_import(data=make_csv(["包头市,gdp,2001,300,亿元,final,测试公报,,"]), file_name="g.csv")
+    client.get(page)
+    assert len(built) == 1
+    # a newer value of a league: drawn again, showing it at once
+    observation_import(data=make_csv(["包头市,rd_expenditure,2026,987.65,亿元,final,测试公报,,"]), file_name="r.csv")
+    html = client.get(page).content.decode()
+    assert len(built) == 2 and "987.65" in html
+    # a league renamed: drawn again with the new name
+    from steppe.core.models import Region
+
+    Region.objects.filter(code="150200").update(name="包头市(测试)")
+    stats_cache.invalidate()
+    html = client.get(page).content.decode()
+    assert len(built) == 3 and "包头市(测试)" in html

@@ -489,14 +489,29 @@ def _indicator_map(ind: Indicator, latest: dict[str, tuple], gen: int) -> dict:
 
 
 def _build_indicator_map(ind: Indicator, latest: dict[str, tuple]) -> dict:
+    """The spec, also kept under what it is drawn from (the leagues' outlines, names and values,
+    the words): a data change that leaves them as they were (most imports, for most indicators)
+    finds it there instead of building it again; any change of them is another entry."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+
     en = english()
     ind_name = local_name(ind)
-    return charts.choropleth_spec(
-        _map_features(latest, ind.unit),
-        title=["12 leagues (latest year)", ind_name] if en else f"12个盟市 · {ind.name}(最新年份)",
-        unit=unit_en(ind.unit).strip() if en else ind.unit,
-        region_label=gettext("地区"),
-    )
+    features = _map_features(latest, ind.unit)
+    words = {
+        "title": ["12 leagues (latest year)", ind_name] if en else f"12个盟市 · {ind.name}(最新年份)",
+        "unit": unit_en(ind.unit).strip() if en else ind.unit,
+        "region_label": gettext("地区"),
+    }
+    drawn = json.dumps([features, words], sort_keys=True, ensure_ascii=False, default=str)
+    key = "stats:map:" + hashlib.sha256(drawn.encode()).hexdigest()
+    spec = cache.get(key)
+    if spec is None:
+        spec = charts.choropleth_spec(features, **words)
+        cache.set(key, spec, stats_cache.TIMEOUT)
+    return spec
 
 
 def _import_note(note: str) -> str:
