@@ -99,7 +99,7 @@ def test_a_bad_round_names_every_field_at_once_on_the_page_and_the_api_alike(cli
     html = client.post("/transfer/scenarios/", {"number": "x", "title": " ", "published_on": "2026-02-30"},
                        follow=True).content.decode()
     assert "有 3 处需要修改" in html
-    assert "批次：“x” 不是整数" in html and "名称：不能为空" in html and "发布日期：“2026-02-30” 不是有效日期" in html
+    assert "批次：“x” 不是整数" in html and "名称：必填" in html and "发布日期：“2026-02-30” 不是有效日期" in html
     html = client.post("/transfer/scenarios/", {"number": "2", "title": "又一批"}, follow=True).content.decode()
     assert "批次：第2批已存在" in html
     r = client.post("/api/v1/transfer/scenarios/rounds", {"number": 2, "title": " "},
