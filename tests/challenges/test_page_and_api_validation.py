@@ -3,6 +3,7 @@ selection and a 军令状 with its milestones are checked alike on the page and 
 bad input gets the same errors, each named by its field, every one at once, in the request's
 language (Chinese by default, English on English requests); nothing is written."""
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -105,9 +106,21 @@ def published(dept, **kw):
     return services.challenge_publish(actor=dept, challenge=c, note="发布")
 
 
+# the text fields of each form on the challenge page (the experts form sends no note)
+PAGE_FIELDS = {"publish": ("note",), "select": ("note",), "apply": ("proposal", "requested_budget"),
+               "review": ("score", "comment", "conflict_note")}
+
+
 def page_summary(client, code, form) -> str:
-    """Post the challenge page's form `form` and read the error box of the page it returns to."""
-    return summary(client.post(f"/supervision/challenges/{code}/act/", form, follow=True).content.decode())
+    """Post the challenge page's form `form`: refused, the page again (400) with what was typed in that
+    form; its error box."""
+    r = client.post(f"/supervision/challenges/{code}/act/", form)
+    assert r.status_code == 400, r.get("Location")
+    page = r.content.decode()
+    for name in PAGE_FIELDS.get(form["op"], ()):
+        if form.get(name):
+            assert html.escape(form[name]) in page, name  # kept in the form that was sent
+    return summary(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

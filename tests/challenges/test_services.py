@@ -308,8 +308,9 @@ def test_the_selection_page_names_an_application_id_that_is_not_a_number(login, 
     services.review_submit(actor=expert, application=a1, conflict=False, score=85)
     page = login(dept)
     r = page.post(f"/supervision/challenges/{challenge.code}/act/",
-                  {"op": "select", "applications": [str(a1.pk), "x1"], "note": "评分第一"}, follow=True)
-    assert "“x1” 不是整数" in r.content.decode()
+                  {"op": "select", "applications": [str(a1.pk), "x1"], "note": "评分第一"})
+    assert r.status_code == 400 and "“x1” 不是整数" in r.content.decode()
+    assert f'value="{a1.pk}" checked' in r.content.decode() and 'value="评分第一"' in r.content.decode()
     assert not Commitment.objects.exists()  # before: "x1" was dropped and a1 selected
     page.post(f"/supervision/challenges/{challenge.code}/act/",
               {"op": "select", "applications": [str(a1.pk)], "note": "评分第一"})

@@ -113,14 +113,14 @@ def challenge_action(request, code):
     u = request.user
     note = request.POST.get("note", "")
     if op == "publish":
-        attempt(
+        ok = attempt(
             request,
             lambda: services.challenge_publish(actor=u, challenge=challenge, note=note),
             gettext("榜单已发布"),
             labels=StateNoteValidator.LABELS,
         )
     elif op == "experts":
-        attempt(
+        ok = attempt(
             request,
             lambda: services.challenge_assign_experts(
                 actor=u, challenge=challenge, usernames=request.POST.getlist("experts"), note=note
@@ -129,7 +129,7 @@ def challenge_action(request, code):
             labels=ExpertsValidator.LABELS,
         )
     elif op == "apply":
-        attempt(
+        ok = attempt(
             request,
             lambda: services.application_submit(
                 actor=u,
@@ -141,7 +141,7 @@ def challenge_action(request, code):
             labels=ApplicationValidator.LABELS,
         )
     elif op == "start_review":
-        attempt(
+        ok = attempt(
             request,
             lambda: services.challenge_close_applications(actor=u, challenge=challenge, note=note),
             gettext("揭榜截止，进入专家评审"),
@@ -152,7 +152,7 @@ def challenge_action(request, code):
             u, parse_int(request.POST.get("application"), "application", lo=1, hi=2**53)
         )
         conflict = request.POST.get("conflict") == "on"  # a checkbox: absent is no conflict
-        attempt(
+        ok = attempt(
             request,
             lambda: services.review_submit(
                 actor=u,
@@ -166,7 +166,7 @@ def challenge_action(request, code):
             labels=ExpertReviewValidator.LABELS,
         )
     elif op == "select":
-        attempt(
+        ok = attempt(
             request,
             lambda: services.challenge_select(
                 actor=u, challenge=challenge, applications=request.POST.getlist("applications"), note=note
@@ -176,10 +176,13 @@ def challenge_action(request, code):
         )
     else:
         raise NotFound()
+    if not ok:  # refused: the challenge page again (400) with the message and what was typed
+        return challenge_detail(request, code, typed=request.POST)
     return redirect("challenges:challenge", code=code)
 
 
-def challenge_detail(request, code):
+def challenge_detail(request, code, typed=None):
+    """`typed`: the form a refused POST sent (challenge_action), shown again with a 400."""
     challenge, _ = perms.get_challenge_for_user(request.user, code)
     user = request.user
     is_dept = perms.is_department(user)
@@ -213,7 +216,7 @@ def challenge_detail(request, code):
             Q(object_type="challenges.challenge", object_id=str(challenge.pk))
             | Q(object_type="challenges.application", object_id__in=[str(r["a"].pk) for r in app_rows])
         ).select_related("actor")
-    return render(
+    return form_page(
         request,
         "challenges/challenge.html",
         {
@@ -225,7 +228,10 @@ def challenge_detail(request, code):
             "checks": checks,
             "trail": trail,
             "experts": User.objects.filter(role=Role.EXPERT, is_active=True) if is_dept else [],
+            "typed": typed or {},
+            "typed_applications": typed.getlist("applications") if typed is not None else [],
         },
+        refused=typed is not None,
     )
 
 
