@@ -376,8 +376,10 @@ def main() -> None:
             env=env, cwd=str(ROOT),
         )  # fmt: skip
         # the job worker beside it, as `make serve` runs in production: imports, and the jobs that
-        # compute pages ahead after a data change (stats.warm), run there, not in a request
-        worker = subprocess.Popen([str(VENV_BIN / "steppe"), "worker"], env=env, cwd=str(ROOT),
+        # compute pages ahead after a data change (stats.warm), run there, not in a request. Not the
+        # nightly periodic work (search reindex, prune...): on a copy of the fill it would be due at
+        # once and the run would measure a reindex, which production does at night
+        worker = subprocess.Popen([str(VENV_BIN / "steppe"), "worker", "--no-periodic"], env=env, cwd=str(ROOT),
                                   stdout=subprocess.DEVNULL)
     try:
         for _ in range(300):
