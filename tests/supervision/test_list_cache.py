@@ -131,3 +131,28 @@ def test_a_read_with_nothing_changed_asks_only_the_cache(dept, unit_a_user, sup_
         queries.late_unit_list()
     read = " ".join(x["sql"] for x in q.captured_queries)
     assert "plans_measure" not in read and "supervision_" not in read and "registers_" not in read
+
+
+def test_a_round_page_shows_each_kind_of_write_in_the_next_read(client, dept, unit_a_user, unit_b_user, sup_plan):
+    services.round_open(actor=dept, period="2026-Q4", due_on=timezone.localdate() + timedelta(days=20))
+    client.force_login(dept)
+    page = client
+
+    def table(name):
+        html = page.get("/supervision/rounds/2026-Q4/").content.decode()
+        return html.split(f'id="{name}"')[1].split("</table>")[0]
+
+    assert "已提交待审核" not in table("round-reports")  # cached from here on
+    report = sup_plan.measures.get(code="A1-01").progress_reports.get(unit=unit_a_user.unit)
+    services.report_submit(actor=unit_a_user, report=report, data={"status": "in_progress", "progress": 35, "done": "完成阶段任务"})  # fmt: skip
+    assert "已提交待审核" in table("round-reports") and "35%" in table("round-reports")
+    services.report_review(actor=dept, report=report, accept=True)
+    assert "已审核通过" in table("round-reports")
+    unit = unit_b_user.unit
+    unit.name = "单位丙"
+    unit.save()
+    assert "单位丙" in table("by-unit") and "单位乙" not in table("by-unit")
+    m = sup_plan.measures.get(code="A1-02")
+    m.title = "建设自治区技术创新中心"
+    m.save()
+    assert "建设自治区技术创新中心" in table("round-reports")

@@ -25,18 +25,19 @@ class SupervisionConfig(AppConfig):
 
         # the measures' statuses kept in the cache (queries.statuses) are retired by any change to
         # what they are judged from: measures, their units, plans, milestones, reports and rounds;
-        # the lists' lines (queries.lines) also show actions, and the 通报 list (late_unit_list) also
-        # reads target reports, the leagues' reporting periods and regions (揭榜挂帅 adds its own
-        # models in its ready(); the registers' counts have core.registry.MEASURE_RECORDS)
+        # the lists' lines (queries.lines) also show actions, a round's page (queries.round_page) its
+        # targets and target reports, and the 通报 list (late_unit_list) reads the leagues' reporting
+        # periods and regions (揭榜挂帅 adds its own models in its ready(); the registers' counts have
+        # core.registry.MEASURE_RECORDS)
         from steppe.core.models import Region, Unit
-        from steppe.plans.models import Action, Measure, MeasureUnit, Plan
+        from steppe.plans.models import Action, Measure, MeasureUnit, Plan, Target
         from steppe.stats.models import ReportingPeriod
 
         from .models import Milestone, ProgressReport, ProgressRound, TargetReport
         from .queries import STATUS_CACHE
 
         STATUS_CACHE.watch(Measure, MeasureUnit, Plan, Action, Unit, Milestone, ProgressReport, ProgressRound,
-                           TargetReport, ReportingPeriod, Region)
+                           TargetReport, Target, ReportingPeriod, Region)
 
 
 def _reminders_job(ctx) -> dict:

@@ -386,6 +386,20 @@ def round_completeness(rnd: ProgressRound, *, today: date | None = None) -> dict
     }
 
 
+def round_page(rnd: ProgressRound, *, today: date | None = None) -> dict:
+    """What a round's page shows - completeness per unit and action, its reports, its recurring measures,
+    its target reports - the same for every reader: kept for the day under supervision's generation
+    (reports, rounds, measures, actions, units, targets and target reports retire it)."""
+    today = today or timezone.localdate()
+
+    def compute() -> dict:
+        target_reports, tc = round_target_reports(rnd, today=today)
+        return {"c": round_completeness(rnd, today=today), "reports": round_reports(rnd),
+                "recurring": round_recurring(rnd, today=today), "target_reports": target_reports, "tc": tc}  # fmt: skip
+
+    return STATUS_CACHE.remember(("round", rnd.pk, today.isoformat()), compute)
+
+
 def round_reports(rnd: ProgressRound) -> list[dict]:
     """The round's reports as its page lists them, in plain values (the texts stay in the database)."""
     return list(rnd.reports.order_by("state", "unit__name", "measure__code").values(

@@ -405,21 +405,11 @@ def round_detail(request, period):
             request, lambda: services.round_close(actor=request.user, round=rnd), gettext("已结束本轮调度")
         )
         return redirect("supervision:round", period=period)
-    reports = _report_cells(queries.round_reports(rnd))
-    recurring = queries.round_recurring(rnd)
-    target_reports, target_completeness = queries.round_target_reports(rnd)
+    data = queries.round_page(rnd)
     return render(
         request,
         "supervision/round.html",
-        {
-            "round": rnd,
-            "c": queries.round_completeness(rnd),
-            "reports": reports,
-            "recurring": recurring,
-            "target_reports": target_reports,
-            "tc": target_completeness,
-            "today": timezone.localdate(),
-        },
+        {**data, "round": rnd, "reports": _report_cells(data["reports"]), "today": timezone.localdate()},
     )
 
 
