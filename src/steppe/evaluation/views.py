@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 from django.views.decorators.http import require_http_methods
 
 from steppe.core.errors import DomainError, ValidationFailed
@@ -231,7 +231,7 @@ def unit_page(request, code: str, unit: str):
     units = run.result["units"]
     me = next((u for u in units if u["code"] == unit), None)
     if me is None:
-        raise Http404(gettext("未找到该单位"))
+        raise Http404(pgettext("evaluated unit", "未找到该单位"))
     names = _names(fw)
     me = {**me, "name": _unit_names(fw, [me])[me["code"]]}
     pillars = []

@@ -92,12 +92,12 @@ class PlatformKind(models.TextChoices):
 
 
 class PlatformStatus(models.TextChoices):
-    PLANNED = "planned", _("规划")
+    PLANNED = "planned", pgettext_lazy("register status", "规划")
     IN_PREPARATION = "in_preparation", _("培育建设")
     APPROVED = "approved", _("已批准")
-    RUNNING = "running", _("运行")
+    RUNNING = "running", pgettext_lazy("register status", "运行")
     EVALUATED = "evaluated", _("已评估")
-    CLOSED = "closed", _("已撤销")
+    CLOSED = "closed", pgettext_lazy("register status", "已撤销")
 
 
 class EvaluationOutcome(models.TextChoices):
@@ -225,9 +225,9 @@ class PartnerArea(models.TextChoices):
 
 
 class CooperationStatus(models.TextChoices):
-    PLANNED = "planned", _("规划")
+    PLANNED = "planned", pgettext_lazy("register status", "规划")
     ACTIVE = "active", _("实施中")
-    ENDED = "ended", _("已结束")
+    ENDED = "ended", pgettext_lazy("register status", "已结束")
 
 
 class Cooperation(RegisterRecord):

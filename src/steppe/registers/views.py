@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,7 +81,7 @@ def _map_spec(kind, year):
 def _draw_map(kind, year, rows):
     values = {r["league"]: r for r in rows}
     use_amount = kind.amount_field is not None
-    unit = _("万元") if use_amount else _("个")
+    unit = _("万元") if use_amount else pgettext("record count", "个")
     feats = []
     for region in leagues(with_boundary=True):
         if not region.boundary:

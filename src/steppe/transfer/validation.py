@@ -21,7 +21,7 @@ import uuid
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from steppe.core.bilingual import in_language
@@ -196,7 +196,7 @@ class ListingValidator:
 
     COMMON = {
         "title": _("标题"), "description": _("内容描述"), "field": _("技术领域"), "region": _("地区"),
-        "unit": _("单位"), "contact": _("联系方式"),
+        "unit": pgettext_lazy("organisation field", "单位"), "contact": _("联系方式"),
     }  # fmt: skip
     ACHIEVEMENT = {
         "readiness": _("技术成熟度（TRL 1–9）"), "ip_type": _("知识产权类型"), "ip_numbers": _("知识产权编号"),
@@ -613,7 +613,7 @@ class ExpertValidator:
     """An expert of the pool (the experts page, POST /transfer/experts)."""
 
     LABELS = {
-        "name": _("姓名"), "fields": _("领域"), "institution": _("单位"), "region": _("地区"),
+        "name": _("姓名"), "fields": _("领域"), "institution": pgettext_lazy("organisation field", "单位"), "region": _("地区"),
         "profile": _("研究方向与简介"),
     }  # fmt: skip
 

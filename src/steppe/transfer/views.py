@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -67,7 +67,7 @@ FIELD_LABELS = {
     **ListingValidator.labels(), **ContractValidator.labels(), **ReviewDecisionValidator.labels(),
     **InterestValidator.labels(),
     "needs": _("需求内容"), "owner": _("场景提供方"), "name": _("姓名"), "certificate_no": _("证书编号"),
-    "institution": _("单位"), "profile": _("研究方向与简介"), "round": _("场景清单批次"), "expires_on": _("有效期至"),
+    "institution": pgettext_lazy("organisation field", "单位"), "profile": _("研究方向与简介"), "round": _("场景清单批次"), "expires_on": _("有效期至"),
     "broker": _("技术经纪人"), "reason": _("理由"), "note": _("留言"), "body": _("消息"),
 }  # fmt: skip
 

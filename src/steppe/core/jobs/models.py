@@ -33,7 +33,7 @@ class Job(models.Model):
     # the work's last sign of life: every progress report renews it (stale detection)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     done = models.BigIntegerField(_("已完成"), default=0)
-    total = models.BigIntegerField(_("总量"), default=0)
+    total = models.BigIntegerField(pgettext_lazy("job", "总量"), default=0)
     message = models.CharField(_("进度说明"), max_length=300, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
     error = models.TextField(_("失败原因"), blank=True)
