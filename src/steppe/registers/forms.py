@@ -12,7 +12,6 @@ import re
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from steppe.core.errors import DomainError
 from steppe.core.forms import ErrorsMixin, JsonTypesMixin, PageForm
@@ -368,7 +367,7 @@ class ReviewForm(JsonTypesMixin, ErrorsMixin, PageForm):
     """The department verifies a submitted record or returns it with a reason: the record page's
     buttons (registers:act) and ``POST /<register>/{id}/review`` (services.record_review)."""
 
-    decision = forms.ChoiceField(label=_("核实结论"), choices=[("verify", _("核实通过")), ("return", pgettext_lazy("button", "退回修改"))],
+    decision = forms.ChoiceField(label=_("核实结论"), choices=[("verify", _("核实通过")), ("return", _("退回修改"))],
                                  error_messages={"invalid_choice": MSG_DECISION})
     reason = forms.CharField(label=_("意见"), required=False, max_length=2000)
 
