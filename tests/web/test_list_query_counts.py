@@ -233,7 +233,7 @@ PINNED: dict[tuple[str, str], int] = {
     ("public", "/monitoring/cascade/"): 6,
     ("bureau", "/monitoring/cascade/"): 10,
     ("bureau", "/monitoring/bureau/"): 16,
-    ("public", "/monitoring/indicators/rd_expenditure/?per_page=200"): 15,
+    ("public", "/monitoring/indicators/rd_expenditure/?per_page=200"): 14,  # the window's cells cached (stats.queries.region_cells)
     ("enterprise", "/transfer/mine/?per_page=200"): 14,  # one shared-cache read for all its searches
     ("broker", "/transfer/broker/?per_page=200"): 8,  # with the profile form the desk gained (ac9ea73)
     ("bank", "/policy/white-list/?per_page=200"): 8,  # the fill's batch run: its rows (were none)
