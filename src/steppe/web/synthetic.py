@@ -205,12 +205,17 @@ def fill(*, scale: float = 1.0, force: bool = False, seed: int = 7, say: Callabl
         step("loans", lambda: _loans(ctx))
     stats_cache.invalidate()
     STATUS_CACHE.invalidate()  # bulk_create sends no signals: the measures' statuses are judged anew
-    # a million rows written at once: the planner's statistics of the tables are refreshed now, not
-    # left to autovacuum (off on some servers; without them the lists' joins plan badly)
+    # a million rows written at once: the planner's statistics and the visibility map are brought
+    # up to date now, as autovacuum would after such a load, not left to it (it is off on some
+    # servers; without statistics the lists' joins plan badly, and without the visibility map a
+    # count or a list cannot be answered from its index alone). VACUUM cannot run in a transaction:
+    # inside one (a test's), the statistics only.
     if connection.vendor == "postgresql":
+        vacuum = not connection.in_atomic_block
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        say("ANALYZE: planner statistics refreshed")
+            cur.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        say("VACUUM ANALYZE: visibility map and planner statistics refreshed" if vacuum
+            else "ANALYZE: planner statistics refreshed")  # fmt: skip
     # 70,000 listings written in bulk: a new shared search index is built by its job (the old one,
     # caught up record by record, would carry them all as delta)
     from steppe.transfer import search
