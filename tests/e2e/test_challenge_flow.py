@@ -112,10 +112,12 @@ def test_a_challenge_from_publication_to_final_acceptance(live_server, session_f
     e2.wait_for_selector(".messages")
     assert "不能评分" in e2.inner_text(".messages")
     form = e2.locator(".review-form").first
-    form.locator(".conflict").check()
+    # the refused page keeps what was typed: the expert takes the score back and gives the reason
+    assert form.locator(".score").input_value() == "95" and form.locator(".conflict").is_checked()
+    form.locator(".score").fill("")
     form.locator("input[name=conflict_note]").fill("曾任该单位顾问")
     form.locator("button").click()
-    e2.wait_for_selector("text=已声明利益冲突")
+    e2.wait_for_selector("text=评审意见已提交")
     e = session_for(expert)
     e.goto(f"{url}/challenges/{code}/")
     form = e.locator(".review-form").first

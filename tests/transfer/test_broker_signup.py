@@ -37,7 +37,7 @@ def test_the_page_sign_up_makes_the_broker_profile(client, regions):
 
 def test_the_page_asks_an_agency_for_its_broker_with_every_other_problem(client, regions):
     r = client.post("/accounts/signup/", {**PAGE, "broker_name": "", "certificate_no": "", "email": "bad"})
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused: the page again with its errors
     errors = r.context["form"].errors
     assert set(errors) == {"broker_name", "certificate_no", "email"}
     assert str(errors["broker_name"][0]) == "必填"
