@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 log = logging.getLogger("steppe.cache")
@@ -147,3 +147,40 @@ class Generation:
             through = f.remote_field.through
             m2m_changed.connect(self.on_m2m_change, sender=through, weak=False,
                                 dispatch_uid=f"{self.name}-cache-m2m-{through._meta.label}")
+
+
+class RetiringQuerySet(models.QuerySet):
+    """A queryset whose writes that bypass save() and its signals (``update``, ``bulk_create``,
+    ``bulk_update``, ``delete``) still retire the views they change: a subclass names ``changed``
+    (what starts the new generation, e.g. ``staticmethod(counts_changed)``) and ``uncounted``, the
+    fields an update of which alone changes no cached view (a view counter, a job's progress)."""
+
+    uncounted: frozenset[str] = frozenset()
+
+    @staticmethod
+    def changed() -> None:
+        raise NotImplementedError("a RetiringQuerySet names what its writes retire (changed)")
+
+    def update(self, **kwargs):
+        n = super().update(**kwargs)
+        if n and not (self.uncounted and set(kwargs) <= self.uncounted):
+            self.changed()
+        return n
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            self.changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        n = super().bulk_update(objs, *args, **kwargs)
+        if n:
+            self.changed()
+        return n
+
+    def delete(self):
+        deleted = super().delete()
+        if deleted[0]:
+            self.changed()
+        return deleted

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from steppe.core.cache import RetiringQuerySet
+
 # the one credit-code checker lives in core; its names stay importable from here for this app's
 # migrations and callers
 from steppe.core.credit_code import (  # noqa: F401
@@ -24,35 +26,12 @@ from steppe.core.models import Region, Unit
 from .cache import counts_changed
 
 
-class CountsQuerySet(models.QuerySet):
-    """Writes that bypass save() and its signals still retire the cached enterprise counts (cache.py)."""
+class CountsQuerySet(RetiringQuerySet):
+    """Writes that bypass save() and its signals still retire the cached enterprise counts (cache.py);
+    a run's progress (done of total) is not counted: chunk by chunk it retires nothing."""
 
-    # a run's progress (done of total) is not counted: chunk by chunk it retires nothing
-    UNCOUNTED = frozenset({"done", "total"})
-
-    def update(self, **kwargs):
-        n = super().update(**kwargs)
-        if n and not set(kwargs) <= self.UNCOUNTED:
-            counts_changed()
-        return n
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            counts_changed()
-        return created
-
-    def bulk_update(self, objs, *args, **kwargs):
-        n = super().bulk_update(objs, *args, **kwargs)
-        if n:
-            counts_changed()
-        return n
-
-    def delete(self):
-        deleted = super().delete()
-        if deleted[0]:
-            counts_changed()
-        return deleted
+    uncounted = frozenset({"done", "total"})
+    changed = staticmethod(counts_changed)
 
 
 class Enterprise(models.Model):

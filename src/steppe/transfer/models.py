@@ -16,45 +16,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from steppe.core.cache import RetiringQuerySet
+
 from .cache import figures_changed
 
 
-class FiguresQuerySet(models.QuerySet):
+class FiguresQuerySet(RetiringQuerySet):
     """Writes that bypass save() and its signals still retire the cached figures (cache.py)."""
 
-    def update(self, **kwargs):
-        n = super().update(**kwargs)
-        if n:
-            figures_changed()
-        return n
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            figures_changed()
-        return created
-
-    def bulk_update(self, objs, *args, **kwargs):
-        n = super().bulk_update(objs, *args, **kwargs)
-        if n:
-            figures_changed()
-        return n
-
-    def delete(self):
-        deleted = super().delete()
-        if deleted[0]:
-            figures_changed()
-        return deleted
+    changed = staticmethod(figures_changed)
 
 
 class ListingQuerySet(FiguresQuerySet):
     """A record's view count (``views``) is read live by the funnel: counting a view retires
     no cached figure, every other queryset write does."""
 
-    def update(self, **kwargs):
-        if set(kwargs) <= {"views"}:
-            return super(FiguresQuerySet, self).update(**kwargs)
-        return super().update(**kwargs)
+    uncounted = frozenset({"views"})
 
 
 class ListingStatus(models.TextChoices):
